@@ -1,0 +1,55 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const ACCOUNT_STATUSES = ['provisioning', 'active', 'suspended', 'deleting', 'failed'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+@Entity('accounts')
+export class Account {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** Stable UUID, the same in every API dialect. */
+  @Column({ type: 'varchar', length: 36, unique: true })
+  guid: string;
+
+  @Column({ type: 'varchar', length: 32, unique: true })
+  username: string;
+
+  @Column({ type: 'varchar', length: 253, unique: true })
+  domain: string;
+
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash: string;
+
+  @Column({ name: 'package_id', type: 'integer' })
+  packageId: number;
+
+  @Column({ name: 'client_id', type: 'integer', nullable: true })
+  clientId: number | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: AccountStatus;
+
+  /** PHP version the pool was written for (the package's at create or last package change). */
+  @Column({ name: 'php_version', type: 'varchar', length: 8 })
+  phpVersion: string;
+
+  /** Per-account overrides of the package's limits, when a billing system sends them. */
+  @Column({ name: 'disk_limit_mb', type: 'integer', nullable: true })
+  diskLimitMb: number | null;
+
+  @Column({ name: 'bandwidth_limit_mb', type: 'integer', nullable: true })
+  bandwidthLimitMb: number | null;
+
+  @Column({ name: 'suspend_reason', type: 'varchar', length: 255, nullable: true })
+  suspendReason: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime' })
+  updatedAt: Date;
+}

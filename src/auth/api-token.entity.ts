@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('api_tokens')
+export class ApiToken {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  /** First characters of the token, shown in listings so an operator can tell tokens apart. */
+  @Column({ type: 'varchar', length: 16 })
+  prefix: string;
+
+  /** SHA-256 hex of the whole token; the token itself is never stored. */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 64, unique: true })
+  secretHash: string;
+
+  /** AES-256-GCM ciphertext of the token, kept only for tokens allowed to sign requests. */
+  @Column({ name: 'secret_enc', type: 'text', nullable: true })
+  secretEnc: string | null;
+
+  @Column({ type: 'varchar', length: 500 })
+  scopes: string;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ name: 'last_used_at', type: 'datetime', nullable: true })
+  lastUsedAt: Date | null;
+
+  @Column({ name: 'expires_at', type: 'datetime', nullable: true })
+  expiresAt: Date | null;
+
+  @Column({ name: 'revoked_at', type: 'datetime', nullable: true })
+  revokedAt: Date | null;
+}

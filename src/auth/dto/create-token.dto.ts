@@ -1,0 +1,21 @@
+import { ArrayNotEmpty, IsArray, IsDateString, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { SCOPES, Scope } from '../scopes';
+
+export class CreateTokenDto {
+  /** A name that says who uses the token, e.g. `whmcs`. */
+  @IsString()
+  @Length(1, 100)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { message: 'name may hold letters, digits, space, dot, dash and underscore' })
+  name: string;
+
+  /** What the token may do. */
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(SCOPES, { each: true, message: `each scope must be one of ${SCOPES.join(', ')}` })
+  scopes: Scope[];
+
+  /** When the token stops working (ISO-8601); never when absent. */
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'expires_at must be an ISO-8601 date-time' })
+  expires_at?: string;
+}

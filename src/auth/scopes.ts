@@ -1,0 +1,23 @@
+export const SCOPES = [
+  'accounts:read',
+  'accounts:write',
+  'packages:read',
+  'packages:write',
+  'clients:read',
+  'clients:write',
+  'tokens:admin',
+  '*',
+] as const;
+
+export type Scope = (typeof SCOPES)[number];
+
+/** `*` grants everything; a write scope also grants the read scope of the same resource. */
+export function grants(held: readonly string[], needed: string): boolean {
+  if (held.includes('*') || held.includes(needed)) return true;
+  const [resource, action] = needed.split(':');
+  return action === 'read' && held.includes(`${resource}:write`);
+}
+
+export function parseScopes(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { ApiError } from '../common/api-error';
+import { ApiData, ApiDataList } from '../common/api-data.decorator';
+import { CreateTokenDto } from './dto/create-token.dto';
+import { CreatedTokenView, TokenView } from './dto/token.view';
+import { Scopes } from './scopes.decorator';
+import { TokensService } from './tokens.service';
+
+@ApiTags('Tokens')
+@ApiErrors(401, 403)
+@Scopes('tokens:admin')
+@Controller('api/v1/tokens')
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List API tokens (never their secrets)' })
+  @ApiDataList(TokenView)
+  async list(): Promise<{ data: TokenView[] }> {
+    return { data: (await this.tokens.list()).map(TokenView.of) };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create an API token; the secret is in this answer only' })
+  @ApiData(CreatedTokenView, 201)
+  @ApiErrors(422)
+  async create(@Body() body: CreateTokenDto): Promise<{ data: CreatedTokenView }> {
+    const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
+    if (expiresAt && expiresAt <= new Date()) throw ApiError.field('expires_at', 'expires_at must be in the future');
+    const { token, secret } = await this.tokens.create({ name: body.name, scopes: body.scopes, expiresAt });
+    return { data: { ...TokenView.of(token), token: secret } };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API token' })
+  @ApiErrors(404)
+  async revoke(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    await this.tokens.revoke(id);
+  }
+}

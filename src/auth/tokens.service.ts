@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import { DatabaseService } from '../database/database.service';
+import { ApiToken } from './api-token.entity';
+import { Principal } from './principal';
+import { parseScopes } from './scopes';
+import { hashTokenSecret, newTokenSecret, visiblePrefix } from './token-secret';
+
+export interface NewToken {
+  name: string;
+  scopes: string[];
+  expiresAt?: Date | null;
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class TokensService {
+  constructor(
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    private readonly db: DatabaseService,
+  ) {}
+
+  /** Creates a token; the secret is returned here and never again. */
+  async create(input: NewToken): Promise<{ token: ApiToken; secret: string }> {
+    const secret = newTokenSecret();
+    const token = this.tokens.create({
+      name: input.name,
+      prefix: visiblePrefix(secret),
+      secretHash: hashTokenSecret(secret),
+      secretEnc: null,
+      scopes: [...new Set(input.scopes)].join(','),
+      createdAt: new Date(),
+      lastUsedAt: null,
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+    });
+    await this.db.transaction((em) => em.save(token));
+    return { token, secret };
+  }
+
+  list(): Promise<ApiToken[]> {
+    return this.tokens.find({ order: { id: 'ASC' } });
+  }
+
+  async get(id: number): Promise<ApiToken> {
+    const token = await this.tokens.findOneBy({ id });
+    if (!token) throw ApiError.notFound('Token');
+    return token;
+  }
+
+  async revoke(id: number): Promise<ApiToken> {
+    const token = await this.get(id);
+    if (!token.revokedAt) {
+      token.revokedAt = new Date();
+      await this.db.transaction((em) => em.update(ApiToken, { id }, { revokedAt: token.revokedAt }));
+    }
+    return token;
+  }
+
+  /** The principal for a presented secret, or null when unknown, revoked or expired. */
+  async authenticate(secret: string): Promise<Principal | null> {
+    if (!secret || secret.length > 200) return null;
+    const token = await this.tokens.findOneBy({ secretHash: hashTokenSecret(secret) });
+    return token ? this.principalFor(token) : null;
+  }
+
+  principalFor(token: ApiToken): Principal | null {
+    const now = new Date();
+    if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      void this.db.transaction((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
+    }
+    return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes) };
+  }
+
+  /** On a fresh install: an admin token, so the operator can start. Returns its secret, or null. */
+  async ensureFirstAdminToken(): Promise<string | null> {
+    if ((await this.tokens.count()) > 0) return null;
+    const { secret } = await this.create({ name: 'admin', scopes: ['*'] });
+    return secret;
+  }
+}

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, EnvReader } from './env-reader';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mariadb'; url: string; host: string; port: number; username: string; password: string; database: string };
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  /** off: plain HTTP (behind a proxy). Otherwise HTTPS with the given or a self-signed certificate. */
+  tls: { enabled: boolean; certFile?: string; keyFile?: string };
+  dataDir: string;
+  database: DatabaseConfig;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Encrypts secrets kept at rest (signing tokens); made under dataDir on first start when absent. */
+  secretKeyFile: string;
+  provisioning: {
+    rootDir: string;
+    templatesDir: string;
+    serverIp: string;
+    nameservers: string[];
+    nginxTestCommand: string[];
+    nginxReloadCommand: string[];
+    phpFpmReloadCommand: string[];
+    reconcileIntervalSeconds: number;
+  };
+  agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
+  license: { publicKey?: string; file: string; checkIntervalSeconds: number };
+  rateLimit: { limit: number; windowSeconds: number };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
+  const url = env.optional('DATABASE_URL');
+  if (!url) return { type: 'sqlite', path: resolve(env.string('HW_SQLITE_PATH', `${dataDir}/hostwright.sqlite`)) };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('DATABASE_URL must look like mariadb://user:pass@host:3306/database');
+  }
+  if (!['mariadb:', 'mysql:'].includes(parsed.protocol) || !parsed.pathname.slice(1)) {
+    throw new ConfigError('DATABASE_URL must look like mariadb://user:pass@host:3306/database');
+  }
+  return {
+    type: 'mariadb',
+    url,
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+  };
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = new EnvReader(source);
+  const dataDir = resolve(env.string('HW_DATA_DIR', 'var'));
+  const certFile = env.optional('HW_TLS_CERT');
+  const keyFile = env.optional('HW_TLS_KEY');
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError('HW_TLS_CERT and HW_TLS_KEY must be set together');
+  for (const [name, file] of [['HW_TLS_CERT', certFile], ['HW_TLS_KEY', keyFile]] as const) {
+    if (file && !existsSync(file)) throw new ConfigError(`${name} points to a missing file: ${file}`);
+  }
+  const agentUrl = env.optional('HW_AGENT_URL');
+  const agentSecret = env.optional('HW_AGENT_SECRET');
+  if (agentSecret !== undefined && agentSecret.length < 32) throw new ConfigError('HW_AGENT_SECRET must be at least 32 characters');
+  if (agentUrl && !agentSecret) throw new ConfigError('HW_AGENT_URL needs HW_AGENT_SECRET');
+  return {
+    host: env.string('HW_HOST', '0.0.0.0'),
+    port: env.int('HW_PORT', 8443, 0, 65535),
+    tls: { enabled: env.bool('HW_TLS', true), certFile, keyFile },
+    dataDir,
+    database: parseDatabase(env, dataDir),
+    logLevel: env.oneOf('HW_LOG_LEVEL', 'info', LOG_LEVELS),
+    secretKeyFile: resolve(env.string('HW_SECRET_KEY_FILE', `${dataDir}/secret.key`)),
+    provisioning: {
+      rootDir: resolve(env.string('HW_ROOT_DIR', `${dataDir}/root`)),
+      templatesDir: resolve(env.string('HW_TEMPLATES_DIR', resolve(__dirname, '../../../templates'))),
+      serverIp: env.ipv4('HW_SERVER_IP', '127.0.0.1'),
+      nameservers: env.list('HW_NAMESERVERS', ['ns1.hostwright.test', 'ns2.hostwright.test']),
+      nginxTestCommand: env.command('HW_NGINX_TEST_CMD'),
+      nginxReloadCommand: env.command('HW_NGINX_RELOAD_CMD'),
+      phpFpmReloadCommand: env.command('HW_PHPFPM_RELOAD_CMD'),
+      reconcileIntervalSeconds: env.int('HW_RECONCILE_INTERVAL', 60, 1, 86400),
+    },
+    agent: {
+      url: agentUrl,
+      secret: agentSecret,
+      listenHost: env.string('HW_AGENT_HOST', '127.0.0.1'),
+      listenPort: env.int('HW_AGENT_PORT', 7443, 0, 65535),
+    },
+    license: {
+      publicKey: env.optional('HW_LICENSE_PUBLIC_KEY'),
+      file: resolve(env.string('HW_LICENSE_FILE', `${dataDir}/license.json`)),
+      checkIntervalSeconds: env.int('HW_LICENSE_CHECK_INTERVAL', 60, 1, 86400),
+    },
+    rateLimit: {
+      limit: env.int('HW_RATE_LIMIT', 600, 1, 1_000_000),
+      windowSeconds: env.int('HW_RATE_LIMIT_WINDOW', 60, 1, 86400),
+    },
+  };
+}
+
+/** Loads `.env` when present (environment wins), then the config; a bad value ends the process with one line. */
+export function loadConfigOrExit(): AppConfig {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hostwright: invalid configuration: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+
+/**
+ * The one way to write. better-sqlite3 gives TypeORM a single shared connection, so two
+ * overlapping transactions would nest into each other; on SQLite we queue them instead.
+ * MariaDB runs them concurrently on pooled connections.
+ */
+@Injectable()
+export class DatabaseService {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dataSource: DataSource) {}
+
+  get isSqlite(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.isSqlite) return this.dataSource.transaction(work);
+    const run = this.queue.then(() => this.dataSource.transaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      if (!this.dataSource.isInitialized) return false;
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** True when a unique index refused the write, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = (error as QueryFailedError & { driverError?: { code?: string; errno?: number } }).driverError;
+  return (
+    driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    driverError?.code === 'ER_DUP_ENTRY' ||
+    driverError?.errno === 1062
+  );
+}
+
+/** True when a foreign key refused the write (a row still referenced, or a missing parent). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = (error as QueryFailedError & { driverError?: { code?: string; errno?: number } }).driverError;
+  return (
+    driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
+    driverError?.errno === 1451 ||
+    driverError?.errno === 1452
+  );
+}

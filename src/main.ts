@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { TokensService } from './auth/tokens.service';
+import { loadConfigOrExit } from './config/app-config';
+import { configureApp } from './configure-app';
+import { createFastifyAdapter } from './fastify-adapter';
+import { loadTls } from './tls';
+
+async function bootstrap(): Promise<void> {
+  const started = process.hrtime.bigint();
+  const config = loadConfigOrExit();
+  mkdirSync(config.dataDir, { recursive: true });
+  const tls = await loadTls(config);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(tls), {
+    logger: config.logLevel === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
+    bufferLogs: false,
+  });
+  await configureApp(app);
+  const firstToken = await app.get(TokensService).ensureFirstAdminToken();
+  await app.listen(config.port, config.host);
+  const scheme = tls ? 'https' : 'http';
+  const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stdout.write(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)\n`);
+  if (firstToken) {
+    process.stdout.write(
+      `\nFirst admin token (shown once, store it now):\n\n  ${firstToken}\n\n` +
+        `Try: curl -sk -H "Authorization: Bearer ${firstToken}" ${scheme}://127.0.0.1:${config.port}/api/v1/packages\n\n`,
+    );
+  }
+}
+
+void bootstrap();

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { TokensService } from '../../src/auth/tokens.service';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { configureApp } from '../../src/configure-app';
+import { createFastifyAdapter } from '../../src/fastify-adapter';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestAppOptions {
+  /** Extra environment for loadConfig (HW_… variables). */
+  env?: Record<string, string>;
+  /** Swap providers, e.g. to inject a fault into a provisioning step. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Reuse a database (a restart test); a fresh one otherwise. */
+  database?: TestDatabase;
+  /** Reuse a data dir (restart tests). */
+  dataDir?: string;
+}
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  /** Sent as-is, for malformed or oversize bodies. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  body: any;
+  text: string;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export class TestApp {
+  constructor(
+    readonly app: NestFastifyApplication,
+    readonly config: AppConfig,
+    readonly database: TestDatabase,
+    /** A `*` token; pass `token: null` to call without one. */
+    readonly adminToken: string,
+  ) {}
+
+  get<T>(type: abstract new (...args: never[]) => T): T {
+    return this.app.get(type as never) as T;
+  }
+
+  /** Calls the app in-process (no socket), as a client would over HTTP. */
+  async call(method: string, url: string, options: CallOptions = {}): Promise<CallResult> {
+    const token = options.token === undefined ? this.adminToken : options.token;
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (token) headers.authorization ??= `Bearer ${token}`;
+    let payload: string | undefined;
+    if (options.rawBody !== undefined) payload = options.rawBody;
+    else if (options.body !== undefined) payload = JSON.stringify(options.body);
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await this.app.inject({ method: method as never, url, headers, payload });
+    let body: unknown;
+    try {
+      body = response.body ? JSON.parse(response.body) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: response.statusCode, body, text: response.body, headers: response.headers };
+  }
+
+  async createToken(scopes: string[], name = 'test'): Promise<string> {
+    return (await this.get(TokensService).create({ name, scopes })).secret;
+  }
+
+  /** Closes the app; drops the database unless `keepDatabase` (restart tests). */
+  async close(keepDatabase = false): Promise<void> {
+    await this.app.close();
+    if (!keepDatabase) {
+      await this.database.drop();
+      rmSync(this.config.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+
+/** Starts the real app on a fresh database and a temp data/root dir. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hw-data-'));
+  const config = loadConfig({
+    HW_DATA_DIR: dataDir,
+    HW_ROOT_DIR: join(dataDir, 'root'),
+    HW_TEMPLATES_DIR: join(REPO_ROOT, 'templates'),
+    HW_LOG_LEVEL: 'silent',
+    ...(options.env ?? {}),
+  });
+  config.database = database.config;
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  if (options.override) builder = options.override(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false });
+  await configureApp(app);
+  await app.getHttpAdapter().getInstance().ready();
+  const adminToken = (await app.get(TokensService).create({ name: 'test-admin', scopes: ['*'] })).secret;
+  return new TestApp(app, config, database, adminToken);
+}
