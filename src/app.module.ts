@@ -8,9 +8,10 @@ import { HealthModule } from './health/health.module';
 import { LicenseModule } from './license/license.module';
 import { PackagesModule } from './packages/packages.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
+import { ServerStatsModule } from './server-stats/server-stats.module';
 
 /** Feature modules, in the order their routes should appear. */
-export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule];
+export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ServerStatsModule];
 
 @Module({})
 export class AppModule {

@@ -17,6 +17,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(tls), {
     logger: config.logLevel === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
     bufferLogs: false,
+    rawBody: true,
   });
   await configureApp(app);
   const firstToken = await app.get(TokensService).ensureFirstAdminToken();
