@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Scopes } from '../auth/scopes.decorator';
 import { ApiData, ApiPage } from '../common/api-data.decorator';
@@ -42,8 +42,18 @@ export class AccountsController {
       'With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` ' +
       'or `account_limit_reached`; 503 when the agent is unreachable.',
   })
+  @ApiBody({
+    type: CreateAccountDto,
+    examples: {
+      seed: { summary: 'By package id (seed 000)', value: { username: 'alice', domain: 'alice.example.com', email: 'alice@example.com', password: 's3cur3p@ss', package_id: 1 } },
+      billing: {
+        summary: 'By package name, with limit overrides (billing module)',
+        value: { username: 'alice', password: 's3cur3p@ss', domain: 'alice.example.com', package: 'default', email: 'alice@example.com', disk_limit_mb: 5120, bandwidth_limit_mb: 51200 },
+      },
+    },
+  })
   @ApiData(CreatedAccountView, 201)
-  @ApiResponse({ status: 200, description: 'dry_run=true: the provisioning plan', type: PlanView })
+  @ApiData(PlanView, 200)
   @ApiErrors(409, 422, 503)
   async create(
     @Body() body: CreateAccountDto,

@@ -6,12 +6,12 @@ import { MAX_LIMIT_MB } from './create-account.dto';
 
 export class UpdateAccountDto {
   /** Immutable: sending it is refused with 422. */
-  @ApiPropertyOptional({ description: 'Immutable: sending it is refused with 422', readOnly: true })
+  @ApiPropertyOptional({ type: String, description: 'Immutable: sending it is refused with 422', readOnly: true })
   @Immutable()
   username?: unknown;
 
   /** Immutable: sending it is refused with 422. */
-  @ApiPropertyOptional({ description: 'Immutable: sending it is refused with 422', readOnly: true })
+  @ApiPropertyOptional({ type: String, description: 'Immutable: sending it is refused with 422', readOnly: true })
   @Immutable()
   domain?: unknown;
 
