@@ -23,6 +23,17 @@ export class LeaseService {
   /** Takes the lease when it is free, expired or already ours; true when this instance now holds it. */
   async acquire(name: string, ttlSeconds: number): Promise<boolean> {
     const { now, later } = this.clock();
+    try {
+      return await this.take(name, ttlSeconds, now, later);
+    } catch (error) {
+      // Racing takers can deadlock on MariaDB (duplicate-key inserts meeting a release): the database
+      // picked a winner, and it is not us.
+      if (isLockConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  private async take(name: string, ttlSeconds: number, now: string, later: string): Promise<boolean> {
     const taken = await this.db.transaction((em) =>
       affected(em, `UPDATE scheduler_leases SET holder = ?, expires_at = ${later} WHERE name = ? AND (holder = ? OR expires_at <= ${now})`, [
         this.holder,
@@ -92,6 +103,11 @@ export class LeaseService {
   }
 }
 
+
+function isLockConflict(error: unknown): boolean {
+  const driverError = (error as { driverError?: { errno?: number; code?: string } })?.driverError;
+  return driverError?.errno === 1213 || driverError?.errno === 1205 || driverError?.code === 'SQLITE_BUSY';
+}
 
 /** Rows changed by one statement, on either dialect. */
 async function affected(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
