@@ -20,7 +20,11 @@ export class LeaseService {
 
   constructor(private readonly db: DatabaseService) {}
 
-  /** Takes the lease when it is free, expired or already ours; true when this instance now holds it. */
+  /**
+   * Takes the lease when nobody holds it or its holder let it expire; true when this instance now
+   * holds it. Holding it already counts as taken: a second run of the same job on this instance waits
+   * its turn like any other.
+   */
   async acquire(name: string, ttlSeconds: number): Promise<boolean> {
     const { now, later } = this.clock();
     try {
@@ -35,11 +39,10 @@ export class LeaseService {
 
   private async take(name: string, ttlSeconds: number, now: string, later: string): Promise<boolean> {
     const taken = await this.db.transaction((em) =>
-      affected(em, `UPDATE scheduler_leases SET holder = ?, expires_at = ${later} WHERE name = ? AND (holder = ? OR expires_at <= ${now})`, [
+      affected(em, `UPDATE scheduler_leases SET holder = ?, expires_at = ${later} WHERE name = ? AND expires_at <= ${now}`, [
         this.holder,
         this.ttl(ttlSeconds),
         name,
-        this.holder,
       ]),
     );
     if (taken === 1) return true;
