@@ -226,7 +226,7 @@ describe('licence: states, write blocking, install, expiry, limits', () => {
 describe('licence: a licence file but no public key configured', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ license: 'none' });
   });
   after(() => t.close());
 
