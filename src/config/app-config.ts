@@ -29,7 +29,7 @@ export interface AppConfig {
     reconcileIntervalSeconds: number;
   };
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
-  license: { publicKey?: string; file: string; checkIntervalSeconds: number };
+  license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
 }
 
@@ -99,6 +99,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       publicKey: env.optional('HW_LICENSE_PUBLIC_KEY'),
       file: resolve(env.string('HW_LICENSE_FILE', `${dataDir}/license.json`)),
       checkIntervalSeconds: env.int('HW_LICENSE_CHECK_INTERVAL', 60, 1, 86400),
+      serverId: env.optional('HW_SERVER_ID'),
     },
     rateLimit: {
       limit: env.int('HW_RATE_LIMIT', 600, 1, 1_000_000),
