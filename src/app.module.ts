@@ -6,8 +6,10 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LicenseModule } from './license/license.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 /** Feature modules, in the order their routes should appear. */
 export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule];
@@ -17,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
     };
   }
 }
