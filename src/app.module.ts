@@ -10,8 +10,10 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LicenseModule } from './license/license.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServerStatsModule } from './server-stats/server-stats.module';
 
 /** Feature modules, in the order their routes should appear. */
@@ -22,7 +24,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
     };
   }
 }

@@ -31,6 +31,8 @@ export interface AppConfig {
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
   license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
+  /** When set, GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -105,6 +107,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       limit: env.int('HW_RATE_LIMIT', 600, 1, 1_000_000),
       windowSeconds: env.int('HW_RATE_LIMIT_WINDOW', 60, 1, 86400),
     },
+    metricsToken: env.optional('HW_METRICS_TOKEN'),
   };
 }
 
