@@ -7,6 +7,7 @@ import { TokensService } from './auth/tokens.service';
 import { loadConfigOrExit } from './config/app-config';
 import { configureApp } from './configure-app';
 import { createFastifyAdapter } from './fastify-adapter';
+import { flushLogs } from './observability/logging';
 import { PinoNestLogger } from './observability/pino-nest-logger';
 import { loadTls } from './tls';
 
@@ -23,13 +24,15 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   const scheme = tls ? 'https' : 'http';
   const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
-  logger.log(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)`, 'Main');
   if (firstToken) {
     process.stdout.write(
       `\nFirst admin token (shown once, store it now):\n\n  ${firstToken}\n\n` +
         `Try: curl -sk -H "Authorization: Bearer ${firstToken}" ${scheme}://127.0.0.1:${config.port}/api/v1/packages\n\n`,
     );
   }
+  // Last, so a supervisor (or a test) that waits for this line finds the token already printed.
+  logger.log(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)`, 'Main');
+  flushLogs();
 }
 
 void bootstrap();

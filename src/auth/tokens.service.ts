@@ -18,6 +18,12 @@ export interface NewToken {
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * How long a looked-up token is trusted without asking the database again. A revocation on this
+ * instance takes effect at once; on another instance sharing the database, within this time.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MAX = 10_000;
 
 @Injectable()
 export class TokensService {
@@ -26,6 +32,8 @@ export class TokensService {
     private readonly db: DatabaseService,
     private readonly box: SecretBox,
   ) {}
+
+  private readonly cache = new Map<string, { token: ApiToken; until: number }>();
 
   /** Creates a token; the secret is returned here and never again. */
   async create(input: NewToken): Promise<{ token: ApiToken; secret: string }> {
@@ -61,20 +69,28 @@ export class TokensService {
       token.revokedAt = new Date();
       await this.db.transaction((em) => em.update(ApiToken, { id }, { revokedAt: token.revokedAt }));
     }
+    for (const [hash, entry] of this.cache) if (entry.token.id === id) this.cache.delete(hash);
     return token;
   }
 
   /** The principal for a presented secret, or null when unknown, revoked or expired. */
   async authenticate(secret: string): Promise<Principal | null> {
     if (!secret || secret.length > 200) return null;
-    const token = await this.tokens.findOneBy({ secretHash: hashTokenSecret(secret) });
-    return token ? this.principalFor(token) : null;
+    const hash = hashTokenSecret(secret);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return this.principalFor(cached.token);
+    const token = await this.tokens.findOneBy({ secretHash: hash });
+    if (!token) return null;
+    if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
+    this.cache.set(hash, { token, until: Date.now() + TOKEN_CACHE_MS });
+    return this.principalFor(token);
   }
 
   principalFor(token: ApiToken): Principal | null {
     const now = new Date();
     if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      token.lastUsedAt = now;
       void this.db.transaction((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
     }
     return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes) };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { LogController } from 'fastify';
+import pino from 'pino';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 
@@ -21,7 +22,27 @@ export function pinoOptions(level: AppConfig['logLevel']) {
   return {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(level === 'silent' ? {} : { stream: bufferedStdout() }),
   };
+}
+
+let stdoutStream: pino.DestinationStream | undefined;
+
+/**
+ * Log lines are gathered into 4 KiB writes instead of one write(2) per line: under load the
+ * synchronous per-line writes were the largest single cost of a request. Flushed on exit.
+ */
+/** Writes out what the buffer holds now (start-up messages an operator waits for). */
+export function flushLogs(): void {
+  (stdoutStream as { flushSync?: () => void } | undefined)?.flushSync?.();
+}
+
+function bufferedStdout(): pino.DestinationStream {
+  if (stdoutStream) return stdoutStream;
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  process.once('exit', () => destination.flushSync());
+  stdoutStream = destination;
+  return destination;
 }
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;

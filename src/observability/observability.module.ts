@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Global, Logger, Module } from '@nestjs/common';
+import { flushLogs } from './logging';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
@@ -12,6 +13,8 @@ export class ObservabilityModule implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
 
   beforeApplicationShutdown(signal?: string): void {
-    if (signal) this.logger.log(`${signal}: finishing requests in flight, then stopping`);
+    if (!signal) return;
+    this.logger.log(`${signal}: finishing requests in flight, then stopping`);
+    flushLogs();
   }
 }

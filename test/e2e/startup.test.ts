@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { get, startServer, stopServer } from '../support/spawn-server';
+import { get, killLeftovers, startServer, stopServer } from '../support/spawn-server';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('starting the panel as an operator does', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hw-start-'));
   let database: TestDatabase;
   after(async () => {
+    killLeftovers();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -14,6 +14,13 @@ export interface RunningServer {
 }
 
 /** Starts `node dist/src/main.js` as an operator would, and waits until it says it listens (or exits). */
+const running = new Set<ChildProcess>();
+
+/** Kills whatever a failed test left running, so the runner is not held open by its pipes. */
+export function killLeftovers(): void {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+}
+
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = Number(env.HW_PORT ?? (await freePort()));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/src/main.js')], {
@@ -25,6 +32,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (err += chunk));
+  running.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let deadline: NodeJS.Timeout | undefined;
   await Promise.race([
