@@ -10,20 +10,23 @@ export class ReloadFailedError extends Error {}
 
 /**
  * Single-flight service reloads: one running and at most one pending; every request that
- * arrives while a reload is pending joins it. A pending reload also waits (bounded) for plans
- * already under way that will ask for a reload too, so a burst of parallel creates shares one.
+ * arrives while a reload is pending joins it. A pending reload also waits for plans already
+ * under way that will ask for a reload too, so a burst of parallel creates shares one: it starts
+ * when none is left, or when none has arrived for `idleMs` (a stuck plan), or after `maxWaitMs`.
  */
 export class ReloadCoalescer {
   private running: Promise<void> | null = null;
   private pending: Promise<void> | null = null;
   private underway = 0;
   private quietWaiters: (() => void)[] = [];
+  private lastArrival = 0;
   /** Reloads started since this process began (tests and metrics). */
   started = 0;
 
   constructor(
     private readonly commands: ReloadCommands,
-    private readonly maxWaitMs = 1000,
+    private readonly idleMs = 1000,
+    private readonly maxWaitMs = 15_000,
     private readonly run: (argv: string[]) => Promise<unknown> = runCommand,
   ) {}
 
@@ -39,6 +42,7 @@ export class ReloadCoalescer {
       if (released) return;
       released = true;
       this.underway--;
+      this.lastArrival = Date.now();
       if (this.underway === 0) for (const wake of this.quietWaiters.splice(0)) wake();
     };
   }
@@ -67,12 +71,20 @@ export class ReloadCoalescer {
 
   private quiet(): Promise<void> {
     if (this.underway === 0) return Promise.resolve();
+    const started = Date.now();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.maxWaitMs);
-      this.quietWaiters.push(() => {
+      let timer: NodeJS.Timeout;
+      const done = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const check = () => {
+        const now = Date.now();
+        if (now - Math.max(this.lastArrival, started) >= this.idleMs || now - started >= this.maxWaitMs) return done();
+        timer = setTimeout(check, Math.max(10, this.idleMs - (now - Math.max(this.lastArrival, started))));
+      };
+      timer = setTimeout(check, this.idleMs);
+      this.quietWaiters.push(done);
     });
   }
 
