@@ -39,16 +39,17 @@ function spawnNode(script: string, args: string[], env: Record<string, string>):
 describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () => {
   const children: ChildProcess[] = [];
   let fifo = '';
+  /** Lets the orphaned blocking command (cat, waiting for a writer on the fifo) see EOF and exit. */
+  const releaseFifo = () => {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      /* no reader left */
+    }
+  };
   after(() => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    // Let the orphaned blocking command (cat on the fifo) see EOF and exit.
-    if (fifo) {
-      try {
-        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
-      } catch {
-        /* no reader left */
-      }
-    }
+    if (fifo) releaseFifo();
   });
 
   test('a create killed while its reload blocks is rolled back after the restart', async () => {
@@ -75,6 +76,7 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
     assert.equal((await query(db, dataDir, 'SELECT status FROM accounts WHERE username = ?', [target.username]))[0].status, 'provisioning');
     panel.kill('SIGKILL');
     await new Promise((resolve) => panel.once('exit', resolve));
+    releaseFifo();
     assert.notDeepEqual(leftovers(root, target), [], 'half-made account on disk after the kill');
 
     // 2. The real server restarts (plain HTTP, any port) and its reconciler rolls the account back.
