@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, loadConfigOrExit } from '../config/app-config';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     process.stderr.write('hostwright agent: HW_AGENT_SECRET must be set (at least 32 characters, shared with the panel)\n');
     process.exit(1);
   }
+  mkdirSync(config.dataDir, { recursive: true });
   const app = await NestFactory.createApplicationContext(AgentDaemonModule.forRoot(config), {
     logger: config.logLevel === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
   });
