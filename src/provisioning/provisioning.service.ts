@@ -112,7 +112,10 @@ export class AgentProvisioner extends AccountProvisioner {
     if (error instanceof ApiError) return error;
     if (error instanceof UnsafeValueError) return ApiError.field(error.field, error.message);
     if (error instanceof AgentUnreachableError) {
-      return new ApiError(503, 'agent_unreachable', 'The provisioning agent is unreachable; nothing was changed. Try again later.', undefined, { 'retry-after': '30' });
+      const message = error.maybeDelivered
+        ? 'The provisioning agent stopped answering; what it may have made is being removed. Try again later.'
+        : 'The provisioning agent is unreachable; nothing was changed. Try again later.';
+      return new ApiError(503, 'agent_unreachable', message, undefined, { 'retry-after': '30' });
     }
     if (error instanceof StepFailedError && action !== 'remove') {
       return new ApiError(500, 'provisioning_failed', `Provisioning failed at step "${error.step}"; the changes made so far were undone`);

@@ -147,6 +147,27 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     assert.deepEqual(leftovers(root, a), []);
   });
 
+  test('a PHP version change moves the pool and puts it back when the reload fails', async () => {
+    const a = await insertAccount(t, newTarget('php'), 'provisioning');
+    await provisioner.create(a);
+    const pool82 = `etc/php/8.2/fpm/pool.d/${a.domain}.conf`;
+    const pool83 = `etc/php/8.3/fpm/pool.d/${a.domain}.conf`;
+    const bytes = readRoot(root, pool82);
+    fault.step = 'reload';
+    try {
+      await expectApiError(provisioner.changePhpVersion({ ...a, phpVersion: '8.3' }, '8.2'), 500, 'provisioning_failed');
+    } finally {
+      fault.step = null;
+    }
+    assert.equal(readRoot(root, pool82), bytes);
+    assert.equal(readRoot(root, pool83), null);
+    await provisioner.changePhpVersion({ ...a, phpVersion: '8.3' }, '8.2');
+    assert.equal(readRoot(root, pool82), null);
+    assert.equal(readRoot(root, pool83), bytes, 'the pool does not name the version: same bytes');
+    await provisioner.remove({ ...a, phpVersion: '8.3' });
+    assert.deepEqual(leftovers(root, a), []);
+  });
+
   test('dry run: plan() lists files, records and commands and writes nothing', async () => {
     const a = newTarget('dry');
     const before = listTree(root);
