@@ -4,6 +4,8 @@ import { AgentClient } from '../agent/agent-client';
 import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent/agent-errors';
 import { ApiError } from '../common/api-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { sqlNow } from '../database/columns';
+import { DatabaseService } from '../database/database.service';
 import { accountPaths } from './account-paths';
 import { zoneRecords } from './dns-zone';
 import { FileOps } from './file-ops';
@@ -25,6 +27,7 @@ export class AgentProvisioner extends AccountProvisioner {
 
   constructor(
     private readonly agent: AgentClient,
+    private readonly db: DatabaseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -99,12 +102,21 @@ export class AgentProvisioner extends AccountProvisioner {
     }
   }
 
-  /** A create whose rollback did not finish (or whose fate is unknown): one more full removal. */
+  /**
+   * A create whose rollback did not finish (or whose fate is unknown): one more full removal, and
+   * when that fails too, a note the reconciler works off later (the account row itself goes).
+   */
   private async cleanUp(plan: Plan): Promise<void> {
     try {
       await this.agent.execute(buildPlan('remove', plan.target));
     } catch (error) {
-      this.logger.error(`clean-up of ${plan.target.username} failed: ${describeError(error)}`);
+      this.logger.error(`clean-up of ${plan.target.username} failed, left to the reconciler: ${describeError(error)}`);
+      const t = plan.target;
+      await this.db
+        .transaction((em) =>
+          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, created_at) VALUES (?, ?, ?, ?, ?)', [t.username, t.domain, t.email, t.php_version, sqlNow()]),
+        )
+        .catch((dbError: unknown) => this.logger.error(`could not record the clean-up of ${t.username}: ${describeError(dbError)}`));
     }
   }
 

@@ -66,10 +66,37 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
         if (this.provisioner.isWorkingOn(Number(row.id))) continue;
         if (await this.settle(row)) settled++;
       }
+      settled += await this.cleanUps();
     } catch (error) {
       if (!this.stopped) this.logger.error(`reconcile pass failed: ${describeError(error)}`);
     }
     return settled;
+  }
+
+  /** Leftovers of failed creates whose clean-up failed; skipped once the name belongs to an account again. */
+  private async cleanUps(): Promise<number> {
+    const rows: (Omit<StuckRow, 'status'> & { id: number })[] = await this.db.dataSource.query(
+      'SELECT id, username, domain, email, php_version FROM provisioning_cleanups ORDER BY id',
+    );
+    let done = 0;
+    for (const row of rows) {
+      if (this.stopped) break;
+      const owners: { status: string }[] = await this.db.dataSource.query('SELECT status FROM accounts WHERE username = ? OR domain = ?', [row.username, row.domain]);
+      // The failed create's own row may not be gone yet, or a retry is under way: next pass.
+      if (owners.some((o) => o.status === 'provisioning' || o.status === 'deleting')) continue;
+      // A later create of the same name succeeded: its pieces are not ours to remove.
+      if (!owners.length) {
+        try {
+          await this.provisioner.remove({ id: 0, username: row.username, domain: row.domain, email: row.email, phpVersion: row.php_version });
+        } catch (error) {
+          this.logger.warn(`clean-up of ${row.username} failed, retrying next pass: ${describeError(error)}`);
+          continue;
+        }
+      }
+      await this.db.transaction((em) => em.query('DELETE FROM provisioning_cleanups WHERE id = ?', [row.id]));
+      done++;
+    }
+    return done;
   }
 
   private async settle(row: StuckRow): Promise<boolean> {

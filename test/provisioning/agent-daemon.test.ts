@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { DataSource } from 'typeorm';
 import { AgentServer } from '../../src/agent/agent-server';
 import { signatureHeaders } from '../../src/agent/hmac';
 import { ApiError } from '../../src/common/api-error';
 import { AccountProvisioner } from '../../src/provisioning/provisioning.port';
+import { ProvisioningReconciler } from '../../src/provisioning/reconciler.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
 
@@ -45,6 +49,7 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     assert.match(readRoot(root, `etc/nginx/sites-available/${a.domain}.conf`)!, /return 503/);
     await provisioner.remove(a);
     assert.deepEqual(leftovers(root, a), []);
+    await t.get(DataSource).query('DELETE FROM accounts WHERE id = ?', [a.id]);
   });
 
   test('a good signed request runs; tampered body, stale timestamp, replayed nonce and wrong secret get 401', async () => {
@@ -69,6 +74,27 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: string }).error, 'invalid_plan');
     assert.deepEqual(listTree(root), before);
+  });
+
+  test('agent drops the connection mid-plan: 503, a clean-up note, and the reconciler removes what the agent made', async () => {
+    await t.get(AgentServer).close();
+    // A stand-in agent that runs nothing and hangs up after reading each request.
+    const dropper = createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => dropper.listen(port, '127.0.0.1', resolve));
+    const a = await insertAccount(t, newTarget('drop'), 'provisioning');
+    const error = await provisioner.create(a).then(() => null, (e: unknown) => e);
+    assert.ok(error instanceof ApiError && error.code === 'agent_unreachable');
+    await t.get(DataSource).query('DELETE FROM accounts WHERE id = ?', [a.id]);
+    assert.equal((await t.get(DataSource).query('SELECT username FROM provisioning_cleanups')).length, 1);
+    await new Promise((resolve) => dropper.close(resolve));
+
+    // Say the agent had got as far as a vhost before it died: the real agent comes back, the reconciler removes it.
+    await t.get(AgentServer).listen();
+    mkdirSync(join(root, 'etc/nginx/sites-available'), { recursive: true });
+    writeFileSync(join(root, `etc/nginx/sites-available/${a.domain}.conf`), 'server {}\n');
+    assert.equal(await t.get(ProvisioningReconciler).reconcile(-1), 1);
+    assert.deepEqual(leftovers(root, a), []);
+    assert.deepEqual(await t.get(DataSource).query('SELECT username FROM provisioning_cleanups'), []);
   });
 
   test('agent not listening: create fails with 503 agent_unreachable and leaves nothing', async () => {
