@@ -5,9 +5,10 @@ import { tokenCommands } from './auth/token.cli';
 import { CliCommand, CliUsageError, parseArgs } from './cli/cli-command';
 import { ApiError } from './common/api-error';
 import { loadConfigOrExit } from './config/app-config';
+import { licenseCommands } from './license/license.cli';
 
 /** Every command of `npm run cli -- <command>`; features add theirs here. */
-const COMMANDS: CliCommand[] = [...tokenCommands];
+const COMMANDS: CliCommand[] = [...tokenCommands, ...licenseCommands];
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -7,6 +7,7 @@ import { TokensService } from './auth/tokens.service';
 import { loadConfigOrExit } from './config/app-config';
 import { configureApp } from './configure-app';
 import { createFastifyAdapter } from './fastify-adapter';
+import { PinoNestLogger } from './observability/pino-nest-logger';
 import { loadTls } from './tls';
 
 async function bootstrap(): Promise<void> {
@@ -14,16 +15,15 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   mkdirSync(config.dataDir, { recursive: true });
   const tls = await loadTls(config);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(tls), {
-    logger: config.logLevel === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
-    bufferLogs: false,
-  });
+  const adapter = createFastifyAdapter(tls, config.logLevel);
+  const logger = new PinoNestLogger(adapter.getInstance().log);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger, bufferLogs: false, rawBody: true });
   await configureApp(app);
   const firstToken = await app.get(TokensService).ensureFirstAdminToken();
   await app.listen(config.port, config.host);
   const scheme = tls ? 'https' : 'http';
   const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
-  process.stdout.write(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)\n`);
+  logger.log(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)`, 'Main');
   if (firstToken) {
     process.stdout.write(
       `\nFirst admin token (shown once, store it now):\n\n  ${firstToken}\n\n` +

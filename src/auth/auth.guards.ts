@@ -8,7 +8,7 @@ import { REQUIRED_SCOPES } from './scopes.decorator';
 import { grants } from './scopes';
 
 /** Strategies tried in order; adapters (signed requests, Basic) append theirs. */
-export const AUTH_STRATEGIES: string[] = ['bearer', 'api-key'];
+export const AUTH_STRATEGIES: string[] = ['bearer', 'api-key', 'signature'];
 
 @Injectable()
 export class TokenAuthGuard extends AuthGuard(AUTH_STRATEGIES) {
@@ -24,7 +24,7 @@ export class TokenAuthGuard extends AuthGuard(AUTH_STRATEGIES) {
   handleRequest<T>(error: unknown, user: T): T {
     if (error instanceof ApiError) throw error;
     if (error || !user) {
-      throw new ApiError(401, 'unauthenticated', 'A valid API token is required: Authorization: Bearer <token> or x-api-key: <token>');
+      throw new ApiError(401, 'unauthenticated', 'A valid API token is required: Authorization: Bearer <token>, x-api-key: <token>, or X-Timestamp + X-Signature');
     }
     return user;
   }

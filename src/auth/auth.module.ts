@@ -4,20 +4,27 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiToken } from './api-token.entity';
 import { ScopesGuard, TokenAuthGuard } from './auth.guards';
+import { SeenSignature } from './signing/seen-signature.entity';
+import { RequestSignatureService } from './signing/request-signature.service';
+import { SecretBox } from './signing/secret-box';
+import { SignatureStrategy } from './signing/signature.strategy';
 import { ApiKeyStrategy, BearerStrategy } from './strategies';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
 @Module({
-  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([ApiToken])],
+  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([ApiToken, SeenSignature])],
   controllers: [TokensController],
   providers: [
     TokensService,
     BearerStrategy,
     ApiKeyStrategy,
+    SecretBox,
+    RequestSignatureService,
+    SignatureStrategy,
     { provide: APP_GUARD, useClass: TokenAuthGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
   ],
-  exports: [TokensService],
+  exports: [TokensService, SecretBox],
 })
 export class AuthModule {}

@@ -6,7 +6,7 @@ import { TokensService } from './tokens.service';
 export const tokenCommands: CliCommand[] = [
   {
     name: 'token:create',
-    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31]',
+    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign]',
     needsApp: true,
     async run(args, app, out) {
       const name = requireFlag(args, 'name');
@@ -15,8 +15,8 @@ export const tokenCommands: CliCommand[] = [
       if (unknown.length) throw new CliUsageError(`unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`);
       const expires = args.flags.expires ? new Date(args.flags.expires) : null;
       if (expires && (Number.isNaN(expires.getTime()) || expires <= new Date())) throw new CliUsageError('--expires must be a future date');
-      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires });
-      out(`Created token ${token.id} (${token.name}, ${scopes.join(',')}). Shown once:`);
+      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign: args.flags['can-sign'] === 'true' });
+      out(`Created token ${token.id} (${token.name}, ${scopes.join(',')}${token.secretEnc ? ', can sign' : ''}). Shown once:`);
       out(secret);
     },
   },

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { DatabaseService } from '../database/database.service';
 import { ApiToken } from './api-token.entity';
+import { SecretBox } from './signing/secret-box';
 import { Principal } from './principal';
 import { parseScopes } from './scopes';
 import { hashTokenSecret, newTokenSecret, visiblePrefix } from './token-secret';
@@ -12,6 +13,8 @@ export interface NewToken {
   name: string;
   scopes: string[];
   expiresAt?: Date | null;
+  /** Keep the secret encrypted so the token can sign requests (X-Signature). */
+  canSign?: boolean;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -21,6 +24,7 @@ export class TokensService {
   constructor(
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
     private readonly db: DatabaseService,
+    private readonly box: SecretBox,
   ) {}
 
   /** Creates a token; the secret is returned here and never again. */
@@ -30,7 +34,7 @@ export class TokensService {
       name: input.name,
       prefix: visiblePrefix(secret),
       secretHash: hashTokenSecret(secret),
-      secretEnc: null,
+      secretEnc: input.canSign ? this.box.seal(secret) : null,
       scopes: [...new Set(input.scopes)].join(','),
       createdAt: new Date(),
       lastUsedAt: null,

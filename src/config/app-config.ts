@@ -31,8 +31,10 @@ export interface AppConfig {
     reconcileIntervalSeconds: number;
   };
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
-  license: { publicKey?: string; file: string; checkIntervalSeconds: number };
+  license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
+  /** When set, GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -109,11 +111,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       publicKey: env.optional('HW_LICENSE_PUBLIC_KEY'),
       file: resolve(env.string('HW_LICENSE_FILE', `${dataDir}/license.json`)),
       checkIntervalSeconds: env.int('HW_LICENSE_CHECK_INTERVAL', 60, 1, 86400),
+      serverId: env.optional('HW_SERVER_ID'),
     },
     rateLimit: {
       limit: env.int('HW_RATE_LIMIT', 600, 1, 1_000_000),
       windowSeconds: env.int('HW_RATE_LIMIT_WINDOW', 60, 1, 86400),
     },
+    metricsToken: env.optional('HW_METRICS_TOKEN'),
   };
 }
 

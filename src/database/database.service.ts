@@ -56,6 +56,8 @@ export function isForeignKeyViolation(error: unknown): boolean {
   const driverError = (error as QueryFailedError & { driverError?: { code?: string; errno?: number } }).driverError;
   return (
     driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
+    // SQLite reports an ON DELETE RESTRICT refusal as a trigger constraint.
+    (driverError?.code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/i.test(error.message)) ||
     driverError?.errno === 1451 ||
     driverError?.errno === 1452
   );

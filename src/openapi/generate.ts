@@ -14,7 +14,7 @@ export async function generateOpenApiJson(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hw-openapi-'));
   try {
     const config = loadConfig({ HW_DATA_DIR: dataDir, HW_LOG_LEVEL: 'silent' });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(), { logger: false });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(), { logger: false, rawBody: true });
     await configureApp(app);
     const document = buildOpenApiDocument(app);
     await app.close();

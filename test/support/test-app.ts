@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +8,11 @@ import { TokensService } from '../../src/auth/tokens.service';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { configureApp } from '../../src/configure-app';
 import { createFastifyAdapter } from '../../src/fastify-adapter';
+import { TestLicenseVendor } from './licenses';
 import { createTestDatabase, TestDatabase } from './test-database';
+
+/** Signs the default test licence: an unlimited plan, so feature tests are not held to the free 5 accounts. */
+const testVendor = new TestLicenseVendor();
 
 export interface TestAppOptions {
   /** Extra environment for loadConfig (HW_… variables). */
@@ -19,6 +23,11 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Reuse a data dir (restart tests). */
   dataDir?: string;
+  /**
+   * 'unlimited' (the default, unless env sets HW_LICENSE_PUBLIC_KEY): a valid licence with no
+   * account limit is installed. 'none': no key, no licence file — the free plan.
+   */
+  license?: 'unlimited' | 'none';
 }
 
 export interface CallOptions {
@@ -88,18 +97,23 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hw-data-'));
+  const unlimited = (options.license ?? (options.env?.HW_LICENSE_PUBLIC_KEY ? 'none' : 'unlimited')) === 'unlimited';
+  if (unlimited && !existsSync(join(dataDir, 'license.json'))) {
+    writeFileSync(join(dataDir, 'license.json'), testVendor.issue({ plan: 'test', max_accounts: 0, expires_at: '2099-12-31T23:59:59Z' }));
+  }
   const config = loadConfig({
     HW_DATA_DIR: dataDir,
     HW_ROOT_DIR: join(dataDir, 'root'),
     HW_TEMPLATES_DIR: join(REPO_ROOT, 'templates'),
     HW_LOG_LEVEL: 'silent',
+    ...(unlimited ? testVendor.env : {}),
     ...(options.env ?? {}),
   });
   config.database = database.config;
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false, rawBody: true });
   await configureApp(app);
   await app.getHttpAdapter().getInstance().ready();
   const adminToken = (await app.get(TokensService).create({ name: 'test-admin', scopes: ['*'] })).secret;

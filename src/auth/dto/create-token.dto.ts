@@ -1,4 +1,4 @@
-import { ArrayNotEmpty, IsArray, IsDateString, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsDateString, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { SCOPES, Scope } from '../scopes';
 
 export class CreateTokenDto {
@@ -18,4 +18,12 @@ export class CreateTokenDto {
   @IsOptional()
   @IsDateString({ strict: true }, { message: 'expires_at must be an ISO-8601 date-time' })
   expires_at?: string;
+
+  /**
+   * Allow the token to sign requests (X-Timestamp + X-Signature, as billing modules do). Its secret
+   * is then kept encrypted (AES-256-GCM, server key) instead of only hashed.
+   */
+  @IsOptional()
+  @IsBoolean()
+  can_sign?: boolean;
 }

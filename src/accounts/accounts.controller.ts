@@ -1,0 +1,116 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { Scopes } from '../auth/scopes.decorator';
+import { ApiData, ApiPage } from '../common/api-data.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { Page } from '../common/pagination';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { AccountsService } from './accounts.service';
+import { AccountQuery } from './dto/account-query.dto';
+import { AccountStatusView, AccountView, CreatedAccountView } from './dto/account.view';
+import { CreateAccountDto, CreateAccountQuery } from './dto/create-account.dto';
+import { PlanView } from './dto/plan.view';
+import { SuspendAccountDto } from './dto/suspend-account.dto';
+import { UpdateAccountDto } from './dto/update-account.dto';
+
+/** The native account API; `/api/accounts…` (billing clients) is the same controller. */
+@ApiTags('Accounts')
+@ApiErrors(401, 403)
+@Controller(['api/v1/accounts', 'api/accounts'])
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Get()
+  @Scopes('accounts:read')
+  @ApiOperation({ summary: 'List accounts (keyset pages; filters status, username, domain, client_id)' })
+  @ApiPage(AccountView)
+  @ApiErrors(422)
+  list(@Query() query: AccountQuery): Promise<Page<AccountView>> {
+    return this.accounts.list(query);
+  }
+
+  @Post()
+  @Scopes('accounts:write')
+  @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe create: the same key and body within 24 h replays the first answer' })
+  @ApiOperation({
+    summary: 'Create and provision a hosting account',
+    description:
+      'Synchronous: the 201 comes after every provisioning step. `package` (name) may replace `package_id`. ' +
+      'With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` ' +
+      'or `account_limit_reached`; 503 when the agent is unreachable.',
+  })
+  @ApiBody({
+    type: CreateAccountDto,
+    examples: {
+      seed: { summary: 'By package id (seed 000)', value: { username: 'alice', domain: 'alice.example.com', email: 'alice@example.com', password: 's3cur3p@ss', package_id: 1 } },
+      billing: {
+        summary: 'By package name, with limit overrides (billing module)',
+        value: { username: 'alice', password: 's3cur3p@ss', domain: 'alice.example.com', package: 'default', email: 'alice@example.com', disk_limit_mb: 5120, bandwidth_limit_mb: 51200 },
+      },
+    },
+  })
+  @ApiData(CreatedAccountView, 201)
+  @ApiData(PlanView, 200)
+  @ApiErrors(409, 422, 503)
+  async create(
+    @Body() body: CreateAccountDto,
+    @Query() query: CreateAccountQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ data: CreatedAccountView | PlanView }> {
+    if (query.dry_run === 'true') {
+      reply.status(200);
+      return { data: await this.accounts.planCreate(body) };
+    }
+    return { data: CreatedAccountView.of(await this.accounts.create(body)) };
+  }
+
+  @Get(':id')
+  @Scopes('accounts:read')
+  @ApiOperation({ summary: 'Get an account' })
+  @ApiData(AccountView)
+  @ApiErrors(404)
+  async get(@Param('id', ParseIdPipe) id: number): Promise<{ data: AccountView }> {
+    return { data: AccountView.of(await this.accounts.get(id)) };
+  }
+
+  @Patch(':id')
+  @Scopes('accounts:write')
+  @ApiOperation({ summary: 'Change email, password, package, client or limits (username and domain are immutable: 422)' })
+  @ApiData(AccountView)
+  @ApiErrors(404, 409, 422, 503)
+  async update(@Param('id', ParseIdPipe) id: number, @Body() body: UpdateAccountDto): Promise<{ data: AccountView }> {
+    return { data: AccountView.of(await this.accounts.update(id, body)) };
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Scopes('accounts:write')
+  @ApiOperation({ summary: 'Suspend an account (web 503, no shell, mail refused; reversible)' })
+  @ApiData(AccountStatusView)
+  @ApiErrors(404, 409, 422, 503)
+  async suspend(@Param('id', ParseIdPipe) id: number, @Body() body: SuspendAccountDto): Promise<{ data: AccountStatusView }> {
+    return { data: AccountStatusView.of(await this.accounts.suspend(id, body.reason)) };
+  }
+
+  @Post(':id/unsuspend')
+  @HttpCode(200)
+  @Scopes('accounts:write')
+  @ApiOperation({ summary: 'Unsuspend an account' })
+  @ApiData(AccountStatusView)
+  @ApiErrors(404, 409, 422, 503)
+  async unsuspend(@Param('id', ParseIdPipe) id: number, @Body() _body: SuspendAccountDto): Promise<{ data: AccountStatusView }> {
+    return { data: AccountStatusView.of(await this.accounts.unsuspend(id)) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Scopes('accounts:write')
+  @ApiOperation({ summary: 'Delete an account and everything it has on the server (irreversible); 204, no body' })
+  @ApiErrors(404, 409, 503)
+  async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    await this.accounts.remove(id);
+  }
+}

@@ -1,0 +1,81 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { isoUtc } from '../../common/dates';
+import { Account, ACCOUNT_STATUSES, AccountStatus } from '../account.entity';
+
+/** The create answer: exactly the seed's fields. */
+export class CreatedAccountView {
+  @ApiProperty({ example: 42 })
+  id: number;
+  @ApiProperty({ example: 'alice' })
+  username: string;
+  @ApiProperty({ example: 'alice.example.com' })
+  domain: string;
+  @ApiProperty({ example: 'alice@example.com' })
+  email: string;
+  @ApiProperty({ example: 'active', enum: ACCOUNT_STATUSES })
+  status: AccountStatus;
+  @ApiProperty({ example: 1 })
+  package_id: number;
+  @ApiProperty({ example: '2026-04-08T14:32:00Z' })
+  created_at: string;
+
+  static of(a: Account): CreatedAccountView {
+    return {
+      id: a.id,
+      username: a.username,
+      domain: a.domain,
+      email: a.email,
+      status: a.status,
+      package_id: a.packageId,
+      created_at: isoUtc(a.createdAt)!,
+    };
+  }
+}
+
+/** An account as read back. */
+export class AccountView extends CreatedAccountView {
+  /** Stable UUID, the same in every API dialect. */
+  @ApiProperty({ example: '3f0c9a4e-8d1b-4f6a-9c3e-2b7d5e1a0f42' })
+  guid: string;
+  @ApiProperty({ example: 3, nullable: true, type: Number })
+  client_id: number | null;
+  @ApiProperty({ example: '8.2' })
+  php_version: string;
+  /** Disk quota override in MiB; null: the package's applies. */
+  @ApiProperty({ example: 5120, nullable: true, type: Number })
+  disk_limit_mb: number | null;
+  /** Traffic override in MiB; null: the package's applies. */
+  @ApiProperty({ example: null, nullable: true, type: Number })
+  bandwidth_limit_mb: number | null;
+  @ApiProperty({ example: null, nullable: true, type: String })
+  suspend_reason: string | null;
+  @ApiProperty({ example: '2026-04-08T14:32:00Z' })
+  updated_at: string;
+
+  static of(a: Account): AccountView {
+    return {
+      ...CreatedAccountView.of(a),
+      guid: a.guid,
+      client_id: a.clientId,
+      php_version: a.phpVersion,
+      disk_limit_mb: a.diskLimitMb,
+      bandwidth_limit_mb: a.bandwidthLimitMb,
+      suspend_reason: a.suspendReason,
+      updated_at: isoUtc(a.updatedAt)!,
+    };
+  }
+}
+
+/** The answer of suspend and unsuspend. */
+export class AccountStatusView {
+  @ApiProperty({ example: 42 })
+  id: number;
+  @ApiProperty({ example: 'alice' })
+  username: string;
+  @ApiProperty({ example: 'suspended', enum: ACCOUNT_STATUSES })
+  status: AccountStatus;
+
+  static of(a: Account): AccountStatusView {
+    return { id: a.id, username: a.username, status: a.status };
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { principalOf } from '../auth/principal';
+import { AuditService } from './audit.service';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const MAX_PARSED_PAYLOAD = 64 * 1024;
+
+/** The id a write was about: the path's `:id`, else the `data.id` of a created resource. */
+function targetOf(request: FastifyRequest, status: number, payload: unknown): string | null {
+  const params = request.params as Record<string, unknown> | undefined;
+  if (params && typeof params.id === 'string') return params.id;
+  if (status >= 300 || typeof payload !== 'string' || payload.length > MAX_PARSED_PAYLOAD) return null;
+  try {
+    const id = (JSON.parse(payload) as { data?: { id?: unknown } })?.data?.id;
+    return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Audits every write, whatever its outcome, including those refused by a guard or matching no
+ * route: a Fastify onSend hook sees them all. The entry is stored before the answer leaves, so a
+ * client that reads the log after a write finds it; a failing insert is logged, never answered.
+ */
+@Injectable()
+export class AuditHook implements OnModuleInit {
+  private readonly logger = new Logger('Audit');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify?.addHook) return;
+    fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (WRITE_METHODS.has(request.method)) await this.store(request, reply, payload);
+      return payload;
+    });
+  }
+
+  private async store(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+    try {
+      const principal = principalOf(request);
+      await this.audit.record({
+        tokenId: principal?.tokenId ?? null,
+        tokenName: principal?.name ?? null,
+        method: request.method,
+        route: request.routeOptions?.url ?? request.url.split('?')[0],
+        target: targetOf(request, reply.statusCode, payload),
+        status: reply.statusCode,
+      });
+    } catch (error) {
+      this.logger.warn(`audit entry not stored for ${request.method} ${request.url.split('?')[0]}: ${(error as Error).message}`);
+    }
+  }
+}

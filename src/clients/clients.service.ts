@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { isEmail } from 'class-validator';
+import { Repository } from 'typeorm';
+import { ApiError, ErrorDetail } from '../common/api-error';
+import { Page, PageQuery, paginate } from '../common/pagination';
+import { hashPassword, passwordProblem } from '../common/passwords';
+import { nowToTheSecond } from '../common/whole-seconds';
+import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../database/database.service';
+import { LicenseService } from '../license/license.service';
+import { Client, CLIENT_STATUSES, ClientStatus } from './client.entity';
+import { LOGIN_PATTERN, LOGIN_RULE } from './dto/client.dto';
+import { ClientQuery } from './dto/client-query.dto';
+import { ClientView } from './dto/client.view';
+
+export interface NewClientInput {
+  name: string;
+  login: string;
+  email: string;
+  password: string;
+  company?: string | null;
+  status?: ClientStatus;
+  external_id?: string | null;
+}
+
+export type ClientPatch = Partial<NewClientInput>;
+
+/**
+ * Customers who own accounts. The native API and the Plesk adapter both go through here, so the
+ * rules are checked here too (not only by the DTOs): logins are stored lowercase, so they are
+ * unique alike on SQLite and on MariaDB's case-folding collation.
+ */
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectRepository(Client) private readonly clients: Repository<Client>,
+    private readonly db: DatabaseService,
+    private readonly license: LicenseService,
+  ) {}
+
+  async create(input: NewClientInput): Promise<Client> {
+    this.license.assertWritable();
+    assertValid(input, true);
+    const client = Object.assign(new Client(), {
+      guid: randomUUID(),
+      name: input.name,
+      login: input.login.toLowerCase(),
+      email: input.email,
+      passwordHash: await hashPassword(input.password),
+      company: input.company ?? null,
+      status: input.status ?? 'active',
+      externalId: input.external_id ?? null,
+      createdAt: nowToTheSecond(),
+    });
+    await this.write(() => this.db.transaction((em) => em.insert(Client, client)));
+    return client;
+  }
+
+  list<V = ClientView>(query: ClientQuery, view: (client: Client) => V = ClientView.of as never): Promise<Page<V>> {
+    const qb = this.clients.createQueryBuilder('c');
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.login) qb.andWhere('c.login = :login', { login: query.login.toLowerCase() });
+    if (query.external_id) qb.andWhere('c.external_id = :externalId', { externalId: query.external_id });
+    return paginate(qb, query as PageQuery, view);
+  }
+
+  async get(id: number): Promise<Client> {
+    const client = await this.findById(id);
+    if (!client) throw ApiError.notFound('Client');
+    return client;
+  }
+
+  findById(id: number): Promise<Client | null> {
+    return this.clients.findOneBy({ id });
+  }
+
+  findByGuid(guid: string): Promise<Client | null> {
+    return this.clients.findOneBy({ guid });
+  }
+
+  findByLogin(login: string): Promise<Client | null> {
+    return this.clients.findOneBy({ login: login.toLowerCase() });
+  }
+
+  findByExternalId(externalId: string): Promise<Client | null> {
+    return this.clients.findOneBy({ externalId });
+  }
+
+  async update(id: number, patch: ClientPatch): Promise<Client> {
+    this.license.assertWritable();
+    const client = await this.get(id);
+    assertValid(patch, false);
+    const changes: Partial<Client> = {};
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.login !== undefined) changes.login = patch.login.toLowerCase();
+    if (patch.email !== undefined) changes.email = patch.email;
+    if (patch.password !== undefined) changes.passwordHash = await hashPassword(patch.password);
+    if (patch.company !== undefined) changes.company = patch.company;
+    if (patch.status !== undefined) changes.status = patch.status;
+    if (patch.external_id !== undefined) changes.externalId = patch.external_id;
+    if (Object.keys(changes).length) await this.write(() => this.db.transaction((em) => em.update(Client, { id }, changes)));
+    return Object.assign(client, changes);
+  }
+
+  setStatus(id: number, status: ClientStatus): Promise<Client> {
+    return this.update(id, { status });
+  }
+
+  /** Refused with 409 while the client owns accounts (the foreign key decides, not a count). */
+  async remove(id: number): Promise<void> {
+    this.license.assertWritable();
+    await this.get(id);
+    try {
+      await this.db.transaction((em) => em.delete(Client, { id }));
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw ApiError.conflict('The client still owns accounts; delete or move them first');
+      throw error;
+    }
+  }
+
+  private async write(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw ApiError.conflict('A client with this login already exists');
+      throw error;
+    }
+  }
+}
+
+function assertValid(input: ClientPatch, creating: boolean): void {
+  const details: ErrorDetail[] = [];
+  const check = (field: keyof NewClientInput, problem: string | null) => {
+    if (problem && (creating || input[field] !== undefined)) details.push({ field, message: problem });
+  };
+  check('name', typeof input.name === 'string' && input.name.length >= 1 && input.name.length <= 255 ? null : 'name must be 1 to 255 characters');
+  check('login', typeof input.login === 'string' && LOGIN_PATTERN.test(input.login) ? null : LOGIN_RULE);
+  check('email', typeof input.email === 'string' && input.email.length <= 254 && isEmail(input.email) ? null : 'email must be a valid email address');
+  check('password', passwordProblem(input.password));
+  if (input.status !== undefined && !(CLIENT_STATUSES as readonly string[]).includes(input.status)) {
+    details.push({ field: 'status', message: `status must be one of ${CLIENT_STATUSES.join(', ')}` });
+  }
+  if (details.length) throw ApiError.validation(details);
+}

@@ -1,0 +1,67 @@
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { catchError, mergeMap, Observable, of } from 'rxjs';
+import { principalOf } from '../auth/principal';
+import { ApiError } from '../common/api-error';
+import { formatterFor } from '../common/error-formatters';
+import { normalizeError } from '../common/normalize-error';
+import { IdempotencyService, requestFingerprint } from './idempotency.service';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Which failures are remembered. A 4xx says something about the request itself (invalid field,
+ * name taken), so the same request gets the same answer again. A 5xx says something about the
+ * server (agent unreachable, a crash): the key is released so the client's retry can succeed.
+ * 403 (licence, seat limit) and 429 are conditions an operator fixes, so they release it too.
+ */
+function remembers(status: number): boolean {
+  return status < 500 && status !== 403 && status !== 429;
+}
+
+/** Idempotency-Key on a create route: replays the first answer for the same key and body. */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
+  constructor(private readonly keys: IdempotencyService) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const header = request.headers[IDEMPOTENCY_HEADER];
+    const principal = principalOf(request);
+    if (header === undefined || !principal) return next.handle();
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!KEY_PATTERN.test(key)) throw ApiError.field('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+
+    const claim = await this.keys.claim(principal.tokenId, key, requestFingerprint(request.method, request.url, request.body));
+    if (claim.kind === 'replay') {
+      reply.status(claim.status).header('idempotent-replayed', 'true');
+      return of(claim.body);
+    }
+    const path = request.url.split('?')[0];
+    return next.handle().pipe(
+      mergeMap(async (body) => {
+        await this.settle(claim.id, reply.statusCode, body);
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        const normalized = normalizeError(error);
+        await this.settle(claim.id, normalized.status, formatterFor(path)(normalized));
+        throw error;
+      }),
+    );
+  }
+
+  private async settle(id: number, status: number, body: unknown): Promise<void> {
+    try {
+      if (remembers(status)) await this.keys.complete(id, status, body);
+      else await this.keys.release(id);
+    } catch (error) {
+      // The answer itself stands; a key left "running" is taken over once abandoned.
+      this.logger.warn(`could not record idempotency key ${id}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { LogController } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
+
+/** Header values and body fields that must never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-signature"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers["x-signature"]',
+  'password',
+  '*.password',
+];
+
+export function pinoOptions(level: AppConfig['logLevel']) {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+}
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** Keeps a caller's X-Request-Id when it is short and plain (a proxy's or a billing system's), else a new UUID. */
+export function requestIdFor(raw: IncomingMessage): string {
+  const incoming = raw.headers['x-request-id'];
+  const value = Array.isArray(incoming) ? incoming[0] : incoming;
+  return value && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/** One info line per request, written when the response is done: cheap, and nothing from headers or bodies. */
+export class RequestLogController extends LogController {
+  incomingRequest(): void {}
+
+  routeNotFound(): void {}
+
+  requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: request.url.split('?')[0],
+      route: request.routeOptions?.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: { type: error.name, message: error.message } }, 'request errored');
+    else reply.log.info(line, 'request');
+  }
+}

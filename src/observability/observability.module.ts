@@ -1,0 +1,17 @@
+import { BeforeApplicationShutdown, Global, Logger, Module } from '@nestjs/common';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [MetricsService],
+  exports: [MetricsService],
+})
+export class ObservabilityModule implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Shutdown');
+
+  beforeApplicationShutdown(signal?: string): void {
+    if (signal) this.logger.log(`${signal}: finishing requests in flight, then stopping`);
+  }
+}

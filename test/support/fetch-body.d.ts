@@ -1,0 +1,3 @@
+// The generated SDK names the DOM's BodyInit; this project compiles without the DOM lib, so
+// take it from Node's own fetch types.
+type BodyInit = NonNullable<ConstructorParameters<typeof Response>[0]>;
