@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const ACCOUNT_STATUSES = ['provisioning', 'active', 'suspended', 'deleting', 'failed'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
@@ -27,9 +27,11 @@ export class Account {
   @Column({ name: 'package_id', type: 'integer' })
   packageId: number;
 
+  @Index('ix_accounts_client')
   @Column({ name: 'client_id', type: 'integer', nullable: true })
   clientId: number | null;
 
+  @Index('ix_accounts_status')
   @Column({ type: 'varchar', length: 16 })
   status: AccountStatus;
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { LICENSE_SEATS } from '../observability/license-seats';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { LicenseClock } from './license-clock';
 import { LicenseRecheckJob } from './license-recheck.job';
@@ -11,7 +12,7 @@ import { LicenseService } from './license.service';
 @Module({
   imports: [SchedulingModule],
   controllers: [LicenseController],
-  providers: [LicenseService, LicenseClock, LicenseRecheckJob, { provide: APP_GUARD, useClass: LicenseGuard }],
-  exports: [LicenseService],
+  providers: [LicenseService, LicenseClock, LicenseRecheckJob, { provide: APP_GUARD, useClass: LicenseGuard }, { provide: LICENSE_SEATS, useExisting: LicenseService }],
+  exports: [LicenseService, LICENSE_SEATS],
 })
 export class LicenseModule {}

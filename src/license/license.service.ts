@@ -105,6 +105,11 @@ export class LicenseService implements OnModuleInit {
     }
   }
 
+  /** Seats used and allowed (null: no limit, or no valid licence to say). For /metrics and server stats. */
+  async seats(): Promise<{ used: number; max: number | null }> {
+    return { used: await this.accountsUsed(), max: this.status().maxAccounts || null };
+  }
+
   async accountsUsed(): Promise<number> {
     return Number((await this.db.manager.query('SELECT COUNT(*) AS n FROM accounts'))[0].n);
   }

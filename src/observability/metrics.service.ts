@@ -67,7 +67,8 @@ export class MetricsService implements OnModuleInit {
     const provider = this.licenseSeats();
     if (!provider) return;
     let pending: Promise<{ used: number; max: number | null }> | undefined;
-    const read = () => (pending ??= Promise.resolve(provider.seats()).finally(() => setImmediate(() => (pending = undefined))));
+    // Both gauges collect in one pass (concurrently): share that pass's read, never a stale one.
+    const read = () => (pending ??= Promise.resolve(provider.seats()).finally(() => (pending = undefined)));
     new Gauge({
       name: 'hostwright_license_seats_used',
       help: 'Accounts counted against the licence',

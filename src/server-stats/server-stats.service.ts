@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { version } from '../../package.json';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { LicenseService } from '../license/license.service';
 import { ServerStatsView } from './server-stats.view';
 
 /** What a billing system shows after "test connection". */
@@ -12,6 +13,7 @@ export class ServerStatsService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly license: LicenseService,
   ) {}
 
   async stats(): Promise<ServerStatsView> {
@@ -19,13 +21,14 @@ export class ServerStatsService {
     const accounts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     const total = Object.values(accounts).reduce((sum, n) => sum + n, 0);
     const disk = await this.diskUnderRoot();
+    const seats = this.license.status().maxAccounts || null;
     return {
       hostname: hostname(),
       version,
       uptime_seconds: Math.round(process.uptime()),
       accounts,
       accounts_total: total,
-      license_seats: { used: total, free: null },
+      license_seats: { used: total, free: seats === null ? null : Math.max(0, seats - total) },
       load_average: loadavg().map((n) => Math.round(n * 100) / 100),
       disk_free_bytes: disk.free,
       disk_total_bytes: disk.total,

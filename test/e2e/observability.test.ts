@@ -74,7 +74,8 @@ describe('observability: request ids and /metrics', () => {
     assert.equal(sample(text, 'hostwright_accounts{state="active"}'), 2);
     assert.equal(sample(text, 'hostwright_accounts{state="suspended"}'), 1);
     assert.equal(sample(text, 'hostwright_accounts{state="failed"}'), 0);
-    assert.ok(!text.includes('hostwright_license_seats'), 'no seats provider bound: no seats metric');
+    assert.equal(sample(text, 'hostwright_license_seats_used'), 3, 'every account row takes a seat');
+    assert.equal(sample(text, 'hostwright_license_seats_max'), -1, 'the test licence has no limit');
   });
 
   test('provisioning steps: durations by step and result, failures counted', async () => {

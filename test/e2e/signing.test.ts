@@ -82,4 +82,43 @@ describe('signed requests (X-Timestamp + X-Signature)', () => {
     const listed = (await t.call('GET', '/api/v1/tokens')).body.data;
     assert.deepEqual(listed.filter((x: { can_sign: boolean; revoked_at: string | null }) => x.can_sign && !x.revoked_at).map((x: { name: string }) => x.name), ['commerce']);
   });
+
+  test('a billing client that signs runs create → get → suspend → unsuspend → delete on /api/accounts', async () => {
+    // The signature covers neither method nor path, so two bodiless calls signed in one second are
+    // identical and the second is refused as a replay; a real client's calls are seconds apart.
+    let clock = Math.floor(Date.now() / 1000) - 200;
+    const send = (method: string, url: string, payload?: unknown) => {
+      const raw = payload === undefined ? '' : JSON.stringify(payload);
+      return signedCall(method, url, raw, signedHeaders(signer, raw || '{}', clock++));
+    };
+    const create = await send('POST', '/api/accounts', {
+      username: 'billed', password: 'Str0ng-pass', domain: 'billed.example.com', package: 'default', email: 'owner@example.com',
+      disk_limit_mb: 2048, bandwidth_limit_mb: 4096,
+    });
+    assert.equal(create.status, 201, create.text);
+    const id = create.body.data.id;
+    assert.equal(create.body.data.status, 'active');
+
+    const info = await send('GET', `/api/accounts/${id}`);
+    assert.equal(info.status, 200);
+    assert.equal(info.body.data.disk_limit_mb, 2048);
+    assert.equal(info.body.data.bandwidth_limit_mb, 4096);
+
+    const stats = await send('GET', '/api/server/stats');
+    assert.equal(stats.body.data.accounts.active, 1);
+    assert.equal(stats.body.data.license_seats.used, 1);
+
+    const suspended = await send('POST', `/api/accounts/${id}/suspend`);
+    assert.equal(suspended.status, 200);
+    assert.deepEqual(suspended.body.data, { id, username: 'billed', status: 'suspended' });
+    const active = await send('POST', `/api/accounts/${id}/unsuspend`);
+    assert.deepEqual(active.body.data, { id, username: 'billed', status: 'active' });
+
+    const removed = await send('DELETE', `/api/accounts/${id}`);
+    assert.equal(removed.status, 204);
+    assert.equal(removed.text, '');
+    assert.equal((await send('GET', `/api/accounts/${id}`)).status, 404);
+    const rows = await t.get(DataSource).query('SELECT COUNT(*) AS n FROM accounts');
+    assert.equal(Number(rows[0].n), 0);
+  });
 });

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './spawned-panel';
 import { REPO_ROOT } from './test-app';
 
 export interface RunningServer {
@@ -13,23 +13,12 @@ export interface RunningServer {
   exited: Promise<number | null>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts `node dist/src/main.js` as an operator would, and waits until it says it listens (or exits). */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = Number(env.HW_PORT ?? (await freePort()));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/src/main.js')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -37,6 +26,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let deadline: NodeJS.Timeout | undefined;
   await Promise.race([
     new Promise<void>((resolve) => {
       const check = () => (out.includes('listening on') ? resolve() : undefined);
@@ -44,7 +34,13 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       check();
     }),
     exited,
-  ]);
+    new Promise<void>((_, reject) => {
+      deadline = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the panel did not start within 60 s:\n${out}\n${err}`));
+      }, 60_000);
+    }),
+  ]).finally(() => clearTimeout(deadline));
   return { process: child, port, stdout: () => out, stderr: () => err, exited };
 }
 
