@@ -9,6 +9,7 @@ import { signatureHeaders } from '../../src/agent/hmac';
 import { ApiError } from '../../src/common/api-error';
 import { AccountProvisioner } from '../../src/provisioning/provisioning.port';
 import { ProvisioningReconciler } from '../../src/provisioning/reconciler.service';
+import { accountBody, countRows } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
 
@@ -106,5 +107,12 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     assert.equal(error.code, 'agent_unreachable');
     assert.deepEqual(leftovers(root, a), []);
     assert.deepEqual(await dnsRows(t, a.domain), { domains: 0, records: 0 });
+
+    const body = accountBody();
+    const r = await t.call('POST', '/api/v1/accounts', { body });
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.body.error, 'agent_unreachable');
+    assert.equal(await countRows(t, 'accounts', 'username = ?', [body.username]), 0);
+    assert.deepEqual(leftovers(root, { ...a, username: String(body.username), domain: String(body.domain) }), []);
   });
 });

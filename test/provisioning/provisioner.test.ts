@@ -3,36 +3,14 @@ import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { createProvisioningSteps } from '../../src/agent/agent.module';
-import { PROVISIONING_STEPS } from '../../src/agent/plan-executor';
 import { ApiError } from '../../src/common/api-error';
-import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
-import { DatabaseService } from '../../src/database/database.service';
 import { runCommand } from '../../src/provisioning/command-runner';
 import { StepName } from '../../src/provisioning/plan';
 import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provisioning.port';
-import { ReloadCoalescer } from '../../src/provisioning/reload-coalescer';
-import { StepCatalog } from '../../src/provisioning/steps';
 import { startTestApp, TestApp } from '../support/test-app';
-import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
+import { faultOverride, dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
 
 const CREATE_STEPS: StepName[] = ['user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
-
-/** The real catalog, with a switch the test flips to make one step fail instead of applying. */
-function faultyCatalog(real: StepCatalog, fault: { step: StepName | null }): StepCatalog {
-  const wrapped = { ...real };
-  for (const name of Object.keys(real) as StepName[]) {
-    wrapped[name] = {
-      name,
-      apply: async (input) => {
-        if (fault.step === name) throw new Error(`injected fault at ${name}`);
-        return real[name].apply(input);
-      },
-      undo: (input) => real[name].undo(input),
-    };
-  }
-  return wrapped;
-}
 
 async function expectApiError(work: Promise<unknown>, status: number, code: string): Promise<ApiError> {
   const error = await work.then(() => null, (e: unknown) => e);
@@ -50,11 +28,7 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
 
   before(async () => {
     t = await startTestApp({
-      override: (b) =>
-        b.overrideProvider(PROVISIONING_STEPS).useFactory({
-          factory: (config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer) => faultyCatalog(createProvisioningSteps(config, db, reloads), fault),
-          inject: [APP_CONFIG, DatabaseService, ReloadCoalescer],
-        }),
+      override: faultOverride(fault),
     });
     root = t.config.provisioning.rootDir;
     provisioner = t.get(AccountProvisioner);

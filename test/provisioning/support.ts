@@ -4,6 +4,14 @@ import { join, relative } from 'node:path';
 import { DataSource } from 'typeorm';
 import { sqlNow } from '../../src/database/columns';
 import { AccountTarget } from '../../src/provisioning/provisioning.port';
+import { TestingModuleBuilder } from '@nestjs/testing';
+import { createProvisioningSteps } from '../../src/agent/agent.module';
+import { PROVISIONING_STEPS } from '../../src/agent/plan-executor';
+import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
+import { DatabaseService } from '../../src/database/database.service';
+import { StepName } from '../../src/provisioning/plan';
+import { ReloadCoalescer } from '../../src/provisioning/reload-coalescer';
+import { StepCatalog } from '../../src/provisioning/steps';
 import { TestApp } from '../support/test-app';
 
 let counter = 0;
@@ -87,4 +95,29 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The real catalog, with a switch the test flips to make one step fail instead of applying. */
+export function faultyCatalog(real: StepCatalog, fault: { step: StepName | null }): StepCatalog {
+  const wrapped = { ...real };
+  for (const name of Object.keys(real) as StepName[]) {
+    wrapped[name] = {
+      name,
+      apply: async (input) => {
+        if (fault.step === name) throw new Error(`injected fault at ${name}`);
+        return real[name].apply(input);
+      },
+      undo: (input) => real[name].undo(input),
+    };
+  }
+  return wrapped;
+}
+
+/** startTestApp's `override`: the real steps through Nest DI, failing at `fault.step` while it is set. */
+export function faultOverride(fault: { step: StepName | null }) {
+  return (b: TestingModuleBuilder) =>
+    b.overrideProvider(PROVISIONING_STEPS).useFactory({
+      factory: (config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer) => faultyCatalog(createProvisioningSteps(config, db, reloads), fault),
+      inject: [APP_CONFIG, DatabaseService, ReloadCoalescer],
+    });
 }
