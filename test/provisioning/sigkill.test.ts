@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { createConnection } from 'mysql2/promise';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { REPO_ROOT } from '../support/test-app';
+import { freePort } from '../support/spawned-panel';
 import { leftovers, listTree, readRoot, waitFor } from './support';
 
 // better-sqlite3 ships no types in this install; the two calls used here.
@@ -68,19 +69,31 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
     };
     const target = { id: 0, username: `kill${process.pid.toString(36)}`, domain: `kill${process.pid.toString(36)}.example.org`, email: '', phpVersion: '8.2' };
 
-    // 1. A panel process whose nginx test command blocks on a fifo: the create stops at its last step.
-    const panel = spawnNode('test/support/provision-child.js', [target.username, target.domain], { ...env, HW_NGINX_TEST_CMD: JSON.stringify(['cat', fifo]) });
+    // 1. The real server, whose nginx test command blocks on a fifo: POST /api/v1/accounts stops at its last step.
+    const port = await freePort();
+    const base = { ...env, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_TLS: 'false', HW_LOG_LEVEL: 'info' };
+    const panel = spawnNode('src/main.js', [], { ...base, HW_NGINX_TEST_CMD: JSON.stringify(['cat', fifo]) });
     children.push(panel);
+    let out = '';
+    panel.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const token = await waitFor(() => /hw_[A-Za-z0-9_-]{43}/.exec(out)?.[0], 'the first admin token', 30_000);
+    const body = { username: target.username, domain: target.domain, email: `owner@${target.domain}`, password: 'correct horse', package_id: 1 };
+    const pending = fetch(`http://127.0.0.1:${port}/api/v1/accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.status, () => 'connection lost');
     await waitFor(() => readRoot(root, 'etc/dovecot/users')?.includes(`${target.username}@`), 'the create to reach its reload step');
     assert.ok(readRoot(root, `etc/nginx/sites-available/${target.domain}.conf`));
     assert.equal((await query(db, dataDir, 'SELECT status FROM accounts WHERE username = ?', [target.username]))[0].status, 'provisioning');
     panel.kill('SIGKILL');
     await new Promise((resolve) => panel.once('exit', resolve));
     releaseFifo();
+    assert.equal(await pending, 'connection lost');
     assert.notDeepEqual(leftovers(root, target), [], 'half-made account on disk after the kill');
 
     // 2. The real server restarts (plain HTTP, any port) and its reconciler rolls the account back.
-    const server = spawnNode('src/main.js', [], { ...env, HW_HOST: '127.0.0.1', HW_PORT: '0', HW_TLS: 'false' });
+    const server = spawnNode('src/main.js', [], base);
     children.push(server);
     await waitFor(async () => (await query(db, dataDir, 'SELECT id FROM accounts WHERE username = ?', [target.username])).length === 0, 'the stuck row to go', 30_000);
     assert.deepEqual(leftovers(root, target), []);
