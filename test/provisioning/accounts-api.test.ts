@@ -56,6 +56,21 @@ describe('provisioning through the accounts API', () => {
     assert.equal(await countRows(t, 'accounts', 'username = ?', [body.username]), 0);
   });
 
+  test('hostile usernames and domains → 422 validation_failed; nothing written', async () => {
+    const before = listTree(root);
+    const hostile = [
+      { username: 'a;rm' }, { username: '../etc' }, { username: 'root' }, { username: 'x\ny' },
+      { domain: 'x.example.org;include /etc/passwd' }, { domain: 'x.example.org\n}' }, { domain: '../../etc' },
+      { domain: 'a"b.example.org' }, { domain: 'a{b}.example.org' }, { domain: 'a/b.example.org' },
+    ];
+    for (const bad of hostile) {
+      const r = await t.call('POST', '/api/v1/accounts', { body: accountBody(bad) });
+      assert.equal(r.status, 422, JSON.stringify(bad));
+      assert.equal(r.body.error, 'validation_failed');
+    }
+    assert.deepEqual(listTree(root), before);
+  });
+
   for (const [k, step] of CREATE_STEPS.entries()) {
     test(`a fault at step ${k + 1} (${step}) → 500 provisioning_failed, no row, no file, no DNS row, no user`, async () => {
       const body = accountBody();

@@ -5,14 +5,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provisioning.port';
+import { AccountTarget } from '../../src/provisioning/provisioning.port';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
-import { insertAccount, leftovers, readRoot, waitFor } from '../provisioning/support';
+import { leftovers, readRoot, waitFor } from '../provisioning/support';
 
 /*
  * The real stack: Debian's nginx, php8.2-fpm and PowerDNS (gmysql) on loopback high ports, with
  * configs that include the app's rootDir and read its MariaDB test database. Not part of
- * `npm test`; run with `npm run test:stack` (root, network to Debian's mirror when packages are missing).
+ * `npm test`; run with `npm run test:stack`. Driven through the HTTP API (POST/DELETE /api/v1/accounts) (root, network to Debian's mirror when packages are missing).
  */
 process.env.DATABASE_URL ||= 'mariadb://root@127.0.0.1:3306/test';
 
@@ -39,7 +39,6 @@ describe('real stack: nginx, php-fpm and PowerDNS serve what provisioning makes'
   let dnsPort: number;
   let nginxConf: string;
   let pdns: ChildProcess | undefined;
-  let provisioner: AccountProvisioner;
 
   before(async () => {
     execFileSync(join(REPO_ROOT, 'test/stack/install-deps.sh'), { stdio: 'inherit' });
@@ -88,7 +87,6 @@ http {
         HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx, '-s', 'reload']),
       },
     });
-    provisioner = t.get(AccountProvisioner);
 
     const db = t.database.config;
     assert.equal(db.type, 'mariadb');
@@ -144,9 +142,10 @@ http {
   const digShort = (name: string, type = 'A') => run(['dig', '@127.0.0.1', '-p', String(dnsPort), '+short', '+time=2', '+tries=1', name, type]).out.trim();
 
   test('create → welcome page over nginx, zone over PowerDNS, pool passes php-fpm8.2 -t; suspend → 503; unsuspend → 200; delete → gone', async () => {
-    const target: AccountTarget = { id: 0, username: 'stackuser', domain: 'stack-site.example.org', email: 'owner@example.net', phpVersion: '8.2' };
-    const a = await insertAccount(t, target, 'provisioning');
-    await provisioner.create(a);
+    const a: AccountTarget = { id: 0, username: 'stackuser', domain: 'stack-site.example.org', email: 'owner@example.net', phpVersion: '8.2' };
+    const created = await t.call('POST', '/api/v1/accounts', { body: { username: a.username, domain: a.domain, email: a.email, password: 'correct horse battery', package_id: 1 } });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.data.id;
 
     await waitFor(answers(a.domain, '200', new RegExp(`<h1>Welcome to ${a.domain.replace(/\./g, '\\.')}</h1>`)), 'nginx to serve the welcome page');
     assert.equal(digShort(a.domain), SERVER_IP);
@@ -168,13 +167,13 @@ http {
     assert.equal(fpm.status, 0, fpm.out);
     assert.match(fpm.out, /test is successful/);
 
-    await provisioner.suspend(a);
+    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/suspend`)).status, 200);
     await waitFor(answers(a.domain, '503', /This account is suspended/), 'nginx to answer 503 for the suspended account');
 
-    await provisioner.unsuspend(a);
+    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/unsuspend`)).status, 200);
     await waitFor(answers(a.domain, '200', /Welcome to/), 'nginx to answer 200 again');
 
-    await provisioner.remove(a);
+    assert.equal((await t.call('DELETE', `/api/v1/accounts/${id}`)).status, 204);
     assert.equal(readRoot(root, `etc/nginx/sites-available/${a.domain}.conf`), null);
     await waitFor(() => get(a.domain).status === '404', 'nginx to stop serving the vhost (the default server answers 404)');
     const answer = dig(a.domain);
