@@ -23,6 +23,8 @@ export interface AppConfig {
     templatesDir: string;
     serverIp: string;
     nameservers: string[];
+    /** The `listen` of generated vhosts (`80`; the stack suite uses a loopback high port). */
+    nginxListen: string;
     nginxTestCommand: string[];
     nginxReloadCommand: string[];
     phpFpmReloadCommand: string[];
@@ -60,6 +62,13 @@ function parseDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
   };
 }
 
+function parseListen(value: string): string {
+  if (!/^(?:(?:\d{1,3}\.){3}\d{1,3}:|\[[0-9a-f:]+\]:)?\d{1,5}$/i.test(value) || Number(value.split(':').pop()) > 65535) {
+    throw new ConfigError(`HW_NGINX_LISTEN must be a port or address:port (got "${value}")`);
+  }
+  return value;
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const env = new EnvReader(source);
   const dataDir = resolve(env.string('HW_DATA_DIR', 'var'));
@@ -86,6 +95,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       templatesDir: resolve(env.string('HW_TEMPLATES_DIR', resolve(__dirname, '../../../templates'))),
       serverIp: env.ipv4('HW_SERVER_IP', '127.0.0.1'),
       nameservers: env.list('HW_NAMESERVERS', ['ns1.hostwright.test', 'ns2.hostwright.test']),
+      nginxListen: parseListen(env.string('HW_NGINX_LISTEN', '80')),
       nginxTestCommand: env.command('HW_NGINX_TEST_CMD'),
       nginxReloadCommand: env.command('HW_NGINX_RELOAD_CMD'),
       phpFpmReloadCommand: env.command('HW_PHPFPM_RELOAD_CMD'),

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
-import { NoopProvisioner } from './noop-provisioner';
+import { AgentModule } from '../agent/agent.module';
+import { AgentProvisioner } from './provisioning.service';
 import { AccountProvisioner } from './provisioning.port';
+import { ProvisioningReconciler } from './reconciler.service';
 
 @Module({
-  providers: [{ provide: AccountProvisioner, useClass: NoopProvisioner }],
-  exports: [AccountProvisioner],
+  imports: [AgentModule],
+  providers: [AgentProvisioner, { provide: AccountProvisioner, useExisting: AgentProvisioner }, ProvisioningReconciler],
+  exports: [AccountProvisioner, AgentProvisioner, ProvisioningReconciler, AgentModule],
 })
 export class ProvisioningModule {}

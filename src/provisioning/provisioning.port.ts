@@ -13,7 +13,7 @@ export interface AccountTarget {
 export interface PlanPreview {
   steps: string[];
   files: string[];
-  records: { name: string; type: string; content: string }[];
+  records: { name: string; type: string; content: string; ttl?: number; prio?: number | null }[];
   commands: string[][];
 }
 

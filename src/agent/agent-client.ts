@@ -1,0 +1,81 @@
+import { request } from 'node:http';
+import { Plan } from '../provisioning/plan';
+import { UnsafeValueError } from '../provisioning/safe-values';
+import { AgentUnreachableError, RemovalIncompleteError, StepFailedError } from './agent-errors';
+import { signatureHeaders } from './hmac';
+import { PlanExecutor } from './plan-executor';
+
+export const PLANS_PATH = '/v1/plans';
+
+/** How the panel hands a plan to the agent: in-process by default, or over signed HTTP. */
+export abstract class AgentClient {
+  abstract execute(plan: Plan): Promise<void>;
+}
+
+export class LocalAgentClient extends AgentClient {
+  constructor(private readonly executor: PlanExecutor) {
+    super();
+  }
+
+  execute(plan: Plan): Promise<void> {
+    return this.executor.execute(plan);
+  }
+}
+
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
+
+/** Sends each plan to the agent daemon, signed with HMAC-SHA256, and maps its answer back to the same errors. */
+export class HttpAgentClient extends AgentClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly secret: string,
+    private readonly timeoutMs = 120_000,
+  ) {
+    super();
+  }
+
+  async execute(plan: Plan): Promise<void> {
+    const body = JSON.stringify(plan);
+    const { status, text } = await this.post(PLANS_PATH, body);
+    if (status === 204 || status === 200) return;
+    let answer: Record<string, unknown> = {};
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      /* not JSON: treated below */
+    }
+    if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
+    if (status === 500 && answer.error === 'step_failed') throw new StepFailedError(String(answer.step), toStrings(answer.undo_failed));
+    if (status === 500 && answer.error === 'removal_incomplete') throw new RemovalIncompleteError(toStrings(answer.failed_steps));
+    if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
+    throw new AgentUnreachableError(`the agent answered ${status}`, true);
+  }
+
+  private post(path: string, body: string): Promise<{ status: number; text: string }> {
+    const url = new URL(path, this.baseUrl);
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...signatureHeaders(this.secret, 'POST', url.pathname, body),
+    };
+    return new Promise((resolve, reject) => {
+      let sent = false;
+      const req = request(url, { method: 'POST', headers, timeout: this.timeoutMs, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (error) => reject(new AgentUnreachableError(error.message, true)));
+      });
+      req.on('socket', (socket) => socket.once('connect', () => (sent = true)));
+      req.on('timeout', () => req.destroy(new Error('agent request timed out')));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        reject(new AgentUnreachableError(error.message, sent && !NOT_DELIVERED.has(error.code ?? '')));
+      });
+      req.end(body);
+    });
+  }
+}
+
+function toStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}

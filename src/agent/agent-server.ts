@@ -1,0 +1,98 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { UnsafeValueError } from '../provisioning/safe-values';
+import { PLANS_PATH } from './agent-client';
+import { RemovalIncompleteError, StepFailedError } from './agent-errors';
+import { SignatureVerifier } from './hmac';
+import { PlanExecutor } from './plan-executor';
+
+const BODY_LIMIT = 64 * 1024;
+
+/**
+ * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
+ * executor the panel uses in-process; `GET /health` answers unsigned. Plain HTTP on loopback.
+ */
+@Injectable()
+export class AgentServer implements OnModuleDestroy {
+  private readonly logger = new Logger('AgentServer');
+  private server: Server | null = null;
+
+  constructor(
+    private readonly executor: PlanExecutor,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async listen(host = this.config.agent.listenHost, port = this.config.agent.listenPort): Promise<AddressInfo> {
+    const secret = this.config.agent.secret;
+    if (!secret) throw new Error('HW_AGENT_SECRET must be set to run the agent');
+    const verifier = new SignatureVerifier(secret);
+    const server = createServer((req, res) => void this.handle(req, res, verifier));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    return server.address() as AddressInfo;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, verifier: SignatureVerifier): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
+    if (req.method !== 'POST' || path !== PLANS_PATH) return reply(res, 404, { error: 'not_found' });
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch {
+      return reply(res, 413, { error: 'payload_too_large' });
+    }
+    if (!verifier.verify(req.method, path, req.headers, body)) return reply(res, 401, { error: 'unauthenticated' });
+    let plan: unknown;
+    try {
+      plan = JSON.parse(body);
+    } catch {
+      return reply(res, 400, { error: 'invalid_plan', field: 'plan', message: 'is not JSON' });
+    }
+    try {
+      await this.executor.execute(plan);
+      res.writeHead(204).end();
+    } catch (error) {
+      if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
+      if (error instanceof StepFailedError) return reply(res, 500, { error: 'step_failed', step: error.step, undo_failed: error.undoFailed });
+      if (error instanceof RemovalIncompleteError) return reply(res, 500, { error: 'removal_incomplete', failed_steps: error.failedSteps });
+      this.logger.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
+      return reply(res, 500, { error: 'internal_error' });
+    }
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        reject(new Error('too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,84 @@
+import { assertSafeTarget, PHP_VERSION_PATTERN, SafeTarget, UnsafeValueError } from './safe-values';
+
+/** The closed set of typed operations the agent knows; a plan names them, it never carries shell text. */
+export const STEP_NAMES = [
+  'user',
+  'home',
+  'php_pool',
+  'vhost',
+  'dns',
+  'mail',
+  'certificate',
+  'databases',
+  'vhost_suspended',
+  'shell_nologin',
+  'mail_deferred',
+  'php_version',
+  'reload',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const PLAN_ACTIONS = ['create', 'suspend', 'unsuspend', 'remove', 'change_php'] as const;
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
+
+export interface PlanStep {
+  step: StepName;
+  /** apply makes the change, undo reverses it; a failure reverses the finished ones with the other op. */
+  op: 'apply' | 'undo';
+}
+
+export interface Plan {
+  action: PlanAction;
+  target: SafeTarget;
+  /** change_php only: the version whose pool is replaced. */
+  from_php_version?: string;
+  steps: PlanStep[];
+}
+
+const apply = (...names: StepName[]): PlanStep[] => names.map((step) => ({ step, op: 'apply' }));
+const undo = (...names: StepName[]): PlanStep[] => names.map((step) => ({ step, op: 'undo' }));
+
+/** The steps of each action, in order. */
+export function stepsFor(action: PlanAction): PlanStep[] {
+  switch (action) {
+    case 'create':
+      return apply('user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload');
+    case 'suspend':
+      return apply('vhost_suspended', 'shell_nologin', 'mail_deferred', 'reload');
+    case 'unsuspend':
+      return [...undo('mail_deferred', 'shell_nologin', 'vhost_suspended'), ...apply('reload')];
+    case 'remove':
+      // Stop serving first, then the data; every removal tolerates an absent piece.
+      return [...undo('vhost', 'php_pool'), ...apply('reload'), ...undo('mail_deferred', 'mail', 'dns', 'certificate', 'databases', 'home', 'user')];
+    case 'change_php':
+      return apply('php_version', 'reload');
+  }
+}
+
+export function buildPlan(action: PlanAction, target: SafeTarget, fromPhpVersion?: string): Plan {
+  return { action, target, ...(fromPhpVersion ? { from_php_version: fromPhpVersion } : {}), steps: stepsFor(action) };
+}
+
+/** The agent's check of a plan it receives: known action and steps, and every value through the wall again. */
+export function parsePlan(input: unknown): Plan {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  if (!PLAN_ACTIONS.includes(raw.action as PlanAction)) throw new UnsafeValueError('action', 'is not a known plan action');
+  const target = assertSafeTarget(raw.target);
+  if (!Array.isArray(raw.steps) || raw.steps.length === 0 || raw.steps.length > 32) throw new UnsafeValueError('steps', 'must list the steps');
+  const steps = raw.steps.map((s: unknown) => {
+    const step = (s ?? {}) as Record<string, unknown>;
+    if (!STEP_NAMES.includes(step.step as StepName) || !['apply', 'undo'].includes(step.op as string)) {
+      throw new UnsafeValueError('steps', 'names an unknown step or op');
+    }
+    return { step: step.step as StepName, op: step.op as PlanStep['op'] };
+  });
+  const plan: Plan = { action: raw.action as PlanAction, target, steps };
+  if (raw.from_php_version !== undefined) {
+    if (typeof raw.from_php_version !== 'string' || !PHP_VERSION_PATTERN.test(raw.from_php_version)) {
+      throw new UnsafeValueError('from_php_version', 'must look like 8.2');
+    }
+    plan.from_php_version = raw.from_php_version;
+  }
+  if (plan.action === 'change_php' && !plan.from_php_version) throw new UnsafeValueError('from_php_version', 'is required');
+  return plan;
+}

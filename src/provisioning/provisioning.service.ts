@@ -1,0 +1,144 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { join } from 'node:path';
+import { AgentClient } from '../agent/agent-client';
+import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent/agent-errors';
+import { ApiError } from '../common/api-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { sqlNow } from '../database/columns';
+import { DatabaseService } from '../database/database.service';
+import { accountPaths } from './account-paths';
+import { zoneRecords } from './dns-zone';
+import { FileOps } from './file-ops';
+import { buildPlan, Plan, PlanAction, stepsFor } from './plan';
+import { AccountProvisioner, AccountTarget, PlanPreview } from './provisioning.port';
+import { assertSafeTarget, SafeTarget, UnsafeValueError } from './safe-values';
+import { SystemUsers } from './system-users';
+import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './template-renderer';
+
+/**
+ * The accounts service's provisioner: turns each call into a plan (data), hands it to the agent
+ * (in-process or the daemon) and turns the agent's failures into API errors. Remembers which
+ * accounts it is working on so the reconciler leaves them alone.
+ */
+@Injectable()
+export class AgentProvisioner extends AccountProvisioner {
+  private readonly logger = new Logger('Provisioning');
+  private readonly working = new Map<number, number>();
+
+  constructor(
+    private readonly agent: AgentClient,
+    private readonly db: DatabaseService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  /** True while this process runs a plan for the account (the reconciler skips it). */
+  isWorkingOn(accountId: number): boolean {
+    return this.working.has(accountId);
+  }
+
+  async create(target: AccountTarget): Promise<void> {
+    await this.run('create', target);
+  }
+
+  async suspend(target: AccountTarget): Promise<void> {
+    await this.run('suspend', target);
+  }
+
+  async unsuspend(target: AccountTarget): Promise<void> {
+    await this.run('unsuspend', target);
+  }
+
+  async remove(target: AccountTarget): Promise<void> {
+    await this.run('remove', target);
+  }
+
+  async changePhpVersion(target: AccountTarget, fromVersion: string): Promise<void> {
+    await this.run('change_php', target, fromVersion);
+  }
+
+  async plan(target: AccountTarget): Promise<PlanPreview> {
+    const safe = this.safe(target);
+    const p = this.config.provisioning;
+    const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen });
+    const values = { username: safe.username, domain: safe.domain, email: safe.email, php_version: safe.php_version };
+    for (const name of TEMPLATE_NAMES) renderer.render(name, values);
+    const paths = accountPaths(safe);
+    const serverPaths = [
+      `${paths.home}/`, `${paths.publicHtml}/`, paths.index, `${paths.logs}/`, `${paths.tmp}/`,
+      paths.pool, paths.vhost, paths.vhostLink, `${paths.mailDir}/`, paths.dovecotUsers, paths.postfixVmailbox,
+    ];
+    const files = new FileOps(p.rootDir);
+    return {
+      steps: stepsFor('create').map((s) => s.step),
+      files: serverPaths.map((path) => join(p.rootDir, path)),
+      records: zoneRecords(safe.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({ name, type, content, ttl, prio })),
+      commands: [new SystemUsers(files).createArgv(safe.username), p.nginxTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
+    };
+  }
+
+  private safe(target: AccountTarget): SafeTarget {
+    try {
+      return assertSafeTarget({ username: target.username, domain: target.domain, email: target.email, php_version: target.phpVersion });
+    } catch (error) {
+      throw this.toApiError(error, 'create');
+    }
+  }
+
+  private async run(action: PlanAction, target: AccountTarget, fromVersion?: string): Promise<void> {
+    const plan = buildPlan(action, this.safe(target), fromVersion);
+    this.working.set(target.id, (this.working.get(target.id) ?? 0) + 1);
+    try {
+      await this.agent.execute(plan);
+    } catch (error) {
+      this.logger.error(`${action} ${target.username} failed: ${describeError(error)}`);
+      if (action === 'create' && needsCleanup(error)) await this.cleanUp(plan);
+      throw this.toApiError(error, action);
+    } finally {
+      const left = (this.working.get(target.id) ?? 1) - 1;
+      if (left > 0) this.working.set(target.id, left);
+      else this.working.delete(target.id);
+    }
+  }
+
+  /**
+   * A create whose rollback did not finish (or whose fate is unknown): one more full removal, and
+   * when that fails too, a note the reconciler works off later (the account row itself goes).
+   */
+  private async cleanUp(plan: Plan): Promise<void> {
+    try {
+      await this.agent.execute(buildPlan('remove', plan.target));
+    } catch (error) {
+      this.logger.error(`clean-up of ${plan.target.username} failed, left to the reconciler: ${describeError(error)}`);
+      const t = plan.target;
+      await this.db
+        .transaction((em) =>
+          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, created_at) VALUES (?, ?, ?, ?, ?)', [t.username, t.domain, t.email, t.php_version, sqlNow()]),
+        )
+        .catch((dbError: unknown) => this.logger.error(`could not record the clean-up of ${t.username}: ${describeError(dbError)}`));
+    }
+  }
+
+  private toApiError(error: unknown, action: PlanAction): ApiError {
+    if (error instanceof ApiError) return error;
+    if (error instanceof UnsafeValueError) return ApiError.field(error.field, error.message);
+    if (error instanceof AgentUnreachableError) {
+      const message = error.maybeDelivered
+        ? 'The provisioning agent stopped answering; what it may have made is being removed. Try again later.'
+        : 'The provisioning agent is unreachable; nothing was changed. Try again later.';
+      return new ApiError(503, 'agent_unreachable', message, undefined, { 'retry-after': '30' });
+    }
+    if (error instanceof StepFailedError && action !== 'remove') {
+      return new ApiError(500, 'provisioning_failed', `Provisioning failed at step "${error.step}"; the changes made so far were undone`);
+    }
+    if (error instanceof RemovalIncompleteError) {
+      return new ApiError(500, 'provisioning_failed', 'Some of the account\'s resources could not be removed; the request can be repeated');
+    }
+    return new ApiError(500, 'provisioning_failed', 'Provisioning failed; the changes made so far were undone');
+  }
+}
+
+function needsCleanup(error: unknown): boolean {
+  return (error instanceof StepFailedError && error.undoFailed.length > 0) || (error instanceof AgentUnreachableError && error.maybeDelivered);
+}

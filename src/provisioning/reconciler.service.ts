@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import { describeError } from '../agent/agent-errors';
+import { AgentProvisioner } from './provisioning.service';
+
+interface StuckRow {
+  id: number;
+  username: string;
+  domain: string;
+  email: string;
+  php_version: string;
+  status: 'provisioning' | 'deleting';
+}
+
+const INTERVAL_NAME = 'provisioning-reconciler';
+
+/**
+ * Finishes what a killed process left: an account stuck in `provisioning` is rolled back (its
+ * pieces removed, its row deleted), one stuck in `deleting` is deleted. Runs at start and every
+ * HW_RECONCILE_INTERVAL seconds; skips rows this process is working on and rows touched within
+ * the last interval (another instance may still be on them). Every pass is idempotent.
+ */
+@Injectable()
+export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Reconciler');
+  private running: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly provisioner: AgentProvisioner,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.config.provisioning.reconcileIntervalSeconds;
+    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => void this.reconcile(), seconds * 1000));
+    void this.reconcile();
+  }
+
+  onModuleDestroy(): Promise<unknown> {
+    this.stopped = true;
+    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
+    return this.running ?? Promise.resolve();
+  }
+
+  /** One pass (joined when one is already running); resolves to the number of rows settled. */
+  reconcile(graceSeconds = this.config.provisioning.reconcileIntervalSeconds): Promise<number> {
+    if (!this.running) this.running = this.pass(graceSeconds).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(graceSeconds: number): Promise<number> {
+    let settled = 0;
+    try {
+      const cutoff = new Date(Date.now() - graceSeconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+      const rows: StuckRow[] = await this.db.dataSource.query(
+        "SELECT id, username, domain, email, php_version, status FROM accounts WHERE status IN ('provisioning', 'deleting') AND updated_at <= ? ORDER BY id",
+        [cutoff],
+      );
+      for (const row of rows) {
+        if (this.stopped) break;
+        if (this.provisioner.isWorkingOn(Number(row.id))) continue;
+        if (await this.settle(row)) settled++;
+      }
+      settled += await this.cleanUps();
+    } catch (error) {
+      if (!this.stopped) this.logger.error(`reconcile pass failed: ${describeError(error)}`);
+    }
+    return settled;
+  }
+
+  /** Leftovers of failed creates whose clean-up failed; skipped once the name belongs to an account again. */
+  private async cleanUps(): Promise<number> {
+    const rows: (Omit<StuckRow, 'status'> & { id: number })[] = await this.db.dataSource.query(
+      'SELECT id, username, domain, email, php_version FROM provisioning_cleanups ORDER BY id',
+    );
+    let done = 0;
+    for (const row of rows) {
+      if (this.stopped) break;
+      const owners: { status: string }[] = await this.db.dataSource.query('SELECT status FROM accounts WHERE username = ? OR domain = ?', [row.username, row.domain]);
+      // The failed create's own row may not be gone yet, or a retry is under way: next pass.
+      if (owners.some((o) => o.status === 'provisioning' || o.status === 'deleting')) continue;
+      // A later create of the same name succeeded: its pieces are not ours to remove.
+      if (!owners.length) {
+        try {
+          await this.provisioner.remove({ id: 0, username: row.username, domain: row.domain, email: row.email, phpVersion: row.php_version });
+        } catch (error) {
+          this.logger.warn(`clean-up of ${row.username} failed, retrying next pass: ${describeError(error)}`);
+          continue;
+        }
+      }
+      await this.db.transaction((em) => em.query('DELETE FROM provisioning_cleanups WHERE id = ?', [row.id]));
+      done++;
+    }
+    return done;
+  }
+
+  private async settle(row: StuckRow): Promise<boolean> {
+    const target = { id: Number(row.id), username: row.username, domain: row.domain, email: row.email, phpVersion: row.php_version };
+    try {
+      await this.provisioner.remove(target);
+    } catch (error) {
+      this.logger.warn(`account ${row.id} (${row.status}): removal failed, retrying next pass: ${describeError(error)}`);
+      return false;
+    }
+    await this.db.transaction((em) => em.query('DELETE FROM accounts WHERE id = ? AND status = ?', [row.id, row.status]));
+    this.logger.log(`account ${row.id} (${row.username}) was left ${row.status}: ${row.status === 'provisioning' ? 'rolled back' : 'deleted'}`);
+    return true;
+  }
+}

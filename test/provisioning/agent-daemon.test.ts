@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DataSource } from 'typeorm';
+import { AgentServer } from '../../src/agent/agent-server';
+import { signatureHeaders } from '../../src/agent/hmac';
+import { ApiError } from '../../src/common/api-error';
+import { AccountProvisioner } from '../../src/provisioning/provisioning.port';
+import { ProvisioningReconciler } from '../../src/provisioning/reconciler.service';
+import { accountBody, countRows } from '../support/accounts';
+import { startTestApp, TestApp } from '../support/test-app';
+import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const SECRET = 'agent-secret-'.padEnd(48, 'x');
+
+describe('agent daemon: plans over HMAC-signed HTTP', () => {
+  let t: TestApp;
+  let port: number;
+  let root: string;
+  let provisioner: AccountProvisioner;
+
+  before(async () => {
+    port = await freePort();
+    t = await startTestApp({ env: { HW_AGENT_URL: `http://127.0.0.1:${port}`, HW_AGENT_SECRET: SECRET, HW_AGENT_PORT: String(port) } });
+    await t.get(AgentServer).listen();
+    root = t.config.provisioning.rootDir;
+    provisioner = t.get(AccountProvisioner);
+  });
+  after(() => t.close());
+
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`http://127.0.0.1:${port}/v1/plans`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+  test('the panel creates, suspends and removes through the daemon', async () => {
+    const a = await insertAccount(t, newTarget('http'), 'provisioning');
+    await provisioner.create(a);
+    assert.ok(readRoot(root, `etc/nginx/sites-available/${a.domain}.conf`));
+    assert.equal((await dnsRows(t, a.domain)).domains, 1);
+    await provisioner.suspend(a);
+    assert.match(readRoot(root, `etc/nginx/sites-available/${a.domain}.conf`)!, /return 503/);
+    await provisioner.remove(a);
+    assert.deepEqual(leftovers(root, a), []);
+    await t.get(DataSource).query('DELETE FROM accounts WHERE id = ?', [a.id]);
+  });
+
+  test('a good signed request runs; tampered body, stale timestamp, replayed nonce and wrong secret get 401', async () => {
+    const plan = (username: string) => JSON.stringify({ action: 'remove', target: { username, domain: `${username}.example.org`, email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'undo' }] });
+    const body = plan('nobodyhere');
+    const headers = signatureHeaders(SECRET, 'POST', '/v1/plans', body);
+    assert.equal((await post(body, headers)).status, 204);
+    const replay = await post(body, headers);
+    assert.equal(replay.status, 401);
+    assert.deepEqual(await replay.json(), { error: 'unauthenticated' });
+    assert.equal((await post(plan('somebodyelse'), signatureHeaders(SECRET, 'POST', '/v1/plans', body))).status, 401, 'tampered body');
+    assert.equal((await post(body, signatureHeaders(SECRET, 'POST', '/v1/plans', body, Date.now() - 301_000))).status, 401, 'stale');
+    assert.equal((await post(body, signatureHeaders('z'.repeat(48), 'POST', '/v1/plans', body))).status, 401, 'wrong secret');
+    assert.equal((await post(body, {})).status, 401, 'unsigned');
+    assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+  });
+
+  test('the daemon rechecks every plan: a hostile value gets 400 invalid_plan and writes nothing', async () => {
+    const before = listTree(root);
+    const body = JSON.stringify({ action: 'create', target: { username: 'evil', domain: 'e.example.org;\ninclude /etc', email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'apply' }] });
+    const res = await post(body, signatureHeaders(SECRET, 'POST', '/v1/plans', body));
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, 'invalid_plan');
+    assert.deepEqual(listTree(root), before);
+  });
+
+  test('agent drops the connection mid-plan: 503, a clean-up note, and the reconciler removes what the agent made', async () => {
+    await t.get(AgentServer).close();
+    // A stand-in agent that runs nothing and hangs up after reading each request.
+    const dropper = createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => dropper.listen(port, '127.0.0.1', resolve));
+    const a = await insertAccount(t, newTarget('drop'), 'provisioning');
+    const error = await provisioner.create(a).then(() => null, (e: unknown) => e);
+    assert.ok(error instanceof ApiError && error.code === 'agent_unreachable');
+    await t.get(DataSource).query('DELETE FROM accounts WHERE id = ?', [a.id]);
+    assert.equal((await t.get(DataSource).query('SELECT username FROM provisioning_cleanups')).length, 1);
+    await new Promise((resolve) => dropper.close(resolve));
+
+    // Say the agent had got as far as a vhost before it died: the real agent comes back, the reconciler removes it.
+    await t.get(AgentServer).listen();
+    mkdirSync(join(root, 'etc/nginx/sites-available'), { recursive: true });
+    writeFileSync(join(root, `etc/nginx/sites-available/${a.domain}.conf`), 'server {}\n');
+    assert.equal(await t.get(ProvisioningReconciler).reconcile(-1), 1);
+    assert.deepEqual(leftovers(root, a), []);
+    assert.deepEqual(await t.get(DataSource).query('SELECT username FROM provisioning_cleanups'), []);
+  });
+
+  test('agent not listening: create fails with 503 agent_unreachable and leaves nothing', async () => {
+    await t.get(AgentServer).close();
+    const a = await insertAccount(t, newTarget('down'), 'provisioning');
+    const error = await provisioner.create(a).then(() => null, (e: unknown) => e);
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.getStatus(), 503);
+    assert.equal(error.code, 'agent_unreachable');
+    assert.deepEqual(leftovers(root, a), []);
+    assert.deepEqual(await dnsRows(t, a.domain), { domains: 0, records: 0 });
+
+    const body = accountBody();
+    const r = await t.call('POST', '/api/v1/accounts', { body });
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.body.error, 'agent_unreachable');
+    assert.equal(await countRows(t, 'accounts', 'username = ?', [body.username]), 0);
+    assert.deepEqual(leftovers(root, { ...a, username: String(body.username), domain: String(body.domain) }), []);
+  });
+});

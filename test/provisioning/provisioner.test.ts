@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../../src/common/api-error';
+import { runCommand } from '../../src/provisioning/command-runner';
+import { StepName } from '../../src/provisioning/plan';
+import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provisioning.port';
+import { startTestApp, TestApp } from '../support/test-app';
+import { faultOverride, dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
+
+const CREATE_STEPS: StepName[] = ['user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
+
+async function expectApiError(work: Promise<unknown>, status: number, code: string): Promise<ApiError> {
+  const error = await work.then(() => null, (e: unknown) => e);
+  assert.ok(error instanceof ApiError, `expected ApiError ${code}, got ${String(error)}`);
+  assert.equal(error.getStatus(), status);
+  assert.equal(error.code, code);
+  return error;
+}
+
+describe('provisioning: create, suspend, unsuspend, remove, faults (real files, real useradd, real DNS rows)', () => {
+  let t: TestApp;
+  let root: string;
+  let provisioner: AccountProvisioner;
+  const fault: { step: StepName | null } = { step: null };
+
+  before(async () => {
+    t = await startTestApp({
+      override: faultOverride(fault),
+    });
+    root = t.config.provisioning.rootDir;
+    provisioner = t.get(AccountProvisioner);
+  });
+  after(() => t.close());
+
+  test('create makes the user, home, pool, vhost + link, DNS zone and mail entries', async () => {
+    const a = await insertAccount(t, newTarget('mk'), 'provisioning');
+    await provisioner.create(a);
+    const { username: u, domain: d } = a;
+
+    const passwd = readRoot(root, 'etc/passwd')!;
+    const entry = passwd.split('\n').find((l) => l.startsWith(`${u}:`));
+    assert.match(entry ?? '', new RegExp(`^${u}:x:\\d+:\\d+:hostwright:/home/${u}:/bin/bash$`));
+    assert.match(readRoot(root, 'etc/group')!, new RegExp(`^${u}:x:\\d+:`, 'm'));
+    assert.match(readRoot(root, 'etc/shadow')!, new RegExp(`^${u}:!:`, 'm'));
+
+    for (const dir of [`home/${u}/`, `home/${u}/public_html/`, `home/${u}/logs/`, `home/${u}/tmp/`, `var/mail/vdomains/${d}/`]) {
+      assert.ok(listTree(root).includes(dir), `${dir} exists`);
+    }
+    assert.match(readRoot(root, `home/${u}/public_html/index.html`)!, new RegExp(`Welcome to ${d.replace(/\./g, '\\.')}`));
+
+    const vhost = readRoot(root, `etc/nginx/sites-available/${d}.conf`)!;
+    assert.match(vhost, new RegExp(`server_name ${d} www\\.${d};`));
+    assert.ok(vhost.includes(`root ${root}/home/${u}/public_html;`));
+    assert.equal(readlinkSync(join(root, `etc/nginx/sites-enabled/${d}.conf`)), `../sites-available/${d}.conf`);
+
+    const pool = readRoot(root, `etc/php/8.2/fpm/pool.d/${d}.conf`)!;
+    assert.ok(pool.includes(`[${d}]\nuser = ${u}\ngroup = ${u}\n`));
+
+    assert.equal(readRoot(root, 'etc/postfix/vmailbox'), `${u}@${d} ${d}/${u}/\n`);
+    assert.match(readRoot(root, 'etc/dovecot/users')!, new RegExp(`^${u}@${d}:\\{CRYPT\\}\\*:5000:5000::`));
+    assert.equal(readRoot(root, 'etc/postfix/hostwright-suspended'), '');
+
+    const ds = t.get(DataSource);
+    const [zone] = await ds.query('SELECT id, type, account FROM domains WHERE name = ?', [d]);
+    assert.equal(zone.type, 'NATIVE');
+    assert.equal(zone.account, u);
+    const records: { name: string; type: string; content: string; prio: number | null }[] = await ds.query(
+      'SELECT name, type, content, prio FROM records WHERE domain_id = ? ORDER BY id',
+      [zone.id],
+    );
+    const ip = t.config.provisioning.serverIp;
+    assert.deepEqual(
+      records.map((r) => `${r.name} ${r.type} ${r.type === 'SOA' ? r.content.split(' ').slice(0, 2).join(' ') : r.content}${r.prio ? ` ${r.prio}` : ''}`),
+      [
+        `${d} SOA ns1.hostwright.test hostmaster.${d}`,
+        `${d} NS ns1.hostwright.test`,
+        `${d} NS ns2.hostwright.test`,
+        `${d} A ${ip}`,
+        `www.${d} A ${ip}`,
+        `mail.${d} A ${ip}`,
+        `${d} MX mail.${d} 10`,
+        `${d} TXT "v=spf1 a mx ~all"`,
+      ],
+    );
+    await provisioner.remove(a);
+  });
+
+  test('suspend swaps in the 503 vhost, nologin shell and deferred mail; unsuspend restores every byte', async () => {
+    const a = await insertAccount(t, newTarget('sus'), 'provisioning');
+    await provisioner.create(a);
+    const files = ['etc/passwd', 'etc/shadow', 'etc/group', `etc/nginx/sites-available/${a.domain}.conf`, 'etc/dovecot/users', 'etc/postfix/vmailbox', 'etc/postfix/hostwright-suspended'];
+    const before = Object.fromEntries(files.map((f) => [f, readRoot(root, f)]));
+
+    await provisioner.suspend(a);
+    const vhost = readRoot(root, `etc/nginx/sites-available/${a.domain}.conf`)!;
+    assert.match(vhost, /return 503 /);
+    assert.ok(!vhost.includes('fastcgi_pass'));
+    assert.match(readRoot(root, 'etc/passwd')!, new RegExp(`^${a.username}:.*:/usr/sbin/nologin$`, 'm'));
+    assert.match(readRoot(root, 'etc/dovecot/users')!, new RegExp(`^${a.username}@${a.domain}:.*nologin=y`, 'm'));
+    assert.equal(readRoot(root, 'etc/postfix/hostwright-suspended'), `${a.domain} DEFER account suspended, try again later\n`);
+    assert.equal(readRoot(root, 'etc/postfix/vmailbox'), before['etc/postfix/vmailbox']);
+
+    await provisioner.unsuspend(a);
+    for (const f of files) assert.equal(readRoot(root, f), before[f], `${f} restored byte for byte`);
+    await provisioner.remove(a);
+  });
+
+  test('remove deletes everything of seed 001 that create made, and is safe to repeat', async () => {
+    const a = await insertAccount(t, newTarget('rm'), 'provisioning');
+    await provisioner.create(a);
+    await provisioner.suspend(a);
+    const cert = join(root, `etc/letsencrypt/live/${a.domain}`);
+    await import('node:fs/promises').then((fs) => fs.mkdir(cert, { recursive: true }).then(() => fs.writeFile(join(cert, 'fullchain.pem'), 'x')));
+    await provisioner.remove(a);
+    assert.deepEqual(leftovers(root, a), []);
+    assert.deepEqual(await dnsRows(t, a.domain), { domains: 0, records: 0 });
+    await provisioner.remove(a);
+    assert.deepEqual(leftovers(root, a), []);
+  });
+
+  test('a PHP version change moves the pool and puts it back when the reload fails', async () => {
+    const a = await insertAccount(t, newTarget('php'), 'provisioning');
+    await provisioner.create(a);
+    const pool82 = `etc/php/8.2/fpm/pool.d/${a.domain}.conf`;
+    const pool83 = `etc/php/8.3/fpm/pool.d/${a.domain}.conf`;
+    const bytes = readRoot(root, pool82);
+    fault.step = 'reload';
+    try {
+      await expectApiError(provisioner.changePhpVersion({ ...a, phpVersion: '8.3' }, '8.2'), 500, 'provisioning_failed');
+    } finally {
+      fault.step = null;
+    }
+    assert.equal(readRoot(root, pool82), bytes);
+    assert.equal(readRoot(root, pool83), null);
+    await provisioner.changePhpVersion({ ...a, phpVersion: '8.3' }, '8.2');
+    assert.equal(readRoot(root, pool82), null);
+    assert.equal(readRoot(root, pool83), bytes, 'the pool does not name the version: same bytes');
+    await provisioner.remove({ ...a, phpVersion: '8.3' });
+    assert.deepEqual(leftovers(root, a), []);
+  });
+
+  test('dry run: plan() lists files, records and commands and writes nothing', async () => {
+    const a = newTarget('dry');
+    const before = listTree(root);
+    const plan = await provisioner.plan(a);
+    assert.deepEqual(plan.steps, CREATE_STEPS);
+    assert.ok(plan.files.includes(join(root, `etc/nginx/sites-available/${a.domain}.conf`)));
+    assert.ok(plan.files.includes(join(root, `etc/php/8.2/fpm/pool.d/${a.domain}.conf`)));
+    assert.ok(plan.files.includes(`${join(root, `home/${a.username}`)}/`));
+    assert.equal(plan.records.length, 8);
+    assert.deepEqual(plan.commands[0].slice(-2), ['--', a.username]);
+    assert.equal(plan.commands[0][0], 'useradd');
+    assert.deepEqual(listTree(root), before);
+    assert.deepEqual(await dnsRows(t, a.domain), { domains: 0, records: 0 });
+  });
+
+  for (const [k, step] of CREATE_STEPS.entries()) {
+    test(`a fault at step ${k + 1} (${step}) undoes the steps before it: no file, no DNS row, no passwd entry`, async () => {
+      const a = await insertAccount(t, newTarget(`f${k}`), 'provisioning');
+      fault.step = step;
+      try {
+        const error = await expectApiError(provisioner.create(a), 500, 'provisioning_failed');
+        assert.ok(error.message.includes(`"${step}"`));
+      } finally {
+        fault.step = null;
+      }
+      assert.deepEqual(leftovers(root, a), []);
+      assert.deepEqual(await dnsRows(t, a.domain), { domains: 0, records: 0 });
+    });
+  }
+
+  test('hostile names never reach the system: 422 and nothing written', async () => {
+    const hostile: Partial<AccountTarget>[] = [
+      { username: 'evil\nuser' },
+      { username: '../etc' },
+      { username: 'a;b' },
+      { domain: 'x.example.org;include /etc/passwd' },
+      { domain: 'x.example.org\n}' },
+      { domain: '../../etc/passwd' },
+      { domain: 'a"b.example.org' },
+      { domain: 'a{b}.example.org' },
+      { email: 'a@b.example.org\nX: y' },
+      { phpVersion: '8.2/../../x' },
+    ];
+    const before = listTree(root);
+    for (const bad of hostile) {
+      const target = { ...newTarget('bad'), ...bad };
+      await expectApiError(provisioner.create(target), 422, 'validation_failed');
+      await expectApiError(provisioner.plan(target), 422, 'validation_failed');
+    }
+    assert.deepEqual(listTree(root), before);
+  });
+
+  test('a Linux user hostwright did not make is refused at create and never deleted', async () => {
+    const a = await insertAccount(t, newTarget('sys'), 'provisioning');
+    await runCommand(['useradd', '--prefix', root, '-M', '-c', 'system', '--', a.username]);
+    const passwd = readRoot(root, 'etc/passwd');
+    await expectApiError(provisioner.create(a), 500, 'provisioning_failed');
+    assert.equal(readRoot(root, 'etc/passwd'), passwd);
+    await expectApiError(provisioner.remove(a), 500, 'provisioning_failed');
+    assert.equal(readRoot(root, 'etc/passwd'), passwd, 'still there after a delete');
+    await runCommand(['userdel', '--prefix', root, '--', a.username]);
+  });
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, constants, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { createConnection } from 'mysql2/promise';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { REPO_ROOT } from '../support/test-app';
+import { freePort } from '../support/spawned-panel';
+import { leftovers, listTree, readRoot, waitFor } from './support';
+
+// better-sqlite3 ships no types in this install; the two calls used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database = require('better-sqlite3') as new (path: string, options: object) => { prepare(sql: string): { all(...params: unknown[]): unknown[] }; close(): void };
+
+/** Rows of a table, through a connection of our own (the server under test is another process). */
+async function query(db: TestDatabase, dataDir: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  if (db.config.type === 'sqlite') {
+    const handle = new Database(join(dataDir, 'hostwright.sqlite'), { readonly: true, fileMustExist: false });
+    try {
+      return handle.prepare(sql).all(...params) as Record<string, unknown>[];
+    } finally {
+      handle.close();
+    }
+  }
+  const conn = await createConnection(db.url!);
+  try {
+    const [rows] = await conn.query(sql, params);
+    return rows as Record<string, unknown>[];
+  } finally {
+    await conn.end();
+  }
+}
+
+function spawnNode(script: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(REPO_ROOT, 'dist', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () => {
+  const children: ChildProcess[] = [];
+  let fifo = '';
+  /** Lets the orphaned blocking command (cat, waiting for a writer on the fifo) see EOF and exit. */
+  const releaseFifo = () => {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      /* no reader left */
+    }
+  };
+  after(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (fifo) releaseFifo();
+  });
+
+  test('a create killed while its reload blocks is rolled back after the restart', async () => {
+    const db = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), 'hw-kill-'));
+    const root = join(dataDir, 'root');
+    fifo = join(dataDir, 'block.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const env: Record<string, string> = {
+      HW_DATA_DIR: dataDir,
+      HW_ROOT_DIR: root,
+      HW_TEMPLATES_DIR: join(REPO_ROOT, 'templates'),
+      HW_LOG_LEVEL: 'silent',
+      HW_RECONCILE_INTERVAL: '1',
+      DATABASE_URL: db.url ?? '',
+    };
+    const target = { id: 0, username: `kill${process.pid.toString(36)}`, domain: `kill${process.pid.toString(36)}.example.org`, email: '', phpVersion: '8.2' };
+
+    // 1. The real server, whose nginx test command blocks on a fifo: POST /api/v1/accounts stops at its last step.
+    const port = await freePort();
+    const base = { ...env, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_TLS: 'false', HW_LOG_LEVEL: 'info' };
+    const panel = spawnNode('src/main.js', [], { ...base, HW_NGINX_TEST_CMD: JSON.stringify(['cat', fifo]) });
+    children.push(panel);
+    let out = '';
+    panel.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const token = await waitFor(() => /hw_[A-Za-z0-9_-]{43}/.exec(out)?.[0], 'the first admin token', 30_000);
+    const body = { username: target.username, domain: target.domain, email: `owner@${target.domain}`, password: 'correct horse', package_id: 1 };
+    const pending = fetch(`http://127.0.0.1:${port}/api/v1/accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.status, () => 'connection lost');
+    await waitFor(() => readRoot(root, 'etc/dovecot/users')?.includes(`${target.username}@`), 'the create to reach its reload step');
+    assert.ok(readRoot(root, `etc/nginx/sites-available/${target.domain}.conf`));
+    assert.equal((await query(db, dataDir, 'SELECT status FROM accounts WHERE username = ?', [target.username]))[0].status, 'provisioning');
+    panel.kill('SIGKILL');
+    await new Promise((resolve) => panel.once('exit', resolve));
+    releaseFifo();
+    assert.equal(await pending, 'connection lost');
+    assert.notDeepEqual(leftovers(root, target), [], 'half-made account on disk after the kill');
+
+    // 2. The real server restarts (plain HTTP, any port) and its reconciler rolls the account back.
+    const server = spawnNode('src/main.js', [], base);
+    children.push(server);
+    await waitFor(async () => (await query(db, dataDir, 'SELECT id FROM accounts WHERE username = ?', [target.username])).length === 0, 'the stuck row to go', 30_000);
+    assert.deepEqual(leftovers(root, target), []);
+    assert.deepEqual(await query(db, dataDir, 'SELECT id FROM domains WHERE name = ?', [target.domain]), []);
+    assert.ok(!listTree(root).some((p) => p.includes('.hw-tmp-')), 'no temp files left');
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { SignatureVerifier, signatureHeaders } from '../../src/agent/hmac';
+import { runCommand } from '../../src/provisioning/command-runner';
+import { parsePlan } from '../../src/provisioning/plan';
+import { ReloadCoalescer } from '../../src/provisioning/reload-coalescer';
+import { assertSafeValue, UnsafeValueError } from '../../src/provisioning/safe-values';
+import { TemplateRenderer } from '../../src/provisioning/template-renderer';
+import { REPO_ROOT } from '../support/test-app';
+
+const renderer = new TemplateRenderer(join(REPO_ROOT, 'templates'), { root: '/srv/root', listen: '80' });
+const good = { username: 'alice', domain: 'alice.example.com', email: 'alice@example.com', php_version: '8.2' };
+
+describe('template renderer and its wall', () => {
+  test('renders the templates with values as-is (no HTML escaping) and the operator settings', () => {
+    const vhost = renderer.render('nginx-vhost.conf', good);
+    assert.match(vhost, /server_name alice\.example\.com www\.alice\.example\.com;/);
+    assert.match(vhost, /root \/srv\/root\/home\/alice\/public_html;/);
+    assert.match(vhost, /listen 80;/);
+    assert.equal(renderer.render('postfix-vmailbox.line', good), 'alice@alice.example.com alice.example.com/alice/\n');
+    const amp = new TemplateRenderer(join(REPO_ROOT, 'templates'), { root: '', listen: '80' }).render('index.html', { ...good, domain: 'a=b' });
+    assert.ok(amp.includes('Welcome to a=b'), 'no HTML escaping (mustache would write &#x3D;)');
+  });
+
+  test('refuses newline, quote, brace, semicolon, slash, "..", control characters — before reading any template', () => {
+    const bad = ['a\nb', 'a\rb', 'a"b', "a'b", 'a{b', 'a}b', 'a;b', 'a/b', 'a..b', 'a\u0000b', 'a\u0007b', 'a\u007fb', 'a\\b', 'a b', 'a`b', '', '-rf'];
+    for (const value of bad) {
+      assert.throws(() => renderer.render('nginx-vhost.conf', { ...good, domain: value }), UnsafeValueError, JSON.stringify(value));
+      assert.throws(() => assertSafeValue('username', value), UnsafeValueError);
+    }
+    const missing = new TemplateRenderer('/nonexistent', { root: '', listen: '80' });
+    assert.throws(() => missing.render('nginx-vhost.conf', { ...good, username: 'x;y' }), UnsafeValueError);
+  });
+
+  test('operator settings are walled too (no directive injection through HW_ROOT_DIR or HW_NGINX_LISTEN)', () => {
+    assert.throws(() => new TemplateRenderer('/t', { root: '/srv;evil', listen: '80' }), UnsafeValueError);
+    assert.throws(() => new TemplateRenderer('/t', { root: '/srv', listen: '80;\n' }), UnsafeValueError);
+  });
+
+  test('the agent rechecks a plan it receives: unknown steps, bad targets and shell text are refused', () => {
+    const plan = { action: 'create', target: good, steps: [{ step: 'user', op: 'apply' }] };
+    assert.equal(parsePlan(plan).target.username, 'alice');
+    assert.throws(() => parsePlan({ ...plan, action: 'run' }), UnsafeValueError);
+    assert.throws(() => parsePlan({ ...plan, steps: [{ step: 'rm -rf /', op: 'apply' }] }), UnsafeValueError);
+    assert.throws(() => parsePlan({ ...plan, target: { ...good, username: 'Root' } }), UnsafeValueError);
+    assert.throws(() => parsePlan({ ...plan, target: { ...good, domain: 'localhost' } }), UnsafeValueError);
+    assert.throws(() => parsePlan({ ...plan, target: { ...good, domain: 'a.example.com\nserver{}' } }), UnsafeValueError);
+  });
+});
+
+describe('HMAC signatures', () => {
+  const secret = 's'.repeat(40);
+  const body = '{"a":1}';
+  test('a good signature passes once; tampering, staleness, replay and a wrong secret fail', () => {
+    let now = 1_800_000_000_000;
+    const verifier = new SignatureVerifier(secret, () => now);
+    const headers = signatureHeaders(secret, 'POST', '/v1/plans', body, now);
+    assert.equal(verifier.verify('POST', '/v1/plans', headers, body), true);
+    assert.equal(verifier.verify('POST', '/v1/plans', headers, body), false, 'replayed nonce');
+    const fresh = () => signatureHeaders(secret, 'POST', '/v1/plans', body, now);
+    assert.equal(verifier.verify('POST', '/v1/plans', fresh(), '{"a":2}'), false, 'tampered body');
+    assert.equal(verifier.verify('POST', '/v1/other', fresh(), body), false, 'other path');
+    assert.equal(verifier.verify('PUT', '/v1/plans', fresh(), body), false, 'other method');
+    assert.equal(verifier.verify('POST', '/v1/plans', signatureHeaders('w'.repeat(40), 'POST', '/v1/plans', body, now), body), false, 'wrong secret');
+    assert.equal(verifier.verify('POST', '/v1/plans', signatureHeaders(secret, 'POST', '/v1/plans', body, now - 301_000), body), false, 'stale');
+    assert.equal(verifier.verify('POST', '/v1/plans', signatureHeaders(secret, 'POST', '/v1/plans', body, now + 301_000), body), false, 'future');
+    assert.equal(verifier.verify('POST', '/v1/plans', signatureHeaders(secret, 'POST', '/v1/plans', body, now - 299_000), body), true, 'inside the window');
+    assert.equal(verifier.verify('POST', '/v1/plans', { ...fresh(), 'x-hw-signature': 'abc' }, body), false, 'short signature, no throw');
+    assert.equal(verifier.verify('POST', '/v1/plans', {}, body), false, 'no headers');
+    const late = fresh();
+    now += 10 * 60_000;
+    assert.equal(verifier.verify('POST', '/v1/plans', late, body), false, 'old request replayed after the window');
+  });
+});
+
+describe('reload coalescing (a real command that counts its runs)', () => {
+  function counter(): { argv: string[]; count: () => number } {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-count-'));
+    const script = join(dir, 'count.sh');
+    writeFileSync(script, '#!/bin/sh\necho run >> "$1"\n');
+    chmodSync(script, 0o755);
+    const log = join(dir, 'runs.log');
+    return { argv: [script, log], count: () => (readdirSync(dir).includes('runs.log') ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
+  }
+
+  test('100 parallel requests cause at most 2 reloads; the test runs before each reload', async () => {
+    const test = counter();
+    const reload = counter();
+    const reloads = new ReloadCoalescer({ nginxTest: test.argv, nginxReload: reload.argv, phpFpmReload: [] });
+    await Promise.all(Array.from({ length: 100 }, () => reloads.request()));
+    assert.ok(reload.count() >= 1 && reload.count() <= 2, `reloads: ${reload.count()}`);
+    assert.equal(test.count(), reload.count());
+    await reloads.request();
+    assert.equal(reload.count(), test.count());
+  });
+
+  test('requests from plans still under way share one reload; a failing nginx -t fails every waiter and skips the reload', async () => {
+    const reload = counter();
+    const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: reload.argv, phpFpmReload: [] });
+    const holds = Array.from({ length: 50 }, () => reloads.hold());
+    const waits = holds.map(async (release, i) => {
+      await runCommand(['true']);
+      if (i % 2) await runCommand(['true']);
+      release();
+      return reloads.request();
+    });
+    await Promise.all(waits);
+    assert.equal(reload.count(), 1);
+
+    const failing = new ReloadCoalescer({ nginxTest: ['false'], nginxReload: reload.argv, phpFpmReload: [] });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => failing.request()));
+    assert.ok(results.every((r) => r.status === 'rejected'));
+    assert.equal(reload.count(), 1, 'no reload after a failed test');
+  });
+});
