@@ -12,6 +12,9 @@ export function accountPaths(t: Pick<SafeTarget, 'username' | 'domain' | 'php_ve
     vhost: `/etc/nginx/sites-available/${t.domain}.conf`,
     vhostLink: `/etc/nginx/sites-enabled/${t.domain}.conf`,
     vhostLinkTarget: `../sites-available/${t.domain}.conf`,
+    // nginx writes these as root: never inside the tenant's home, where a symlink could redirect them.
+    webLogDir: '/var/log/nginx',
+    webLogs: [`/var/log/nginx/${t.domain}.access.log`, `/var/log/nginx/${t.domain}.error.log`],
     mailDir: `/var/mail/vdomains/${t.domain}`,
     dovecotUsers: '/etc/dovecot/users',
     postfixVmailbox: '/etc/postfix/vmailbox',

@@ -60,6 +60,7 @@ export function vhostStep({ files, renderer }: StepDeps): Step {
     const p = accountPaths(target);
     await files.removeFile(p.vhostLink);
     await files.removeFile(p.vhost);
+    for (const log of p.webLogs) await files.removeFile(log);
   };
   return {
     name: 'vhost',
@@ -67,6 +68,7 @@ export function vhostStep({ files, renderer }: StepDeps): Step {
       const p = accountPaths(input.target);
       const vhost = renderer.render('nginx-vhost.conf', values(input.target));
       await cleanOnFailure(() => undo(input), async () => {
+        await files.mkdir(p.webLogDir, 0o755);
         await files.writeAtomic(p.vhost, vhost);
         await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
       });
