@@ -1,3 +1,4 @@
+import { findOneByColumn } from '../database/find-one-by-column';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -102,23 +103,23 @@ export class AccountsService {
   }
 
   async get(id: number): Promise<Account> {
-    const account = await this.accounts.findOneBy({ id });
+    const account = await findOneByColumn(this.accounts.manager.connection, Account, 'id', id);
     if (!account) throw ApiError.notFound('Account');
     return account;
   }
 
   findByGuid(guid: string): Promise<Account | null> {
-    return this.accounts.findOneBy({ guid });
+    return findOneByColumn(this.accounts.manager.connection, Account, 'guid', guid);
   }
 
   findByUsername(username: string): Promise<Account | null> {
-    return this.accounts.findOneBy({ username });
+    return findOneByColumn(this.accounts.manager.connection, Account, 'username', username);
   }
 
   /** By domain, normalised as on create (case, trailing dot, IDN). */
   async findByDomain(domain: string): Promise<Account | null> {
     const normalized = normalizeDomain(domain);
-    return normalized ? this.accounts.findOneBy({ domain: normalized }) : null;
+    return normalized ? findOneByColumn(this.accounts.manager.connection, Account, 'domain', normalized) : null;
   }
 
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
