@@ -12,12 +12,13 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LicenseModule } from './license/license.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
+import { PleskModule } from './plesk/plesk.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServerStatsModule } from './server-stats/server-stats.module';
 
 /** Feature modules, in the order their routes should appear. */
-export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule];
+export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, PleskModule];
 
 @Module({})
 export class AppModule {

@@ -63,7 +63,8 @@ export class RequestLogController extends LogController {
   requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = {
       method: request.method,
-      url: request.url.split('?')[0],
+      // A secret in the path (Plesk's DELETE /api/v2/auth/keys/:key) is logged as the route pattern.
+      url: request.routeOptions?.url?.endsWith('/:key') ? request.routeOptions.url : request.url.split('?')[0],
       route: request.routeOptions?.url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,

@@ -14,6 +14,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'hw_… token' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'hw_… token' }, 'api-key')
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Plesk REST v2 clients: any login, the password is a hw_… token' }, 'basic')
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('api-key')
     .build();

@@ -13,7 +13,7 @@ test('the committed openapi/openapi.json is what the code generates (run `npm ru
 
 test('the document declares both security schemes and error responses', async () => {
   const doc = JSON.parse(await generateOpenApiJson());
-  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['api-key', 'bearer']);
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['api-key', 'basic', 'bearer']);
   const list = doc.paths['/api/v1/packages'].get;
   assert.ok(list.responses['401'], 'packages list documents 401');
   assert.ok(doc.paths['/api/v1/packages'].post.responses['422'], 'packages create documents 422');
