@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreate0Data, AccountsCreate0Errors, AccountsCreate0Responses, AccountsCreate1Data, AccountsCreate1Errors, AccountsCreate1Responses, AccountsGet0Data, AccountsGet0Errors, AccountsGet0Responses, AccountsGet1Data, AccountsGet1Errors, AccountsGet1Responses, AccountsList0Data, AccountsList0Errors, AccountsList0Responses, AccountsList1Data, AccountsList1Errors, AccountsList1Responses, AccountsRemove0Data, AccountsRemove0Errors, AccountsRemove0Responses, AccountsRemove1Data, AccountsRemove1Errors, AccountsRemove1Responses, AccountsSuspend0Data, AccountsSuspend0Errors, AccountsSuspend0Responses, AccountsSuspend1Data, AccountsSuspend1Errors, AccountsSuspend1Responses, AccountsUnsuspend0Data, AccountsUnsuspend0Errors, AccountsUnsuspend0Responses, AccountsUnsuspend1Data, AccountsUnsuspend1Errors, AccountsUnsuspend1Responses, AccountsUpdate0Data, AccountsUpdate0Errors, AccountsUpdate0Responses, AccountsUpdate1Data, AccountsUpdate1Errors, AccountsUpdate1Responses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsList0Data, ClientAccountsList0Errors, ClientAccountsList0Responses, ClientAccountsList1Data, ClientAccountsList1Errors, ClientAccountsList1Responses, ClientsCreate0Data, ClientsCreate0Errors, ClientsCreate0Responses, ClientsCreate1Data, ClientsCreate1Errors, ClientsCreate1Responses, ClientsGet0Data, ClientsGet0Errors, ClientsGet0Responses, ClientsGet1Data, ClientsGet1Errors, ClientsGet1Responses, ClientsList0Data, ClientsList0Errors, ClientsList0Responses, ClientsList1Data, ClientsList1Errors, ClientsList1Responses, ClientsRemove0Data, ClientsRemove0Errors, ClientsRemove0Responses, ClientsRemove1Data, ClientsRemove1Errors, ClientsRemove1Responses, ClientsUpdate0Data, ClientsUpdate0Errors, ClientsUpdate0Responses, ClientsUpdate1Data, ClientsUpdate1Errors, ClientsUpdate1Responses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreate0Data, PackagesCreate0Errors, PackagesCreate0Responses, PackagesCreate1Data, PackagesCreate1Errors, PackagesCreate1Responses, PackagesGet0Data, PackagesGet0Errors, PackagesGet0Responses, PackagesGet1Data, PackagesGet1Errors, PackagesGet1Responses, PackagesList0Data, PackagesList0Errors, PackagesList0Responses, PackagesList1Data, PackagesList1Errors, PackagesList1Responses, PackagesRemove0Data, PackagesRemove0Errors, PackagesRemove0Responses, PackagesRemove1Data, PackagesRemove1Errors, PackagesRemove1Responses, PackagesUpdate0Data, PackagesUpdate0Errors, PackagesUpdate0Responses, PackagesUpdate1Data, PackagesUpdate1Errors, PackagesUpdate1Responses, ServerStatsPing0Data, ServerStatsPing0Errors, ServerStatsPing0Responses, ServerStatsPing1Data, ServerStatsPing1Errors, ServerStatsPing1Responses, ServerStatsServerStats0Data, ServerStatsServerStats0Errors, ServerStatsServerStats0Responses, ServerStatsServerStats1Data, ServerStatsServerStats1Errors, ServerStatsServerStats1Responses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
+import type { AccountsCreate0Data, AccountsCreate0Errors, AccountsCreate0Responses, AccountsCreate1Data, AccountsCreate1Errors, AccountsCreate1Responses, AccountsGet0Data, AccountsGet0Errors, AccountsGet0Responses, AccountsGet1Data, AccountsGet1Errors, AccountsGet1Responses, AccountsList0Data, AccountsList0Errors, AccountsList0Responses, AccountsList1Data, AccountsList1Errors, AccountsList1Responses, AccountsRemove0Data, AccountsRemove0Errors, AccountsRemove0Responses, AccountsRemove1Data, AccountsRemove1Errors, AccountsRemove1Responses, AccountsSuspend0Data, AccountsSuspend0Errors, AccountsSuspend0Responses, AccountsSuspend1Data, AccountsSuspend1Errors, AccountsSuspend1Responses, AccountsUnsuspend0Data, AccountsUnsuspend0Errors, AccountsUnsuspend0Responses, AccountsUnsuspend1Data, AccountsUnsuspend1Errors, AccountsUnsuspend1Responses, AccountsUpdate0Data, AccountsUpdate0Errors, AccountsUpdate0Responses, AccountsUpdate1Data, AccountsUpdate1Errors, AccountsUpdate1Responses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsList0Data, ClientAccountsList0Errors, ClientAccountsList0Responses, ClientAccountsList1Data, ClientAccountsList1Errors, ClientAccountsList1Responses, ClientsCreate0Data, ClientsCreate0Errors, ClientsCreate0Responses, ClientsCreate1Data, ClientsCreate1Errors, ClientsCreate1Responses, ClientsGet0Data, ClientsGet0Errors, ClientsGet0Responses, ClientsGet1Data, ClientsGet1Errors, ClientsGet1Responses, ClientsList0Data, ClientsList0Errors, ClientsList0Responses, ClientsList1Data, ClientsList1Errors, ClientsList1Responses, ClientsRemove0Data, ClientsRemove0Errors, ClientsRemove0Responses, ClientsRemove1Data, ClientsRemove1Errors, ClientsRemove1Responses, ClientsUpdate0Data, ClientsUpdate0Errors, ClientsUpdate0Responses, ClientsUpdate1Data, ClientsUpdate1Errors, ClientsUpdate1Responses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreate0Data, PackagesCreate0Errors, PackagesCreate0Responses, PackagesCreate1Data, PackagesCreate1Errors, PackagesCreate1Responses, PackagesGet0Data, PackagesGet0Errors, PackagesGet0Responses, PackagesGet1Data, PackagesGet1Errors, PackagesGet1Responses, PackagesList0Data, PackagesList0Errors, PackagesList0Responses, PackagesList1Data, PackagesList1Errors, PackagesList1Responses, PackagesRemove0Data, PackagesRemove0Errors, PackagesRemove0Responses, PackagesRemove1Data, PackagesRemove1Errors, PackagesRemove1Responses, PackagesUpdate0Data, PackagesUpdate0Errors, PackagesUpdate0Responses, PackagesUpdate1Data, PackagesUpdate1Errors, PackagesUpdate1Responses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPing0Data, ServerStatsPing0Errors, ServerStatsPing0Responses, ServerStatsPing1Data, ServerStatsPing1Errors, ServerStatsPing1Responses, ServerStatsServerStats0Data, ServerStatsServerStats0Errors, ServerStatsServerStats0Responses, ServerStatsServerStats1Data, ServerStatsServerStats1Errors, ServerStatsServerStats1Responses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -517,4 +517,234 @@ export const serverStatsPing1 = <ThrowOnError extends boolean = false>(options?:
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
     url: '/api/ping',
     ...options
+});
+
+/**
+ * Create a Plesk client (0xhost; answers 200)
+ */
+export const resellerClientsCreate = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsCreateData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsCreateResponses, ResellerClientsCreateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/clients/create',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List clients (extension; keyset pages: limit, cursor; filters login, external_id, status)
+ */
+export const resellerClientsList = <ThrowOnError extends boolean = false>(options?: Options<ResellerClientsListData, ThrowOnError>) => (options?.client ?? client).get<ResellerClientsListResponses, ResellerClientsListErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/clients',
+    ...options
+});
+
+/**
+ * Get a client by UUID or plesk_client_id (extension)
+ */
+export const resellerClientsGet = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsGetData, ThrowOnError>) => (options.client ?? client).get<ResellerClientsGetResponses, ResellerClientsGetErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/clients/{id}',
+    ...options
+});
+
+/**
+ * Change a client: any of name, login, email, password, company, external_id (extension)
+ */
+export const resellerClientsUpdate = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsUpdateData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsUpdateResponses, ResellerClientsUpdateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/clients/{id}/update',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a client and deprovision its subscriptions (Plesk's semantics; extension)
+ */
+export const resellerClientsRemove = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsRemoveData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsRemoveResponses, ResellerClientsRemoveErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/clients/{id}/delete',
+    ...options
+});
+
+/**
+ * Suspend a client and its subscriptions; idempotent (extension)
+ */
+export const resellerClientsSuspend = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsSuspendData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsSuspendResponses, ResellerClientsSuspendErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/clients/{id}/suspend',
+    ...options
+});
+
+/**
+ * Unsuspend a client and the subscriptions its suspension suspended; idempotent (extension)
+ */
+export const resellerClientsUnsuspend = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsUnsuspendData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsUnsuspendResponses, ResellerClientsUnsuspendErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/clients/{id}/unsuspend',
+    ...options
+});
+
+/**
+ * Create a hosting subscription (an account) for a client
+ */
+export const resellerOrdersCreate = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersCreateData, ThrowOnError>) => (options.client ?? client).post<ResellerOrdersCreateResponses, ResellerOrdersCreateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/orders/create_order_plesk',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Renew (nothing expires here) and/or change the plan (new_plan_id → package)
+ */
+export const resellerOrdersScale = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersScaleData, ThrowOnError>) => (options.client ?? client).post<ResellerOrdersScaleResponses, ResellerOrdersScaleErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/orders/create_order_scale_plesk',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A subscription (account) by UUID or numeric id
+ */
+export const resellerOrdersDetail = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersDetailData, ThrowOnError>) => (options.client ?? client).get<ResellerOrdersDetailResponses, ResellerOrdersDetailErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    url: '/API/plesk/subscriptions/detail',
+    ...options
+});
+
+/**
+ * Create a secret key (a token with the caller's scopes) → 201 {key}
+ */
+export const restAuthKeysCreate = <ThrowOnError extends boolean = false>(options: Options<RestAuthKeysCreateData, ThrowOnError>) => (options.client ?? client).post<RestAuthKeysCreateResponses, RestAuthKeysCreateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/auth/keys',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke a secret key by its value → {status: "success"}
+ */
+export const restAuthKeysRemove = <ThrowOnError extends boolean = false>(options: Options<RestAuthKeysRemoveData, ThrowOnError>) => (options.client ?? client).delete<RestAuthKeysRemoveResponses, RestAuthKeysRemoveErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/auth/keys/{key}',
+    ...options
+});
+
+/**
+ * All clients, a bare array (clients filter locally by email, login, external_id)
+ */
+export const restClientsList = <ThrowOnError extends boolean = false>(options?: Options<RestClientsListData, ThrowOnError>) => (options?.client ?? client).get<RestClientsListResponses, RestClientsListErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients',
+    ...options
+});
+
+/**
+ * Create a client → 201 {id, guid}; an existing login → 400
+ */
+export const restClientsCreate = <ThrowOnError extends boolean = false>(options: Options<RestClientsCreateData, ThrowOnError>) => (options.client ?? client).post<RestClientsCreateResponses, RestClientsCreateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a client; its domains (accounts) are deprovisioned first → {id, guid}
+ */
+export const restClientsRemove = <ThrowOnError extends boolean = false>(options: Options<RestClientsRemoveData, ThrowOnError>) => (options.client ?? client).delete<RestClientsRemoveResponses, RestClientsRemoveErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients/{id}',
+    ...options
+});
+
+/**
+ * A client
+ */
+export const restClientsGet = <ThrowOnError extends boolean = false>(options: Options<RestClientsGetData, ThrowOnError>) => (options.client ?? client).get<RestClientsGetResponses, RestClientsGetErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients/{id}',
+    ...options
+});
+
+/**
+ * Change a client (any subset; status 0/16 activates/suspends it with its domains) → {id, guid}
+ */
+export const restClientsUpdate = <ThrowOnError extends boolean = false>(options: Options<RestClientsUpdateData, ThrowOnError>) => (options.client ?? client).put<RestClientsUpdateResponses, RestClientsUpdateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Suspend a client and its domains; idempotent → {status: "success"}
+ */
+export const restClientsSuspend = <ThrowOnError extends boolean = false>(options: Options<RestClientsSuspendData, ThrowOnError>) => (options.client ?? client).put<RestClientsSuspendResponses, RestClientsSuspendErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients/{id}/suspend',
+    ...options
+});
+
+/**
+ * Activate a client and the domains its suspension suspended; idempotent → {status: "success"}
+ */
+export const restClientsActivate = <ThrowOnError extends boolean = false>(options: Options<RestClientsActivateData, ThrowOnError>) => (options.client ?? client).put<RestClientsActivateResponses, RestClientsActivateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients/{id}/activate',
+    ...options
+});
+
+/**
+ * The client's domains (its accounts), a bare array of DomainResponse
+ */
+export const restClientsDomains = <ThrowOnError extends boolean = false>(options: Options<RestClientsDomainsData, ThrowOnError>) => (options.client ?? client).get<RestClientsDomainsResponses, RestClientsDomainsErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients/{id}/domains',
+    ...options
+});
+
+/**
+ * The client's ten counters (Hostwright counts active domains; usage counters are 0 until measured)
+ */
+export const restClientsStatistics = <ThrowOnError extends boolean = false>(options: Options<RestClientsStatisticsData, ThrowOnError>) => (options.client ?? client).get<RestClientsStatisticsResponses, RestClientsStatisticsErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/clients/{id}/statistics',
+    ...options
+});
+
+/**
+ * Create a hosted domain (subscription = account) → 201 {id, guid}
+ */
+export const restDomainsCreate = <ThrowOnError extends boolean = false>(options: Options<RestDomainsCreateData, ThrowOnError>) => (options.client ?? client).post<RestDomainsCreateResponses, RestDomainsCreateErrors, ThrowOnError>({
+    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    url: '/api/v2/domains',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

@@ -410,6 +410,448 @@ export type ServerStatsView = {
     license_seats: LicenseSeatsView;
 };
 
+export type ResellerErrorView = {
+    success: boolean;
+    message: string;
+    errors?: {
+        [key: string]: Array<string>;
+    };
+};
+
+export type ResellerCreateClientDto = {
+    name: string;
+    /**
+     * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
+     */
+    login: string;
+    email: string;
+    company?: string | null;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string | null;
+};
+
+export type ResellerClientView = {
+    /**
+     * The client's guid.
+     */
+    id: string;
+    /**
+     * The numeric id, as a string.
+     */
+    plesk_client_id: string;
+    name: string;
+    login: string;
+    email: string;
+    company: string | null;
+};
+
+export type ResellerClientCreatedView = {
+    success: boolean;
+    message: string;
+    data: ResellerClientView;
+};
+
+export type ResellerClientDetailView = {
+    /**
+     * The client's guid.
+     */
+    id: string;
+    /**
+     * The numeric id, as a string.
+     */
+    plesk_client_id: string;
+    name: string;
+    login: string;
+    email: string;
+    company: string | null;
+    status: 'active' | 'suspended';
+    external_id: string | null;
+    created_at: string;
+};
+
+export type ResellerPageMeta = {
+    /**
+     * Pass as `cursor` for the next page; null on the last page
+     */
+    next_cursor: string | null;
+    limit: number;
+};
+
+export type ResellerClientListEnvelope = {
+    success: boolean;
+    message: string;
+    data: Array<ResellerClientDetailView>;
+    meta: ResellerPageMeta;
+};
+
+export type ResellerClientEnvelope = {
+    success: boolean;
+    message: string;
+    data: ResellerClientDetailView;
+};
+
+export type ResellerUpdateClientDto = {
+    name?: string;
+    /**
+     * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
+     */
+    login?: string;
+    email?: string;
+    company?: string | null;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string | null;
+};
+
+export type ResellerDeletedData = {
+    id: string;
+    plesk_client_id: string;
+};
+
+export type ResellerClientDeletedEnvelope = {
+    success: boolean;
+    message: string;
+    data: ResellerDeletedData;
+};
+
+export type ResellerCreateOrderDto = {
+    /**
+     * The plan = a Hostwright package: its numeric id or its name.
+     */
+    plan_id: string | number;
+    /**
+     * The owner: the client's id (UUID) or plesk_client_id.
+     */
+    client_id: string | number;
+    /**
+     * The subscription's domain (becomes the account's domain).
+     */
+    domain_name: string;
+    /**
+     * Becomes the account's username: 3–32 lowercase letters or digits, first a letter.
+     */
+    ftp_login: string;
+};
+
+export type ResellerOrderView = {
+    id: string;
+    order_number: string;
+    status: string;
+    amount: string;
+    currency: string;
+    created_at: string;
+};
+
+export type ResellerSubscriptionView = {
+    /**
+     * The account's guid.
+     */
+    id: string;
+    domain_name: string;
+    status: string;
+    /**
+     * Accounts do not expire: always null.
+     */
+    expires_at: string | null;
+};
+
+export type ResellerOrderCreatedEnvelope = {
+    success: boolean;
+    message: string;
+    order: ResellerOrderView;
+    subscription: ResellerSubscriptionView;
+    /**
+     * Hostwright keeps no balance: always "0.00".
+     */
+    balance_after: string;
+};
+
+export type ResellerScaleOrderDto = {
+    /**
+     * The subscription's id (UUID) or numeric id.
+     */
+    subscription_id: string | number;
+    /**
+     * The new plan (package id or name): the account changes package.
+     */
+    new_plan_id?: string | number;
+    /**
+     * Months to add; echoed as months_added, otherwise ignored (accounts do not expire).
+     */
+    months?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Accepted and ignored.
+     */
+    type_payment?: {
+        [key: string]: unknown;
+    };
+};
+
+export type ResellerScaledSubscriptionView = {
+    id: string;
+    domain_name: string;
+    plan_name: string;
+    /**
+     * Accounts do not expire: always null.
+     */
+    new_expires_at: string | null;
+    /**
+     * `months` as sent (0 when absent).
+     */
+    months_added: number;
+};
+
+export type ResellerOrderScaledEnvelope = {
+    success: boolean;
+    message: string;
+    order: ResellerOrderView;
+    subscription: ResellerScaledSubscriptionView;
+    balance_after: string;
+};
+
+export type ResellerSubscriptionDetailView = {
+    id: string;
+    domain_name: string;
+    status: string;
+    price: string;
+    plan_name: string;
+    /**
+     * The owner's guid; null for an account without client.
+     */
+    client_id: string | null;
+    client_name: string | null;
+    created_at: string;
+    expires_at: string | null;
+    auto_renew: boolean;
+    /**
+     * The account's username.
+     */
+    ftp_username: string;
+};
+
+export type ResellerSubscriptionDetailEnvelope = {
+    success: boolean;
+    message: string;
+    subscription: ResellerSubscriptionDetailView;
+    /**
+     * Hostwright keeps no orders: the one synthesised from the account.
+     */
+    orders: Array<ResellerOrderView>;
+};
+
+export type RestV2ErrorView = {
+    /**
+     * The HTTP status
+     */
+    code: number;
+    message: string;
+};
+
+export type RestAuthKeyDto = {
+    /**
+     * Accepted and ignored: Hostwright keys are not bound to an IP.
+     */
+    ip?: string;
+    /**
+     * Accepted and ignored.
+     */
+    ips?: Array<string>;
+    /**
+     * Accepted and ignored: the key belongs to the caller (same scopes).
+     */
+    login?: string;
+    /**
+     * Becomes the token's name (letters, digits, space, . _ - kept; 100 characters at most).
+     */
+    description?: string;
+};
+
+export type RestKeyView = {
+    /**
+     * A Hostwright token (hw_…), shown once.
+     */
+    key: string;
+};
+
+export type RestStatusView = {
+    status: string;
+};
+
+export type RestClientView = {
+    id: number;
+    /**
+     * Creation date (YYYY-MM-DD)
+     */
+    created: string;
+    name: string;
+    /**
+     * Empty string when unset.
+     */
+    company: string;
+    login: string;
+    /**
+     * 0 active, 16 suspended
+     */
+    status: 0 | 16;
+    email: string;
+    locale: string;
+    guid: string;
+    owner_login: string;
+    /**
+     * Empty string when unset.
+     */
+    external_id: string;
+    description: string;
+    type: 'customer';
+};
+
+export type RestClientRequestDto = {
+    name: string;
+    login: string;
+    email: string;
+    /**
+     * Only `customer` (the default) is supported.
+     */
+    type?: 'customer';
+    company?: string;
+    /**
+     * 0 active, 16 suspended.
+     */
+    status?: 0 | 16;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string;
+};
+
+export type RestCreatedView = {
+    id: number;
+    guid: string;
+};
+
+export type RestClientUpdateDto = {
+    name?: string;
+    login?: string;
+    email?: string;
+    /**
+     * Only `customer` (the default) is supported.
+     */
+    type?: 'customer';
+    company?: string;
+    /**
+     * 0 active, 16 suspended.
+     */
+    status?: 0 | 16;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string;
+};
+
+export type RestDomainAliasView = {
+    name: string;
+};
+
+export type RestDomainView = {
+    id: number;
+    name: string;
+    /**
+     * The punycode form (domains are stored that way).
+     */
+    ascii_name: string;
+    hosting_type: 'virtual';
+    /**
+     * 0: a main domain.
+     */
+    base_domain_id: number;
+    www_root: string;
+    guid: string;
+    created: string;
+    /**
+     * Aliases are not supported: always empty.
+     */
+    aliases?: Array<RestDomainAliasView>;
+};
+
+export type RestStatisticsView = {
+    /**
+     * The client's accounts that are active.
+     */
+    active_domains: number;
+    subdomains: number;
+    /**
+     * Bytes; 0 until disk usage is measured.
+     */
+    disk_space: number;
+    email_postboxes: number;
+    email_redirects: number;
+    email_response_messages: number;
+    mailing_lists: number;
+    databases: number;
+    /**
+     * Bytes this month; 0 until traffic is measured.
+     */
+    traffic: number;
+    traffic_prevday: number;
+};
+
+export type RestHostingSettingsDto = {
+    /**
+     * Becomes the account's username.
+     */
+    ftp_login?: string;
+};
+
+export type RestOwnerClientDto = {
+    id?: number;
+    login?: string;
+    guid?: string;
+    external_id?: string;
+};
+
+export type RestPlanRefDto = {
+    /**
+     * A Hostwright package name.
+     */
+    name: string;
+};
+
+export type RestDomainRequestDto = {
+    name: string;
+    /**
+     * Only `virtual` (hosted) is supported.
+     */
+    hosting_type?: 'virtual';
+    hosting_settings: RestHostingSettingsDto;
+    owner_client?: RestOwnerClientDto;
+    plan: RestPlanRefDto;
+    /**
+     * Accepted and ignored (the server's IP is used).
+     */
+    ip_addresses?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv4?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv6?: Array<string>;
+    /**
+     * Not supported: refused when sent
+     */
+    base_domain?: never;
+    /**
+     * Not supported: refused when sent
+     */
+    parent_domain?: never;
+};
+
 export type CreateClientDtoWritable = {
     name: string;
     /**
@@ -510,6 +952,153 @@ export type UpdateAccountDtoWritable = {
      * Per-account traffic override (MiB); null returns to the package's.
      */
     bandwidth_limit_mb?: number | null;
+};
+
+export type ResellerCreateClientDtoWritable = {
+    name: string;
+    /**
+     * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
+     */
+    login: string;
+    email: string;
+    /**
+     * 8–128 characters; stored as an argon2id hash, never returned.
+     */
+    password: string;
+    company?: string | null;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string | null;
+};
+
+export type ResellerUpdateClientDtoWritable = {
+    name?: string;
+    /**
+     * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
+     */
+    login?: string;
+    email?: string;
+    /**
+     * 8–128 characters; stored as an argon2id hash, never returned.
+     */
+    password?: string;
+    company?: string | null;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string | null;
+};
+
+export type ResellerCreateOrderDtoWritable = {
+    /**
+     * The plan = a Hostwright package: its numeric id or its name.
+     */
+    plan_id: string | number;
+    /**
+     * The owner: the client's id (UUID) or plesk_client_id.
+     */
+    client_id: string | number;
+    /**
+     * The subscription's domain (becomes the account's domain).
+     */
+    domain_name: string;
+    /**
+     * Becomes the account's username: 3–32 lowercase letters or digits, first a letter.
+     */
+    ftp_login: string;
+    /**
+     * Becomes the account's password, 8–128 characters.
+     */
+    ftp_password: string;
+};
+
+export type RestClientRequestDtoWritable = {
+    name: string;
+    login: string;
+    /**
+     * 8–128 characters (Plesk's "5 to 14" is not enforced: real clients send 32).
+     */
+    password: string;
+    email: string;
+    /**
+     * Only `customer` (the default) is supported.
+     */
+    type?: 'customer';
+    company?: string;
+    /**
+     * 0 active, 16 suspended.
+     */
+    status?: 0 | 16;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string;
+};
+
+export type RestClientUpdateDtoWritable = {
+    name?: string;
+    login?: string;
+    /**
+     * 8–128 characters (Plesk's "5 to 14" is not enforced: real clients send 32).
+     */
+    password?: string;
+    email?: string;
+    /**
+     * Only `customer` (the default) is supported.
+     */
+    type?: 'customer';
+    company?: string;
+    /**
+     * 0 active, 16 suspended.
+     */
+    status?: 0 | 16;
+    /**
+     * The client's id in the billing system.
+     */
+    external_id?: string;
+};
+
+export type RestHostingSettingsDtoWritable = {
+    /**
+     * Becomes the account's username.
+     */
+    ftp_login?: string;
+    /**
+     * Becomes the account's password.
+     */
+    ftp_password?: string;
+};
+
+export type RestDomainRequestDtoWritable = {
+    name: string;
+    /**
+     * Only `virtual` (hosted) is supported.
+     */
+    hosting_type?: 'virtual';
+    hosting_settings: RestHostingSettingsDtoWritable;
+    owner_client?: RestOwnerClientDto;
+    plan: RestPlanRefDto;
+    /**
+     * Accepted and ignored (the server's IP is used).
+     */
+    ip_addresses?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv4?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv6?: Array<string>;
+    /**
+     * Not supported: refused when sent
+     */
+    base_domain?: never;
+    /**
+     * Not supported: refused when sent
+     */
+    parent_domain?: never;
 };
 
 export type HealthHealthData = {
@@ -2257,3 +2846,738 @@ export type ServerStatsPing1Error = ServerStatsPing1Errors[keyof ServerStatsPing
 export type ServerStatsPing1Responses = {
     200: unknown;
 };
+
+export type ResellerClientsCreateData = {
+    body: ResellerCreateClientDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/API/plesk/clients/create';
+};
+
+export type ResellerClientsCreateErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * login or domain already taken
+     */
+    409: ResellerErrorView;
+    /**
+     * invalid fields (errors: field → messages)
+     */
+    422: ResellerErrorView;
+};
+
+export type ResellerClientsCreateError = ResellerClientsCreateErrors[keyof ResellerClientsCreateErrors];
+
+export type ResellerClientsCreateResponses = {
+    200: ResellerClientCreatedView;
+};
+
+export type ResellerClientsCreateResponse = ResellerClientsCreateResponses[keyof ResellerClientsCreateResponses];
+
+export type ResellerClientsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        status?: 'active' | 'suspended';
+        login?: string;
+        external_id?: string;
+    };
+    url: '/API/plesk/clients';
+};
+
+export type ResellerClientsListErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * invalid fields (errors: field → messages)
+     */
+    422: ResellerErrorView;
+};
+
+export type ResellerClientsListError = ResellerClientsListErrors[keyof ResellerClientsListErrors];
+
+export type ResellerClientsListResponses = {
+    200: ResellerClientListEnvelope;
+};
+
+export type ResellerClientsListResponse = ResellerClientsListResponses[keyof ResellerClientsListResponses];
+
+export type ResellerClientsGetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/API/plesk/clients/{id}';
+};
+
+export type ResellerClientsGetErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+};
+
+export type ResellerClientsGetError = ResellerClientsGetErrors[keyof ResellerClientsGetErrors];
+
+export type ResellerClientsGetResponses = {
+    200: ResellerClientEnvelope;
+};
+
+export type ResellerClientsGetResponse = ResellerClientsGetResponses[keyof ResellerClientsGetResponses];
+
+export type ResellerClientsUpdateData = {
+    body: ResellerUpdateClientDtoWritable;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/API/plesk/clients/{id}/update';
+};
+
+export type ResellerClientsUpdateErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+    /**
+     * login or domain already taken
+     */
+    409: ResellerErrorView;
+    /**
+     * invalid fields (errors: field → messages)
+     */
+    422: ResellerErrorView;
+};
+
+export type ResellerClientsUpdateError = ResellerClientsUpdateErrors[keyof ResellerClientsUpdateErrors];
+
+export type ResellerClientsUpdateResponses = {
+    200: ResellerClientEnvelope;
+};
+
+export type ResellerClientsUpdateResponse = ResellerClientsUpdateResponses[keyof ResellerClientsUpdateResponses];
+
+export type ResellerClientsRemoveData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/API/plesk/clients/{id}/delete';
+};
+
+export type ResellerClientsRemoveErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+    /**
+     * login or domain already taken
+     */
+    409: ResellerErrorView;
+};
+
+export type ResellerClientsRemoveError = ResellerClientsRemoveErrors[keyof ResellerClientsRemoveErrors];
+
+export type ResellerClientsRemoveResponses = {
+    200: ResellerClientDeletedEnvelope;
+};
+
+export type ResellerClientsRemoveResponse = ResellerClientsRemoveResponses[keyof ResellerClientsRemoveResponses];
+
+export type ResellerClientsSuspendData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/API/plesk/clients/{id}/suspend';
+};
+
+export type ResellerClientsSuspendErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+};
+
+export type ResellerClientsSuspendError = ResellerClientsSuspendErrors[keyof ResellerClientsSuspendErrors];
+
+export type ResellerClientsSuspendResponses = {
+    200: ResellerClientEnvelope;
+};
+
+export type ResellerClientsSuspendResponse = ResellerClientsSuspendResponses[keyof ResellerClientsSuspendResponses];
+
+export type ResellerClientsUnsuspendData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/API/plesk/clients/{id}/unsuspend';
+};
+
+export type ResellerClientsUnsuspendErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+};
+
+export type ResellerClientsUnsuspendError = ResellerClientsUnsuspendErrors[keyof ResellerClientsUnsuspendErrors];
+
+export type ResellerClientsUnsuspendResponses = {
+    200: ResellerClientEnvelope;
+};
+
+export type ResellerClientsUnsuspendResponse = ResellerClientsUnsuspendResponses[keyof ResellerClientsUnsuspendResponses];
+
+export type ResellerOrdersCreateData = {
+    body: ResellerCreateOrderDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/API/orders/create_order_plesk';
+};
+
+export type ResellerOrdersCreateErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+    /**
+     * login or domain already taken
+     */
+    409: ResellerErrorView;
+    /**
+     * invalid fields (errors: field → messages)
+     */
+    422: ResellerErrorView;
+};
+
+export type ResellerOrdersCreateError = ResellerOrdersCreateErrors[keyof ResellerOrdersCreateErrors];
+
+export type ResellerOrdersCreateResponses = {
+    200: ResellerOrderCreatedEnvelope;
+};
+
+export type ResellerOrdersCreateResponse = ResellerOrdersCreateResponses[keyof ResellerOrdersCreateResponses];
+
+export type ResellerOrdersScaleData = {
+    body: ResellerScaleOrderDto;
+    path?: never;
+    query?: never;
+    url: '/API/orders/create_order_scale_plesk';
+};
+
+export type ResellerOrdersScaleErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+    /**
+     * login or domain already taken
+     */
+    409: ResellerErrorView;
+    /**
+     * invalid fields (errors: field → messages)
+     */
+    422: ResellerErrorView;
+};
+
+export type ResellerOrdersScaleError = ResellerOrdersScaleErrors[keyof ResellerOrdersScaleErrors];
+
+export type ResellerOrdersScaleResponses = {
+    200: ResellerOrderScaledEnvelope;
+};
+
+export type ResellerOrdersScaleResponse = ResellerOrdersScaleResponses[keyof ResellerOrdersScaleResponses];
+
+export type ResellerOrdersDetailData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * The subscription's id (UUID) or numeric id.
+         */
+        id: string;
+    };
+    url: '/API/plesk/subscriptions/detail';
+};
+
+export type ResellerOrdersDetailErrors = {
+    /**
+     * missing or unknown x-api-key
+     */
+    401: ResellerErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes (license_required)
+     */
+    403: ResellerErrorView;
+    /**
+     * unknown id or route
+     */
+    404: ResellerErrorView;
+    /**
+     * invalid fields (errors: field → messages)
+     */
+    422: ResellerErrorView;
+};
+
+export type ResellerOrdersDetailError = ResellerOrdersDetailErrors[keyof ResellerOrdersDetailErrors];
+
+export type ResellerOrdersDetailResponses = {
+    200: ResellerSubscriptionDetailEnvelope;
+};
+
+export type ResellerOrdersDetailResponse = ResellerOrdersDetailResponses[keyof ResellerOrdersDetailResponses];
+
+export type RestAuthKeysCreateData = {
+    body: RestAuthKeyDto;
+    path?: never;
+    query?: never;
+    url: '/api/v2/auth/keys';
+};
+
+export type RestAuthKeysCreateErrors = {
+    /**
+     * invalid data, or login/domain already exists
+     */
+    400: RestV2ErrorView;
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+};
+
+export type RestAuthKeysCreateError = RestAuthKeysCreateErrors[keyof RestAuthKeysCreateErrors];
+
+export type RestAuthKeysCreateResponses = {
+    201: RestKeyView;
+};
+
+export type RestAuthKeysCreateResponse = RestAuthKeysCreateResponses[keyof RestAuthKeysCreateResponses];
+
+export type RestAuthKeysRemoveData = {
+    body?: never;
+    path: {
+        key: string;
+    };
+    query?: never;
+    url: '/api/v2/auth/keys/{key}';
+};
+
+export type RestAuthKeysRemoveErrors = {
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestAuthKeysRemoveError = RestAuthKeysRemoveErrors[keyof RestAuthKeysRemoveErrors];
+
+export type RestAuthKeysRemoveResponses = {
+    200: RestStatusView;
+};
+
+export type RestAuthKeysRemoveResponse = RestAuthKeysRemoveResponses[keyof RestAuthKeysRemoveResponses];
+
+export type RestClientsListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v2/clients';
+};
+
+export type RestClientsListErrors = {
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+};
+
+export type RestClientsListError = RestClientsListErrors[keyof RestClientsListErrors];
+
+export type RestClientsListResponses = {
+    200: Array<RestClientView>;
+};
+
+export type RestClientsListResponse = RestClientsListResponses[keyof RestClientsListResponses];
+
+export type RestClientsCreateData = {
+    body: RestClientRequestDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/v2/clients';
+};
+
+export type RestClientsCreateErrors = {
+    /**
+     * invalid data, or login/domain already exists
+     */
+    400: RestV2ErrorView;
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+};
+
+export type RestClientsCreateError = RestClientsCreateErrors[keyof RestClientsCreateErrors];
+
+export type RestClientsCreateResponses = {
+    201: RestCreatedView;
+};
+
+export type RestClientsCreateResponse = RestClientsCreateResponses[keyof RestClientsCreateResponses];
+
+export type RestClientsRemoveData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/clients/{id}';
+};
+
+export type RestClientsRemoveErrors = {
+    /**
+     * invalid data, or login/domain already exists
+     */
+    400: RestV2ErrorView;
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestClientsRemoveError = RestClientsRemoveErrors[keyof RestClientsRemoveErrors];
+
+export type RestClientsRemoveResponses = {
+    200: RestCreatedView;
+};
+
+export type RestClientsRemoveResponse = RestClientsRemoveResponses[keyof RestClientsRemoveResponses];
+
+export type RestClientsGetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/clients/{id}';
+};
+
+export type RestClientsGetErrors = {
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestClientsGetError = RestClientsGetErrors[keyof RestClientsGetErrors];
+
+export type RestClientsGetResponses = {
+    200: RestClientView;
+};
+
+export type RestClientsGetResponse = RestClientsGetResponses[keyof RestClientsGetResponses];
+
+export type RestClientsUpdateData = {
+    body: RestClientUpdateDtoWritable;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/clients/{id}';
+};
+
+export type RestClientsUpdateErrors = {
+    /**
+     * invalid data, or login/domain already exists
+     */
+    400: RestV2ErrorView;
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestClientsUpdateError = RestClientsUpdateErrors[keyof RestClientsUpdateErrors];
+
+export type RestClientsUpdateResponses = {
+    200: RestCreatedView;
+};
+
+export type RestClientsUpdateResponse = RestClientsUpdateResponses[keyof RestClientsUpdateResponses];
+
+export type RestClientsSuspendData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/clients/{id}/suspend';
+};
+
+export type RestClientsSuspendErrors = {
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestClientsSuspendError = RestClientsSuspendErrors[keyof RestClientsSuspendErrors];
+
+export type RestClientsSuspendResponses = {
+    200: RestStatusView;
+};
+
+export type RestClientsSuspendResponse = RestClientsSuspendResponses[keyof RestClientsSuspendResponses];
+
+export type RestClientsActivateData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/clients/{id}/activate';
+};
+
+export type RestClientsActivateErrors = {
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestClientsActivateError = RestClientsActivateErrors[keyof RestClientsActivateErrors];
+
+export type RestClientsActivateResponses = {
+    200: RestStatusView;
+};
+
+export type RestClientsActivateResponse = RestClientsActivateResponses[keyof RestClientsActivateResponses];
+
+export type RestClientsDomainsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/clients/{id}/domains';
+};
+
+export type RestClientsDomainsErrors = {
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestClientsDomainsError = RestClientsDomainsErrors[keyof RestClientsDomainsErrors];
+
+export type RestClientsDomainsResponses = {
+    200: Array<RestDomainView>;
+};
+
+export type RestClientsDomainsResponse = RestClientsDomainsResponses[keyof RestClientsDomainsResponses];
+
+export type RestClientsStatisticsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/clients/{id}/statistics';
+};
+
+export type RestClientsStatisticsErrors = {
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+    /**
+     * not found
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestClientsStatisticsError = RestClientsStatisticsErrors[keyof RestClientsStatisticsErrors];
+
+export type RestClientsStatisticsResponses = {
+    200: RestStatisticsView;
+};
+
+export type RestClientsStatisticsResponse = RestClientsStatisticsResponses[keyof RestClientsStatisticsResponses];
+
+export type RestDomainsCreateData = {
+    body: RestDomainRequestDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/v2/domains';
+};
+
+export type RestDomainsCreateErrors = {
+    /**
+     * invalid data, or login/domain already exists
+     */
+    400: RestV2ErrorView;
+    /**
+     * missing or unknown X-API-Key / Basic password
+     */
+    401: RestV2ErrorView;
+    /**
+     * the key lacks the scope, or the licence blocks writes
+     */
+    403: RestV2ErrorView;
+};
+
+export type RestDomainsCreateError = RestDomainsCreateErrors[keyof RestDomainsCreateErrors];
+
+export type RestDomainsCreateResponses = {
+    201: RestCreatedView;
+};
+
+export type RestDomainsCreateResponse = RestDomainsCreateResponses[keyof RestDomainsCreateResponses];
