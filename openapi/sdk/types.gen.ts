@@ -753,10 +753,6 @@ export type RestClientUpdateDto = {
     external_id?: string;
 };
 
-export type RestDomainAliasView = {
-    name: string;
-};
-
 export type RestDomainView = {
     id: number;
     name: string;
@@ -775,7 +771,9 @@ export type RestDomainView = {
     /**
      * Aliases are not supported: always empty.
      */
-    aliases?: Array<RestDomainAliasView>;
+    aliases?: Array<{
+        [key: string]: unknown;
+    }>;
 };
 
 export type RestStatisticsView = {

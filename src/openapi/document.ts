@@ -9,7 +9,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Hostwright API')
     .setDescription(
       'Open hosting control panel API. Native API under /api/v1 (`{ "data": … }`); errors are ' +
-        '`{ "error": "<code>", "message": "…", "details"?: [{ "field", "message" }] }`.',
+        '`{ "error": "<code>", "message": "…", "details"?: [{ "field", "message" }] }`. ' +
+        'Plesk-compatible adapter: the reseller API under /API (`x-api-key`; `{ success, message, data }`, errors ' +
+        '`{ success: false, message, errors? }`) and Plesk REST v2 under /api/v2 (`X-API-Key` or Basic with a token as ' +
+        'password; bare JSON, errors `{ code, message }`).',
     )
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'hw_… token' }, 'bearer')

@@ -80,11 +80,6 @@ export class RestKeyView {
   key: string;
 }
 
-export class RestDomainAliasView {
-  @ApiProperty()
-  name: string;
-}
-
 /** Plesk REST `DomainResponse` of an account (its main domain). */
 export class RestDomainView {
   @ApiProperty({ example: 42 })
@@ -106,8 +101,8 @@ export class RestDomainView {
   @ApiProperty({ example: '2026-04-08' })
   created: string;
   /** Aliases are not supported: always empty. */
-  @ApiPropertyOptional({ type: [RestDomainAliasView], example: [] })
-  aliases: RestDomainAliasView[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, example: [] })
+  aliases: object[];
 
   static of(a: Account): RestDomainView {
     return {
