@@ -3,13 +3,14 @@ import { Plan } from '../provisioning/plan';
 import { UnsafeValueError } from '../provisioning/safe-values';
 import { AgentUnreachableError, RemovalIncompleteError, StepFailedError } from './agent-errors';
 import { signatureHeaders } from './hmac';
-import { PlanExecutor } from './plan-executor';
+import { PlanExecutor, StepObserver, StepTiming } from './plan-executor';
 
 export const PLANS_PATH = '/v1/plans';
 
 /** How the panel hands a plan to the agent: in-process by default, or over signed HTTP. */
 export abstract class AgentClient {
-  abstract execute(plan: Plan): Promise<void>;
+  /** Runs the plan; `observe` hears how long each step took, whichever side ran it. */
+  abstract execute(plan: Plan, observe?: StepObserver): Promise<void>;
 }
 
 export class LocalAgentClient extends AgentClient {
@@ -17,8 +18,8 @@ export class LocalAgentClient extends AgentClient {
     super();
   }
 
-  execute(plan: Plan): Promise<void> {
-    return this.executor.execute(plan);
+  execute(plan: Plan, observe?: StepObserver): Promise<void> {
+    return this.executor.execute(plan, observe);
   }
 }
 
@@ -34,16 +35,17 @@ export class HttpAgentClient extends AgentClient {
     super();
   }
 
-  async execute(plan: Plan): Promise<void> {
+  async execute(plan: Plan, observe?: StepObserver): Promise<void> {
     const body = JSON.stringify(plan);
     const { status, text } = await this.post(PLANS_PATH, body);
-    if (status === 204 || status === 200) return;
     let answer: Record<string, unknown> = {};
     try {
       answer = JSON.parse(text);
     } catch {
-      /* not JSON: treated below */
+      /* not JSON (or 204): treated below */
     }
+    if (observe) for (const timing of stepTimings(answer.steps)) observe(timing);
+    if (status === 204 || status === 200) return;
     if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
     if (status === 500 && answer.error === 'step_failed') throw new StepFailedError(String(answer.step), toStrings(answer.undo_failed));
     if (status === 500 && answer.error === 'removal_incomplete') throw new RemovalIncompleteError(toStrings(answer.failed_steps));
@@ -74,6 +76,11 @@ export class HttpAgentClient extends AgentClient {
       req.end(body);
     });
   }
+}
+
+function stepTimings(value: unknown): StepTiming[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((t): t is StepTiming => typeof t?.step === 'string' && typeof t.seconds === 'number' && typeof t.ok === 'boolean');
 }
 
 function toStrings(value: unknown): string[] {

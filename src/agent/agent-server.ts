@@ -6,13 +6,13 @@ import { UnsafeValueError } from '../provisioning/safe-values';
 import { PLANS_PATH } from './agent-client';
 import { RemovalIncompleteError, StepFailedError } from './agent-errors';
 import { SignatureVerifier } from './hmac';
-import { PlanExecutor } from './plan-executor';
+import { PlanExecutor, StepTiming } from './plan-executor';
 
 const BODY_LIMIT = 64 * 1024;
 
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
- * executor the panel uses in-process; `GET /health` answers unsigned. Plain HTTP on loopback.
+ * executor the panel uses in-process and answers 200 with the step timings; `GET /health` answers unsigned. Plain HTTP on loopback.
  */
 @Injectable()
 export class AgentServer implements OnModuleDestroy {
@@ -64,15 +64,17 @@ export class AgentServer implements OnModuleDestroy {
     } catch {
       return reply(res, 400, { error: 'invalid_plan', field: 'plan', message: 'is not JSON' });
     }
+    // Step timings travel back with every answer, so the panel's /metrics covers the daemon's steps too.
+    const steps: StepTiming[] = [];
     try {
-      await this.executor.execute(plan);
-      res.writeHead(204).end();
+      await this.executor.execute(plan, (timing) => steps.push(timing));
+      return reply(res, 200, { steps });
     } catch (error) {
       if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
-      if (error instanceof StepFailedError) return reply(res, 500, { error: 'step_failed', step: error.step, undo_failed: error.undoFailed });
-      if (error instanceof RemovalIncompleteError) return reply(res, 500, { error: 'removal_incomplete', failed_steps: error.failedSteps });
+      if (error instanceof StepFailedError) return reply(res, 500, { error: 'step_failed', step: error.step, undo_failed: error.undoFailed, steps });
+      if (error instanceof RemovalIncompleteError) return reply(res, 500, { error: 'removal_incomplete', failed_steps: error.failedSteps, steps });
       this.logger.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
-      return reply(res, 500, { error: 'internal_error' });
+      return reply(res, 500, { error: 'internal_error', steps });
     }
   }
 }

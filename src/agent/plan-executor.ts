@@ -7,6 +7,15 @@ import { describeError, RemovalIncompleteError, StepFailedError } from './agent-
 /** Token of the step catalog the executor runs; tests override it to inject a fault at any step. */
 export const PROVISIONING_STEPS = Symbol('PROVISIONING_STEPS');
 
+/** How long one step (apply or undo) took and whether it finished; the panel turns these into metrics. */
+export interface StepTiming {
+  step: string;
+  seconds: number;
+  ok: boolean;
+}
+export type StepObserver = (timing: StepTiming) => void;
+const ignore: StepObserver = () => undefined;
+
 /**
  * The agent's core: checks a plan (again) and runs it step by step. A failure at step k runs the
  * reverse op of steps k-1…1 and throws StepFailedError; a removal runs every step regardless and
@@ -21,31 +30,45 @@ export class PlanExecutor {
     private readonly reloads: ReloadCoalescer,
   ) {}
 
-  async execute(input: unknown): Promise<void> {
+  /** Runs the plan; `observe` hears every step run, rollbacks included, as it ends. */
+  async execute(input: unknown, observe: StepObserver = ignore): Promise<void> {
     const plan = parsePlan(input);
     const release = plan.steps.some((s) => s.step === 'reload') ? this.reloads.hold() : () => undefined;
     const stepInput: StepInput = { target: plan.target, fromPhpVersion: plan.from_php_version };
+    const run = (step: PlanStep) => this.timed(step, stepInput, observe);
     try {
-      if (plan.action === 'remove') await this.runAll(plan, stepInput, release);
-      else await this.runWithRollback(plan, stepInput, release);
+      if (plan.action === 'remove') await this.runAll(plan, run, release);
+      else await this.runWithRollback(plan, run, release);
     } finally {
       release();
     }
   }
 
-  private async runWithRollback(plan: Plan, input: StepInput, release: () => void): Promise<void> {
+  private async timed(s: PlanStep, input: StepInput, observe: StepObserver): Promise<void> {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      await this.steps[s.step][s.op](input);
+    } catch (error) {
+      observe({ step: s.step, seconds: seconds(), ok: false });
+      throw error;
+    }
+    observe({ step: s.step, seconds: seconds(), ok: true });
+  }
+
+  private async runWithRollback(plan: Plan, run: (step: PlanStep) => Promise<void>, release: () => void): Promise<void> {
     const done: PlanStep[] = [];
     for (const s of plan.steps) {
       if (s.step === 'reload') release();
       try {
-        await this.steps[s.step][s.op](input);
+        await run(s);
         done.push(s);
       } catch (error) {
         this.logger.error(`${plan.action} ${plan.target.username}: step ${s.step} failed: ${describeError(error)}`);
         const undoFailed: string[] = [];
         for (const d of done.reverse()) {
           try {
-            await this.steps[d.step][d.op === 'apply' ? 'undo' : 'apply'](input);
+            await run({ step: d.step, op: d.op === 'apply' ? 'undo' : 'apply' });
           } catch (undoError) {
             undoFailed.push(d.step);
             this.logger.error(`${plan.action} ${plan.target.username}: undo of ${d.step} failed: ${describeError(undoError)}`);
@@ -59,12 +82,12 @@ export class PlanExecutor {
     }
   }
 
-  private async runAll(plan: Plan, input: StepInput, release: () => void): Promise<void> {
+  private async runAll(plan: Plan, run: (step: PlanStep) => Promise<void>, release: () => void): Promise<void> {
     const failed: string[] = [];
     for (const s of plan.steps) {
       if (s.step === 'reload') release();
       try {
-        await this.steps[s.step][s.op](input);
+        await run(s);
       } catch (error) {
         failed.push(s.step);
         this.logger.error(`${plan.action} ${plan.target.username}: step ${s.step} failed: ${describeError(error)}`);

@@ -93,20 +93,6 @@ export class MetricsService implements OnModuleInit {
     if (!ok) this.stepFailures.inc({ step });
   }
 
-  /** Times `work` as the step `step`; rethrows its error after recording the failure. */
-  async timeProvisioningStep<T>(step: string, work: () => Promise<T>): Promise<T> {
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    try {
-      const result = await work();
-      this.observeProvisioningStep(step, seconds(), true);
-      return result;
-    } catch (error) {
-      this.observeProvisioningStep(step, seconds(), false);
-      throw error;
-    }
-  }
-
   /** Counts every response by its route pattern (never the raw URL, which would explode the label set). */
   instrument(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request, reply, done) => {

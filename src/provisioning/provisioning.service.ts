@@ -1,11 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { join } from 'node:path';
 import { AgentClient } from '../agent/agent-client';
+import { StepObserver } from '../agent/plan-executor';
 import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent/agent-errors';
 import { ApiError } from '../common/api-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { sqlNow } from '../database/columns';
 import { DatabaseService } from '../database/database.service';
+import { MetricsService } from '../observability/metrics.service';
 import { accountPaths } from './account-paths';
 import { zoneRecords } from './dns-zone';
 import { FileOps } from './file-ops';
@@ -29,9 +31,12 @@ export class AgentProvisioner extends AccountProvisioner {
     private readonly agent: AgentClient,
     private readonly db: DatabaseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     super();
   }
+
+  private readonly observeStep: StepObserver = (t) => this.metrics?.observeProvisioningStep(t.step, t.seconds, t.ok);
 
   /** True while this process runs a plan for the account (the reconciler skips it). */
   isWorkingOn(accountId: number): boolean {
@@ -90,7 +95,7 @@ export class AgentProvisioner extends AccountProvisioner {
     const plan = buildPlan(action, this.safe(target), fromVersion);
     this.working.set(target.id, (this.working.get(target.id) ?? 0) + 1);
     try {
-      await this.agent.execute(plan);
+      await this.agent.execute(plan, this.observeStep);
     } catch (error) {
       this.logger.error(`${action} ${target.username} failed: ${describeError(error)}`);
       if (action === 'create' && needsCleanup(error)) await this.cleanUp(plan);
@@ -108,7 +113,7 @@ export class AgentProvisioner extends AccountProvisioner {
    */
   private async cleanUp(plan: Plan): Promise<void> {
     try {
-      await this.agent.execute(buildPlan('remove', plan.target));
+      await this.agent.execute(buildPlan('remove', plan.target), this.observeStep);
     } catch (error) {
       this.logger.error(`clean-up of ${plan.target.username} failed, left to the reconciler: ${describeError(error)}`);
       const t = plan.target;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { MetricsService } from '../../src/observability/metrics.service';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stepsFor } from '../../src/provisioning/plan';
+import { accountBody } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const METRICS_TOKEN = 'scrape-secret-0123456789';
@@ -78,14 +81,22 @@ describe('observability: request ids and /metrics', () => {
     assert.equal(sample(text, 'hostwright_license_seats_max'), -1, 'the test licence has no limit');
   });
 
-  test('provisioning steps: durations by step and result, failures counted', async () => {
-    const metrics = t.get(MetricsService);
-    metrics.observeProvisioningStep('vhost', 0.02, true);
-    await assert.rejects(metrics.timeProvisioningStep('dns', () => Promise.reject(new Error('boom'))), /boom/);
-    const text = (await scrape()).text;
-    assert.equal(sample(text, 'hostwright_provisioning_step_duration_seconds_count{step="vhost",result="ok"}'), 1);
-    assert.equal(sample(text, 'hostwright_provisioning_step_duration_seconds_count{step="dns",result="failed"}'), 1);
-    assert.equal(sample(text, 'hostwright_provisioning_step_failures_total{step="dns"}'), 1);
-    assert.equal(sample(text, 'hostwright_provisioning_step_failures_total{step="vhost"}'), undefined);
+  test('provisioning steps of real creates: durations by step and result, failures and rollbacks counted', async () => {
+    const created = await t.call('POST', '/api/v1/accounts', { body: accountBody() });
+    assert.equal(created.status, 201);
+    let text = (await scrape()).text;
+    for (const step of stepsFor('create').map((s) => s.step)) {
+      assert.equal(sample(text, `hostwright_provisioning_step_duration_seconds_count{step="${step}",result="ok"}`), 1, step);
+    }
+    assert.equal(sample(text, 'hostwright_provisioning_step_failures_total{step="home"}'), undefined);
+
+    const body = accountBody();
+    mkdirSync(join(t.config.provisioning.rootDir, 'home', String(body.username)), { recursive: true });
+    assert.equal((await t.call('POST', '/api/v1/accounts', { body })).status, 500, 'a home directory in the way fails the create');
+    text = (await scrape()).text;
+    assert.equal(sample(text, 'hostwright_provisioning_step_duration_seconds_count{step="home",result="failed"}'), 1);
+    assert.equal(sample(text, 'hostwright_provisioning_step_failures_total{step="home"}'), 1);
+    assert.equal(sample(text, 'hostwright_provisioning_step_duration_seconds_count{step="user",result="ok"}'), 3, 'two applies and the rollback');
+    assert.equal(sample(text, 'hostwright_provisioning_step_duration_seconds_count{step="vhost",result="ok"}'), 1, 'the failed create never reached vhost');
   });
 });
