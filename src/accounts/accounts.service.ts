@@ -71,19 +71,29 @@ export class AccountsService {
     private readonly license: LicenseService,
   ) {}
 
-  /** Creates and provisions an account; answers it active. A failed provisioning leaves no row. */
+  /**
+   * Creates and provisions an account; answers it active. A failed provisioning leaves no row.
+   * The password is hashed while the agent works (nothing on the server needs it) and stored with
+   * the move to active; until then the row holds no usable hash.
+   */
   async create(input: NewAccountInput): Promise<Account> {
     this.license.assertWritable();
     const account = await this.draft(input);
-    account.passwordHash = await hashPassword(input.password);
     await this.db.transaction((em) => this.insert(em, account));
+    const hashing = hashPassword(input.password);
+    hashing.catch(() => undefined);
+    let passwordHash: string;
     try {
       await this.provisioner.create(targetOf(account));
+      passwordHash = await hashing.catch(async (error: unknown) => {
+        await this.provisioner.remove(targetOf(account));
+        throw error;
+      });
     } catch (error) {
       await this.discard(account);
       throw error;
     }
-    await this.transition(account, ['provisioning'], 'active');
+    await this.transition(account, ['provisioning'], 'active', { passwordHash });
     return account;
   }
 

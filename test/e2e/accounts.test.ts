@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
+import { verifyPassword } from '../../src/common/passwords';
 import { accountBody, countRows, createAccount, SEED_CREATE_BODY, SEED_CREATE_KEYS } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -32,6 +33,7 @@ describe('accounts: the native lifecycle API', () => {
     const [row] = await t.get(DataSource).query('SELECT status, password_hash, guid FROM accounts WHERE id = ?', [id]);
     assert.equal(row.status, 'active');
     assert.match(row.password_hash, /^\$argon2id\$/);
+    assert.ok(await verifyPassword(row.password_hash, 's3cur3p@ss'), 'the stored hash is of the password sent');
     assert.match(row.guid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
     const got = await t.call('GET', `/api/v1/accounts/${id}`);

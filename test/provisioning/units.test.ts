@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SignatureVerifier, signatureHeaders } from '../../src/agent/hmac';
-import { runCommand } from '../../src/provisioning/command-runner';
+import { CommandFailedError, runCommand } from '../../src/provisioning/command-runner';
 import { parsePlan } from '../../src/provisioning/plan';
 import { ReloadCoalescer } from '../../src/provisioning/reload-coalescer';
 import { assertSafeValue, UnsafeValueError } from '../../src/provisioning/safe-values';
@@ -114,5 +114,32 @@ describe('reload coalescing (a real command that counts its runs)', () => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => failing.request()));
     assert.ok(results.every((r) => r.status === 'rejected'));
     assert.equal(reload.count(), 1, 'no reload after a failed test');
+  });
+});
+
+describe('command runner (through the relay process)', () => {
+  test('argv is passed literally, never through a shell; output comes back', async () => {
+    assert.equal(await runCommand(['echo', '$HOME;', '`id`', "a'b"]), "$HOME; `id` a'b\n");
+  });
+
+  test('a non-zero exit, a missing program and a timeout reject with CommandFailedError', async () => {
+    await assert.rejects(runCommand(['sh', '-c', 'echo broken >&2; exit 3']), (e: unknown) => e instanceof CommandFailedError && e.detail === 'broken');
+    await assert.rejects(runCommand(['/nonexistent/tool']), (e: unknown) => e instanceof CommandFailedError && /ENOENT/.test(e.detail));
+    await assert.rejects(runCommand(['sleep', '30'], 200), CommandFailedError);
+  });
+
+  test('commands run in the relay, not as children of this process (no fork of a big heap)', async () => {
+    const parent = Number(await runCommand(['sh', '-c', 'echo $PPID']));
+    assert.ok(parent > 0);
+    assert.notEqual(parent, process.pid);
+  });
+
+  test('a relay that dies fails the commands waiting on it; the next command starts a new one', async () => {
+    const first = Number(await runCommand(['sh', '-c', 'echo $PPID']));
+    const waiting = runCommand(['sleep', '10']);
+    await assert.rejects(runCommand(['sh', '-c', 'kill -9 $PPID; sleep 10']), /relay stopped/);
+    await assert.rejects(waiting, /relay stopped/);
+    const second = Number(await runCommand(['sh', '-c', 'echo $PPID']));
+    assert.notEqual(second, first);
   });
 });
