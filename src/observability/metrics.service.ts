@@ -95,10 +95,19 @@ export class MetricsService implements OnModuleInit {
 
   /** Counts every response by its route pattern (never the raw URL, which would explode the label set). */
   instrument(fastify: FastifyInstance): void {
+    // One bound pair per method, route and status: binding labels hashes them, once per series is enough.
+    const series = new Map<string, { count: { inc(): void }; duration: { observe(seconds: number): void } }>();
     fastify.addHook('onResponse', (request, reply, done) => {
-      const labels = { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) };
-      this.httpRequests.inc(labels);
-      this.httpDuration.observe(labels, reply.elapsedTime / 1000);
+      const route = request.routeOptions?.url ?? 'unmatched';
+      const key = `${request.method} ${reply.statusCode} ${route}`;
+      let bound = series.get(key);
+      if (!bound) {
+        const labels = { method: request.method, route, status: String(reply.statusCode) };
+        bound = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
+        series.set(key, bound);
+      }
+      bound.count.inc();
+      bound.duration.observe(reply.elapsedTime / 1000);
       done();
     });
   }
