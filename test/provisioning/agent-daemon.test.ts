@@ -13,14 +13,8 @@ import { ProvisioningReconciler } from '../../src/provisioning/reconciler.servic
 import { accountBody, countRows } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
+import { freePort } from '../support/spawned-panel';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const SECRET = 'agent-secret-'.padEnd(48, 'x');
 

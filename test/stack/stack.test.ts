@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AccountTarget } from '../../src/provisioning/provisioning.port';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { leftovers, readRoot, waitFor } from '../provisioning/support';
+import { freePort } from '../support/spawned-panel';
 
 /*
  * The real stack: Debian's nginx, php8.2-fpm and PowerDNS (gmysql) on loopback high ports, with
@@ -16,13 +16,6 @@ import { leftovers, readRoot, waitFor } from '../provisioning/support';
  */
 process.env.DATABASE_URL ||= 'mariadb://root@127.0.0.1:3306/test';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function run(argv: string[]): { status: number; out: string } {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
