@@ -56,27 +56,26 @@ async function seedAccounts(total: number): Promise<number> {
 const cursorAfter = (id: number) => Buffer.from(String(id)).toString('base64url');
 
 /**
- * Panel and baseline in alternating rounds after a warm-up, compared by their medians: on two
- * shared cores single runs of the same server differ by ±15 %, and a fixed order favours one side.
+ * Panel and baseline in paired rounds after a warm-up (the order flips each round), compared by
+ * the median of the per-round ratios: this VM's speed drifts by up to 1.7× within a minute, so
+ * only runs taken side by side compare fairly.
  */
 async function compareRead(panel: Server, baseline: Server, path: string, headers: Record<string, string>): Promise<void> {
   for (const server of [panel, baseline]) await load({ url: `${server.url}${path}`, headers, duration: 2 }); // warm-up
-  const runs: { panel: Load[]; baseline: Load[] } = { panel: [], baseline: [] };
+  const rounds: { panel: Load; baseline: Load; ratio: number }[] = [];
+  const run = (server: Server) => load({ url: `${server.url}${path}`, headers, duration: DURATION });
   for (let round = 0; round < READ_ROUNDS; round++) {
-    runs.panel.push(await load({ url: `${panel.url}${path}`, headers, duration: DURATION }));
-    runs.baseline.push(await load({ url: `${baseline.url}${path}`, headers, duration: DURATION }));
+    const panelFirst = round % 2 === 0;
+    const first = await run(panelFirst ? panel : baseline);
+    const second = await run(panelFirst ? baseline : panel);
+    const [p, b] = panelFirst ? [first, second] : [second, first];
+    rounds.push({ panel: p, baseline: b, ratio: p.rps / b.rps });
   }
-  const p = median(runs.panel);
-  const b = median(runs.baseline);
-  const rounds = (l: Load[]) => `rounds ${l.map((x) => f(x.rps, 0)).join(', ')}`;
-  row(`GET ${path.replace(/\d+$/, '{id}')}`, 'panel', ...loadCells(p), rounds(runs.panel));
-  row('', 'baseline', ...loadCells(b), rounds(runs.baseline));
-  row('', 'ratio', `${f(p.rps / b.rps, 2)}x baseline (medians of ${READ_ROUNDS} rounds)`, 'target ≥ 0.8x');
-}
-
-/** The run with the median requests/s (its own latencies with it). */
-function median(loads: Load[]): Load {
-  return [...loads].sort((a, b) => a.rps - b.rps)[Math.floor(loads.length / 2)];
+  const middle = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)];
+  const listed = (pick: (r: (typeof rounds)[number]) => string) => rounds.map(pick).join(', ');
+  row(`GET ${path.replace(/\d+$/, '{id}')}`, 'panel', ...loadCells(middle.panel), `rounds ${listed((r) => f(r.panel.rps, 0))}`);
+  row('', 'baseline', ...loadCells(middle.baseline), `rounds ${listed((r) => f(r.baseline.rps, 0))}`);
+  row('', 'ratio', `${f(middle.ratio, 2)}x baseline (median of rounds ${listed((r) => f(r.ratio, 2))})`, 'target ≥ 0.8x');
 }
 
 async function listPages(panel: Server, headers: Record<string, string>, count: number, maxId: number): Promise<void> {

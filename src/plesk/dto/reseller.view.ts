@@ -40,7 +40,7 @@ export class ResellerClientDetailView extends ResellerClientView {
   created_at: string;
 
   static of(c: Client): ResellerClientDetailView {
-    return { ...ResellerClientView.of(c), status: c.status, external_id: c.externalId, created_at: resellerTime(c.createdAt) };
+    return Object.assign(ResellerClientView.of(c), { status: c.status, external_id: c.externalId, created_at: resellerTime(c.createdAt) });
   }
 }
 
