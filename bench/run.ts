@@ -61,7 +61,7 @@ const cursorAfter = (id: number) => Buffer.from(String(id)).toString('base64url'
  * only runs taken side by side compare fairly.
  */
 async function compareRead(panel: Server, baseline: Server, path: string, headers: Record<string, string>): Promise<void> {
-  for (const server of [panel, baseline]) await load({ url: `${server.url}${path}`, headers, duration: 2 }); // warm-up
+  for (const server of [panel, baseline]) await load({ url: `${server.url}${path}`, headers, duration: DURATION }); // warm-up: the JIT settles
   const rounds: { panel: Load; baseline: Load; ratio: number }[] = [];
   const run = (server: Server) => load({ url: `${server.url}${path}`, headers, duration: DURATION });
   for (let round = 0; round < READ_ROUNDS; round++) {

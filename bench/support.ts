@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { freePort } from '../test/support/spawned-panel';
+import { freePort } from '../test/support/spawn-server';
 
 export { freePort };
 

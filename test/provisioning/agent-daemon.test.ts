@@ -13,7 +13,7 @@ import { ProvisioningReconciler } from '../../src/provisioning/reconciler.servic
 import { accountBody, countRows } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
-import { freePort } from '../support/spawned-panel';
+import { freePort } from '../support/spawn-server';
 
 
 const SECRET = 'agent-secret-'.padEnd(48, 'x');

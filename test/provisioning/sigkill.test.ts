@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { createConnection } from 'mysql2/promise';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { REPO_ROOT } from '../support/test-app';
-import { freePort } from '../support/spawned-panel';
+import { freePort } from '../support/spawn-server';
 import { leftovers, listTree, readRoot, waitFor } from './support';
 
 // better-sqlite3 ships no types in this install; the two calls used here.

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { AccountTarget } from '../../src/provisioning/provisioning.port';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { leftovers, readRoot, waitFor } from '../provisioning/support';
-import { freePort } from '../support/spawned-panel';
+import { freePort } from '../support/spawn-server';
 
 /*
  * The real stack: Debian's nginx, php8.2-fpm and PowerDNS (gmysql) on loopback high ports, with

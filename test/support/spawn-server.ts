@@ -2,18 +2,36 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { freePort } from './spawned-panel';
+import { createServer } from 'node:net';
 import { REPO_ROOT } from './test-app';
+
+/** A port nobody listens on right now (bind to 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export interface RunningServer {
   process: ChildProcess;
   port: number;
   stdout: () => string;
   stderr: () => string;
+  /** The exit code (null when a signal ended it). */
   exited: Promise<number | null>;
 }
 
-/** Starts `node dist/src/main.js` as an operator would, and waits until it says it listens (or exits). */
+export interface StartOptions {
+  /** Start from this process's environment (the default) or from PATH alone. */
+  inheritEnv?: boolean;
+  cwd?: string;
+}
+
 const running = new Set<ChildProcess>();
 
 /** Kills whatever a failed test left running, so the runner is not held open by its pipes. */
@@ -21,11 +39,16 @@ export function killLeftovers(): void {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Starts `node dist/src/main.js` as an operator would, and resolves once it says it listens (the
+ * line comes after the first-start token) or once it exits (a bad setting).
+ */
+export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<RunningServer> {
   const port = Number(env.HW_PORT ?? (await freePort()));
+  const base = options.inheritEnv === false ? { PATH: process.env.PATH } : process.env;
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/src/main.js')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_LOG_LEVEL: 'info', ...env },
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...base, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
