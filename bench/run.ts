@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     HW_RATE_LIMIT: '1000000',
     ...benchLicense(dataDir),
   };
-  const main = join(ROOT, 'dist/src/main.js');
+  const main = join(ROOT, 'dist/hostwright.js');
   process.stdout.write(`Hostwright bench: MariaDB ${new URL(SERVER_URL).host}/${DATABASE}, ${DURATION} s per run, log level ${env.HW_LOG_LEVEL}\n\n`);
 
   const cold = await startServer(main, env, port);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, EnvReader } from './env-reader';
+import { packageRoot } from './package-root';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -92,7 +93,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     secretKeyFile: resolve(env.string('HW_SECRET_KEY_FILE', `${dataDir}/secret.key`)),
     provisioning: {
       rootDir: resolve(env.string('HW_ROOT_DIR', `${dataDir}/root`)),
-      templatesDir: resolve(env.string('HW_TEMPLATES_DIR', resolve(__dirname, '../../../templates'))),
+      templatesDir: resolve(env.string('HW_TEMPLATES_DIR', join(packageRoot(), 'templates'))),
       serverIp: env.ipv4('HW_SERVER_IP', '127.0.0.1'),
       nameservers: env.list('HW_NAMESERVERS', ['ns1.hostwright.test', 'ns2.hostwright.test']),
       nginxListen: parseListen(env.string('HW_NGINX_LISTEN', '80')),

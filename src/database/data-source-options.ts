@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
+import { MIGRATIONS } from './migrations';
 
-export const MIGRATIONS_GLOB = join(__dirname, 'migrations', '*.js');
 export const ENTITIES_GLOB = join(__dirname, '..', '**', '*.entity.js');
 
 /** One options builder for the app, the TypeORM CLI and the tests. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
-  const common = { migrations: [MIGRATIONS_GLOB], migrationsRun: true, synchronize: false, logging: false as const };
+  const common = { migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false as const };
   if (db.type === 'sqlite') {
     return {
       ...common,

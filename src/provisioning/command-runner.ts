@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { packageRoot } from '../config/package-root';
 import type { RelayAnswer } from './command-relay.child';
 
 export class CommandFailedError extends Error {
@@ -10,7 +11,8 @@ export class CommandFailedError extends Error {
   }
 }
 
-const RELAY_SCRIPT = join(__dirname, 'command-relay.child.js');
+// From the package root: the bundle (dist/hostwright.js) runs the relay from the regular build.
+const RELAY_SCRIPT = join(packageRoot(), 'dist/src/provisioning/command-relay.child.js');
 /** The relay exits after this long without a command; the next command starts it again. */
 const RELAY_IDLE_MS = 60_000;
 

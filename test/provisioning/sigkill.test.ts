@@ -72,7 +72,7 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
     // 1. The real server, whose nginx test command blocks on a fifo: POST /api/v1/accounts stops at its last step.
     const port = await freePort();
     const base = { ...env, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_TLS: 'false', HW_LOG_LEVEL: 'info' };
-    const panel = spawnNode('src/main.js', [], { ...base, HW_NGINX_TEST_CMD: JSON.stringify(['cat', fifo]) });
+    const panel = spawnNode('hostwright.js', [], { ...base, HW_NGINX_TEST_CMD: JSON.stringify(['cat', fifo]) });
     children.push(panel);
     let out = '';
     panel.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -93,7 +93,7 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
     assert.notDeepEqual(leftovers(root, target), [], 'half-made account on disk after the kill');
 
     // 2. The real server restarts (plain HTTP, any port) and its reconciler rolls the account back.
-    const server = spawnNode('src/main.js', [], base);
+    const server = spawnNode('hostwright.js', [], base);
     children.push(server);
     await waitFor(async () => (await query(db, dataDir, 'SELECT id FROM accounts WHERE username = ?', [target.username])).length === 0, 'the stuck row to go', 30_000);
     assert.deepEqual(leftovers(root, target), []);

@@ -40,13 +40,13 @@ export function killLeftovers(): void {
 }
 
 /**
- * Starts `node dist/src/main.js` as an operator would, and resolves once it says it listens (the
+ * Starts `node dist/hostwright.js` (what `npm start` runs) as an operator would, and resolves once it says it listens (the
  * line comes after the first-start token) or once it exits (a bad setting).
  */
 export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<RunningServer> {
   const port = Number(env.HW_PORT ?? (await freePort()));
   const base = options.inheritEnv === false ? { PATH: process.env.PATH } : process.env;
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/hostwright.js')], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...base, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
   }
 }
 
-/** The real `node dist/src/main.js` on plain HTTP, a free port, a temp data dir and a fresh database. */
+/** The real `node dist/hostwright.js` on plain HTTP, a free port, a temp data dir and a fresh database. */
 export class SpawnedPanel {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 

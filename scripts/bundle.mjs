@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Bundles dist/src/main.js (the compiled panel, decorator metadata included) into dist/hostwright.js.
+// Start-up was spent mostly resolving and reading ~2,000 small module files; one file loads in a
+// fraction of that. Native addons, swagger-ui's assets and the drivers we do not use stay outside.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const external = [
+  // native addons, loaded from node_modules
+  'argon2',
+  'better-sqlite3',
+  // serves its files from its own folder
+  'swagger-ui-dist',
+];
+
+/** Optional packages Nest, TypeORM and pino look for and do without (other drivers, Express): left as require() calls. */
+const notInstalledStaysExternal = {
+  name: 'not-installed-stays-external',
+  setup(onBuild) {
+    onBuild.onResolve({ filter: /^[^./]/ }, ({ path, importer, resolveDir }) => {
+      if (path.startsWith('node:')) return undefined;
+      try {
+        createRequire(importer || join(resolveDir, 'x.js')).resolve(path);
+        return undefined;
+      } catch {
+        return { path, external: true };
+      }
+    });
+  },
+};
+
+await build({
+  entryPoints: ['dist/src/main.js'],
+  outfile: 'dist/hostwright.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // TypeORM names migrations and repositories after their classes
+  keepNames: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  external,
+  plugins: [notInstalledStaysExternal],
+  // some packages ask for import.meta.url (createRequire); in a CommonJS bundle that is this file
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+  // the swagger plugin's generated metadata repeats keys it merges; harmless
+  logOverride: { 'duplicate-object-key': 'silent' },
+});

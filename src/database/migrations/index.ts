@@ -1,0 +1,18 @@
+import { Platform1732400000000 } from './1732400000000-Platform';
+import { SeenSignatures1732400000500 } from './1732400000500-SeenSignatures';
+import { AccountsClients1732400001000 } from './1732400001000-AccountsClients';
+import { IdempotencyAudit1732400001100 } from './1732400001100-IdempotencyAudit';
+import { PowerDns1732400002000 } from './1732400002000-PowerDns';
+import { ProvisioningCleanups1732400002500 } from './1732400002500-ProvisioningCleanups';
+import { LicenseAndLeases1732400050000 } from './1732400050000-LicenseAndLeases';
+
+/** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
+export const MIGRATIONS = [
+  Platform1732400000000,
+  SeenSignatures1732400000500,
+  AccountsClients1732400001000,
+  IdempotencyAudit1732400001100,
+  PowerDns1732400002000,
+  ProvisioningCleanups1732400002500,
+  LicenseAndLeases1732400050000,
+];
