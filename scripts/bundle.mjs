@@ -37,8 +37,10 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // TypeORM names migrations and repositories after their classes
-  keepNames: true,
+  // No keepNames: it wraps every function expression in a name-setting call, closures made per
+  // request included, which cost 15–25 % of read throughput. Names survive anyway: every module
+  // is CommonJS (tsc's output and the packages'), so each keeps its own scope and nothing is renamed;
+  // a test compares the migration names the bundle wrote with the classes'.
   minifyWhitespace: true,
   minifySyntax: true,
   external,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { get, killLeftovers, startServer, stopServer } from '../support/spawn-server';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { MIGRATIONS } from '../../src/database/migrations';
+import { createTestDatabase, queryPanelDatabase, TestDatabase } from '../support/test-database';
 
 describe('starting the panel as an operator does', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hw-start-'));
@@ -33,6 +34,8 @@ describe('starting the panel as an operator does', () => {
     assert.doesNotMatch(second.stdout(), /hw_[A-Za-z0-9_-]{43}/, 'the token is printed only once');
     const again = await get(`https://127.0.0.1:${second.port}/api/v1/packages`, { 'x-api-key': token! });
     assert.equal(again.status, 200, 'the token survives the restart');
+    const recorded = await queryPanelDatabase(database, dataDir, 'SELECT name FROM migrations ORDER BY id');
+    assert.deepEqual(recorded.map((r) => r.name), MIGRATIONS.map((m) => m.name), 'the bundle ran each migration once, under its class name');
     await stopServer(second);
   });
 

@@ -4,34 +4,11 @@ import { closeSync, mkdtempSync, openSync, constants, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createConnection } from 'mysql2/promise';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, queryPanelDatabase as query } from '../support/test-database';
 import { REPO_ROOT } from '../support/test-app';
 import { freePort } from '../support/spawn-server';
 import { leftovers, listTree, readRoot, waitFor } from './support';
 
-// better-sqlite3 ships no types in this install; the two calls used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Database = require('better-sqlite3') as new (path: string, options: object) => { prepare(sql: string): { all(...params: unknown[]): unknown[] }; close(): void };
-
-/** Rows of a table, through a connection of our own (the server under test is another process). */
-async function query(db: TestDatabase, dataDir: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-  if (db.config.type === 'sqlite') {
-    const handle = new Database(join(dataDir, 'hostwright.sqlite'), { readonly: true, fileMustExist: false });
-    try {
-      return handle.prepare(sql).all(...params) as Record<string, unknown>[];
-    } finally {
-      handle.close();
-    }
-  }
-  const conn = await createConnection(db.url!);
-  try {
-    const [rows] = await conn.query(sql, params);
-    return rows as Record<string, unknown>[];
-  } finally {
-    await conn.end();
-  }
-}
 
 function spawnNode(script: string, args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [join(REPO_ROOT, 'dist', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -58,3 +58,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+// better-sqlite3 ships no types in this install; the two calls used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database = require('better-sqlite3') as new (path: string, options: object) => { prepare(sql: string): { all(...params: unknown[]): unknown[] }; close(): void };
+
+/** Rows from the database of a panel started as a process (SQLite in its data dir, or its MariaDB schema). */
+export async function queryPanelDatabase(db: TestDatabase, dataDir: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  if (db.config.type === 'sqlite') {
+    const handle = new Database(join(dataDir, 'hostwright.sqlite'), { readonly: true, fileMustExist: false });
+    try {
+      return handle.prepare(sql).all(...params) as Record<string, unknown>[];
+    } finally {
+      handle.close();
+    }
+  }
+  const conn = await createConnection(db.url!);
+  try {
+    const [rows] = await conn.query(sql, params);
+    return rows as Record<string, unknown>[];
+  } finally {
+    await conn.end();
+  }
+}
