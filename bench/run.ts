@@ -1,5 +1,5 @@
 // npm run bench — the panel on MariaDB against a raw Fastify + mysql2 server doing the same SQL.
-// Prints figures and the targets next to them; asserts nothing. About a minute and a half on 2 cores.
+// Prints figures and the targets next to them; asserts nothing. About three minutes on 2 cores.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ const ROOT = resolve(__dirname, '../..');
 const SERVER_URL = process.env.HW_BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306';
 const DATABASE = 'hw_bench';
 const DURATION = Number(process.env.HW_BENCH_SECONDS ?? 5);
-const READ_ROUNDS = 3;
+const ROUNDS = 3;
 
 const rows: string[][] = [];
 function row(...cells: (string | number)[]): void {
@@ -55,36 +55,47 @@ async function seedAccounts(total: number): Promise<number> {
 
 const cursorAfter = (id: number) => Buffer.from(String(id)).toString('base64url');
 
+interface Round {
+  a: Load;
+  b: Load;
+  ratio: number;
+}
+
 /**
- * Panel and baseline in paired rounds after a warm-up (the order flips each round), compared by
+ * Two loads in paired rounds after a warm-up of each (the order flips every round), compared by
  * the median of the per-round ratios: this VM's speed drifts by up to 1.7× within a minute, so
- * only runs taken side by side compare fairly.
+ * only runs taken side by side compare fairly. Returns the median round and every ratio.
  */
-async function compareRead(panel: Server, baseline: Server, path: string, headers: Record<string, string>): Promise<void> {
-  for (const server of [panel, baseline]) await load({ url: `${server.url}${path}`, headers, duration: DURATION }); // warm-up: the JIT settles
-  const rounds: { panel: Load; baseline: Load; ratio: number }[] = [];
-  const run = (server: Server) => load({ url: `${server.url}${path}`, headers, duration: DURATION });
-  for (let round = 0; round < READ_ROUNDS; round++) {
-    const panelFirst = round % 2 === 0;
-    const first = await run(panelFirst ? panel : baseline);
-    const second = await run(panelFirst ? baseline : panel);
-    const [p, b] = panelFirst ? [first, second] : [second, first];
-    rounds.push({ panel: p, baseline: b, ratio: p.rps / b.rps });
+async function pairedRounds(a: () => Promise<Load>, b: () => Promise<Load>, ratio: (a: Load, b: Load) => number): Promise<{ middle: Round; rounds: Round[] }> {
+  await a();
+  await b();
+  const rounds: Round[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const aFirst = round % 2 === 0;
+    const first = await (aFirst ? a : b)();
+    const second = await (aFirst ? b : a)();
+    const [x, y] = aFirst ? [first, second] : [second, first];
+    rounds.push({ a: x, b: y, ratio: ratio(x, y) });
   }
-  const middle = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)];
-  const listed = (pick: (r: (typeof rounds)[number]) => string) => rounds.map(pick).join(', ');
-  row(`GET ${path.replace(/\d+$/, '{id}')}`, 'panel', ...loadCells(middle.panel), `rounds ${listed((r) => f(r.panel.rps, 0))}`);
-  row('', 'baseline', ...loadCells(middle.baseline), `rounds ${listed((r) => f(r.baseline.rps, 0))}`);
-  row('', 'ratio', `${f(middle.ratio, 2)}x baseline (median of rounds ${listed((r) => f(r.ratio, 2))})`, 'target ≥ 0.8x');
+  return { middle: [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)], rounds };
+}
+
+const listed = (rounds: Round[], pick: (r: Round) => string) => rounds.map(pick).join(', ');
+
+async function compareRead(panel: Server, baseline: Server, path: string, headers: Record<string, string>): Promise<void> {
+  const run = (server: Server) => () => load({ url: `${server.url}${path}`, headers, duration: DURATION });
+  const { middle, rounds } = await pairedRounds(run(panel), run(baseline), (p, b) => p.rps / b.rps);
+  row(`GET ${path.replace(/\d+$/, '{id}')}`, 'panel', ...loadCells(middle.a), `rounds ${listed(rounds, (r) => f(r.a.rps, 0))}`);
+  row('', 'baseline', ...loadCells(middle.b), `rounds ${listed(rounds, (r) => f(r.b.rps, 0))}`);
+  row('', 'ratio', `${f(middle.ratio, 2)}x baseline (median of rounds ${listed(rounds, (r) => f(r.ratio, 2))})`, 'target ≥ 0.8x');
 }
 
 async function listPages(panel: Server, headers: Record<string, string>, count: number, maxId: number): Promise<void> {
-  await load({ url: `${panel.url}/api/v1/accounts?limit=25`, headers, duration: 1 });
-  const first = await load({ url: `${panel.url}/api/v1/accounts?limit=25`, headers, duration: DURATION });
-  const late = await load({ url: `${panel.url}/api/v1/accounts?limit=25&cursor=${cursorAfter(maxId - 30)}`, headers, duration: DURATION });
-  row(`list @${count}`, 'first page', ...loadCells(first));
-  row('', 'late page', ...loadCells(late));
-  row('', 'late/first p50', f(late.p50 / Math.max(first.p50, 0.001), 2), count >= 100_000 ? 'target ≤ 1.5' : '');
+  const page = (query: string) => () => load({ url: `${panel.url}/api/v1/accounts?limit=25${query}`, headers, duration: DURATION });
+  const { middle, rounds } = await pairedRounds(page(''), page(`&cursor=${cursorAfter(maxId - 30)}`), (first, late) => late.mean / first.mean);
+  row(`list @${count}`, 'first page', ...loadCells(middle.a), `mean ${f(middle.a.mean, 2)} ms`);
+  row('', 'late page', ...loadCells(middle.b), `mean ${f(middle.b.mean, 2)} ms`);
+  row('', 'late/first latency', `${f(middle.ratio, 2)} (mean latency, median of rounds ${listed(rounds, (r) => f(r.ratio, 2))})`, count >= 100_000 ? 'target ≤ 1.5' : '');
 }
 
 /** Creates by one client (a create's own latency), then by two at once (they queue for the passwd files). */

@@ -7,6 +7,8 @@ export { freePort };
 
 export interface Load {
   rps: number;
+  /** Mean latency in ms (fractional; autocannon's percentiles are whole milliseconds). */
+  mean: number;
   p50: number;
   p99: number;
   errors: number;
@@ -64,6 +66,7 @@ export async function load(options: autocannon.Options): Promise<Load> {
   const result = await autocannon({ connections: 10, duration: 5, ...options });
   return {
     rps: result.requests.average,
+    mean: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
