@@ -119,9 +119,13 @@ async function creates(panel: Server, headers: Record<string, string>, rootDir: 
   row('', 'files written', `${homes} home dirs under the temp rootDir`);
 }
 
+async function metricsText(panel: Server, headers: Record<string, string>): Promise<string> {
+  return (await fetch(`${panel.url}/metrics`, { headers })).text();
+}
+
 /** Mean milliseconds per successful run of each provisioning step, read off the panel's /metrics. */
 async function stepMillis(panel: Server, headers: Record<string, string>): Promise<Record<string, number>> {
-  const text = await (await fetch(`${panel.url}/metrics`, { headers })).text();
+  const text = await metricsText(panel, headers);
   const series = (kind: 'sum' | 'count') =>
     new Map([...text.matchAll(new RegExp(`^hostwright_provisioning_step_duration_seconds_${kind}\\{step="(\\w+)",result="ok"\\} (\\S+)$`, 'gm'))].map((m) => [m[1], Number(m[2])]));
   const sums = series('sum');
@@ -143,7 +147,7 @@ async function settledRss(pid: number): Promise<number> {
 
 /** V8's heap against the rest of the process (malloc arenas, code, buffers), from the panel's /metrics. */
 async function memorySplit(panel: Server, headers: Record<string, string>): Promise<string> {
-  const text = await (await fetch(`${panel.url}/metrics`, { headers })).text();
+  const text = await metricsText(panel, headers);
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1048576;
   const rss = value('process_resident_memory_bytes');
   const heap = value('nodejs_heap_size_total_bytes');

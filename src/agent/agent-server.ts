@@ -12,7 +12,8 @@ const BODY_LIMIT = 64 * 1024;
 
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
- * executor the panel uses in-process and answers 200 with the step timings; `GET /health` answers unsigned. Plain HTTP on loopback.
+ * executor the panel uses in-process and answers 200 with the step timings; `GET /health`
+ * answers unsigned. Plain HTTP on loopback.
  */
 @Injectable()
 export class AgentServer implements OnModuleDestroy {

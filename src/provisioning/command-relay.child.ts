@@ -1,6 +1,6 @@
 // The command relay's child: reads one JSON request per line ({ id, argv, timeoutMs }), runs it
 // with execFile (argument array, never a shell) and answers one JSON line per request. Exits once
-// its stdin closes and the commands under way have answered. See command-relay.ts for why.
+// its stdin closes and the commands under way have answered. See command-runner.ts for why.
 import { execFile } from 'node:child_process';
 import { createInterface } from 'node:readline';
 

@@ -11,8 +11,6 @@ export class CommandFailedError extends Error {
   }
 }
 
-// From the package root: the bundle (dist/hostwright.js) runs the relay from the regular build.
-const RELAY_SCRIPT = join(packageRoot(), 'dist/src/provisioning/command-relay.child.js');
 /** The relay exits after this long without a command; the next command starts it again. */
 const RELAY_IDLE_MS = 60_000;
 
@@ -47,7 +45,9 @@ class CommandRelay {
   }
 
   private start(): ChildProcess {
-    const child = spawn(process.execPath, [RELAY_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // From the package root: the bundle (dist/hostwright.js) runs the relay from the regular build.
+    const script = join(packageRoot(), 'dist/src/provisioning/command-relay.child.js');
+    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.child = child;
     child.stdin!.on('error', () => undefined); // it died: 'exit' fails what was waiting
     createInterface({ input: child.stdout! }).on('line', (line) => this.settle(line));
