@@ -11,13 +11,18 @@ export function NotWith(other: string): PropertyDecorator {
   });
 }
 
-/** Refuses the field whenever it is sent: it cannot be changed after creation. */
-export function Immutable(): PropertyDecorator {
+/** Refuses the field whenever it is sent (a feature we do not have), with `message`. */
+export function RefusedWhenSent(message: string | ((args?: ValidationArguments) => string)): PropertyDecorator {
   return ValidateBy({
-    name: 'immutable',
+    name: 'refusedWhenSent',
     validator: {
       validate: (value) => value === undefined,
-      defaultMessage: (args?: ValidationArguments) => `${args?.property} is immutable: it cannot be changed after creation`,
+      defaultMessage: typeof message === 'string' ? () => message : message,
     },
   });
+}
+
+/** Refuses the field whenever it is sent: it cannot be changed after creation. */
+export function Immutable(): PropertyDecorator {
+  return RefusedWhenSent((args) => `${args?.property} is immutable: it cannot be changed after creation`);
 }

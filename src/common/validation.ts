@@ -15,6 +15,7 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
 function messageFor(error: ValidationError, field: string): string {
   const constraints = error.constraints ?? {};
   if (constraints.whitelistValidation) return `${field} is not a known field`;
+  if (constraints.refusedWhenSent) return constraints.refusedWhenSent; // null included: sending it at all is the fault
   if (error.value === undefined || error.value === null) return `${field} is required`;
   const key = PRIORITY.find((name) => constraints[name]) ?? Object.keys(constraints)[0];
   return constraints[key];

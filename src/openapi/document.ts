@@ -15,6 +15,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'password; bare JSON, errors `{ code, message }`).',
     )
     .setVersion(version)
+    .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
+    // Relative: Swagger UI and generated clients resolve it against wherever the panel is reached.
+    .addServer('/')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'hw_… token' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'hw_… token' }, 'api-key')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Plesk REST v2 clients: any login, the password is a hw_… token' }, 'basic')

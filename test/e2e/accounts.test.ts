@@ -197,6 +197,9 @@ describe('accounts: the native lifecycle API', () => {
     for (const d of immutable.body.details) assert.match(d.message, /immutable/);
     const one = await t.call('PATCH', `/api/v1/accounts/${account.id}`, { body: { username: account.username } });
     assert.equal(one.status, 422);
+    const nulled = await t.call('PATCH', `/api/v1/accounts/${account.id}`, { body: { domain: null } });
+    assert.equal(nulled.status, 422);
+    assert.match(nulled.body.details[0].message, /domain is immutable/);
 
     const [{ password_hash: oldHash }] = await t.get(DataSource).query('SELECT password_hash FROM accounts WHERE id = ?', [account.id]);
     const changed = await t.call('PATCH', `/api/v1/accounts/${account.id}`, { body: { email: 'new@example.org', password: 'another pass', disk_limit_mb: 2048 } });

@@ -196,7 +196,12 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     assert.match(domainBad.body.message, /hosting_settings\.ftp_login|username/);
     errorBody(await rest('POST', '/api/v2/domains', { body: { name: 'x.example.org', hosting_type: 'standard_forwarding', hosting_settings: { dest_url: 'https://a.example' }, plan: { name: 'default' } } }), 400);
     errorBody(await rest('POST', '/api/v2/domains', { body: { name: 'y.example.org', hosting_settings: { ftp_login: 'yftp', ftp_password: 'ftp-password-1' }, owner_client: { login: 'nobody' }, plan: { name: 'default' } } }), 400);
-    assert.equal(await countRows(t, 'accounts', "domain IN ('bad.example.org', 'x.example.org', 'y.example.org')"), 0);
+    for (const [field, value] of [['base_domain', { id: 1 }], ['parent_domain', { name: 'example.org' }], ['base_domain', null]] as const) {
+      const refused = await rest('POST', '/api/v2/domains', { body: { name: 'z.example.org', hosting_type: 'virtual', hosting_settings: { ftp_login: 'zftp', ftp_password: 'ftp-password-1' }, plan: { name: 'default' }, [field]: value } });
+      errorBody(refused, 400);
+      assert.match(refused.body.message, new RegExp(`${field} is not supported`));
+    }
+    assert.equal(await countRows(t, 'accounts', "domain IN ('bad.example.org', 'x.example.org', 'y.example.org', 'z.example.org')"), 0);
 
     for (const url of ['/api/v2/clients/999999', '/api/v2/clients/5f0c2e1a-6b7d-4c1e-9a10-2b3c4d5e6f70', '/api/v2/clients/abc', '/api/v2/clients/999999/domains', '/api/v2/clients/999999/statistics', '/api/v2/nothing']) {
       errorBody(await rest('GET', url), 404);

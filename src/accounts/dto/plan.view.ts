@@ -17,6 +17,6 @@ export class PlanView {
   files: string[];
   @ApiProperty({ type: [PlannedRecordView] })
   records: PlannedRecordView[];
-  @ApiProperty({ example: [['useradd', '--create-home', 'alice']] })
+  @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'string' } }, example: [['useradd', '--create-home', 'alice']] })
   commands: string[][];
 }

@@ -14,12 +14,12 @@ export class ResellerUpdateClientDto extends PartialType(ResellerCreateClientDto
 /** Billing fields 0xhost requires and Hostwright has no use for: accepted whatever their value, ignored. */
 class BillingFields {
   /** Months (1, 2 or 3 at 0xhost); accepted and ignored: Hostwright does not bill. */
-  @ApiPropertyOptional({ example: 1 })
+  @ApiPropertyOptional({ type: 'integer', example: 1 })
   @Allow()
   subscription_duration?: unknown;
 
   /** `balance` or `crypto` at 0xhost; accepted and ignored. */
-  @ApiPropertyOptional({ example: 'balance' })
+  @ApiPropertyOptional({ type: String, example: 'balance' })
   @Allow()
   type_payment?: unknown;
 }
@@ -66,12 +66,12 @@ export class ResellerScaleOrderDto {
   new_plan_id?: string | number;
 
   /** Months to add; echoed as months_added, otherwise ignored (accounts do not expire). */
-  @ApiPropertyOptional({ example: 1 })
+  @ApiPropertyOptional({ type: 'integer', example: 1 })
   @Allow()
   months?: unknown;
 
   /** Accepted and ignored. */
-  @ApiPropertyOptional({ example: 'balance' })
+  @ApiPropertyOptional({ type: String, example: 'balance' })
   @Allow()
   type_payment?: unknown;
 }

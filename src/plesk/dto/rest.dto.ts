@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { LOGIN_PATTERN, LOGIN_RULE } from '../../clients/dto/client.dto';
+import { RefusedWhenSent } from '../../common/field-rules';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../common/passwords';
 
 /** Plesk client status codes Hostwright can set: 0 active, 16 disabled by admin (= suspended). */
@@ -59,17 +60,17 @@ export class RestClientRequestDto {
   external_id?: string;
 
   /** Accepted and ignored. */
-  @ApiPropertyOptional({ example: 'en-US' })
+  @ApiPropertyOptional({ type: String, example: 'en-US' })
   @Allow()
   locale?: unknown;
 
   /** Accepted and ignored: every client belongs to the admin. */
-  @ApiPropertyOptional({ example: 'admin' })
+  @ApiPropertyOptional({ type: String, example: 'admin' })
   @Allow()
   owner_login?: unknown;
 
   /** Accepted and ignored. */
-  @ApiPropertyOptional({ example: '' })
+  @ApiPropertyOptional({ type: String, example: '' })
   @Allow()
   description?: unknown;
 }
@@ -91,7 +92,7 @@ export class RestHostingSettingsDto {
   ftp_password?: string;
 
   /** For forwarding types, which Hostwright does not host: refused. */
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String })
   @Allow()
   dest_url?: unknown;
 }
@@ -173,20 +174,20 @@ export class RestDomainRequestDto {
   ipv6?: string[];
 
   /** Accepted and ignored. */
-  @ApiPropertyOptional({ example: '' })
+  @ApiPropertyOptional({ type: String, example: '' })
   @Allow()
   description?: unknown;
 
   /** Subdomains and aliases are not supported: refused when sent. */
-  @ApiPropertyOptional({ description: 'Not supported: refused when sent' })
+  @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
   @ValidateIf((o: RestDomainRequestDto) => o.base_domain !== undefined)
-  @IsIn([], { message: 'base_domain is not supported: only main domains (subscriptions) can be created' })
+  @RefusedWhenSent('base_domain is not supported: only main domains (subscriptions) can be created')
   base_domain?: unknown;
 
   /** Subdomains are not supported: refused when sent. */
-  @ApiPropertyOptional({ description: 'Not supported: refused when sent' })
+  @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
   @ValidateIf((o: RestDomainRequestDto) => o.parent_domain !== undefined)
-  @IsIn([], { message: 'parent_domain is not supported: only main domains (subscriptions) can be created' })
+  @RefusedWhenSent('parent_domain is not supported: only main domains (subscriptions) can be created')
   parent_domain?: unknown;
 }
 
