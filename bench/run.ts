@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { publicKeyOneLine, signLicense } from '../src/license/license-file';
-import { freePort, load, Load, rssMb, Server, sleep, startServer } from './support';
+import { cpuMs, freePort, load, Load, rssMb, Server, sleep, startServer } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const SERVER_URL = process.env.HW_BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306';
@@ -110,8 +110,12 @@ async function creates(panel: Server, headers: Record<string, string>, rootDir: 
   const url = `${panel.url}/api/v1/accounts`;
   await load({ url, connections: 1, duration: 1, requests: [request] }); // warm-up
   for (const clients of [1, 2]) {
+    const before = cpuMs(panel.child.pid!);
     const result = await load({ url, connections: clients, duration: DURATION, requests: [request] });
-    row(clients === 1 ? 'POST /api/v1/accounts' : '', `${clients} client${clients > 1 ? 's' : ''}`, ...loadCells(result), 'target p50 ≤ 50 ms');
+    const after = cpuMs(panel.child.pid!);
+    const made = result.total;
+    const cpu = `CPU per create ${f((after.machine - before.machine) / made)} ms (panel ${f((after.process - before.process) / made)} ms)`;
+    row(clients === 1 ? 'POST /api/v1/accounts' : '', `${clients} client${clients > 1 ? 's' : ''}`, ...loadCells(result), cpu, clients === 1 ? 'target p50 ≤ 50 ms' : '');
   }
   const steps = await stepMillis(panel, headers);
   row('', 'per create', Object.entries(steps).map(([step, ms]) => `${step} ${f(ms)} ms`).join(', '));

@@ -7,6 +7,8 @@ export { freePort };
 
 export interface Load {
   rps: number;
+  /** Responses counted over the run. */
+  total: number;
   /** Mean latency in ms (fractional; autocannon's percentiles are whole milliseconds). */
   mean: number;
   p50: number;
@@ -62,10 +64,22 @@ export function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
+/** CPU time in ms: the whole machine's busy time, and one process's own (threads included). */
+export function cpuMs(pid: number): { machine: number; process: number } {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = ticks[3] + ticks[4];
+  const busy = ticks.reduce((a, b) => a + b, 0) - idle;
+  // Fields after the parenthesised name: utime and stime are the 12th and 13th.
+  const own = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const tick = 1000 / 100; // USER_HZ
+  return { machine: busy * tick, process: (Number(own[11]) + Number(own[12])) * tick };
+}
+
 export async function load(options: autocannon.Options): Promise<Load> {
   const result = await autocannon({ connections: 10, duration: 5, ...options });
   return {
     rps: result.requests.average,
+    total: result.requests.total,
     mean: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
