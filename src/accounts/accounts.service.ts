@@ -180,7 +180,7 @@ export class AccountsService {
     }
     changes.updatedAt = nowToTheSecond();
     try {
-      await this.db.transaction((em) => em.update(Account, { id }, changes));
+      await this.db.write((em) => em.update(Account, { id }, changes));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw await this.missingParent(changes);
       throw error;
@@ -235,7 +235,7 @@ export class AccountsService {
       await this.transition(account, ['deleting'], 'failed');
       throw error;
     }
-    await this.db.transaction((em) => em.delete(Account, { id }));
+    await this.db.write((em) => em.delete(Account, { id }));
   }
 
   /** Validates the input and builds the row (status provisioning); nothing is written. */
@@ -277,7 +277,7 @@ export class AccountsService {
   /** Undoes the row of a create whose provisioning failed; marks it failed when even that fails. */
   private async discard(account: Account): Promise<void> {
     try {
-      await this.db.transaction((em) => em.delete(Account, { id: account.id }));
+      await this.db.write((em) => em.delete(Account, { id: account.id }));
     } catch (error) {
       this.logger.error(`account ${account.id}: provisioning failed and the row could not be removed: ${(error as Error).message}`);
       await this.transition(account, ['provisioning'], 'failed').catch(() => undefined);
@@ -287,7 +287,7 @@ export class AccountsService {
   /** Moves the status only from one of `from` (a conditional update: concurrent calls cannot both win). */
   private async transition(account: Account, from: AccountStatus[], to: AccountStatus, extra: Partial<Account> = {}): Promise<boolean> {
     const changes = { status: to, updatedAt: nowToTheSecond(), ...extra };
-    const result = await this.db.transaction((em) =>
+    const result = await this.db.write((em) =>
       em
         .createQueryBuilder()
         .update(Account)

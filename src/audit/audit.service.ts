@@ -31,7 +31,7 @@ export class AuditService {
       target: record.target?.slice(0, 64) ?? null,
       createdAt: new Date(),
     });
-    await this.db.transaction((em) => em.insert(AuditEntry, entry));
+    await this.db.write((em) => em.insert(AuditEntry, entry));
   }
 
   list(query: AuditQuery): Promise<Page<AuditEntryView>> {

@@ -67,7 +67,7 @@ export class TokensService {
     const token = await this.get(id);
     if (!token.revokedAt) {
       token.revokedAt = new Date();
-      await this.db.transaction((em) => em.update(ApiToken, { id }, { revokedAt: token.revokedAt }));
+      await this.db.write((em) => em.update(ApiToken, { id }, { revokedAt: token.revokedAt }));
     }
     for (const [hash, entry] of this.cache) if (entry.token.id === id) this.cache.delete(hash);
     return token;
@@ -91,7 +91,7 @@ export class TokensService {
     if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       token.lastUsedAt = now;
-      void this.db.transaction((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
+      void this.db.write((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
     }
     return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes) };
   }

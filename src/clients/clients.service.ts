@@ -53,7 +53,7 @@ export class ClientsService {
       externalId: input.external_id ?? null,
       createdAt: nowToTheSecond(),
     });
-    await this.write(() => this.db.transaction((em) => em.insert(Client, client)));
+    await this.write(() => this.db.write((em) => em.insert(Client, client)));
     return client;
   }
 
@@ -99,7 +99,7 @@ export class ClientsService {
     if (patch.company !== undefined) changes.company = patch.company;
     if (patch.status !== undefined) changes.status = patch.status;
     if (patch.external_id !== undefined) changes.externalId = patch.external_id;
-    if (Object.keys(changes).length) await this.write(() => this.db.transaction((em) => em.update(Client, { id }, changes)));
+    if (Object.keys(changes).length) await this.write(() => this.db.write((em) => em.update(Client, { id }, changes)));
     return Object.assign(client, changes);
   }
 
@@ -112,7 +112,7 @@ export class ClientsService {
     this.license.assertWritable();
     await this.get(id);
     try {
-      await this.db.transaction((em) => em.delete(Client, { id }));
+      await this.db.write((em) => em.delete(Client, { id }));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw ApiError.conflict('The client still owns accounts; delete or move them first');
       throw error;

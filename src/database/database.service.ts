@@ -21,8 +21,20 @@ export class DatabaseService {
   }
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.isSqlite) return this.dataSource.transaction(work);
-    const run = this.queue.then(() => this.dataSource.transaction(work));
+    return this.inTurn(() => this.dataSource.transaction(work));
+  }
+
+  /**
+   * One statement, atomic by itself: on MariaDB it skips the START TRANSACTION and COMMIT round
+   * trips; on SQLite it still waits its turn so it cannot land inside another transaction.
+   */
+  write<T>(statement: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.inTurn(() => statement(this.dataSource.manager));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.isSqlite) return work();
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -54,7 +54,7 @@ export class IdempotencyService {
         createdAt: new Date(),
       });
       try {
-        await this.db.transaction((em) => em.insert(IdempotencyKey, row));
+        await this.db.write((em) => em.insert(IdempotencyKey, row));
         return { kind: 'claimed', id: row.id };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -79,11 +79,11 @@ export class IdempotencyService {
 
   async complete(id: number, status: number, body: unknown): Promise<void> {
     const responseBody = body === undefined ? null : JSON.stringify(body);
-    await this.db.transaction((em) => em.update(IdempotencyKey, { id }, { state: 'done', responseStatus: status, responseBody }));
+    await this.db.write((em) => em.update(IdempotencyKey, { id }, { state: 'done', responseStatus: status, responseBody }));
   }
 
   async release(id: number): Promise<void> {
-    await this.db.transaction((em) => em.delete(IdempotencyKey, { id }));
+    await this.db.write((em) => em.delete(IdempotencyKey, { id }));
   }
 
   @Interval(3600_000)

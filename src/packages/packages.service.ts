@@ -48,7 +48,7 @@ export class PackagesService {
   async remove(id: number): Promise<void> {
     await this.get(id);
     try {
-      await this.db.transaction((em) => em.delete(HostingPackage, { id }));
+      await this.db.write((em) => em.delete(HostingPackage, { id }));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw ApiError.conflict('The package is in use by at least one account');
       throw error;

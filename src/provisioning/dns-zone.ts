@@ -44,11 +44,11 @@ export class DnsZoneStore {
       if (existing.length) await this.deleteById(em, existing[0].id);
       await em.query("INSERT INTO domains (name, type, account) VALUES (?, 'NATIVE', ?)", [domain, account]);
       const [{ id }] = await em.query('SELECT id FROM domains WHERE name = ?', [domain]);
-      for (const r of records) {
-        await em.query('INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) VALUES (?, ?, ?, ?, ?, ?, 0, 1)', [
-          id, r.name, r.type, r.content, r.ttl, r.prio,
-        ]);
-      }
+      if (records.length === 0) return;
+      const rows = records.map(() => '(?, ?, ?, ?, ?, ?, 0, 1)').join(', ');
+      await em.query(`INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) VALUES ${rows}`, records.flatMap((r) => [
+        id, r.name, r.type, r.content, r.ttl, r.prio,
+      ]));
     });
   }
 

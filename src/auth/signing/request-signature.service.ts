@@ -54,7 +54,7 @@ export class RequestSignatureService {
   /** Records the signature; false when it was seen before (a replay). */
   private async firstUse(signature: string): Promise<boolean> {
     try {
-      await this.db.transaction((em) => em.insert(SeenSignature, { signature, seenAt: new Date() }));
+      await this.db.write((em) => em.insert(SeenSignature, { signature, seenAt: new Date() }));
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -66,7 +66,7 @@ export class RequestSignatureService {
   @Interval(60_000)
   async forgetExpired(): Promise<void> {
     const cutoff = new Date(Date.now() - 2 * SIGNATURE_WINDOW_SECONDS * 1000);
-    await this.db.transaction((em) => em.delete(SeenSignature, { seenAt: LessThan(cutoff) }));
+    await this.db.write((em) => em.delete(SeenSignature, { seenAt: LessThan(cutoff) }));
   }
 }
 
