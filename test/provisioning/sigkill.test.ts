@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, constants, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createTestDatabase, queryPanelDatabase as query } from '../support/test-database';
 import { REPO_ROOT } from '../support/test-app';
-import { freePort } from '../support/spawn-server';
+import { killLeftovers, startServer, stopServer } from '../support/spawn-server';
 import { leftovers, listTree, readRoot, waitFor } from './support';
 
-
-function spawnNode(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(REPO_ROOT, 'dist', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () => {
-  const children: ChildProcess[] = [];
   let fifo = '';
   /** Lets the orphaned blocking command (cat, waiting for a writer on the fifo) see EOF and exit. */
   const releaseFifo = () => {
@@ -26,7 +20,7 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
     }
   };
   after(() => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killLeftovers();
     if (fifo) releaseFifo();
   });
 
@@ -40,22 +34,18 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
       HW_DATA_DIR: dataDir,
       HW_ROOT_DIR: root,
       HW_TEMPLATES_DIR: join(REPO_ROOT, 'templates'),
-      HW_LOG_LEVEL: 'silent',
       HW_RECONCILE_INTERVAL: '1',
+      HW_TLS: 'false',
       DATABASE_URL: db.url ?? '',
     };
     const target = { id: 0, username: `kill${process.pid.toString(36)}`, domain: `kill${process.pid.toString(36)}.example.org`, email: '', phpVersion: '8.2' };
 
     // 1. The real server, whose nginx test command blocks on a fifo: POST /api/v1/accounts stops at its last step.
-    const port = await freePort();
-    const base = { ...env, HW_HOST: '127.0.0.1', HW_PORT: String(port), HW_TLS: 'false', HW_LOG_LEVEL: 'info' };
-    const panel = spawnNode('hostwright.js', [], { ...base, HW_NGINX_TEST_CMD: JSON.stringify(['cat', fifo]) });
-    children.push(panel);
-    let out = '';
-    panel.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const token = await waitFor(() => /hw_[A-Za-z0-9_-]{43}/.exec(out)?.[0], 'the first admin token', 30_000);
+    const panel = await startServer({ ...env, HW_NGINX_TEST_CMD: JSON.stringify(['cat', fifo]) });
+    const token = /hw_[A-Za-z0-9_-]{43}/.exec(panel.stdout())?.[0];
+    assert.ok(token, `no first admin token printed:\n${panel.stdout()}${panel.stderr()}`);
     const body = { username: target.username, domain: target.domain, email: `owner@${target.domain}`, password: 'correct horse', package_id: 1 };
-    const pending = fetch(`http://127.0.0.1:${port}/api/v1/accounts`, {
+    const pending = fetch(`http://127.0.0.1:${panel.port}/api/v1/accounts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -63,21 +53,19 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
     await waitFor(() => readRoot(root, 'etc/dovecot/users')?.includes(`${target.username}@`), 'the create to reach its reload step');
     assert.ok(readRoot(root, `etc/nginx/sites-available/${target.domain}.conf`));
     assert.equal((await query(db, dataDir, 'SELECT status FROM accounts WHERE username = ?', [target.username]))[0].status, 'provisioning');
-    panel.kill('SIGKILL');
-    await new Promise((resolve) => panel.once('exit', resolve));
+    panel.process.kill('SIGKILL');
+    await panel.exited;
     releaseFifo();
     assert.equal(await pending, 'connection lost');
     assert.notDeepEqual(leftovers(root, target), [], 'half-made account on disk after the kill');
 
     // 2. The real server restarts (plain HTTP, any port) and its reconciler rolls the account back.
-    const server = spawnNode('hostwright.js', [], base);
-    children.push(server);
+    const server = await startServer(env);
     await waitFor(async () => (await query(db, dataDir, 'SELECT id FROM accounts WHERE username = ?', [target.username])).length === 0, 'the stuck row to go', 30_000);
     assert.deepEqual(leftovers(root, target), []);
     assert.deepEqual(await query(db, dataDir, 'SELECT id FROM domains WHERE name = ?', [target.domain]), []);
     assert.ok(!listTree(root).some((p) => p.includes('.hw-tmp-')), 'no temp files left');
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    assert.equal(await stopServer(server), 0);
     await db.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
