@@ -30,6 +30,28 @@ const notInstalledStaysExternal = {
   },
 };
 
+/**
+ * Code we never run, replaced by a module that says so if it is ever reached: TypeORM's other
+ * drivers (only DriverFactory names them) and class-validator's phone-number metadata.
+ */
+const UNUSED = /node_modules\/(typeorm\/driver\/(postgres|aurora-postgres|aurora-mysql|cockroachdb|sqlserver|oracle|sap|spanner|cordova|react-native|nativescript|expo|capacitor|sqljs)\/|libphonenumber-js\/)/;
+/** Loads fine (DriverFactory requires every driver up front); any export fails when used. */
+const unusedModule = (name) => `
+const fail = () => { throw new Error(${JSON.stringify(`not in the Hostwright bundle: ${name}`)}); };
+module.exports = new Proxy({}, { get: (_, key) => (key === '__esModule' ? true : class { constructor() { fail(); } static [Symbol.hasInstance]() { return false; } }) });`;
+
+const unusedCode = {
+  name: 'unused-code',
+  setup(onBuild) {
+    onBuild.onLoad({ filter: UNUSED }, ({ path }) =>
+      // typeorm's index exports this one class of the SQL Server driver
+      path.endsWith('/sqlserver/MssqlParameter.js')
+        ? undefined
+        : { contents: unusedModule(path.replace(/.*node_modules\//, '')), loader: 'js' },
+    );
+  },
+};
+
 await build({
   entryPoints: ['dist/src/main.js'],
   outfile: 'dist/hostwright.js',
@@ -44,7 +66,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   external,
-  plugins: [notInstalledStaysExternal],
+  plugins: [notInstalledStaysExternal, unusedCode],
   // some packages ask for import.meta.url (createRequire); in a CommonJS bundle that is this file
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
