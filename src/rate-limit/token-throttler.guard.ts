@@ -12,9 +12,26 @@ const UNLIMITED_ROUTES = new Set(['/health', '/metrics']);
  */
 @Injectable()
 export class TokenThrottlerGuard extends ThrottlerGuard {
-  protected async shouldSkip(context: ExecutionContext): Promise<boolean> {
+  /**
+   * The base class looks up six pieces of route metadata per throttler and awaits each resolved
+   * value, on every request: 16 µs of a read's 136 µs of CPU. We configure one throttler with
+   * plain numbers and no route sets its own (@Throttle/@SkipThrottle are not used), so the
+   * request goes straight to the counting.
+   */
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<{ routeOptions?: { url?: string } }>();
-    return UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '');
+    if (UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '')) return true;
+    const throttler = this.throttlers[0];
+    const ttl = throttler.ttl as number;
+    return this.handleRequest({
+      context,
+      throttler,
+      limit: throttler.limit as number,
+      ttl,
+      blockDuration: (throttler.blockDuration as number | undefined) ?? ttl,
+      getTracker: this.commonOptions.getTracker!,
+      generateKey: this.commonOptions.generateKey!,
+    });
   }
 
   protected async getTracker(request: Record<string, any>): Promise<string> {

@@ -12,10 +12,17 @@ describe('rate limiting per token', () => {
   test('the 4th call within the window is 429 rate_limited with Retry-After; another token keeps its own budget', async () => {
     const first = await t.createToken(['packages:read'], 'first');
     const second = await t.createToken(['packages:read'], 'second');
-    // One budget across routes: two different routes spend it.
-    assert.equal((await t.call('GET', '/api/v1/packages', { token: first })).status, 200);
-    assert.equal((await t.call('GET', '/api/v1/packages/1', { token: first })).status, 200);
-    assert.equal((await t.call('GET', '/api/v1/packages', { token: first })).status, 200);
+    // One budget across routes: two different routes spend it; each answer says what is left.
+    const spent = [];
+    for (const url of ['/api/v1/packages', '/api/v1/packages/1', '/api/v1/packages']) {
+      const r = await t.call('GET', url, { token: first });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['x-ratelimit-limit'], '3');
+      const reset = Number(r.headers['x-ratelimit-reset']);
+      assert.ok(Number.isInteger(reset) && reset >= 1 && reset <= 60, `X-RateLimit-Reset: ${r.headers['x-ratelimit-reset']}`);
+      spent.push(r.headers['x-ratelimit-remaining']);
+    }
+    assert.deepEqual(spent, ['2', '1', '0']);
     const limited = await t.call('GET', '/api/v1/packages', { token: first });
     assert.equal(limited.status, 429);
     assert.deepEqual(Object.keys(limited.body).sort(), ['error', 'message']);
