@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiToken } from './api-token.entity';
 import { ScopesGuard, TokenAuthGuard } from './auth.guards';
@@ -13,7 +12,7 @@ import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
 @Module({
-  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([ApiToken, SeenSignature])],
+  imports: [TypeOrmModule.forFeature([ApiToken, SeenSignature])],
   controllers: [TokensController],
   providers: [
     TokensService,
