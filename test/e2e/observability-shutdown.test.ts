@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { connect, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SpawnedPanel, waitFor } from '../support/spawned-panel';
+import { SpawnedPanel } from '../support/spawned-panel';
+import { waitFor } from '../support/wait-for';
 
 /** A raw HTTP/1.1 exchange we can pause between headers and body. */
 class RawRequest {
@@ -61,14 +62,14 @@ describe('the real process: JSON logs and graceful shutdown', () => {
       'POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
         `Authorization: Bearer ${token}\r\nX-Request-Id: in-flight-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
     );
-    await waitFor('100 Continue: the server holds the request', () => request.received.startsWith('HTTP/1.1 100'));
+    await waitFor(() => request.received.startsWith('HTTP/1.1 100'), '100 Continue: the server holds the request', 15_000);
 
     panel.child.kill('SIGTERM');
-    await waitFor('the shutdown to begin', () => panel.stdout.includes('SIGTERM: finishing requests in flight'));
-    await waitFor('the listener to close', () => refusesConnections(panel.port));
+    await waitFor(() => panel.stdout.includes('SIGTERM: finishing requests in flight'), 'the shutdown to begin', 15_000);
+    await waitFor(() => refusesConnections(panel.port), 'the listener to close', 15_000);
     request.socket.write(body);
 
-    const response = await waitFor('the in-flight response', () => request.response());
+    const response = await waitFor(() => request.response(), 'the in-flight response', 15_000);
     assert.equal(response.status, 201, response.body);
     const secret: string = JSON.parse(response.body).data.token;
     assert.match(secret, /^hw_/);

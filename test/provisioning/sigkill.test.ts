@@ -7,7 +7,8 @@ import { after, describe, test } from 'node:test';
 import { createTestDatabase, queryPanelDatabase as query } from '../support/test-database';
 import { REPO_ROOT } from '../support/test-app';
 import { killLeftovers, startServer, stopServer } from '../support/spawn-server';
-import { leftovers, listTree, readRoot, waitFor } from './support';
+import { waitFor } from '../support/wait-for';
+import { leftovers, listTree, readRoot } from './support';
 
 describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () => {
   let fifo = '';

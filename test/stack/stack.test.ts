@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AccountTarget } from '../../src/provisioning/provisioning.port';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
-import { leftovers, readRoot, waitFor } from '../provisioning/support';
+import { leftovers, readRoot } from '../provisioning/support';
+import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/spawn-server';
 
 /*

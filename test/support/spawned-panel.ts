@@ -6,17 +6,6 @@ import { createTestDatabase, TestDatabase } from './test-database';
 import { RunningServer, startServer } from './spawn-server';
 import { REPO_ROOT } from './test-app';
 
-/** Polls `check` (every few ms, no fixed sleeps) until it is truthy or the deadline passes. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** The real `node dist/hostwright.js` on plain HTTP, a free port, a temp data dir and a fresh database. */
 export class SpawnedPanel {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
