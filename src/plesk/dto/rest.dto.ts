@@ -180,13 +180,11 @@ export class RestDomainRequestDto {
 
   /** Subdomains and aliases are not supported: refused when sent. */
   @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
-  @ValidateIf((o: RestDomainRequestDto) => o.base_domain !== undefined)
   @RefusedWhenSent('base_domain is not supported: only main domains (subscriptions) can be created')
   base_domain?: unknown;
 
   /** Subdomains are not supported: refused when sent. */
   @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
-  @ValidateIf((o: RestDomainRequestDto) => o.parent_domain !== undefined)
   @RefusedWhenSent('parent_domain is not supported: only main domains (subscriptions) can be created')
   parent_domain?: unknown;
 }
