@@ -90,7 +90,7 @@ export class IdempotencyService {
   async purgeExpired(): Promise<void> {
     const cutoff = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS);
     try {
-      await this.db.transaction((em) => em.createQueryBuilder().delete().from(IdempotencyKey).where('created_at < :cutoff', { cutoff }).execute());
+      await this.db.write((em) => em.createQueryBuilder().delete().from(IdempotencyKey).where('created_at < :cutoff', { cutoff }).execute());
     } catch (error) {
       this.logger.warn(`purging expired idempotency keys failed: ${(error as Error).message}`);
     }

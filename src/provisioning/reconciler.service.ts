@@ -93,7 +93,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
           continue;
         }
       }
-      await this.db.transaction((em) => em.query('DELETE FROM provisioning_cleanups WHERE id = ?', [row.id]));
+      await this.db.write((em) => em.query('DELETE FROM provisioning_cleanups WHERE id = ?', [row.id]));
       done++;
     }
     return done;
@@ -107,7 +107,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
       this.logger.warn(`account ${row.id} (${row.status}): removal failed, retrying next pass: ${describeError(error)}`);
       return false;
     }
-    await this.db.transaction((em) => em.query('DELETE FROM accounts WHERE id = ? AND status = ?', [row.id, row.status]));
+    await this.db.write((em) => em.query('DELETE FROM accounts WHERE id = ? AND status = ?', [row.id, row.status]));
     this.logger.log(`account ${row.id} (${row.username}) was left ${row.status}: ${row.status === 'provisioning' ? 'rolled back' : 'deleted'}`);
     return true;
   }
