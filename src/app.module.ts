@@ -4,18 +4,19 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
-import { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
-import { DatabaseModule } from './database/database.module';
-import { HealthModule } from './health/health.module';
+import { AppConfig } from './platform/config/app-config';
+import { ConfigModule } from './platform/config/config.module';
+import { DatabaseModule } from './platform/database/database.module';
+import { HealthModule } from './platform/observability/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LicenseModule } from './license/license.module';
-import { ObservabilityModule } from './observability/observability.module';
+import { ObservabilityModule } from './platform/observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
-import { PleskModule } from './plesk/plesk.module';
+import { PleskModule } from './dialects/plesk/plesk.module';
+import { AgentConnectionModule } from './provisioning/agent-connection.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
-import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { ServerStatsModule } from './server-stats/server-stats.module';
+import { RateLimitModule } from './platform/http/rate-limit/rate-limit.module';
+import { ServerStatsModule } from './servers/server-stats.module';
 
 /** Feature modules, in the order their routes should appear. */
 export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, PleskModule];
@@ -25,7 +26,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AgentConnectionModule.forRoot(config), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
     };
   }
 }

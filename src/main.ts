@@ -4,12 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { TokensService } from './auth/tokens.service';
-import { loadConfigOrExit } from './config/app-config';
-import { configureApp } from './configure-app';
-import { createFastifyAdapter } from './fastify-adapter';
-import { flushLogs } from './observability/logging';
-import { PinoNestLogger } from './observability/pino-nest-logger';
-import { loadTls } from './tls';
+import { loadConfigOrExit } from './platform/config/app-config';
+import { configureApp } from './platform/http/configure-app';
+import { createFastifyAdapter } from './platform/http/fastify-adapter';
+import { flushLogs } from './platform/observability/logging';
+import { PinoNestLogger } from './platform/observability/pino-nest-logger';
+import { loadTls } from './platform/http/tls';
 
 async function bootstrap(): Promise<void> {
   const started = process.hrtime.bigint();

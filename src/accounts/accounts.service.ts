@@ -1,4 +1,4 @@
-import { findOneByColumn } from '../database/find-one-by-column';
+import { findOneByColumn } from '../platform/database/find-one-by-column';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -11,7 +11,7 @@ import { hashPassword, passwordProblem } from '../common/passwords';
 import { usernameProblem } from '../common/usernames';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { ClientsService } from '../clients/clients.service';
-import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../database/database.service';
+import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
 import { LicenseService } from '../license/license.service';
 import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';

@@ -1,18 +1,20 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { UnsafeValueError } from '../provisioning/safe-values';
-import { PLANS_PATH } from './agent-client';
-import { RemovalIncompleteError, StepFailedError } from './agent-errors';
-import { SignatureVerifier } from './hmac';
-import { PlanExecutor, StepTiming } from './plan-executor';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { UnsafeValueError } from '../agent-protocol/safe-values';
+import { PLANS_PATH, PREVIEW_PATH, StepTiming } from '../agent-protocol/agent-client';
+import { RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
+import { SignatureVerifier } from '../agent-protocol/hmac';
+import { PlanExecutor } from './plan-executor';
+import { PlanPreviewer } from './plan-preview';
 
 const BODY_LIMIT = 64 * 1024;
 
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
- * executor the panel uses in-process and answers 200 with the step timings; `GET /health`
+ * executor the panel uses in-process and answers 200 with the step timings; `POST /v1/plans/preview`
+ * answers what a create would make; `GET /health`
  * answers unsigned. Plain HTTP on loopback.
  */
 @Injectable()
@@ -22,6 +24,7 @@ export class AgentServer implements OnModuleDestroy {
 
   constructor(
     private readonly executor: PlanExecutor,
+    private readonly previewer: PlanPreviewer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,7 +54,7 @@ export class AgentServer implements OnModuleDestroy {
   private async handle(req: IncomingMessage, res: ServerResponse, verifier: SignatureVerifier): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || path !== PLANS_PATH) return reply(res, 404, { error: 'not_found' });
+    if (req.method !== 'POST' || (path !== PLANS_PATH && path !== PREVIEW_PATH)) return reply(res, 404, { error: 'not_found' });
     let body: string;
     try {
       body = await readBody(req);
@@ -64,6 +67,14 @@ export class AgentServer implements OnModuleDestroy {
       plan = JSON.parse(body);
     } catch {
       return reply(res, 400, { error: 'invalid_plan', field: 'plan', message: 'is not JSON' });
+    }
+    if (path === PREVIEW_PATH) {
+      try {
+        return reply(res, 200, this.previewer.preview(plan));
+      } catch (error) {
+        if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
+        throw error;
+      }
     }
     // Step timings travel back with every answer, so the panel's /metrics covers the daemon's steps too.
     const steps: StepTiming[] = [];

@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DatabaseService } from '../database/database.service';
-import { DnsZoneStore } from '../provisioning/dns-zone';
-import { FileOps } from '../provisioning/file-ops';
-import { HostingDatabases } from '../provisioning/hosting-databases';
-import { ReloadCoalescer } from '../provisioning/reload-coalescer';
-import { buildSteps, StepCatalog } from '../provisioning/steps';
-import { SystemUsers } from '../provisioning/system-users';
-import { rootPrefix, TemplateRenderer } from '../provisioning/template-renderer';
-import { AgentClient, HttpAgentClient, LocalAgentClient } from './agent-client';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { DatabaseService } from '../platform/database/database.service';
 import { AgentServer } from './agent-server';
+import { LocalAgentClient } from './local-agent-client';
 import { PlanExecutor, PROVISIONING_STEPS } from './plan-executor';
+import { PlanPreviewer } from './plan-preview';
+import { buildSteps, StepCatalog } from './steps';
+import { DnsZoneStore } from './system/dns-zone';
+import { FileOps } from './system/file-ops';
+import { HostingDatabases } from './system/hosting-databases';
+import { ReloadCoalescer } from './system/reload-coalescer';
+import { SystemUsers } from './system/system-users';
+import { rootPrefix, TemplateRenderer } from './system/template-renderer';
 
 /** The real steps over rootDir and the panel's database (tests wrap this to inject faults). */
 export function createProvisioningSteps(config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer): StepCatalog {
@@ -27,7 +28,11 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
   });
 }
 
-/** The privileged side: steps, executor, reloads; the client the panel talks to it through; the daemon server. */
+/**
+ * Everything that runs as root: the steps, the executor, reloads, the dry-run previewer, the
+ * in-process client over them and the daemon's HTTP server. The panel imports this module only
+ * when it runs the agent in its own process.
+ */
 @Module({
   providers: [
     {
@@ -46,14 +51,10 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
       useFactory: createProvisioningSteps,
     },
     PlanExecutor,
-    {
-      provide: AgentClient,
-      inject: [APP_CONFIG, PlanExecutor],
-      useFactory: (config: AppConfig, executor: PlanExecutor) =>
-        config.agent.url && config.agent.secret ? new HttpAgentClient(config.agent.url, config.agent.secret) : new LocalAgentClient(executor),
-    },
+    PlanPreviewer,
+    { provide: LocalAgentClient, inject: [PlanExecutor, PlanPreviewer], useFactory: (e: PlanExecutor, p: PlanPreviewer) => new LocalAgentClient(e, p) },
     AgentServer,
   ],
-  exports: [AgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS],
+  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS],
 })
 export class AgentModule {}

@@ -1,19 +1,9 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
-import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, loadConfigOrExit } from '../config/app-config';
-import { ConfigModule } from '../config/config.module';
-import { DatabaseModule } from '../database/database.module';
-import { AgentModule } from './agent.module';
+import { loadConfigOrExit } from '../platform/config/app-config';
+import { AgentDaemonModule } from './agent-daemon.module';
 import { AgentServer } from './agent-server';
-
-@Module({})
-class AgentDaemonModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return { module: AgentDaemonModule, imports: [ConfigModule.forRoot(config), DatabaseModule, AgentModule] };
-  }
-}
 
 /** `npm run agent`: the privileged agent as a daemon on HW_AGENT_HOST:HW_AGENT_PORT (127.0.0.1:7443). */
 async function main(): Promise<void> {

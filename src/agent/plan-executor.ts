@@ -1,19 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { parsePlan, Plan, PlanStep } from '../provisioning/plan';
-import { ReloadCoalescer } from '../provisioning/reload-coalescer';
-import { StepCatalog, StepInput } from '../provisioning/steps';
-import { describeError, RemovalIncompleteError, StepFailedError } from './agent-errors';
+import { parsePlan, Plan, PlanStep } from '../agent-protocol/plan';
+import { ReloadCoalescer } from './system/reload-coalescer';
+import { StepCatalog, StepInput } from './steps';
+import { StepObserver } from '../agent-protocol/agent-client';
+import { describeError, RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
 
 /** Token of the step catalog the executor runs; tests override it to inject a fault at any step. */
 export const PROVISIONING_STEPS = Symbol('PROVISIONING_STEPS');
 
-/** How long one step (apply or undo) took and whether it finished; the panel turns these into metrics. */
-export interface StepTiming {
-  step: string;
-  seconds: number;
-  ok: boolean;
-}
-export type StepObserver = (timing: StepTiming) => void;
 const ignore: StepObserver = () => undefined;
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, paginate } from '../common/pagination';
-import { DatabaseService } from '../database/database.service';
+import { DatabaseService } from '../platform/database/database.service';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditQuery } from './dto/audit-query.dto';
 import { AuditEntryView } from './dto/audit-entry.view';

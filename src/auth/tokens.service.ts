@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
-import { DatabaseService } from '../database/database.service';
+import { DatabaseService } from '../platform/database/database.service';
 import { ApiToken } from './api-token.entity';
 import { SecretBox } from './signing/secret-box';
 import { Principal } from './principal';

@@ -7,7 +7,7 @@ import { ApiError, ErrorDetail } from '../common/api-error';
 import { Page, PageQuery, paginate } from '../common/pagination';
 import { hashPassword, passwordProblem } from '../common/passwords';
 import { nowToTheSecond } from '../common/whole-seconds';
-import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../database/database.service';
+import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
 import { LicenseService } from '../license/license.service';
 import { Client, CLIENT_STATUSES, ClientStatus } from './client.entity';
 import { LOGIN_PATTERN, LOGIN_RULE } from './dto/client.dto';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { ApiError } from '../common/api-error';
-import { DatabaseService, isUniqueViolation } from '../database/database.service';
+import { DatabaseService, isUniqueViolation } from '../platform/database/database.service';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;

@@ -1,6 +1,6 @@
 import { createPublicKey, KeyObject, sign, verify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError } from '../config/env-reader';
+import { ConfigError } from '../platform/config/env-reader';
 
 /**
  * The licence file (JSON):

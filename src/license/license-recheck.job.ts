@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { LeaseService } from '../scheduling/lease.service';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { LeaseService } from '../platform/scheduling/lease.service';
 import { LicenseService } from './license.service';
 
 export const LICENSE_RECHECK_JOB = 'license.recheck';

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { LICENSE_SEATS } from '../observability/license-seats';
-import { SchedulingModule } from '../scheduling/scheduling.module';
+import { LICENSE_SEATS } from '../platform/observability/license-seats';
+import { SchedulingModule } from '../platform/scheduling/scheduling.module';
 import { LicenseClock } from './license-clock';
 import { LicenseRecheckJob } from './license-recheck.job';
 import { LicenseController } from './license.controller';

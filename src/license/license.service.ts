@@ -6,8 +6,8 @@ import { KeyObject } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/dates';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DatabaseService } from '../database/database.service';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { DatabaseService } from '../platform/database/database.service';
 import { LicenseClock } from './license-clock';
 import { LicenseDocument, LicenseRejected, parsePublicKey, verifyLicenseText } from './license-file';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
-import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../database/database.service';
+import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
 import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { HostingPackage } from './package.entity';
 

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AgentModule } from '../agent/agent.module';
-import { AgentProvisioner } from './provisioning.service';
 import { AccountProvisioner } from './provisioning.port';
+import { ProvisioningService } from './provisioning.service';
 import { ProvisioningReconciler } from './reconciler.service';
 
+/** The panel side of provisioning: plans built from accounts, sent to the agent (see AgentConnectionModule), and the reconciler. */
 @Module({
-  imports: [AgentModule],
-  providers: [AgentProvisioner, { provide: AccountProvisioner, useExisting: AgentProvisioner }, ProvisioningReconciler],
-  exports: [AccountProvisioner, AgentProvisioner, ProvisioningReconciler, AgentModule],
+  providers: [ProvisioningService, { provide: AccountProvisioner, useExisting: ProvisioningService }, ProvisioningReconciler],
+  exports: [AccountProvisioner, ProvisioningService, ProvisioningReconciler],
 })
 export class ProvisioningModule {}

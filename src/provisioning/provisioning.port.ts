@@ -1,3 +1,7 @@
+import { PlanPreview } from '../agent-protocol/agent-client';
+
+export { PlanPreview };
+
 /**
  * What the accounts service asks of provisioning. The provisioning module implements it with
  * real steps run by the agent; everything here is data, never shell text.
@@ -8,13 +12,6 @@ export interface AccountTarget {
   domain: string;
   email: string;
   phpVersion: string;
-}
-
-export interface PlanPreview {
-  steps: string[];
-  files: string[];
-  records: { name: string; type: string; content: string; ttl?: number; prio?: number | null }[];
-  commands: string[][];
 }
 
 export abstract class AccountProvisioner {

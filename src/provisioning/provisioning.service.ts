@@ -1,21 +1,13 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { join } from 'node:path';
-import { AgentClient } from '../agent/agent-client';
-import { StepObserver } from '../agent/plan-executor';
-import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent/agent-errors';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
+import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
 import { ApiError } from '../common/api-error';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { sqlNow } from '../database/columns';
-import { DatabaseService } from '../database/database.service';
-import { MetricsService } from '../observability/metrics.service';
-import { accountPaths } from './account-paths';
-import { zoneRecords } from './dns-zone';
-import { FileOps } from './file-ops';
-import { buildPlan, Plan, PlanAction, stepsFor } from './plan';
-import { AccountProvisioner, AccountTarget, PlanPreview } from './provisioning.port';
-import { assertSafeTarget, SafeTarget, UnsafeValueError } from './safe-values';
-import { SystemUsers } from './system-users';
-import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './template-renderer';
+import { sqlNow } from '../platform/database/columns';
+import { DatabaseService } from '../platform/database/database.service';
+import { MetricsService } from '../platform/observability/metrics.service';
+import { buildPlan, Plan, PlanAction } from '../agent-protocol/plan';
+import { AccountProvisioner, AccountTarget } from './provisioning.port';
+import { assertSafeTarget, SafeTarget, UnsafeValueError } from '../agent-protocol/safe-values';
 
 /**
  * The accounts service's provisioner: turns each call into a plan (data), hands it to the agent
@@ -23,14 +15,13 @@ import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './template-rendere
  * accounts it is working on so the reconciler leaves them alone.
  */
 @Injectable()
-export class AgentProvisioner extends AccountProvisioner {
+export class ProvisioningService extends AccountProvisioner {
   private readonly logger = new Logger('Provisioning');
   private readonly working = new Map<number, number>();
 
   constructor(
     private readonly agent: AgentClient,
     private readonly db: DatabaseService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
   ) {
     super();
@@ -64,23 +55,12 @@ export class AgentProvisioner extends AccountProvisioner {
   }
 
   async plan(target: AccountTarget): Promise<PlanPreview> {
-    const safe = this.safe(target);
-    const p = this.config.provisioning;
-    const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen });
-    const values = { username: safe.username, domain: safe.domain, email: safe.email, php_version: safe.php_version };
-    for (const name of TEMPLATE_NAMES) renderer.render(name, values);
-    const paths = accountPaths(safe);
-    const serverPaths = [
-      `${paths.home}/`, `${paths.publicHtml}/`, paths.index, `${paths.logs}/`, `${paths.tmp}/`,
-      paths.pool, paths.vhost, paths.vhostLink, `${paths.mailDir}/`, paths.dovecotUsers, paths.postfixVmailbox,
-    ];
-    const files = new FileOps(p.rootDir);
-    return {
-      steps: stepsFor('create').map((s) => s.step),
-      files: serverPaths.map((path) => join(p.rootDir, path)),
-      records: zoneRecords(safe.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({ name, type, content, ttl, prio })),
-      commands: [new SystemUsers(files).createArgv(safe.username), p.nginxTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
-    };
+    const plan = buildPlan('create', this.safe(target));
+    try {
+      return await this.agent.preview(plan);
+    } catch (error) {
+      throw this.toApiError(error, 'create');
+    }
   }
 
   private safe(target: AccountTarget): SafeTarget {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DatabaseService } from '../database/database.service';
-import { describeError } from '../agent/agent-errors';
-import { AgentProvisioner } from './provisioning.service';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { DatabaseService } from '../platform/database/database.service';
+import { describeError } from '../agent-protocol/agent-errors';
+import { ProvisioningService } from './provisioning.service';
 
 interface StuckRow {
   id: number;
@@ -30,7 +30,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     private readonly db: DatabaseService,
-    private readonly provisioner: AgentProvisioner,
+    private readonly provisioner: ProvisioningService,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

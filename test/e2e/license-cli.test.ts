@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 
 function cli(args: string[], cwd: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/src/cli.js'), ...args], {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/src/cli/main.js'), ...args], {
     cwd,
     env: { PATH: process.env.PATH, HW_LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from '../../src/config/env-reader';
+import { ConfigError } from '../../src/platform/config/env-reader';
 import { canonicalJson, parsePublicKey, verifyLicenseText } from '../../src/license/license-file';
 import { TestLicenseVendor } from '../support/licenses';
 

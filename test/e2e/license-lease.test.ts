@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { DatabaseService } from '../../src/database/database.service';
+import { DatabaseService } from '../../src/platform/database/database.service';
 import { LICENSE_RECHECK_JOB, LicenseRecheckJob } from '../../src/license/license-recheck.job';
 import { LicenseService } from '../../src/license/license.service';
-import { LeaseService } from '../../src/scheduling/lease.service';
+import { LeaseService } from '../../src/platform/scheduling/lease.service';
 import { onMariaDb } from '../support/test-database';
 import { startTestApp, TestApp } from '../support/test-app';
 

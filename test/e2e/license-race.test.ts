@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { DatabaseService } from '../../src/database/database.service';
+import { DatabaseService } from '../../src/platform/database/database.service';
 import { LicenseService } from '../../src/license/license.service';
 import { insertAccount, TestLicenseVendor } from '../support/licenses';
 import { startTestApp, TestApp } from '../support/test-app';

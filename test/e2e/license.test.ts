@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { DatabaseService } from '../../src/database/database.service';
+import { DatabaseService } from '../../src/platform/database/database.service';
 import { LicenseClock } from '../../src/license/license-clock';
 import { LicenseRecheckJob } from '../../src/license/license-recheck.job';
 import { LicenseService } from '../../src/license/license.service';

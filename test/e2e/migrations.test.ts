@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../src/database/migrations';
+import { MIGRATIONS } from '../../src/platform/database/migrations';
 import { startTestApp } from '../support/test-app';
 
 test('the hand-written migrations make every table and column the entities use, with the same nullability', async () => {
@@ -49,7 +49,7 @@ test('health answers 503 when the database is gone', async () => {
 });
 
 test('every migration file is in the MIGRATIONS list, in timestamp order (the bundle carries only listed ones)', async () => {
-  const dir = join(__dirname, '../../src/database/migrations');
+  const dir = join(__dirname, '../../src/platform/database/migrations');
   const files = readdirSync(dir).filter((f) => /^\d+-.+\.js$/.test(f)).sort();
   const fromFiles = await Promise.all(files.map(async (f) => Object.values(await import(join(dir, f)))[0] as { name: string }));
   assert.deepEqual(MIGRATIONS.map((m) => m.name), fromFiles.map((m) => m.name));

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stepsFor } from '../../src/provisioning/plan';
+import { stepsFor } from '../../src/agent-protocol/plan';
 import { accountBody } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 

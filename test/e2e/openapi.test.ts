@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv from 'ajv';
-import { generateOpenApiJson } from '../../src/openapi/generate';
+import { generateOpenApiJson } from '../../src/platform/openapi/generate';
 import { REPO_ROOT } from '../support/test-app';
 
 test('the committed openapi/openapi.json is what the code generates (run `npm run openapi`)', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { generateOpenApiJson } from '../../src/openapi/generate';
+import { generateOpenApiJson } from '../../src/platform/openapi/generate';
 import { countRows } from '../support/accounts';
 import { basic, OVERSIZE_BODY, untilRateLimited, withInvalidLicence } from '../support/plesk';
 import { CallResult, startTestApp, TestApp } from '../support/test-app';

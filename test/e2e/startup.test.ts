@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { get, killLeftovers, startServer, stopServer } from '../support/spawn-server';
-import { MIGRATIONS } from '../../src/database/migrations';
+import { MIGRATIONS } from '../../src/platform/database/migrations';
 import { createTestDatabase, queryPanelDatabase, TestDatabase } from '../support/test-database';
 
 describe('starting the panel as an operator does', () => {

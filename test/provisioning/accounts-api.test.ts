@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { StepName } from '../../src/provisioning/plan';
+import { StepName } from '../../src/agent-protocol/plan';
 import { accountBody, countRows } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, faultOverride, leftovers, listTree, readRoot } from './support';

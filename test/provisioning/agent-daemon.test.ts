@@ -4,10 +4,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
+import { NestFactory } from '@nestjs/core';
+import { INestApplicationContext } from '@nestjs/common';
+import { AgentDaemonModule } from '../../src/agent/agent-daemon.module';
 import { AgentServer } from '../../src/agent/agent-server';
-import { signatureHeaders } from '../../src/agent/hmac';
+import { PlanExecutor } from '../../src/agent/plan-executor';
+import { signatureHeaders } from '../../src/agent-protocol/hmac';
 import { ApiError } from '../../src/common/api-error';
-import { MetricsService } from '../../src/observability/metrics.service';
+import { MetricsService } from '../../src/platform/observability/metrics.service';
 import { AccountProvisioner } from '../../src/provisioning/provisioning.port';
 import { ProvisioningReconciler } from '../../src/provisioning/reconciler.service';
 import { accountBody, countRows } from '../support/accounts';
@@ -23,15 +27,25 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
   let port: number;
   let root: string;
   let provisioner: AccountProvisioner;
+  let agent: INestApplicationContext;
 
   before(async () => {
     port = await freePort();
     t = await startTestApp({ env: { HW_AGENT_URL: `http://127.0.0.1:${port}`, HW_AGENT_SECRET: SECRET, HW_AGENT_PORT: String(port) } });
-    await t.get(AgentServer).listen();
+    agent = await NestFactory.createApplicationContext(AgentDaemonModule.forRoot(t.config), { logger: false });
+    await agent.get(AgentServer).listen();
     root = t.config.provisioning.rootDir;
     provisioner = t.get(AccountProvisioner);
   });
-  after(() => t.close());
+  after(async () => {
+    await agent.close();
+    await t.close();
+  });
+
+  test('the panel in daemon mode builds nothing privileged: no executor, no agent server', () => {
+    assert.throws(() => t.get(PlanExecutor));
+    assert.throws(() => t.get(AgentServer));
+  });
 
   const post = (body: string, headers: Record<string, string>) =>
     fetch(`http://127.0.0.1:${port}/v1/plans`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
@@ -79,7 +93,7 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
   });
 
   test('agent drops the connection mid-plan: 503, a clean-up note, and the reconciler removes what the agent made', async () => {
-    await t.get(AgentServer).close();
+    await agent.get(AgentServer).close();
     // A stand-in agent that runs nothing and hangs up after reading each request.
     const dropper = createServer((socket) => socket.once('data', () => socket.destroy()));
     await new Promise<void>((resolve) => dropper.listen(port, '127.0.0.1', resolve));
@@ -91,7 +105,7 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     await new Promise((resolve) => dropper.close(resolve));
 
     // Say the agent had got as far as a vhost before it died: the real agent comes back, the reconciler removes it.
-    await t.get(AgentServer).listen();
+    await agent.get(AgentServer).listen();
     mkdirSync(join(root, 'etc/nginx/sites-available'), { recursive: true });
     writeFileSync(join(root, `etc/nginx/sites-available/${a.domain}.conf`), 'server {}\n');
     assert.equal(await t.get(ProvisioningReconciler).reconcile(-1), 1);
@@ -100,7 +114,7 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
   });
 
   test('agent not listening: create fails with 503 agent_unreachable and leaves nothing', async () => {
-    await t.get(AgentServer).close();
+    await agent.get(AgentServer).close();
     const a = await insertAccount(t, newTarget('down'), 'provisioning');
     const error = await provisioner.create(a).then(() => null, (e: unknown) => e);
     assert.ok(error instanceof ApiError);

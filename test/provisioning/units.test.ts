@@ -3,12 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { SignatureVerifier, signatureHeaders } from '../../src/agent/hmac';
-import { CommandFailedError, runCommand } from '../../src/provisioning/command-runner';
-import { parsePlan } from '../../src/provisioning/plan';
-import { ReloadCoalescer } from '../../src/provisioning/reload-coalescer';
-import { assertSafeValue, UnsafeValueError } from '../../src/provisioning/safe-values';
-import { TemplateRenderer } from '../../src/provisioning/template-renderer';
+import { SignatureVerifier, signatureHeaders } from '../../src/agent-protocol/hmac';
+import { CommandFailedError, runCommand } from '../../src/agent/system/command-runner';
+import { parsePlan } from '../../src/agent-protocol/plan';
+import { ReloadCoalescer } from '../../src/agent/system/reload-coalescer';
+import { assertSafeValue, UnsafeValueError } from '../../src/agent-protocol/safe-values';
+import { TemplateRenderer } from '../../src/agent/system/template-renderer';
 import { REPO_ROOT } from '../support/test-app';
 
 const renderer = new TemplateRenderer(join(REPO_ROOT, 'templates'), { root: '/srv/root', listen: '80' });

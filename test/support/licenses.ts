@@ -1,6 +1,6 @@
 import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { sqlNow } from '../../src/database/columns';
+import { sqlNow } from '../../src/platform/database/columns';
 import { LicensePayload, publicKeyOneLine, signLicense } from '../../src/license/license-file';
 
 /** A vendor key pair for tests; `env` configures a panel to trust it. */

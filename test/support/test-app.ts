@@ -5,9 +5,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { TokensService } from '../../src/auth/tokens.service';
-import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { configureApp } from '../../src/configure-app';
-import { createFastifyAdapter } from '../../src/fastify-adapter';
+import { AppConfig, loadConfig } from '../../src/platform/config/app-config';
+import { configureApp } from '../../src/platform/http/configure-app';
+import { createFastifyAdapter } from '../../src/platform/http/fastify-adapter';
 import { TestLicenseVendor } from './licenses';
 import { createTestDatabase, TestDatabase } from './test-database';
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { DatabaseConfig } from '../../src/config/app-config';
+import { DatabaseConfig } from '../../src/platform/config/app-config';
 
 export interface TestDatabase {
   config: DatabaseConfig;

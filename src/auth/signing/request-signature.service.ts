@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, Not, Repository } from 'typeorm';
-import { DatabaseService, isUniqueViolation } from '../../database/database.service';
+import { DatabaseService, isUniqueViolation } from '../../platform/database/database.service';
 import { ApiToken } from '../api-token.entity';
 import { Principal } from '../principal';
 import { TokensService } from '../tokens.service';

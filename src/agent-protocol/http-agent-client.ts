@@ -1,0 +1,81 @@
+import { request } from 'node:http';
+import { UnsafeValueError } from './safe-values';
+import { AgentClient, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepTiming } from './agent-client';
+import { AgentUnreachableError, RemovalIncompleteError, StepFailedError } from './agent-errors';
+import { signatureHeaders } from './hmac';
+import { Plan } from './plan';
+
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
+
+/** Sends each plan to the agent daemon, signed with HMAC-SHA256, and maps its answer back to the same errors. */
+export class HttpAgentClient extends AgentClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly secret: string,
+    private readonly timeoutMs = 120_000,
+  ) {
+    super();
+  }
+
+  async execute(plan: Plan, observe?: StepObserver): Promise<void> {
+    const body = JSON.stringify(plan);
+    const { status, text } = await this.post(PLANS_PATH, body);
+    const answer = parseAnswer(text);
+    if (observe) for (const timing of stepTimings(answer.steps)) observe(timing);
+    if (status === 204 || status === 200) return;
+    if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
+    if (status === 500 && answer.error === 'step_failed') throw new StepFailedError(String(answer.step), toStrings(answer.undo_failed));
+    if (status === 500 && answer.error === 'removal_incomplete') throw new RemovalIncompleteError(toStrings(answer.failed_steps));
+    if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
+    throw new AgentUnreachableError(`the agent answered ${status}`, true);
+  }
+
+  async preview(plan: Plan): Promise<PlanPreview> {
+    const { status, text } = await this.post(PREVIEW_PATH, JSON.stringify(plan));
+    const answer = parseAnswer(text);
+    if (status === 200) return answer as unknown as PlanPreview;
+    if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
+    throw new AgentUnreachableError(`the agent answered ${status}`, false);
+  }
+
+  private post(path: string, body: string): Promise<{ status: number; text: string }> {
+    const url = new URL(path, this.baseUrl);
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...signatureHeaders(this.secret, 'POST', url.pathname, body),
+    };
+    return new Promise((resolve, reject) => {
+      let sent = false;
+      const req = request(url, { method: 'POST', headers, timeout: this.timeoutMs, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (error) => reject(new AgentUnreachableError(error.message, true)));
+      });
+      req.on('socket', (socket) => socket.once('connect', () => (sent = true)));
+      req.on('timeout', () => req.destroy(new Error('agent request timed out')));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        reject(new AgentUnreachableError(error.message, sent && !NOT_DELIVERED.has(error.code ?? '')));
+      });
+      req.end(body);
+    });
+  }
+}
+
+function stepTimings(value: unknown): StepTiming[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((t): t is StepTiming => typeof t?.step === 'string' && typeof t.seconds === 'number' && typeof t.ok === 'boolean');
+}
+
+function toStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+function parseAnswer(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {}; // not JSON (or 204): the status decides
+  }
+}

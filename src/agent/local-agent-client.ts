@@ -1,0 +1,22 @@
+import { Plan } from '../agent-protocol/plan';
+import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
+import { PlanExecutor } from './plan-executor';
+import { PlanPreviewer } from './plan-preview';
+
+/** The agent in the panel's own process: the same executor the daemon runs. */
+export class LocalAgentClient extends AgentClient {
+  constructor(
+    private readonly executor: PlanExecutor,
+    private readonly previewer: PlanPreviewer,
+  ) {
+    super();
+  }
+
+  execute(plan: Plan, observe?: StepObserver): Promise<void> {
+    return this.executor.execute(plan, observe);
+  }
+
+  async preview(plan: Plan): Promise<PlanPreview> {
+    return this.previewer.preview(plan);
+  }
+}

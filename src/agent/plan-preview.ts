@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { join } from 'node:path';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { accountPaths } from './system/account-paths';
+import { zoneRecords } from './system/dns-zone';
+import { FileOps } from './system/file-ops';
+import { parsePlan, stepsFor } from '../agent-protocol/plan';
+import { SystemUsers } from './system/system-users';
+import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './system/template-renderer';
+import { PlanPreview } from '../agent-protocol/agent-client';
+
+/** The dry run on the agent's side: renders every template (so a bad one fails here) and lists what a create would make. */
+@Injectable()
+export class PlanPreviewer {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  preview(input: unknown): PlanPreview {
+    const { target } = parsePlan(input);
+    const p = this.config.provisioning;
+    const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen });
+    const values = { username: target.username, domain: target.domain, email: target.email, php_version: target.php_version };
+    for (const name of TEMPLATE_NAMES) renderer.render(name, values);
+    const paths = accountPaths(target);
+    const serverPaths = [
+      `${paths.home}/`, `${paths.publicHtml}/`, paths.index, `${paths.logs}/`, `${paths.tmp}/`,
+      paths.pool, paths.vhost, paths.vhostLink, `${paths.mailDir}/`, paths.dovecotUsers, paths.postfixVmailbox,
+    ];
+    const users = new SystemUsers(new FileOps(p.rootDir));
+    return {
+      steps: stepsFor('create').map((s) => s.step),
+      files: serverPaths.map((path) => join(p.rootDir, path)),
+      records: zoneRecords(target.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({ name, type, content, ttl, prio })),
+      commands: [users.createArgv(target.username), p.nginxTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
+    };
+  }
+}

@@ -1,0 +1,122 @@
+import { chown } from 'node:fs/promises';
+import { accountPaths, VMAIL_UID } from '../system/account-paths';
+import { zoneRecords } from '../system/dns-zone';
+import { keyBeforeColon, keyBeforeSpace } from '../system/file-ops';
+import { SafeTarget } from '../../agent-protocol/safe-values';
+import { Step, StepDeps } from './step';
+
+export const values = (t: SafeTarget) => ({ username: t.username, domain: t.domain, email: t.email, php_version: t.php_version });
+export const mailKey = (t: SafeTarget) => `${t.username}@${t.domain}`;
+
+/** A step made of several writes removes its own partial work before reporting the failure. */
+async function cleanOnFailure(clean: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    await clean().catch(() => undefined);
+    throw error;
+  }
+}
+
+export function userStep({ users }: StepDeps): Step {
+  return {
+    name: 'user',
+    apply: async ({ target }) => void (await users.create(target.username)),
+    undo: ({ target }) => users.remove(target.username),
+  };
+}
+
+export function homeStep({ files, users, renderer }: StepDeps): Step {
+  return {
+    name: 'home',
+    async apply({ target }) {
+      const p = accountPaths(target);
+      const index = renderer.render('index.html', values(target));
+      const entry = await users.lookup(target.username);
+      if (!entry) throw new Error(`system user ${target.username} is missing`);
+      if (await files.exists(p.home)) throw new Error(`${p.home} already exists`);
+      await cleanOnFailure(() => files.removeTree(p.home), async () => {
+        for (const [dir, mode] of [[p.home, 0o711], [p.publicHtml, 0o755], [p.logs, 0o750], [p.tmp, 0o700]] as const) {
+          await users.chown(await files.mkdir(dir, mode), entry);
+        }
+        await files.writeAtomic(p.index, index);
+        await users.chown(files.path(p.index), entry);
+      });
+    },
+    undo: ({ target }) => files.removeTree(accountPaths(target).home),
+  };
+}
+
+export function phpPoolStep({ files, renderer }: StepDeps): Step {
+  return {
+    name: 'php_pool',
+    apply: ({ target }) => files.writeAtomic(accountPaths(target).pool, renderer.render('php-fpm-pool.conf', values(target))),
+    undo: ({ target }) => files.removeFile(accountPaths(target).pool),
+  };
+}
+
+export function vhostStep({ files, renderer }: StepDeps): Step {
+  const undo: Step['undo'] = async ({ target }) => {
+    const p = accountPaths(target);
+    await files.removeFile(p.vhostLink);
+    await files.removeFile(p.vhost);
+    for (const log of p.webLogs) await files.removeFile(log);
+  };
+  return {
+    name: 'vhost',
+    async apply(input) {
+      const p = accountPaths(input.target);
+      const vhost = renderer.render('nginx-vhost.conf', values(input.target));
+      await cleanOnFailure(() => undo(input), async () => {
+        await files.mkdir(p.webLogDir, 0o755);
+        await files.writeAtomic(p.vhost, vhost);
+        await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
+      });
+    },
+    undo,
+  };
+}
+
+export function dnsStep({ dns, zone }: StepDeps): Step {
+  return {
+    name: 'dns',
+    apply: ({ target }) => dns.create(target.domain, target.username, zoneRecords(target.domain, zone)),
+    undo: ({ target }) => dns.remove(target.domain),
+  };
+}
+
+export function mailStep({ files, renderer }: StepDeps): Step {
+  const undo: Step['undo'] = async ({ target }) => {
+    const p = accountPaths(target);
+    await files.editLine(p.dovecotUsers, mailKey(target), null, keyBeforeColon);
+    await files.editLine(p.postfixVmailbox, mailKey(target), null, keyBeforeSpace);
+    await files.removeTree(p.mailDir);
+  };
+  return {
+    name: 'mail',
+    async apply(input) {
+      const { target } = input;
+      const p = accountPaths(target);
+      const vmailbox = renderer.render('postfix-vmailbox.line', values(target));
+      const dovecot = renderer.render('dovecot-users.line', values(target));
+      if (await files.exists(p.mailDir)) throw new Error(`${p.mailDir} already exists`);
+      await cleanOnFailure(() => undo(input), async () => {
+        const dir = await files.mkdir(p.mailDir, 0o770);
+        if (process.getuid?.() === 0) await chown(dir, VMAIL_UID, VMAIL_UID);
+        await files.editLine(p.postfixVmailbox, mailKey(target), vmailbox, keyBeforeSpace);
+        await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon);
+        await files.ensureFile(p.postfixSuspended);
+      });
+    },
+    undo,
+  };
+}
+
+/** Ends every plan that touched nginx or PHP-FPM: validate, then reload (coalesced). Nothing to undo. */
+export function reloadStep({ reloads }: StepDeps): Step {
+  return {
+    name: 'reload',
+    apply: () => reloads.request(),
+    undo: async () => undefined,
+  };
+}

@@ -1,0 +1,83 @@
+import { accountPaths } from '../system/account-paths';
+import { keyBeforeColon, keyBeforeSpace } from '../system/file-ops';
+import { LOGIN_SHELL, NOLOGIN_SHELL } from '../system/system-users';
+import { mailKey, values } from './create-steps';
+import { Step, StepDeps } from './step';
+
+/** Suspend swaps the 503 vhost in; undo renders the active one again (same bytes as at create). */
+export function vhostSuspendedStep({ files, renderer }: StepDeps): Step {
+  return {
+    name: 'vhost_suspended',
+    apply: ({ target }) => files.writeAtomic(accountPaths(target).vhost, renderer.render('nginx-vhost-suspended.conf', values(target))),
+    undo: ({ target }) => files.writeAtomic(accountPaths(target).vhost, renderer.render('nginx-vhost.conf', values(target))),
+  };
+}
+
+export function shellNologinStep({ users }: StepDeps): Step {
+  return {
+    name: 'shell_nologin',
+    apply: ({ target }) => users.setShell(target.username, NOLOGIN_SHELL),
+    undo: ({ target }) => users.setShell(target.username, LOGIN_SHELL),
+  };
+}
+
+/**
+ * Mail of a suspended account temp-fails: the domain gets a `DEFER` line in the Postfix access
+ * map /etc/postfix/hostwright-suspended (smtpd answers 450, senders retry) and the Dovecot
+ * passdb line gets `nologin=y` (logins refused). Undo removes the one line and rewrites the
+ * original Dovecot line. Both edits leave other lines' bytes alone; undo of an absent account is a no-op.
+ */
+export function mailDeferredStep({ files, renderer }: StepDeps): Step {
+  return {
+    name: 'mail_deferred',
+    async apply({ target }) {
+      const p = accountPaths(target);
+      const dovecot = renderer.render('dovecot-users-suspended.line', values(target));
+      const deferred = renderer.render('postfix-suspended.line', values(target));
+      await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon, true);
+      await files.editLine(p.postfixSuspended, target.domain, deferred, keyBeforeSpace);
+    },
+    async undo({ target }) {
+      const p = accountPaths(target);
+      const dovecot = renderer.render('dovecot-users.line', values(target));
+      await files.editLine(p.postfixSuspended, target.domain, null, keyBeforeSpace);
+      await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon, true);
+    },
+  };
+}
+
+/** Writes the pool for the new PHP version and removes the old one; undo puts the old one back. */
+export function phpVersionStep({ files, renderer }: StepDeps): Step {
+  const swap = async (target: Parameters<Step['apply']>[0]['target'], from: string, to: string) => {
+    const pool = renderer.render('php-fpm-pool.conf', values(target));
+    await files.writeAtomic(accountPaths(target, to).pool, pool);
+    if (from !== to) await files.removeFile(accountPaths(target, from).pool);
+  };
+  return {
+    name: 'php_version',
+    apply: ({ target, fromPhpVersion }) => swap(target, fromPhpVersion ?? target.php_version, target.php_version),
+    undo: ({ target, fromPhpVersion }) => swap(target, target.php_version, fromPhpVersion ?? target.php_version),
+  };
+}
+
+/** Nothing at create; delete removes a Let's Encrypt certificate if one was issued. */
+export function certificateStep({ files }: StepDeps): Step {
+  return {
+    name: 'certificate',
+    apply: async () => undefined,
+    async undo({ target }) {
+      const p = accountPaths(target);
+      for (const dir of p.certificateDirs) await files.removeTree(dir);
+      await files.removeFile(p.certificateRenewal);
+    },
+  };
+}
+
+/** Nothing at create; delete drops the account's `{username}_…` MariaDB databases. */
+export function databasesStep({ databases }: StepDeps): Step {
+  return {
+    name: 'databases',
+    apply: async () => undefined,
+    undo: ({ target }) => databases.dropAll(target.username),
+  };
+}

@@ -1,0 +1,27 @@
+import { SafeTarget } from '../../agent-protocol/safe-values';
+
+/** Where an account's pieces live, as server paths (prefixed with rootDir by FileOps). */
+export function accountPaths(t: Pick<SafeTarget, 'username' | 'domain' | 'php_version'>, phpVersion = t.php_version) {
+  return {
+    home: `/home/${t.username}`,
+    publicHtml: `/home/${t.username}/public_html`,
+    index: `/home/${t.username}/public_html/index.html`,
+    logs: `/home/${t.username}/logs`,
+    tmp: `/home/${t.username}/tmp`,
+    pool: `/etc/php/${phpVersion}/fpm/pool.d/${t.domain}.conf`,
+    vhost: `/etc/nginx/sites-available/${t.domain}.conf`,
+    vhostLink: `/etc/nginx/sites-enabled/${t.domain}.conf`,
+    vhostLinkTarget: `../sites-available/${t.domain}.conf`,
+    // nginx writes these as root: never inside the tenant's home, where a symlink could redirect them.
+    webLogDir: '/var/log/nginx',
+    webLogs: [`/var/log/nginx/${t.domain}.access.log`, `/var/log/nginx/${t.domain}.error.log`],
+    mailDir: `/var/mail/vdomains/${t.domain}`,
+    dovecotUsers: '/etc/dovecot/users',
+    postfixVmailbox: '/etc/postfix/vmailbox',
+    postfixSuspended: '/etc/postfix/hostwright-suspended',
+    certificateDirs: [`/etc/letsencrypt/live/${t.domain}`, `/etc/letsencrypt/archive/${t.domain}`],
+    certificateRenewal: `/etc/letsencrypt/renewal/${t.domain}.conf`,
+  };
+}
+
+export const VMAIL_UID = 5000;

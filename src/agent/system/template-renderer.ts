@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mustache from 'mustache';
+import { assertSafeSetting, assertSafeValue } from '../../agent-protocol/safe-values';
+
+export const TEMPLATE_NAMES = [
+  'nginx-vhost.conf',
+  'nginx-vhost-suspended.conf',
+  'php-fpm-pool.conf',
+  'index.html',
+  'postfix-vmailbox.line',
+  'postfix-suspended.line',
+  'dovecot-users.line',
+  'dovecot-users-suspended.line',
+] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** Operator settings every template may use: `{{root}}` (the rootDir prefix, empty for `/`) and `{{listen}}`. */
+export interface RenderSettings {
+  root: string;
+  listen: string;
+}
+
+/**
+ * Logic-less rendering from the operator's template folder. Every value passes the wall first;
+ * one bad value throws before anything is rendered, so nothing is ever written from it.
+ */
+export class TemplateRenderer {
+  private readonly settings: RenderSettings;
+
+  constructor(
+    private readonly templatesDir: string,
+    settings: RenderSettings,
+  ) {
+    this.settings = { root: assertSafeSetting('HW_ROOT_DIR', settings.root), listen: assertSafeSetting('HW_NGINX_LISTEN', settings.listen) };
+  }
+
+  render(name: TemplateName, values: Record<string, string>): string {
+    for (const [field, value] of Object.entries(values)) assertSafeValue(field, value);
+    const template = readFileSync(join(this.templatesDir, `${name}.mustache`), 'utf8');
+    return Mustache.render(template, { ...values, ...this.settings }, {}, { escape: (text: string) => String(text) });
+  }
+}
+
+/** `{{root}}` for a rootDir: empty in production (`/`), the folder itself in tests. */
+export function rootPrefix(rootDir: string): string {
+  return rootDir === '/' ? '' : rootDir.replace(/\/+$/, '');
+}

@@ -1,0 +1,217 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { LOGIN_PATTERN, LOGIN_RULE } from '../../../clients/dto/client.dto';
+import { RefusedWhenSent } from '../../../common/field-rules';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/passwords';
+
+/** Plesk client status codes Hostwright can set: 0 active, 16 disabled by admin (= suspended). */
+export const PLESK_SETTABLE_STATUSES = [0, 16] as const;
+
+/**
+ * Plesk REST `ClientRequest`. Every field of the spec is declared; locale, owner_login and
+ * description are accepted and ignored (one locale, one owner: the admin).
+ */
+export class RestClientRequestDto {
+  @ApiProperty({ example: 'Jane Roe' })
+  @IsString()
+  @Length(1, 255)
+  name: string;
+
+  @ApiProperty({ example: 'janeroe' })
+  @IsString()
+  @Matches(LOGIN_PATTERN, { message: LOGIN_RULE })
+  login: string;
+
+  /** 8–128 characters (Plesk's "5 to 14" is not enforced: real clients send 32). */
+  @ApiProperty({ example: 'S3cure-pass-0123456789-abcdefghij', writeOnly: true })
+  @IsString()
+  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` })
+  password: string;
+
+  @ApiProperty({ example: 'jane@example.net' })
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  /** Only `customer` (the default) is supported. */
+  @ApiPropertyOptional({ enum: ['customer'], example: 'customer' })
+  @IsOptional()
+  @IsIn(['customer'], { message: 'type must be customer (resellers and admins are not supported)' })
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'Roe Ltd' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  company?: string;
+
+  /** 0 active, 16 suspended. */
+  @ApiPropertyOptional({ enum: PLESK_SETTABLE_STATUSES, example: 0 })
+  @IsOptional()
+  @IsIn(PLESK_SETTABLE_STATUSES, { message: 'status must be 0 (active) or 16 (suspended)' })
+  status?: number;
+
+  /** The client's id in the billing system. */
+  @ApiPropertyOptional({ example: 'billing:1001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  external_id?: string;
+
+  /** Accepted and ignored. */
+  @ApiPropertyOptional({ type: String, example: 'en-US' })
+  @Allow()
+  locale?: unknown;
+
+  /** Accepted and ignored: every client belongs to the admin. */
+  @ApiPropertyOptional({ type: String, example: 'admin' })
+  @Allow()
+  owner_login?: unknown;
+
+  /** Accepted and ignored. */
+  @ApiPropertyOptional({ type: String, example: '' })
+  @Allow()
+  description?: unknown;
+}
+
+/** Plesk REST `ClientUpdateRequest`: any subset (a password-only body is common). */
+export class RestClientUpdateDto extends PartialType(RestClientRequestDto) {}
+
+export class RestHostingSettingsDto {
+  /** Becomes the account's username. */
+  @ApiPropertyOptional({ example: 'janeroe' })
+  @IsOptional()
+  @IsString()
+  ftp_login?: string;
+
+  /** Becomes the account's password. */
+  @ApiPropertyOptional({ example: 'S3cure-ftp-pass', writeOnly: true })
+  @IsOptional()
+  @IsString()
+  ftp_password?: string;
+
+  /** For forwarding types, which Hostwright does not host: refused. */
+  @ApiPropertyOptional({ type: String })
+  @Allow()
+  dest_url?: unknown;
+}
+
+/** Identify the owner by any one of these. */
+export class RestOwnerClientDto {
+  @ApiPropertyOptional({ example: 3 })
+  @IsOptional()
+  @IsInt()
+  id?: number;
+
+  @ApiPropertyOptional({ example: 'janeroe' })
+  @IsOptional()
+  @IsString()
+  login?: string;
+
+  @ApiPropertyOptional({ example: '8e1f6c2a-4b7d-4c1e-9a3f-5d2b8c7e6f10' })
+  @IsOptional()
+  @IsString()
+  guid?: string;
+
+  @ApiPropertyOptional({ example: 'billing:1001' })
+  @IsOptional()
+  @IsString()
+  external_id?: string;
+}
+
+export class RestPlanRefDto {
+  /** A Hostwright package name. */
+  @ApiProperty({ example: 'default' })
+  @IsString()
+  name: string;
+}
+
+/** Plesk REST `DomainRequest` for a hosted domain (a subscription = a Hostwright account). */
+export class RestDomainRequestDto {
+  @ApiProperty({ example: 'example.org' })
+  @IsString()
+  name: string;
+
+  /** Only `virtual` (hosted) is supported. */
+  @ApiPropertyOptional({ enum: ['virtual'], example: 'virtual' })
+  @IsOptional()
+  @IsIn(['virtual'], { message: 'hosting_type must be virtual (forwarding and none are not supported)' })
+  hosting_type?: string;
+
+  @ApiProperty({ type: RestHostingSettingsDto })
+  @ValidateNested()
+  @Type(() => RestHostingSettingsDto)
+  hosting_settings: RestHostingSettingsDto;
+
+  @ApiPropertyOptional({ type: RestOwnerClientDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RestOwnerClientDto)
+  owner_client?: RestOwnerClientDto;
+
+  @ApiProperty({ type: RestPlanRefDto })
+  @ValidateNested()
+  @Type(() => RestPlanRefDto)
+  plan: RestPlanRefDto;
+
+  /** Accepted and ignored (the server's IP is used). */
+  @ApiPropertyOptional({ example: ['192.0.2.10'] })
+  @IsOptional()
+  @IsArray()
+  ip_addresses?: string[];
+
+  /** Deprecated in Plesk; accepted and ignored. */
+  @ApiPropertyOptional({ example: ['192.0.2.10'] })
+  @IsOptional()
+  @IsArray()
+  ipv4?: string[];
+
+  /** Deprecated in Plesk; accepted and ignored. */
+  @ApiPropertyOptional({ example: [] })
+  @IsOptional()
+  @IsArray()
+  ipv6?: string[];
+
+  /** Accepted and ignored. */
+  @ApiPropertyOptional({ type: String, example: '' })
+  @Allow()
+  description?: unknown;
+
+  /** Subdomains and aliases are not supported: refused when sent. */
+  @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
+  @RefusedWhenSent('base_domain is not supported: only main domains (subscriptions) can be created')
+  base_domain?: unknown;
+
+  /** Subdomains are not supported: refused when sent. */
+  @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
+  @RefusedWhenSent('parent_domain is not supported: only main domains (subscriptions) can be created')
+  parent_domain?: unknown;
+}
+
+/** `POST /api/v2/auth/keys`: every field optional; clients commonly send `{}`. */
+export class RestAuthKeyDto {
+  /** Accepted and ignored: Hostwright keys are not bound to an IP. */
+  @ApiPropertyOptional({ example: '192.0.2.1' })
+  @IsOptional()
+  @IsString()
+  ip?: string;
+
+  /** Accepted and ignored. */
+  @ApiPropertyOptional({ example: ['192.0.2.1'] })
+  @IsOptional()
+  @IsArray()
+  ips?: string[];
+
+  /** Accepted and ignored: the key belongs to the caller (same scopes). */
+  @ApiPropertyOptional({ example: 'admin' })
+  @IsOptional()
+  @IsString()
+  login?: string;
+
+  /** Becomes the token's name (letters, digits, space, . _ - kept; 100 characters at most). */
+  @ApiPropertyOptional({ example: 'billing' })
+  @IsOptional()
+  @IsString()
+  description?: string;
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../../accounts/accounts.module';
+import { AuthModule } from '../../auth/auth.module';
+import { ClientsModule } from '../../clients/clients.module';
+import { PackagesModule } from '../../packages/packages.module';
+import { BasicTokenStrategy } from './basic-token.strategy';
+import { registerPleskErrorFormats } from './plesk-errors';
+import { PleskLifecycle } from './plesk-lifecycle';
+import { ResellerClientsController } from './reseller-clients.controller';
+import { ResellerOrdersController } from './reseller-orders.controller';
+import { RestAuthKeysController } from './rest-auth.controller';
+import { RestClientsController } from './rest-clients.controller';
+import { RestDomainsController } from './rest-domains.controller';
+
+/**
+ * The Plesk-compatible adapter: 0xhost's reseller API under /API and Plesk REST v2 under
+ * /api/v2. Controllers and mapping only — the clients, accounts, packages and tokens services do
+ * the work, so a client is the same row in every dialect.
+ */
+@Module({
+  imports: [AuthModule, ClientsModule, AccountsModule, PackagesModule],
+  controllers: [ResellerClientsController, ResellerOrdersController, RestAuthKeysController, RestClientsController, RestDomainsController],
+  providers: [PleskLifecycle, BasicTokenStrategy],
+})
+export class PleskModule {
+  constructor() {
+    registerPleskErrorFormats();
+  }
+}

@@ -1,0 +1,123 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../../auth/scopes.decorator';
+import { Client } from '../../clients/client.entity';
+import { ClientsService } from '../../clients/clients.service';
+import { ClientQuery } from '../../clients/dto/client-query.dto';
+import { ApiError } from '../../common/api-error';
+import { ResellerCreateClientDto, ResellerUpdateClientDto } from './dto/reseller.dto';
+import {
+  ResellerClientCreatedView,
+  ResellerClientDeletedEnvelope,
+  ResellerClientDetailView,
+  ResellerClientEnvelope,
+  ResellerClientListEnvelope,
+  ResellerClientView,
+} from './dto/reseller.view';
+import { ApiResellerErrors } from './plesk-errors';
+import { PleskLifecycle } from './plesk-lifecycle';
+
+/** A 409 from the clients service on create/update can only be the login (the one unique field a caller sets). */
+async function loginTaken<T>(login: string | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ApiError && error.getStatus() === 409) {
+      throw new ApiError(409, 'conflict', `A client with login ${login} already exists`, [{ field: 'login', message: 'login is already taken' }]);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The 0xhost reseller dialect for Plesk clients. `create` is 0xhost's (seed 004); list, get,
+ * update, delete, suspend and unsuspend are Hostwright's extensions in the same verb-in-path
+ * style (0xhost documents none). `{id}` is the client's UUID or its plesk_client_id.
+ */
+@ApiTags('Plesk reseller API')
+@ApiSecurity('api-key')
+@ApiResellerErrors(401, 403)
+@Controller('API/plesk/clients')
+export class ResellerClientsController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly plesk: PleskLifecycle,
+  ) {}
+
+  @Post('create')
+  @HttpCode(200)
+  @Scopes('clients:write')
+  @ApiOperation({ summary: 'Create a Plesk client (0xhost; answers 200)' })
+  @ApiOkResponse({ type: ResellerClientCreatedView })
+  @ApiResellerErrors(409, 422)
+  async create(@Body() body: ResellerCreateClientDto): Promise<ResellerClientCreatedView> {
+    const client = await loginTaken(body.login, () => this.clients.create(body));
+    return { success: true, message: 'Client created successfully', data: ResellerClientView.of(client) };
+  }
+
+  @Get()
+  @Scopes('clients:read')
+  @ApiOperation({ summary: 'List clients (extension; keyset pages: limit, cursor; filters login, external_id, status)' })
+  @ApiOkResponse({ type: ResellerClientListEnvelope })
+  @ApiResellerErrors(422)
+  async list(@Query() query: ClientQuery): Promise<ResellerClientListEnvelope> {
+    const page = await this.clients.list(query, ResellerClientDetailView.of);
+    return { success: true, message: 'Clients retrieved successfully', data: page.data, meta: page.meta };
+  }
+
+  @Get(':id')
+  @Scopes('clients:read')
+  @ApiOperation({ summary: 'Get a client by UUID or plesk_client_id (extension)' })
+  @ApiOkResponse({ type: ResellerClientEnvelope })
+  @ApiResellerErrors(404)
+  async get(@Param('id') id: string): Promise<ResellerClientEnvelope> {
+    return this.answer('Client retrieved successfully', await this.plesk.client(id));
+  }
+
+  @Post(':id/update')
+  @HttpCode(200)
+  @Scopes('clients:write')
+  @ApiOperation({ summary: 'Change a client: any of name, login, email, password, company, external_id (extension)' })
+  @ApiOkResponse({ type: ResellerClientEnvelope })
+  @ApiResellerErrors(404, 409, 422)
+  async update(@Param('id') id: string, @Body() body: ResellerUpdateClientDto): Promise<ResellerClientEnvelope> {
+    const client = await this.plesk.client(id);
+    return this.answer('Client updated successfully', await loginTaken(body.login, () => this.clients.update(client.id, body)));
+  }
+
+  @Post(':id/delete')
+  @HttpCode(200)
+  @Scopes('clients:write', 'accounts:write')
+  @ApiOperation({ summary: "Delete a client and deprovision its subscriptions (Plesk's semantics; extension)" })
+  @ApiOkResponse({ type: ResellerClientDeletedEnvelope })
+  @ApiResellerErrors(404, 409)
+  async remove(@Param('id') id: string): Promise<ResellerClientDeletedEnvelope> {
+    const client = await this.plesk.client(id);
+    await this.plesk.remove(client);
+    return { success: true, message: 'Client deleted successfully', data: { id: client.guid, plesk_client_id: String(client.id) } };
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Scopes('clients:write', 'accounts:write')
+  @ApiOperation({ summary: "Suspend a client and its subscriptions; idempotent (extension)" })
+  @ApiOkResponse({ type: ResellerClientEnvelope })
+  @ApiResellerErrors(404)
+  async suspend(@Param('id') id: string): Promise<ResellerClientEnvelope> {
+    return this.answer('Client suspended successfully', await this.plesk.suspend(await this.plesk.client(id)));
+  }
+
+  @Post(':id/unsuspend')
+  @HttpCode(200)
+  @Scopes('clients:write', 'accounts:write')
+  @ApiOperation({ summary: 'Unsuspend a client and the subscriptions its suspension suspended; idempotent (extension)' })
+  @ApiOkResponse({ type: ResellerClientEnvelope })
+  @ApiResellerErrors(404)
+  async unsuspend(@Param('id') id: string): Promise<ResellerClientEnvelope> {
+    return this.answer('Client unsuspended successfully', await this.plesk.activate(await this.plesk.client(id)));
+  }
+
+  private answer(message: string, client: Client): ResellerClientEnvelope {
+    return { success: true, message, data: ResellerClientDetailView.of(client) };
+  }
+}

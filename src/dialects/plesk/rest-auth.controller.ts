@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Param, Post, UseFilters } from '@nestjs/common';
+import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Principal } from '../../auth/principal';
+import { CurrentPrincipal, Scopes } from '../../auth/scopes.decorator';
+import { TokensService } from '../../auth/tokens.service';
+import { ApiError } from '../../common/api-error';
+import { RestAuthKeyDto } from './dto/rest.dto';
+import { RestKeyView, RestStatusView } from './dto/rest.view';
+import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
+
+/**
+ * Plesk's secret keys are Hostwright API tokens: a minted key carries the caller's scopes and
+ * is not bound to an IP (ip, ips and login are accepted and ignored). Route param `key`, not
+ * `id`, so the audit log never stores the secret.
+ */
+@ApiTags('Plesk REST v2')
+@ApiBasicAuth('basic')
+@ApiSecurity('api-key')
+@ApiRestV2Errors(401, 403)
+@UseFilters(RestV2StatusFilter)
+@Scopes('tokens:admin')
+@Controller('api/v2/auth/keys')
+export class RestAuthKeysController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a secret key (a token with the caller\'s scopes) → 201 {key}' })
+  @ApiCreatedResponse({ type: RestKeyView })
+  @ApiRestV2Errors(400)
+  async create(@Body() body: RestAuthKeyDto, @CurrentPrincipal() caller: Principal): Promise<RestKeyView> {
+    const name = (body.description ?? '').replace(/[^A-Za-z0-9 ._-]/g, '').trim().slice(0, 100) || 'plesk-rest-key';
+    const { secret } = await this.tokens.create({ name, scopes: caller.scopes });
+    return { key: secret };
+  }
+
+  @Delete(':key')
+  @ApiOperation({ summary: 'Revoke a secret key by its value → {status: "success"}' })
+  @ApiOkResponse({ type: RestStatusView })
+  @ApiRestV2Errors(404)
+  async remove(@Param('key') key: string): Promise<RestStatusView> {
+    const principal = await this.tokens.authenticate(key);
+    if (!principal) throw new ApiError(404, 'not_found', 'Key not found');
+    await this.tokens.revoke(principal.tokenId);
+    return { status: 'success' };
+  }
+}

@@ -1,0 +1,160 @@
+import { Body, Controller, Delete, Get, Param, Post, Put, UseFilters } from '@nestjs/common';
+import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Scopes } from '../../auth/scopes.decorator';
+import { ClientPatch, ClientsService } from '../../clients/clients.service';
+import { ApiError } from '../../common/api-error';
+import { RestClientRequestDto, RestClientUpdateDto } from './dto/rest.dto';
+import { RestClientView, RestCreatedView, RestDomainView, RestStatisticsView, RestStatusView } from './dto/rest.view';
+import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
+import { PleskLifecycle } from './plesk-lifecycle';
+
+/** Plesk's message for an existing login (its status, 400, is set by RestV2StatusFilter). */
+async function loginTaken<T>(login: string | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ApiError && error.getStatus() === 409) throw new ApiError(400, 'conflict', `Client with login '${login}' already exists`);
+    throw error;
+  }
+}
+
+/** ClientRequest → the clients service's fields (status is handled apart: it reaches the accounts). */
+function patchOf(body: RestClientUpdateDto): ClientPatch {
+  const patch: ClientPatch = {};
+  if (body.name !== undefined) patch.name = body.name;
+  if (body.login !== undefined) patch.login = body.login;
+  if (body.email !== undefined) patch.email = body.email;
+  if (body.password !== undefined) patch.password = body.password;
+  if (body.company !== undefined) patch.company = body.company === '' ? null : body.company;
+  if (body.external_id !== undefined) patch.external_id = body.external_id === '' ? null : body.external_id;
+  return patch;
+}
+
+/**
+ * Plesk REST v2 clients (`/api/v2/clients`), as real integrations call them: bare JSON, `{id,
+ * guid}` on create/update/delete, `{status: "success"}` on suspend/activate, errors `{code,
+ * message}` with 400 for any refused data. `{id}` is the numeric id (a guid works too).
+ */
+@ApiTags('Plesk REST v2')
+@ApiBasicAuth('basic')
+@ApiSecurity('api-key')
+@ApiRestV2Errors(401, 403)
+@UseFilters(RestV2StatusFilter)
+@Controller('api/v2/clients')
+export class RestClientsController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly plesk: PleskLifecycle,
+  ) {}
+
+  @Get()
+  @Scopes('clients:read')
+  @ApiOperation({ summary: 'All clients, a bare array (clients filter locally by email, login, external_id)' })
+  @ApiOkResponse({ type: [RestClientView] })
+  async list(): Promise<RestClientView[]> {
+    const all: RestClientView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.clients.list({ limit: 100, cursor }, RestClientView.of);
+      all.push(...page.data);
+      cursor = page.meta.next_cursor ?? undefined;
+    } while (cursor);
+    return all;
+  }
+
+  @Post()
+  @Scopes('clients:write')
+  @ApiOperation({ summary: 'Create a client → 201 {id, guid}; an existing login → 400' })
+  @ApiCreatedResponse({ type: RestCreatedView })
+  @ApiRestV2Errors(400)
+  async create(@Body() body: RestClientRequestDto): Promise<RestCreatedView> {
+    const input = { ...(patchOf(body) as Required<Pick<ClientPatch, 'name' | 'login' | 'email' | 'password'>>), status: body.status === 16 ? ('suspended' as const) : ('active' as const) };
+    return RestCreatedView.of(await loginTaken(body.login, () => this.clients.create(input)));
+  }
+
+  @Get(':id')
+  @Scopes('clients:read')
+  @ApiOperation({ summary: 'A client' })
+  @ApiOkResponse({ type: RestClientView })
+  @ApiRestV2Errors(404)
+  async get(@Param('id') id: string): Promise<RestClientView> {
+    return RestClientView.of(await this.plesk.client(id));
+  }
+
+  @Put(':id')
+  @Scopes('clients:write', 'accounts:write')
+  @ApiOperation({ summary: 'Change a client (any subset; status 0/16 activates/suspends it with its domains) → {id, guid}' })
+  @ApiOkResponse({ type: RestCreatedView })
+  @ApiRestV2Errors(400, 404)
+  async update(@Param('id') id: string, @Body() body: RestClientUpdateDto): Promise<RestCreatedView> {
+    let client = await this.plesk.client(id);
+    const patch = patchOf(body);
+    if (Object.keys(patch).length) client = await loginTaken(body.login, () => this.clients.update(client.id, patch));
+    if (body.status === 16) client = await this.plesk.suspend(client);
+    if (body.status === 0) client = await this.plesk.activate(client);
+    return RestCreatedView.of(client);
+  }
+
+  @Delete(':id')
+  @Scopes('clients:write', 'accounts:write')
+  @ApiOperation({ summary: "Delete a client; its domains (accounts) are deprovisioned first → {id, guid}" })
+  @ApiOkResponse({ type: RestCreatedView })
+  @ApiRestV2Errors(400, 404)
+  async remove(@Param('id') id: string): Promise<RestCreatedView> {
+    const client = await this.plesk.client(id);
+    await this.plesk.remove(client);
+    return RestCreatedView.of(client);
+  }
+
+  @Put(':id/suspend')
+  @Scopes('clients:write', 'accounts:write')
+  @ApiOperation({ summary: 'Suspend a client and its domains; idempotent → {status: "success"}' })
+  @ApiOkResponse({ type: RestStatusView })
+  @ApiRestV2Errors(404)
+  async suspend(@Param('id') id: string): Promise<RestStatusView> {
+    await this.plesk.suspend(await this.plesk.client(id));
+    return { status: 'success' };
+  }
+
+  @Put(':id/activate')
+  @Scopes('clients:write', 'accounts:write')
+  @ApiOperation({ summary: 'Activate a client and the domains its suspension suspended; idempotent → {status: "success"}' })
+  @ApiOkResponse({ type: RestStatusView })
+  @ApiRestV2Errors(404)
+  async activate(@Param('id') id: string): Promise<RestStatusView> {
+    await this.plesk.activate(await this.plesk.client(id));
+    return { status: 'success' };
+  }
+
+  @Get(':id/domains')
+  @Scopes('clients:read', 'accounts:read')
+  @ApiOperation({ summary: "The client's domains (its accounts), a bare array of DomainResponse" })
+  @ApiOkResponse({ type: [RestDomainView] })
+  @ApiRestV2Errors(404)
+  async domains(@Param('id') id: string): Promise<RestDomainView[]> {
+    const client = await this.plesk.client(id);
+    return (await this.plesk.accountsOf(client.id)).map(RestDomainView.of);
+  }
+
+  @Get(':id/statistics')
+  @Scopes('clients:read', 'accounts:read')
+  @ApiOperation({ summary: "The client's ten counters (Hostwright counts active domains; usage counters are 0 until measured)" })
+  @ApiOkResponse({ type: RestStatisticsView })
+  @ApiRestV2Errors(404)
+  async statistics(@Param('id') id: string): Promise<RestStatisticsView> {
+    const client = await this.plesk.client(id);
+    const accounts = await this.plesk.accountsOf(client.id);
+    return {
+      active_domains: accounts.filter((a) => a.status === 'active').length,
+      subdomains: 0,
+      disk_space: 0,
+      email_postboxes: 0,
+      email_redirects: 0,
+      email_response_messages: 0,
+      mailing_lists: 0,
+      databases: 0,
+      traffic: 0,
+      traffic_prevday: 0,
+    };
+  }
+}

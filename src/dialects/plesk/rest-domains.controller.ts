@@ -1,0 +1,76 @@
+import { Body, Controller, Post, UseFilters } from '@nestjs/common';
+import { ApiBasicAuth, ApiCreatedResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AccountsService } from '../../accounts/accounts.service';
+import { Scopes } from '../../auth/scopes.decorator';
+import { Client } from '../../clients/client.entity';
+import { ClientsService } from '../../clients/clients.service';
+import { ApiError } from '../../common/api-error';
+import { RestDomainRequestDto, RestOwnerClientDto } from './dto/rest.dto';
+import { RestCreatedView } from './dto/rest.view';
+import { ApiRestV2Errors, inDialectFields, RestV2StatusFilter } from './plesk-errors';
+import { PleskLifecycle } from './plesk-lifecycle';
+
+const DOMAIN_FIELDS = {
+  username: 'hosting_settings.ftp_login',
+  password: 'hosting_settings.ftp_password',
+  domain: 'name',
+  package: 'plan.name',
+  package_id: 'plan.name',
+  client_id: 'owner_client',
+};
+
+/**
+ * Plesk REST v2 `POST /api/v2/domains` with hosting_type virtual: a subscription, i.e. a
+ * Hostwright account — name → domain, hosting_settings.ftp_login → username, ftp_password →
+ * password, plan.name → package, owner_client → client (its email becomes the account's; an
+ * account without owner gets webmaster@<domain>).
+ */
+@ApiTags('Plesk REST v2')
+@ApiBasicAuth('basic')
+@ApiSecurity('api-key')
+@ApiRestV2Errors(401, 403)
+@UseFilters(RestV2StatusFilter)
+@Controller('api/v2/domains')
+export class RestDomainsController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly clients: ClientsService,
+    private readonly plesk: PleskLifecycle,
+  ) {}
+
+  @Post()
+  @Scopes('accounts:write')
+  @ApiOperation({ summary: 'Create a hosted domain (subscription = account) → 201 {id, guid}' })
+  @ApiCreatedResponse({ type: RestCreatedView })
+  @ApiRestV2Errors(400)
+  async create(@Body() body: RestDomainRequestDto): Promise<RestCreatedView> {
+    const { ftp_login, ftp_password } = body.hosting_settings;
+    const missing = [!ftp_login && 'hosting_settings.ftp_login', !ftp_password && 'hosting_settings.ftp_password'].filter((f): f is string => Boolean(f));
+    if (missing.length) throw ApiError.validation(missing.map((field) => ({ field, message: `${field} is required for virtual hosting` })));
+    const owner = body.owner_client ? await this.owner(body.owner_client) : null;
+    const account = await inDialectFields(
+      () =>
+        this.accounts.create({
+          username: ftp_login!,
+          domain: body.name,
+          email: owner?.email ?? `webmaster@${body.name.trim().toLowerCase()}`,
+          password: ftp_password!,
+          package: body.plan.name,
+          client_id: owner?.id ?? null,
+        }),
+      DOMAIN_FIELDS,
+    );
+    return RestCreatedView.of(account);
+  }
+
+  /** owner_client names the client by any one of id, guid, login or external_id. */
+  private async owner(ref: RestOwnerClientDto): Promise<Client> {
+    const found =
+      (ref.id !== undefined ? await this.clients.findById(ref.id) : null) ??
+      (ref.guid ? await this.clients.findByGuid(ref.guid.toLowerCase()) : null) ??
+      (ref.login ? await this.clients.findByLogin(ref.login) : null) ??
+      (ref.external_id ? await this.clients.findByExternalId(ref.external_id) : null);
+    if (!found) throw ApiError.field('owner_client', 'owner_client names no client (send its id, guid, login or external_id)');
+    return found;
+  }
+}
