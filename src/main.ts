@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   mkdirSync(config.dataDir, { recursive: true });
   const tls = await loadTls(config);
-  const adapter = createFastifyAdapter(tls, config.logLevel);
+  const adapter = createFastifyAdapter(tls, config.logLevel, config.requestTimeoutSeconds);
   const logger = new PinoNestLogger(adapter.getInstance().log);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger, bufferLogs: false, rawBody: true });
   await configureApp(app);

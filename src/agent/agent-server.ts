@@ -55,11 +55,12 @@ export class AgentServer implements OnModuleDestroy {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
     if (req.method !== 'POST' || (path !== PLANS_PATH && path !== PREVIEW_PATH)) return reply(res, 404, { error: 'not_found' });
-    let body: string;
-    try {
-      body = await readBody(req);
-    } catch {
-      return reply(res, 413, { error: 'payload_too_large' });
+    const body = await readBody(req).catch(() => null);
+    if (body === null) {
+      // Answer before the rest arrives, then hang up: the client reads a 413, not a reset.
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ error: 'payload_too_large' }), () => req.destroy());
+      return;
     }
     if (!verifier.verify(req.method, path, req.headers, body)) return reply(res, 401, { error: 'unauthenticated' });
     let plan: unknown;
@@ -95,15 +96,16 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body, or null once it passes BODY_LIMIT (the rest is not kept). */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > BODY_LIMIT) {
-        reject(new Error('too large'));
-        req.destroy();
+        chunks.length = 0;
+        resolve(null);
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

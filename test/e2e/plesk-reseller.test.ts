@@ -21,8 +21,7 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
   before(async () => {
     t = await startTestApp();
     key = await t.createToken(['clients:write', 'accounts:write'], 'reseller');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = t.baseUrl;
   });
   after(() => t.close());
 

@@ -21,9 +21,7 @@ describe('SDK generated from openapi/openapi.json', () => {
   let sdk: Client;
   before(async () => {
     t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as { port: number };
-    sdk = createClient({ baseUrl: `http://127.0.0.1:${port}`, headers: { Authorization: `Bearer ${t.adminToken}` } });
+    sdk = createClient({ baseUrl: t.baseUrl, headers: { Authorization: `Bearer ${t.adminToken}` } });
   });
   after(() => t.close());
 

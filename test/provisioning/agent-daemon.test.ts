@@ -83,6 +83,13 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
   });
 
+  test('a body over 64 KiB gets 413 in JSON, not a reset connection', async () => {
+    const body = JSON.stringify({ padding: 'x'.repeat(70 * 1024) });
+    const res = await post(body, signatureHeaders(SECRET, 'POST', '/v1/plans', body));
+    assert.equal(res.status, 413);
+    assert.deepEqual(await res.json(), { error: 'payload_too_large' });
+  });
+
   test('the daemon rechecks every plan: a hostile value gets 400 invalid_plan and writes nothing', async () => {
     const before = listTree(root);
     const body = JSON.stringify({ action: 'create', target: { username: 'evil', domain: 'e.example.org;\ninclude /etc', email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'apply' }] });

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, IncomingHttpHeaders, request } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -58,7 +60,7 @@ export class TestApp {
     return this.app.get(type as never) as T;
   }
 
-  /** Calls the app in-process (no socket), as a client would over HTTP. */
+  /** Calls the app over a real loopback TCP connection, as a client would. */
   async call(method: string, url: string, options: CallOptions = {}): Promise<CallResult> {
     const token = options.token === undefined ? this.adminToken : options.token;
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -67,14 +69,23 @@ export class TestApp {
     if (options.rawBody !== undefined) payload = options.rawBody;
     else if (options.body !== undefined) payload = JSON.stringify(options.body);
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await this.app.inject({ method: method as never, url, headers, payload });
+    const response = await httpCall(this.port, method, url, headers, payload);
     let body: unknown;
     try {
-      body = response.body ? JSON.parse(response.body) : undefined;
+      body = response.text ? JSON.parse(response.text) : undefined;
     } catch {
       body = undefined;
     }
-    return { status: response.statusCode, body, text: response.body, headers: response.headers };
+    return { status: response.status, body, text: response.text, headers: response.headers };
+  }
+
+  /** The loopback port the app listens on. */
+  get port(): number {
+    return (this.app.getHttpServer().address() as AddressInfo).port;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   async createToken(scopes: string[], name = 'test'): Promise<string> {
@@ -89,6 +100,21 @@ export class TestApp {
       rmSync(this.config.dataDir, { recursive: true, force: true });
     }
   }
+}
+
+const keepAlive = new Agent({ keepAlive: true });
+
+function httpCall(port: number, method: string, path: string, headers: Record<string, string>, payload?: string): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -113,9 +139,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false, rawBody: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(undefined, 'silent', config.requestTimeoutSeconds), { logger: false, rawBody: true });
   await configureApp(app);
-  await app.getHttpAdapter().getInstance().ready();
+  await app.listen(0, '127.0.0.1');
   const adminToken = (await app.get(TokensService).create({ name: 'test-admin', scopes: ['*'] })).secret;
   return new TestApp(app, config, database, adminToken);
 }

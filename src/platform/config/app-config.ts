@@ -34,6 +34,8 @@ export interface AppConfig {
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
   license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
+  /** Seconds a client has to send a whole request (headers and body); slower ones are cut off. */
+  requestTimeoutSeconds: number;
   /** When set, GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
 }
@@ -114,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       checkIntervalSeconds: env.int('HW_LICENSE_CHECK_INTERVAL', 60, 1, 86400),
       serverId: env.optional('HW_SERVER_ID'),
     },
+    requestTimeoutSeconds: env.int('HW_REQUEST_TIMEOUT', 30, 1, 3600),
     rateLimit: {
       limit: env.int('HW_RATE_LIMIT', 600, 1, 1_000_000),
       windowSeconds: env.int('HW_RATE_LIMIT_WINDOW', 60, 1, 86400),

@@ -1,13 +1,30 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiError } from '../../common/api-error';
 import { AllExceptionsFilter } from '../../common/http-exception.filter';
 import { createValidationPipe } from '../../common/validation';
 import { MetricsService } from '../observability/metrics.service';
 import { mountOpenApi } from '../openapi/document';
+import { parseJsonBody } from './json-body';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** JSON through our one parser; a form body is refused, not acted on (every route speaks JSON). */
+function useStrictBodies(app: NestFastifyApplication): void {
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, (_request, _body, done) => {
+    done(new ApiError(415, 'unsupported_media_type', 'Send the body as application/json'), undefined);
+  });
+}
+
 /** Everything main.ts and the tests both apply to a created app. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  useStrictBodies(app);
   app.useGlobalPipes(createValidationPipe());
   // Nest hands Fastify's own failures (bad JSON, body too large, no route) to this filter too.
   app.useGlobalFilters(new AllExceptionsFilter());
