@@ -21,17 +21,18 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Liveness and database status (no token needed)
  */
-export const healthHealth = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthResponses, HealthHealthErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/health',
-    ...options
-});
+export const healthHealth = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthResponses, HealthHealthErrors, ThrowOnError>({ url: '/health', ...options });
 
 /**
  * List API tokens (never their secrets)
  */
 export const tokensList = <ThrowOnError extends boolean = false>(options?: Options<TokensListData, ThrowOnError>) => (options?.client ?? client).get<TokensListResponses, TokensListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/tokens',
     ...options
 });
@@ -40,7 +41,12 @@ export const tokensList = <ThrowOnError extends boolean = false>(options?: Optio
  * Create an API token; the secret is in this answer only
  */
 export const tokensCreate = <ThrowOnError extends boolean = false>(options: Options<TokensCreateData, ThrowOnError>) => (options.client ?? client).post<TokensCreateResponses, TokensCreateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/tokens',
     ...options,
     headers: {
@@ -53,7 +59,12 @@ export const tokensCreate = <ThrowOnError extends boolean = false>(options: Opti
  * Revoke an API token
  */
 export const tokensRevoke = <ThrowOnError extends boolean = false>(options: Options<TokensRevokeData, ThrowOnError>) => (options.client ?? client).delete<TokensRevokeResponses, TokensRevokeErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/tokens/{id}',
     ...options
 });
@@ -62,7 +73,12 @@ export const tokensRevoke = <ThrowOnError extends boolean = false>(options: Opti
  * The installed licence and seat use (any valid token)
  */
 export const licenseGet = <ThrowOnError extends boolean = false>(options?: Options<LicenseGetData, ThrowOnError>) => (options?.client ?? client).get<LicenseGetResponses, LicenseGetErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/license',
     ...options
 });
@@ -73,7 +89,12 @@ export const licenseGet = <ThrowOnError extends boolean = false>(options?: Optio
  * Body: `{ "license": "<the licence file text>" }` or the licence object `{ "payload": {…}, "signature": "…" }`. Open even while writes are blocked. 422 names why a licence is refused: malformed, bad_signature, wrong_server, expired, or no public key configured.
  */
 export const licenseInstall = <ThrowOnError extends boolean = false>(options: Options<LicenseInstallData, ThrowOnError>) => (options.client ?? client).put<LicenseInstallResponses, LicenseInstallErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/license',
     ...options,
     headers: {
@@ -86,7 +107,12 @@ export const licenseInstall = <ThrowOnError extends boolean = false>(options: Op
  * List hosting packages
  */
 export const packagesList0 = <ThrowOnError extends boolean = false>(options?: Options<PackagesList0Data, ThrowOnError>) => (options?.client ?? client).get<PackagesList0Responses, PackagesList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages',
     ...options
 });
@@ -95,7 +121,12 @@ export const packagesList0 = <ThrowOnError extends boolean = false>(options?: Op
  * Create a hosting package
  */
 export const packagesCreate0 = <ThrowOnError extends boolean = false>(options: Options<PackagesCreate0Data, ThrowOnError>) => (options.client ?? client).post<PackagesCreate0Responses, PackagesCreate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages',
     ...options,
     headers: {
@@ -108,7 +139,12 @@ export const packagesCreate0 = <ThrowOnError extends boolean = false>(options: O
  * List hosting packages
  */
 export const packagesList1 = <ThrowOnError extends boolean = false>(options?: Options<PackagesList1Data, ThrowOnError>) => (options?.client ?? client).get<PackagesList1Responses, PackagesList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/packages',
     ...options
 });
@@ -117,7 +153,12 @@ export const packagesList1 = <ThrowOnError extends boolean = false>(options?: Op
  * Create a hosting package
  */
 export const packagesCreate1 = <ThrowOnError extends boolean = false>(options: Options<PackagesCreate1Data, ThrowOnError>) => (options.client ?? client).post<PackagesCreate1Responses, PackagesCreate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/packages',
     ...options,
     headers: {
@@ -130,7 +171,12 @@ export const packagesCreate1 = <ThrowOnError extends boolean = false>(options: O
  * Delete a hosting package (409 while an account uses it)
  */
 export const packagesRemove0 = <ThrowOnError extends boolean = false>(options: Options<PackagesRemove0Data, ThrowOnError>) => (options.client ?? client).delete<PackagesRemove0Responses, PackagesRemove0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages/{id}',
     ...options
 });
@@ -139,7 +185,12 @@ export const packagesRemove0 = <ThrowOnError extends boolean = false>(options: O
  * Get a hosting package
  */
 export const packagesGet0 = <ThrowOnError extends boolean = false>(options: Options<PackagesGet0Data, ThrowOnError>) => (options.client ?? client).get<PackagesGet0Responses, PackagesGet0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages/{id}',
     ...options
 });
@@ -148,7 +199,12 @@ export const packagesGet0 = <ThrowOnError extends boolean = false>(options: Opti
  * Change a hosting package
  */
 export const packagesUpdate0 = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdate0Responses, PackagesUpdate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages/{id}',
     ...options,
     headers: {
@@ -161,7 +217,12 @@ export const packagesUpdate0 = <ThrowOnError extends boolean = false>(options: O
  * Delete a hosting package (409 while an account uses it)
  */
 export const packagesRemove1 = <ThrowOnError extends boolean = false>(options: Options<PackagesRemove1Data, ThrowOnError>) => (options.client ?? client).delete<PackagesRemove1Responses, PackagesRemove1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/packages/{id}',
     ...options
 });
@@ -170,7 +231,12 @@ export const packagesRemove1 = <ThrowOnError extends boolean = false>(options: O
  * Get a hosting package
  */
 export const packagesGet1 = <ThrowOnError extends boolean = false>(options: Options<PackagesGet1Data, ThrowOnError>) => (options.client ?? client).get<PackagesGet1Responses, PackagesGet1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/packages/{id}',
     ...options
 });
@@ -179,7 +245,12 @@ export const packagesGet1 = <ThrowOnError extends boolean = false>(options: Opti
  * Change a hosting package
  */
 export const packagesUpdate1 = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdate1Responses, PackagesUpdate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/packages/{id}',
     ...options,
     headers: {
@@ -192,7 +263,12 @@ export const packagesUpdate1 = <ThrowOnError extends boolean = false>(options: O
  * List clients (keyset pages; filters status, login, external_id)
  */
 export const clientsList0 = <ThrowOnError extends boolean = false>(options?: Options<ClientsList0Data, ThrowOnError>) => (options?.client ?? client).get<ClientsList0Responses, ClientsList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients',
     ...options
 });
@@ -201,7 +277,12 @@ export const clientsList0 = <ThrowOnError extends boolean = false>(options?: Opt
  * Create a client (a customer who owns accounts)
  */
 export const clientsCreate0 = <ThrowOnError extends boolean = false>(options: Options<ClientsCreate0Data, ThrowOnError>) => (options.client ?? client).post<ClientsCreate0Responses, ClientsCreate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients',
     ...options,
     headers: {
@@ -214,7 +295,12 @@ export const clientsCreate0 = <ThrowOnError extends boolean = false>(options: Op
  * List clients (keyset pages; filters status, login, external_id)
  */
 export const clientsList1 = <ThrowOnError extends boolean = false>(options?: Options<ClientsList1Data, ThrowOnError>) => (options?.client ?? client).get<ClientsList1Responses, ClientsList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/clients',
     ...options
 });
@@ -223,7 +309,12 @@ export const clientsList1 = <ThrowOnError extends boolean = false>(options?: Opt
  * Create a client (a customer who owns accounts)
  */
 export const clientsCreate1 = <ThrowOnError extends boolean = false>(options: Options<ClientsCreate1Data, ThrowOnError>) => (options.client ?? client).post<ClientsCreate1Responses, ClientsCreate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/clients',
     ...options,
     headers: {
@@ -236,7 +327,12 @@ export const clientsCreate1 = <ThrowOnError extends boolean = false>(options: Op
  * Delete a client (409 while it owns accounts)
  */
 export const clientsRemove0 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove0Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove0Responses, ClientsRemove0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}',
     ...options
 });
@@ -245,7 +341,12 @@ export const clientsRemove0 = <ThrowOnError extends boolean = false>(options: Op
  * Get a client
  */
 export const clientsGet0 = <ThrowOnError extends boolean = false>(options: Options<ClientsGet0Data, ThrowOnError>) => (options.client ?? client).get<ClientsGet0Responses, ClientsGet0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}',
     ...options
 });
@@ -254,7 +355,12 @@ export const clientsGet0 = <ThrowOnError extends boolean = false>(options: Optio
  * Change a client
  */
 export const clientsUpdate0 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate0Responses, ClientsUpdate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}',
     ...options,
     headers: {
@@ -267,7 +373,12 @@ export const clientsUpdate0 = <ThrowOnError extends boolean = false>(options: Op
  * Delete a client (409 while it owns accounts)
  */
 export const clientsRemove1 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove1Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove1Responses, ClientsRemove1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/clients/{id}',
     ...options
 });
@@ -276,7 +387,12 @@ export const clientsRemove1 = <ThrowOnError extends boolean = false>(options: Op
  * Get a client
  */
 export const clientsGet1 = <ThrowOnError extends boolean = false>(options: Options<ClientsGet1Data, ThrowOnError>) => (options.client ?? client).get<ClientsGet1Responses, ClientsGet1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/clients/{id}',
     ...options
 });
@@ -285,7 +401,12 @@ export const clientsGet1 = <ThrowOnError extends boolean = false>(options: Optio
  * Change a client
  */
 export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate1Responses, ClientsUpdate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/clients/{id}',
     ...options,
     headers: {
@@ -298,7 +419,12 @@ export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Op
  * List accounts (keyset pages; filters status, username, domain, client_id)
  */
 export const accountsList0 = <ThrowOnError extends boolean = false>(options?: Options<AccountsList0Data, ThrowOnError>) => (options?.client ?? client).get<AccountsList0Responses, AccountsList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts',
     ...options
 });
@@ -309,7 +435,12 @@ export const accountsList0 = <ThrowOnError extends boolean = false>(options?: Op
  * Synchronous: the 201 comes after every provisioning step. `package` (name) may replace `package_id`. With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` or `account_limit_reached`; 503 when the agent is unreachable.
  */
 export const accountsCreate0 = <ThrowOnError extends boolean = false>(options: Options<AccountsCreate0Data, ThrowOnError>) => (options.client ?? client).post<AccountsCreate0Responses, AccountsCreate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts',
     ...options,
     headers: {
@@ -322,7 +453,12 @@ export const accountsCreate0 = <ThrowOnError extends boolean = false>(options: O
  * List accounts (keyset pages; filters status, username, domain, client_id)
  */
 export const accountsList1 = <ThrowOnError extends boolean = false>(options?: Options<AccountsList1Data, ThrowOnError>) => (options?.client ?? client).get<AccountsList1Responses, AccountsList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/accounts',
     ...options
 });
@@ -333,7 +469,12 @@ export const accountsList1 = <ThrowOnError extends boolean = false>(options?: Op
  * Synchronous: the 201 comes after every provisioning step. `package` (name) may replace `package_id`. With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` or `account_limit_reached`; 503 when the agent is unreachable.
  */
 export const accountsCreate1 = <ThrowOnError extends boolean = false>(options: Options<AccountsCreate1Data, ThrowOnError>) => (options.client ?? client).post<AccountsCreate1Responses, AccountsCreate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/accounts',
     ...options,
     headers: {
@@ -346,7 +487,12 @@ export const accountsCreate1 = <ThrowOnError extends boolean = false>(options: O
  * Delete an account and everything it has on the server (irreversible); 204, no body
  */
 export const accountsRemove0 = <ThrowOnError extends boolean = false>(options: Options<AccountsRemove0Data, ThrowOnError>) => (options.client ?? client).delete<AccountsRemove0Responses, AccountsRemove0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}',
     ...options
 });
@@ -355,7 +501,12 @@ export const accountsRemove0 = <ThrowOnError extends boolean = false>(options: O
  * Get an account
  */
 export const accountsGet0 = <ThrowOnError extends boolean = false>(options: Options<AccountsGet0Data, ThrowOnError>) => (options.client ?? client).get<AccountsGet0Responses, AccountsGet0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}',
     ...options
 });
@@ -364,7 +515,12 @@ export const accountsGet0 = <ThrowOnError extends boolean = false>(options: Opti
  * Change email, password, package, client or limits (username and domain are immutable: 422)
  */
 export const accountsUpdate0 = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdate0Responses, AccountsUpdate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}',
     ...options,
     headers: {
@@ -377,7 +533,12 @@ export const accountsUpdate0 = <ThrowOnError extends boolean = false>(options: O
  * Delete an account and everything it has on the server (irreversible); 204, no body
  */
 export const accountsRemove1 = <ThrowOnError extends boolean = false>(options: Options<AccountsRemove1Data, ThrowOnError>) => (options.client ?? client).delete<AccountsRemove1Responses, AccountsRemove1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/accounts/{id}',
     ...options
 });
@@ -386,7 +547,12 @@ export const accountsRemove1 = <ThrowOnError extends boolean = false>(options: O
  * Get an account
  */
 export const accountsGet1 = <ThrowOnError extends boolean = false>(options: Options<AccountsGet1Data, ThrowOnError>) => (options.client ?? client).get<AccountsGet1Responses, AccountsGet1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/accounts/{id}',
     ...options
 });
@@ -395,7 +561,12 @@ export const accountsGet1 = <ThrowOnError extends boolean = false>(options: Opti
  * Change email, password, package, client or limits (username and domain are immutable: 422)
  */
 export const accountsUpdate1 = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdate1Responses, AccountsUpdate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/accounts/{id}',
     ...options,
     headers: {
@@ -408,7 +579,12 @@ export const accountsUpdate1 = <ThrowOnError extends boolean = false>(options: O
  * Suspend an account (web 503, no shell, mail refused; reversible)
  */
 export const accountsSuspend0 = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspend0Data, ThrowOnError>) => (options.client ?? client).post<AccountsSuspend0Responses, AccountsSuspend0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}/suspend',
     ...options,
     headers: {
@@ -421,7 +597,12 @@ export const accountsSuspend0 = <ThrowOnError extends boolean = false>(options: 
  * Suspend an account (web 503, no shell, mail refused; reversible)
  */
 export const accountsSuspend1 = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspend1Data, ThrowOnError>) => (options.client ?? client).post<AccountsSuspend1Responses, AccountsSuspend1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/accounts/{id}/suspend',
     ...options,
     headers: {
@@ -434,7 +615,12 @@ export const accountsSuspend1 = <ThrowOnError extends boolean = false>(options: 
  * Unsuspend an account
  */
 export const accountsUnsuspend0 = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspend0Data, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspend0Responses, AccountsUnsuspend0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}/unsuspend',
     ...options,
     headers: {
@@ -447,7 +633,12 @@ export const accountsUnsuspend0 = <ThrowOnError extends boolean = false>(options
  * Unsuspend an account
  */
 export const accountsUnsuspend1 = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspend1Data, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspend1Responses, AccountsUnsuspend1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/accounts/{id}/unsuspend',
     ...options,
     headers: {
@@ -460,7 +651,12 @@ export const accountsUnsuspend1 = <ThrowOnError extends boolean = false>(options
  * List a client's accounts (keyset pages)
  */
 export const clientAccountsList0 = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsList0Data, ThrowOnError>) => (options.client ?? client).get<ClientAccountsList0Responses, ClientAccountsList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}/accounts',
     ...options
 });
@@ -469,7 +665,12 @@ export const clientAccountsList0 = <ThrowOnError extends boolean = false>(option
  * List a client's accounts (keyset pages)
  */
 export const clientAccountsList1 = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsList1Data, ThrowOnError>) => (options.client ?? client).get<ClientAccountsList1Responses, ClientAccountsList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/clients/{id}/accounts',
     ...options
 });
@@ -478,7 +679,12 @@ export const clientAccountsList1 = <ThrowOnError extends boolean = false>(option
  * The audit log: every write with its token, route, target and result, oldest first
  */
 export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/audit',
     ...options
 });
@@ -487,7 +693,12 @@ export const auditList = <ThrowOnError extends boolean = false>(options?: Option
  * Server facts for a billing system's "test connection"
  */
 export const serverStatsServerStats0 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStats0Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStats0Responses, ServerStatsServerStats0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/server/stats',
     ...options
 });
@@ -496,7 +707,12 @@ export const serverStatsServerStats0 = <ThrowOnError extends boolean = false>(op
  * Server facts for a billing system's "test connection"
  */
 export const serverStatsServerStats1 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStats1Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStats1Responses, ServerStatsServerStats1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/server/stats',
     ...options
 });
@@ -505,7 +721,12 @@ export const serverStatsServerStats1 = <ThrowOnError extends boolean = false>(op
  * Credentials check: 200 when the token (or signature) is accepted
  */
 export const serverStatsPing0 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPing0Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPing0Responses, ServerStatsPing0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/ping',
     ...options
 });
@@ -514,7 +735,12 @@ export const serverStatsPing0 = <ThrowOnError extends boolean = false>(options?:
  * Credentials check: 200 when the token (or signature) is accepted
  */
 export const serverStatsPing1 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPing1Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPing1Responses, ServerStatsPing1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/ping',
     ...options
 });
@@ -523,7 +749,12 @@ export const serverStatsPing1 = <ThrowOnError extends boolean = false>(options?:
  * Create a Plesk client (0xhost; answers 200)
  */
 export const resellerClientsCreate = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsCreateData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsCreateResponses, ResellerClientsCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/create',
     ...options,
     headers: {
@@ -536,7 +767,12 @@ export const resellerClientsCreate = <ThrowOnError extends boolean = false>(opti
  * List clients (extension; keyset pages: limit, cursor; filters login, external_id, status)
  */
 export const resellerClientsList = <ThrowOnError extends boolean = false>(options?: Options<ResellerClientsListData, ThrowOnError>) => (options?.client ?? client).get<ResellerClientsListResponses, ResellerClientsListErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients',
     ...options
 });
@@ -545,7 +781,12 @@ export const resellerClientsList = <ThrowOnError extends boolean = false>(option
  * Get a client by UUID or plesk_client_id (extension)
  */
 export const resellerClientsGet = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsGetData, ThrowOnError>) => (options.client ?? client).get<ResellerClientsGetResponses, ResellerClientsGetErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}',
     ...options
 });
@@ -554,7 +795,12 @@ export const resellerClientsGet = <ThrowOnError extends boolean = false>(options
  * Change a client: any of name, login, email, password, company, external_id (extension)
  */
 export const resellerClientsUpdate = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsUpdateData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsUpdateResponses, ResellerClientsUpdateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/update',
     ...options,
     headers: {
@@ -567,7 +813,12 @@ export const resellerClientsUpdate = <ThrowOnError extends boolean = false>(opti
  * Delete a client and deprovision its subscriptions (Plesk's semantics; extension)
  */
 export const resellerClientsRemove = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsRemoveData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsRemoveResponses, ResellerClientsRemoveErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/delete',
     ...options
 });
@@ -576,7 +827,12 @@ export const resellerClientsRemove = <ThrowOnError extends boolean = false>(opti
  * Suspend a client and its subscriptions; idempotent (extension)
  */
 export const resellerClientsSuspend = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsSuspendData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsSuspendResponses, ResellerClientsSuspendErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/suspend',
     ...options
 });
@@ -585,7 +841,12 @@ export const resellerClientsSuspend = <ThrowOnError extends boolean = false>(opt
  * Unsuspend a client and the subscriptions its suspension suspended; idempotent (extension)
  */
 export const resellerClientsUnsuspend = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsUnsuspendData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsUnsuspendResponses, ResellerClientsUnsuspendErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/unsuspend',
     ...options
 });
@@ -594,7 +855,12 @@ export const resellerClientsUnsuspend = <ThrowOnError extends boolean = false>(o
  * Create a hosting subscription (an account) for a client
  */
 export const resellerOrdersCreate = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersCreateData, ThrowOnError>) => (options.client ?? client).post<ResellerOrdersCreateResponses, ResellerOrdersCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/orders/create_order_plesk',
     ...options,
     headers: {
@@ -607,7 +873,12 @@ export const resellerOrdersCreate = <ThrowOnError extends boolean = false>(optio
  * Renew (nothing expires here) and/or change the plan (new_plan_id → package)
  */
 export const resellerOrdersScale = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersScaleData, ThrowOnError>) => (options.client ?? client).post<ResellerOrdersScaleResponses, ResellerOrdersScaleErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/orders/create_order_scale_plesk',
     ...options,
     headers: {
@@ -620,7 +891,12 @@ export const resellerOrdersScale = <ThrowOnError extends boolean = false>(option
  * A subscription (account) by UUID or numeric id
  */
 export const resellerOrdersDetail = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersDetailData, ThrowOnError>) => (options.client ?? client).get<ResellerOrdersDetailResponses, ResellerOrdersDetailErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/subscriptions/detail',
     ...options
 });
@@ -629,7 +905,13 @@ export const resellerOrdersDetail = <ThrowOnError extends boolean = false>(optio
  * Create a secret key (a token with the caller's scopes) → 201 {key}
  */
 export const restAuthKeysCreate = <ThrowOnError extends boolean = false>(options: Options<RestAuthKeysCreateData, ThrowOnError>) => (options.client ?? client).post<RestAuthKeysCreateResponses, RestAuthKeysCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/auth/keys',
     ...options,
     headers: {
@@ -642,7 +924,13 @@ export const restAuthKeysCreate = <ThrowOnError extends boolean = false>(options
  * Revoke a secret key by its value → {status: "success"}
  */
 export const restAuthKeysRemove = <ThrowOnError extends boolean = false>(options: Options<RestAuthKeysRemoveData, ThrowOnError>) => (options.client ?? client).delete<RestAuthKeysRemoveResponses, RestAuthKeysRemoveErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/auth/keys/{key}',
     ...options
 });
@@ -651,7 +939,13 @@ export const restAuthKeysRemove = <ThrowOnError extends boolean = false>(options
  * All clients, a bare array (clients filter locally by email, login, external_id)
  */
 export const restClientsList = <ThrowOnError extends boolean = false>(options?: Options<RestClientsListData, ThrowOnError>) => (options?.client ?? client).get<RestClientsListResponses, RestClientsListErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients',
     ...options
 });
@@ -660,7 +954,13 @@ export const restClientsList = <ThrowOnError extends boolean = false>(options?: 
  * Create a client → 201 {id, guid}; an existing login → 400
  */
 export const restClientsCreate = <ThrowOnError extends boolean = false>(options: Options<RestClientsCreateData, ThrowOnError>) => (options.client ?? client).post<RestClientsCreateResponses, RestClientsCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients',
     ...options,
     headers: {
@@ -673,7 +973,13 @@ export const restClientsCreate = <ThrowOnError extends boolean = false>(options:
  * Delete a client; its domains (accounts) are deprovisioned first → {id, guid}
  */
 export const restClientsRemove = <ThrowOnError extends boolean = false>(options: Options<RestClientsRemoveData, ThrowOnError>) => (options.client ?? client).delete<RestClientsRemoveResponses, RestClientsRemoveErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}',
     ...options
 });
@@ -682,7 +988,13 @@ export const restClientsRemove = <ThrowOnError extends boolean = false>(options:
  * A client
  */
 export const restClientsGet = <ThrowOnError extends boolean = false>(options: Options<RestClientsGetData, ThrowOnError>) => (options.client ?? client).get<RestClientsGetResponses, RestClientsGetErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}',
     ...options
 });
@@ -691,7 +1003,13 @@ export const restClientsGet = <ThrowOnError extends boolean = false>(options: Op
  * Change a client (any subset; status 0/16 activates/suspends it with its domains) → {id, guid}
  */
 export const restClientsUpdate = <ThrowOnError extends boolean = false>(options: Options<RestClientsUpdateData, ThrowOnError>) => (options.client ?? client).put<RestClientsUpdateResponses, RestClientsUpdateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}',
     ...options,
     headers: {
@@ -704,7 +1022,13 @@ export const restClientsUpdate = <ThrowOnError extends boolean = false>(options:
  * Suspend a client and its domains; idempotent → {status: "success"}
  */
 export const restClientsSuspend = <ThrowOnError extends boolean = false>(options: Options<RestClientsSuspendData, ThrowOnError>) => (options.client ?? client).put<RestClientsSuspendResponses, RestClientsSuspendErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/suspend',
     ...options
 });
@@ -713,7 +1037,13 @@ export const restClientsSuspend = <ThrowOnError extends boolean = false>(options
  * Activate a client and the domains its suspension suspended; idempotent → {status: "success"}
  */
 export const restClientsActivate = <ThrowOnError extends boolean = false>(options: Options<RestClientsActivateData, ThrowOnError>) => (options.client ?? client).put<RestClientsActivateResponses, RestClientsActivateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/activate',
     ...options
 });
@@ -722,7 +1052,13 @@ export const restClientsActivate = <ThrowOnError extends boolean = false>(option
  * The client's domains (its accounts), a bare array of DomainResponse
  */
 export const restClientsDomains = <ThrowOnError extends boolean = false>(options: Options<RestClientsDomainsData, ThrowOnError>) => (options.client ?? client).get<RestClientsDomainsResponses, RestClientsDomainsErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/domains',
     ...options
 });
@@ -731,7 +1067,13 @@ export const restClientsDomains = <ThrowOnError extends boolean = false>(options
  * The client's ten counters (Hostwright counts active domains; usage counters are 0 until measured)
  */
 export const restClientsStatistics = <ThrowOnError extends boolean = false>(options: Options<RestClientsStatisticsData, ThrowOnError>) => (options.client ?? client).get<RestClientsStatisticsResponses, RestClientsStatisticsErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/statistics',
     ...options
 });
@@ -740,7 +1082,13 @@ export const restClientsStatistics = <ThrowOnError extends boolean = false>(opti
  * Create a hosted domain (subscription = account) → 201 {id, guid}
  */
 export const restDomainsCreate = <ThrowOnError extends boolean = false>(options: Options<RestDomainsCreateData, ThrowOnError>) => (options.client ?? client).post<RestDomainsCreateResponses, RestDomainsCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/domains',
     ...options,
     headers: {

@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { version } from '../../../package.json';
-
-export const SECURITY_SCHEMES = ['bearer', 'api-key'] as const;
+import { CREDENTIAL_FORMS } from '../../auth/credentials';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -17,14 +16,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(version)
     .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
     // Relative: Swagger UI and generated clients resolve it against wherever the panel is reached.
-    .addServer('/')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'hw_… token' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'hw_… token' }, 'api-key')
-    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Plesk REST v2 clients: any login, the password is a hw_… token' }, 'basic')
-    .addSecurityRequirements('bearer')
-    .addSecurityRequirements('api-key')
-    .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+    .addServer('/');
+  // No document-wide requirement: each operation's security comes from its route's @Authenticated.
+  for (const { schemes } of Object.values(CREDENTIAL_FORMS)) {
+    for (const [name, scheme] of Object.entries(schemes)) config.addSecurity(name, scheme);
+  }
+  return SwaggerModule.createDocument(app, config.build(), { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }
 
 /** Swagger UI at /docs, the JSON at /docs/json. */
