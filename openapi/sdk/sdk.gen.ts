@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreate0Data, AccountsCreate0Errors, AccountsCreate0Responses, AccountsCreate1Data, AccountsCreate1Errors, AccountsCreate1Responses, AccountsGet0Data, AccountsGet0Errors, AccountsGet0Responses, AccountsGet1Data, AccountsGet1Errors, AccountsGet1Responses, AccountsList0Data, AccountsList0Errors, AccountsList0Responses, AccountsList1Data, AccountsList1Errors, AccountsList1Responses, AccountsRemove0Data, AccountsRemove0Errors, AccountsRemove0Responses, AccountsRemove1Data, AccountsRemove1Errors, AccountsRemove1Responses, AccountsSuspend0Data, AccountsSuspend0Errors, AccountsSuspend0Responses, AccountsSuspend1Data, AccountsSuspend1Errors, AccountsSuspend1Responses, AccountsUnsuspend0Data, AccountsUnsuspend0Errors, AccountsUnsuspend0Responses, AccountsUnsuspend1Data, AccountsUnsuspend1Errors, AccountsUnsuspend1Responses, AccountsUpdate0Data, AccountsUpdate0Errors, AccountsUpdate0Responses, AccountsUpdate1Data, AccountsUpdate1Errors, AccountsUpdate1Responses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsList0Data, ClientAccountsList0Errors, ClientAccountsList0Responses, ClientAccountsList1Data, ClientAccountsList1Errors, ClientAccountsList1Responses, ClientsCreate0Data, ClientsCreate0Errors, ClientsCreate0Responses, ClientsCreate1Data, ClientsCreate1Errors, ClientsCreate1Responses, ClientsGet0Data, ClientsGet0Errors, ClientsGet0Responses, ClientsGet1Data, ClientsGet1Errors, ClientsGet1Responses, ClientsList0Data, ClientsList0Errors, ClientsList0Responses, ClientsList1Data, ClientsList1Errors, ClientsList1Responses, ClientsRemove0Data, ClientsRemove0Errors, ClientsRemove0Responses, ClientsRemove1Data, ClientsRemove1Errors, ClientsRemove1Responses, ClientsUpdate0Data, ClientsUpdate0Errors, ClientsUpdate0Responses, ClientsUpdate1Data, ClientsUpdate1Errors, ClientsUpdate1Responses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreate0Data, PackagesCreate0Errors, PackagesCreate0Responses, PackagesCreate1Data, PackagesCreate1Errors, PackagesCreate1Responses, PackagesGet0Data, PackagesGet0Errors, PackagesGet0Responses, PackagesGet1Data, PackagesGet1Errors, PackagesGet1Responses, PackagesList0Data, PackagesList0Errors, PackagesList0Responses, PackagesList1Data, PackagesList1Errors, PackagesList1Responses, PackagesRemove0Data, PackagesRemove0Errors, PackagesRemove0Responses, PackagesRemove1Data, PackagesRemove1Errors, PackagesRemove1Responses, PackagesUpdate0Data, PackagesUpdate0Errors, PackagesUpdate0Responses, PackagesUpdate1Data, PackagesUpdate1Errors, PackagesUpdate1Responses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPing0Data, ServerStatsPing0Errors, ServerStatsPing0Responses, ServerStatsPing1Data, ServerStatsPing1Errors, ServerStatsPing1Responses, ServerStatsServerStats0Data, ServerStatsServerStats0Errors, ServerStatsServerStats0Responses, ServerStatsServerStats1Data, ServerStatsServerStats1Errors, ServerStatsServerStats1Responses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -106,7 +106,7 @@ export const licenseInstall = <ThrowOnError extends boolean = false>(options: Op
 /**
  * List hosting packages
  */
-export const packagesList0 = <ThrowOnError extends boolean = false>(options?: Options<PackagesList0Data, ThrowOnError>) => (options?.client ?? client).get<PackagesList0Responses, PackagesList0Errors, ThrowOnError>({
+export const packagesList = <ThrowOnError extends boolean = false>(options?: Options<PackagesListData, ThrowOnError>) => (options?.client ?? client).get<PackagesListResponses, PackagesListErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -120,7 +120,7 @@ export const packagesList0 = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Create a hosting package
  */
-export const packagesCreate0 = <ThrowOnError extends boolean = false>(options: Options<PackagesCreate0Data, ThrowOnError>) => (options.client ?? client).post<PackagesCreate0Responses, PackagesCreate0Errors, ThrowOnError>({
+export const packagesCreate = <ThrowOnError extends boolean = false>(options: Options<PackagesCreateData, ThrowOnError>) => (options.client ?? client).post<PackagesCreateResponses, PackagesCreateErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -136,41 +136,9 @@ export const packagesCreate0 = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * List hosting packages
- */
-export const packagesList1 = <ThrowOnError extends boolean = false>(options?: Options<PackagesList1Data, ThrowOnError>) => (options?.client ?? client).get<PackagesList1Responses, PackagesList1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/packages',
-    ...options
-});
-
-/**
- * Create a hosting package
- */
-export const packagesCreate1 = <ThrowOnError extends boolean = false>(options: Options<PackagesCreate1Data, ThrowOnError>) => (options.client ?? client).post<PackagesCreate1Responses, PackagesCreate1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/packages',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * Delete a hosting package (409 while an account uses it)
  */
-export const packagesRemove0 = <ThrowOnError extends boolean = false>(options: Options<PackagesRemove0Data, ThrowOnError>) => (options.client ?? client).delete<PackagesRemove0Responses, PackagesRemove0Errors, ThrowOnError>({
+export const packagesRemove = <ThrowOnError extends boolean = false>(options: Options<PackagesRemoveData, ThrowOnError>) => (options.client ?? client).delete<PackagesRemoveResponses, PackagesRemoveErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -184,7 +152,7 @@ export const packagesRemove0 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Get a hosting package
  */
-export const packagesGet0 = <ThrowOnError extends boolean = false>(options: Options<PackagesGet0Data, ThrowOnError>) => (options.client ?? client).get<PackagesGet0Responses, PackagesGet0Errors, ThrowOnError>({
+export const packagesGet = <ThrowOnError extends boolean = false>(options: Options<PackagesGetData, ThrowOnError>) => (options.client ?? client).get<PackagesGetResponses, PackagesGetErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -198,7 +166,7 @@ export const packagesGet0 = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Change a hosting package
  */
-export const packagesUpdate0 = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdate0Responses, PackagesUpdate0Errors, ThrowOnError>({
+export const packagesUpdate = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdateData, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdateResponses, PackagesUpdateErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -206,52 +174,6 @@ export const packagesUpdate0 = <ThrowOnError extends boolean = false>(options: O
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/packages/{id}',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Delete a hosting package (409 while an account uses it)
- */
-export const packagesRemove1 = <ThrowOnError extends boolean = false>(options: Options<PackagesRemove1Data, ThrowOnError>) => (options.client ?? client).delete<PackagesRemove1Responses, PackagesRemove1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/packages/{id}',
-    ...options
-});
-
-/**
- * Get a hosting package
- */
-export const packagesGet1 = <ThrowOnError extends boolean = false>(options: Options<PackagesGet1Data, ThrowOnError>) => (options.client ?? client).get<PackagesGet1Responses, PackagesGet1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/packages/{id}',
-    ...options
-});
-
-/**
- * Change a hosting package
- */
-export const packagesUpdate1 = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdate1Responses, PackagesUpdate1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/packages/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -262,7 +184,7 @@ export const packagesUpdate1 = <ThrowOnError extends boolean = false>(options: O
 /**
  * List clients (keyset pages; filters status, login, external_id)
  */
-export const clientsList0 = <ThrowOnError extends boolean = false>(options?: Options<ClientsList0Data, ThrowOnError>) => (options?.client ?? client).get<ClientsList0Responses, ClientsList0Errors, ThrowOnError>({
+export const clientsList = <ThrowOnError extends boolean = false>(options?: Options<ClientsListData, ThrowOnError>) => (options?.client ?? client).get<ClientsListResponses, ClientsListErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -276,7 +198,7 @@ export const clientsList0 = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Create a client (a customer who owns accounts)
  */
-export const clientsCreate0 = <ThrowOnError extends boolean = false>(options: Options<ClientsCreate0Data, ThrowOnError>) => (options.client ?? client).post<ClientsCreate0Responses, ClientsCreate0Errors, ThrowOnError>({
+export const clientsCreate = <ThrowOnError extends boolean = false>(options: Options<ClientsCreateData, ThrowOnError>) => (options.client ?? client).post<ClientsCreateResponses, ClientsCreateErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -292,41 +214,9 @@ export const clientsCreate0 = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * List clients (keyset pages; filters status, login, external_id)
- */
-export const clientsList1 = <ThrowOnError extends boolean = false>(options?: Options<ClientsList1Data, ThrowOnError>) => (options?.client ?? client).get<ClientsList1Responses, ClientsList1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/clients',
-    ...options
-});
-
-/**
- * Create a client (a customer who owns accounts)
- */
-export const clientsCreate1 = <ThrowOnError extends boolean = false>(options: Options<ClientsCreate1Data, ThrowOnError>) => (options.client ?? client).post<ClientsCreate1Responses, ClientsCreate1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/clients',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * Delete a client (409 while it owns accounts)
  */
-export const clientsRemove0 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove0Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove0Responses, ClientsRemove0Errors, ThrowOnError>({
+export const clientsRemove = <ThrowOnError extends boolean = false>(options: Options<ClientsRemoveData, ThrowOnError>) => (options.client ?? client).delete<ClientsRemoveResponses, ClientsRemoveErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -340,7 +230,7 @@ export const clientsRemove0 = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Get a client
  */
-export const clientsGet0 = <ThrowOnError extends boolean = false>(options: Options<ClientsGet0Data, ThrowOnError>) => (options.client ?? client).get<ClientsGet0Responses, ClientsGet0Errors, ThrowOnError>({
+export const clientsGet = <ThrowOnError extends boolean = false>(options: Options<ClientsGetData, ThrowOnError>) => (options.client ?? client).get<ClientsGetResponses, ClientsGetErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -354,7 +244,7 @@ export const clientsGet0 = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Change a client
  */
-export const clientsUpdate0 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate0Responses, ClientsUpdate0Errors, ThrowOnError>({
+export const clientsUpdate = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdateData, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdateResponses, ClientsUpdateErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -362,52 +252,6 @@ export const clientsUpdate0 = <ThrowOnError extends boolean = false>(options: Op
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/clients/{id}',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Delete a client (409 while it owns accounts)
- */
-export const clientsRemove1 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove1Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove1Responses, ClientsRemove1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/clients/{id}',
-    ...options
-});
-
-/**
- * Get a client
- */
-export const clientsGet1 = <ThrowOnError extends boolean = false>(options: Options<ClientsGet1Data, ThrowOnError>) => (options.client ?? client).get<ClientsGet1Responses, ClientsGet1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/clients/{id}',
-    ...options
-});
-
-/**
- * Change a client
- */
-export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate1Responses, ClientsUpdate1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/clients/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -418,7 +262,7 @@ export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Op
 /**
  * List accounts (keyset pages; filters status, username, domain, client_id)
  */
-export const accountsList0 = <ThrowOnError extends boolean = false>(options?: Options<AccountsList0Data, ThrowOnError>) => (options?.client ?? client).get<AccountsList0Responses, AccountsList0Errors, ThrowOnError>({
+export const accountsList = <ThrowOnError extends boolean = false>(options?: Options<AccountsListData, ThrowOnError>) => (options?.client ?? client).get<AccountsListResponses, AccountsListErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -434,7 +278,7 @@ export const accountsList0 = <ThrowOnError extends boolean = false>(options?: Op
  *
  * Synchronous: the 201 comes after every provisioning step. `package` (name) may replace `package_id`. With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` or `account_limit_reached`; 503 when the agent is unreachable.
  */
-export const accountsCreate0 = <ThrowOnError extends boolean = false>(options: Options<AccountsCreate0Data, ThrowOnError>) => (options.client ?? client).post<AccountsCreate0Responses, AccountsCreate0Errors, ThrowOnError>({
+export const accountsCreate = <ThrowOnError extends boolean = false>(options: Options<AccountsCreateData, ThrowOnError>) => (options.client ?? client).post<AccountsCreateResponses, AccountsCreateErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -450,43 +294,9 @@ export const accountsCreate0 = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * List accounts (keyset pages; filters status, username, domain, client_id)
- */
-export const accountsList1 = <ThrowOnError extends boolean = false>(options?: Options<AccountsList1Data, ThrowOnError>) => (options?.client ?? client).get<AccountsList1Responses, AccountsList1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/accounts',
-    ...options
-});
-
-/**
- * Create and provision a hosting account
- *
- * Synchronous: the 201 comes after every provisioning step. `package` (name) may replace `package_id`. With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` or `account_limit_reached`; 503 when the agent is unreachable.
- */
-export const accountsCreate1 = <ThrowOnError extends boolean = false>(options: Options<AccountsCreate1Data, ThrowOnError>) => (options.client ?? client).post<AccountsCreate1Responses, AccountsCreate1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/accounts',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * Delete an account and everything it has on the server (irreversible); 204, no body
  */
-export const accountsRemove0 = <ThrowOnError extends boolean = false>(options: Options<AccountsRemove0Data, ThrowOnError>) => (options.client ?? client).delete<AccountsRemove0Responses, AccountsRemove0Errors, ThrowOnError>({
+export const accountsRemove = <ThrowOnError extends boolean = false>(options: Options<AccountsRemoveData, ThrowOnError>) => (options.client ?? client).delete<AccountsRemoveResponses, AccountsRemoveErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -500,7 +310,7 @@ export const accountsRemove0 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Get an account
  */
-export const accountsGet0 = <ThrowOnError extends boolean = false>(options: Options<AccountsGet0Data, ThrowOnError>) => (options.client ?? client).get<AccountsGet0Responses, AccountsGet0Errors, ThrowOnError>({
+export const accountsGet = <ThrowOnError extends boolean = false>(options: Options<AccountsGetData, ThrowOnError>) => (options.client ?? client).get<AccountsGetResponses, AccountsGetErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -514,7 +324,7 @@ export const accountsGet0 = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Change email, password, package, client or limits (username and domain are immutable: 422)
  */
-export const accountsUpdate0 = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdate0Responses, AccountsUpdate0Errors, ThrowOnError>({
+export const accountsUpdate = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdateData, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdateResponses, AccountsUpdateErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -522,52 +332,6 @@ export const accountsUpdate0 = <ThrowOnError extends boolean = false>(options: O
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/accounts/{id}',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Delete an account and everything it has on the server (irreversible); 204, no body
- */
-export const accountsRemove1 = <ThrowOnError extends boolean = false>(options: Options<AccountsRemove1Data, ThrowOnError>) => (options.client ?? client).delete<AccountsRemove1Responses, AccountsRemove1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/accounts/{id}',
-    ...options
-});
-
-/**
- * Get an account
- */
-export const accountsGet1 = <ThrowOnError extends boolean = false>(options: Options<AccountsGet1Data, ThrowOnError>) => (options.client ?? client).get<AccountsGet1Responses, AccountsGet1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/accounts/{id}',
-    ...options
-});
-
-/**
- * Change email, password, package, client or limits (username and domain are immutable: 422)
- */
-export const accountsUpdate1 = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdate1Responses, AccountsUpdate1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/accounts/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -578,7 +342,7 @@ export const accountsUpdate1 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Suspend an account (web 503, no shell, mail refused; reversible)
  */
-export const accountsSuspend0 = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspend0Data, ThrowOnError>) => (options.client ?? client).post<AccountsSuspend0Responses, AccountsSuspend0Errors, ThrowOnError>({
+export const accountsSuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsSuspendResponses, AccountsSuspendErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -594,27 +358,9 @@ export const accountsSuspend0 = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
- * Suspend an account (web 503, no shell, mail refused; reversible)
- */
-export const accountsSuspend1 = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspend1Data, ThrowOnError>) => (options.client ?? client).post<AccountsSuspend1Responses, AccountsSuspend1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/accounts/{id}/suspend',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * Unsuspend an account
  */
-export const accountsUnsuspend0 = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspend0Data, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspend0Responses, AccountsUnsuspend0Errors, ThrowOnError>({
+export const accountsUnsuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspendResponses, AccountsUnsuspendErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -630,27 +376,9 @@ export const accountsUnsuspend0 = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * Unsuspend an account
- */
-export const accountsUnsuspend1 = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspend1Data, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspend1Responses, AccountsUnsuspend1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/accounts/{id}/unsuspend',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * List a client's accounts (keyset pages)
  */
-export const clientAccountsList0 = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsList0Data, ThrowOnError>) => (options.client ?? client).get<ClientAccountsList0Responses, ClientAccountsList0Errors, ThrowOnError>({
+export const clientAccountsList = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsListData, ThrowOnError>) => (options.client ?? client).get<ClientAccountsListResponses, ClientAccountsListErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -658,20 +386,6 @@ export const clientAccountsList0 = <ThrowOnError extends boolean = false>(option
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/clients/{id}/accounts',
-    ...options
-});
-
-/**
- * List a client's accounts (keyset pages)
- */
-export const clientAccountsList1 = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsList1Data, ThrowOnError>) => (options.client ?? client).get<ClientAccountsList1Responses, ClientAccountsList1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/clients/{id}/accounts',
     ...options
 });
 
@@ -692,7 +406,7 @@ export const auditList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * Server facts for a billing system's "test connection"
  */
-export const serverStatsServerStats0 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStats0Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStats0Responses, ServerStatsServerStats0Errors, ThrowOnError>({
+export const serverStatsServerStats = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStatsData, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStatsResponses, ServerStatsServerStatsErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -704,23 +418,9 @@ export const serverStatsServerStats0 = <ThrowOnError extends boolean = false>(op
 });
 
 /**
- * Server facts for a billing system's "test connection"
- */
-export const serverStatsServerStats1 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStats1Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStats1Responses, ServerStatsServerStats1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/server/stats',
-    ...options
-});
-
-/**
  * Credentials check: 200 when the token (or signature) is accepted
  */
-export const serverStatsPing0 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPing0Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPing0Responses, ServerStatsPing0Errors, ThrowOnError>({
+export const serverStatsPing = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPingData, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPingResponses, ServerStatsPingErrors, ThrowOnError>({
     security: [
         { scheme: 'bearer', type: 'http' },
         { name: 'x-api-key', type: 'apiKey' },
@@ -728,20 +428,6 @@ export const serverStatsPing0 = <ThrowOnError extends boolean = false>(options?:
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/ping',
-    ...options
-});
-
-/**
- * Credentials check: 200 when the token (or signature) is accepted
- */
-export const serverStatsPing1 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPing1Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPing1Responses, ServerStatsPing1Errors, ThrowOnError>({
-    security: [
-        { scheme: 'bearer', type: 'http' },
-        { name: 'x-api-key', type: 'apiKey' },
-        { name: 'X-Timestamp', type: 'apiKey' },
-        { name: 'X-Signature', type: 'apiKey' }
-    ],
-    url: '/api/ping',
     ...options
 });
 

@@ -33,6 +33,17 @@ test('each operation documents what its route accepts: /health nothing; Bearer, 
   }
 });
 
+test('each operation is listed once: no /api alias of an /api/v1 route, and unique operation ids without an alias index', async () => {
+  const doc = JSON.parse(readFileSync(join(REPO_ROOT, 'openapi', 'openapi.json'), 'utf8'));
+  const paths = Object.keys(doc.paths);
+  assert.ok(paths.includes('/api/v1/accounts'));
+  const aliases = paths.filter((path) => path.startsWith('/api/v1/')).map((path) => path.replace('/api/v1/', '/api/'));
+  assert.deepEqual(aliases.filter((alias) => paths.includes(alias)), []);
+  const ids = Object.values<Record<string, { operationId: string }>>(doc.paths).flatMap((operations) => Object.values(operations).map((o) => o.operationId));
+  assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i || id.includes('[')), []);
+  assert.match(doc.info.description, /also answers without `v1`/);
+});
+
 test('the committed document is valid OpenAPI 3.0, and every example fits its schema (what strict generators check)', async () => {
   const file = join(REPO_ROOT, 'openapi', 'openapi.json');
   await SwaggerParser.validate(file);

@@ -127,6 +127,14 @@ describe('platform: auth, errors, health, tokens', () => {
     assert.deepEqual(r.body, { status: 'ok', database: 'up' });
   });
 
+  test('the /api aliases of /api/v1 routes are served, and the explorer lists each route once', async () => {
+    assert.equal((await t.call('GET', '/api/packages')).status, 200);
+    assert.equal((await t.call('GET', '/api/ping')).status, 200);
+    const paths = Object.keys((await t.call('GET', '/docs/json', { token: null })).body.paths);
+    assert.ok(paths.includes('/api/v1/packages') && paths.includes('/api/v1/ping'));
+    assert.deepEqual(paths.filter((path) => /^\/api\/(accounts|clients|packages|server|ping)\b/.test(path)), []);
+  });
+
   test('Swagger UI at /docs and the JSON at /docs/json', async () => {
     const ui = await t.call('GET', '/docs', { token: null });
     assert.equal(ui.status, 200);

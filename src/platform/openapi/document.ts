@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { version } from '../../../package.json';
 import { CREDENTIAL_FORMS } from '../../auth/credentials';
+import { withoutUnversionedAliases } from './unversioned-aliases';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -9,6 +10,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Open hosting control panel API. Native API under /api/v1 (`{ "data": … }`); errors are ' +
         '`{ "error": "<code>", "message": "…", "details"?: [{ "field", "message" }] }`. ' +
+        'Every /api/v1 account, client, package and server route also answers without `v1` (`/api/accounts…`); this document lists each once. ' +
         'Plesk-compatible adapter: the reseller API under /API (`x-api-key`; `{ success, message, data }`, errors ' +
         '`{ success: false, message, errors? }`) and Plesk REST v2 under /api/v2 (`X-API-Key` or Basic with a token as ' +
         'password; bare JSON, errors `{ code, message }`).',
@@ -21,7 +23,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const { schemes } of Object.values(CREDENTIAL_FORMS)) {
     for (const [name, scheme] of Object.entries(schemes)) config.addSecurity(name, scheme);
   }
-  return SwaggerModule.createDocument(app, config.build(), { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const document = SwaggerModule.createDocument(app, config.build(), {
+    // A controller mounted at two paths gets `list[0]` and `list[1]`; the alias is dropped below, so the id needs no index.
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method.replace(/\[\d+\]$/, '')}`,
+  });
+  return withoutUnversionedAliases(document);
 }
 
 /** Swagger UI at /docs, the JSON at /docs/json. */
