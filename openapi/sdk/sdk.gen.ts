@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreate0Data, AccountsCreate0Errors, AccountsCreate0Responses, AccountsCreate1Data, AccountsCreate1Errors, AccountsCreate1Responses, AccountsGet0Data, AccountsGet0Errors, AccountsGet0Responses, AccountsGet1Data, AccountsGet1Errors, AccountsGet1Responses, AccountsList0Data, AccountsList0Errors, AccountsList0Responses, AccountsList1Data, AccountsList1Errors, AccountsList1Responses, AccountsRemove0Data, AccountsRemove0Errors, AccountsRemove0Responses, AccountsRemove1Data, AccountsRemove1Errors, AccountsRemove1Responses, AccountsSuspend0Data, AccountsSuspend0Errors, AccountsSuspend0Responses, AccountsSuspend1Data, AccountsSuspend1Errors, AccountsSuspend1Responses, AccountsUnsuspend0Data, AccountsUnsuspend0Errors, AccountsUnsuspend0Responses, AccountsUnsuspend1Data, AccountsUnsuspend1Errors, AccountsUnsuspend1Responses, AccountsUpdate0Data, AccountsUpdate0Errors, AccountsUpdate0Responses, AccountsUpdate1Data, AccountsUpdate1Errors, AccountsUpdate1Responses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsList0Data, ClientAccountsList0Errors, ClientAccountsList0Responses, ClientAccountsList1Data, ClientAccountsList1Errors, ClientAccountsList1Responses, ClientsCreate0Data, ClientsCreate0Errors, ClientsCreate0Responses, ClientsCreate1Data, ClientsCreate1Errors, ClientsCreate1Responses, ClientsGet0Data, ClientsGet0Errors, ClientsGet0Responses, ClientsGet1Data, ClientsGet1Errors, ClientsGet1Responses, ClientsList0Data, ClientsList0Errors, ClientsList0Responses, ClientsList1Data, ClientsList1Errors, ClientsList1Responses, ClientsRemove0Data, ClientsRemove0Errors, ClientsRemove0Responses, ClientsRemove1Data, ClientsRemove1Errors, ClientsRemove1Responses, ClientsUpdate0Data, ClientsUpdate0Errors, ClientsUpdate0Responses, ClientsUpdate1Data, ClientsUpdate1Errors, ClientsUpdate1Responses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreate0Data, PackagesCreate0Errors, PackagesCreate0Responses, PackagesCreate1Data, PackagesCreate1Errors, PackagesCreate1Responses, PackagesGet0Data, PackagesGet0Errors, PackagesGet0Responses, PackagesGet1Data, PackagesGet1Errors, PackagesGet1Responses, PackagesList0Data, PackagesList0Errors, PackagesList0Responses, PackagesList1Data, PackagesList1Errors, PackagesList1Responses, PackagesRemove0Data, PackagesRemove0Errors, PackagesRemove0Responses, PackagesRemove1Data, PackagesRemove1Errors, PackagesRemove1Responses, PackagesUpdate0Data, PackagesUpdate0Errors, PackagesUpdate0Responses, PackagesUpdate1Data, PackagesUpdate1Errors, PackagesUpdate1Responses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPing0Data, ServerStatsPing0Errors, ServerStatsPing0Responses, ServerStatsPing1Data, ServerStatsPing1Errors, ServerStatsPing1Responses, ServerStatsServerStats0Data, ServerStatsServerStats0Errors, ServerStatsServerStats0Responses, ServerStatsServerStats1Data, ServerStatsServerStats1Errors, ServerStatsServerStats1Responses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -21,17 +21,18 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Liveness and database status (no token needed)
  */
-export const healthHealth = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthResponses, HealthHealthErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/health',
-    ...options
-});
+export const healthHealth = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthResponses, HealthHealthErrors, ThrowOnError>({ url: '/health', ...options });
 
 /**
  * List API tokens (never their secrets)
  */
 export const tokensList = <ThrowOnError extends boolean = false>(options?: Options<TokensListData, ThrowOnError>) => (options?.client ?? client).get<TokensListResponses, TokensListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/tokens',
     ...options
 });
@@ -40,7 +41,12 @@ export const tokensList = <ThrowOnError extends boolean = false>(options?: Optio
  * Create an API token; the secret is in this answer only
  */
 export const tokensCreate = <ThrowOnError extends boolean = false>(options: Options<TokensCreateData, ThrowOnError>) => (options.client ?? client).post<TokensCreateResponses, TokensCreateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/tokens',
     ...options,
     headers: {
@@ -53,7 +59,12 @@ export const tokensCreate = <ThrowOnError extends boolean = false>(options: Opti
  * Revoke an API token
  */
 export const tokensRevoke = <ThrowOnError extends boolean = false>(options: Options<TokensRevokeData, ThrowOnError>) => (options.client ?? client).delete<TokensRevokeResponses, TokensRevokeErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/tokens/{id}',
     ...options
 });
@@ -62,7 +73,12 @@ export const tokensRevoke = <ThrowOnError extends boolean = false>(options: Opti
  * The installed licence and seat use (any valid token)
  */
 export const licenseGet = <ThrowOnError extends boolean = false>(options?: Options<LicenseGetData, ThrowOnError>) => (options?.client ?? client).get<LicenseGetResponses, LicenseGetErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/license',
     ...options
 });
@@ -73,7 +89,12 @@ export const licenseGet = <ThrowOnError extends boolean = false>(options?: Optio
  * Body: `{ "license": "<the licence file text>" }` or the licence object `{ "payload": {…}, "signature": "…" }`. Open even while writes are blocked. 422 names why a licence is refused: malformed, bad_signature, wrong_server, expired, or no public key configured.
  */
 export const licenseInstall = <ThrowOnError extends boolean = false>(options: Options<LicenseInstallData, ThrowOnError>) => (options.client ?? client).put<LicenseInstallResponses, LicenseInstallErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/license',
     ...options,
     headers: {
@@ -85,8 +106,13 @@ export const licenseInstall = <ThrowOnError extends boolean = false>(options: Op
 /**
  * List hosting packages
  */
-export const packagesList0 = <ThrowOnError extends boolean = false>(options?: Options<PackagesList0Data, ThrowOnError>) => (options?.client ?? client).get<PackagesList0Responses, PackagesList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const packagesList = <ThrowOnError extends boolean = false>(options?: Options<PackagesListData, ThrowOnError>) => (options?.client ?? client).get<PackagesListResponses, PackagesListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages',
     ...options
 });
@@ -94,31 +120,14 @@ export const packagesList0 = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Create a hosting package
  */
-export const packagesCreate0 = <ThrowOnError extends boolean = false>(options: Options<PackagesCreate0Data, ThrowOnError>) => (options.client ?? client).post<PackagesCreate0Responses, PackagesCreate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const packagesCreate = <ThrowOnError extends boolean = false>(options: Options<PackagesCreateData, ThrowOnError>) => (options.client ?? client).post<PackagesCreateResponses, PackagesCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * List hosting packages
- */
-export const packagesList1 = <ThrowOnError extends boolean = false>(options?: Options<PackagesList1Data, ThrowOnError>) => (options?.client ?? client).get<PackagesList1Responses, PackagesList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/packages',
-    ...options
-});
-
-/**
- * Create a hosting package
- */
-export const packagesCreate1 = <ThrowOnError extends boolean = false>(options: Options<PackagesCreate1Data, ThrowOnError>) => (options.client ?? client).post<PackagesCreate1Responses, PackagesCreate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/packages',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -129,8 +138,13 @@ export const packagesCreate1 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Delete a hosting package (409 while an account uses it)
  */
-export const packagesRemove0 = <ThrowOnError extends boolean = false>(options: Options<PackagesRemove0Data, ThrowOnError>) => (options.client ?? client).delete<PackagesRemove0Responses, PackagesRemove0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const packagesRemove = <ThrowOnError extends boolean = false>(options: Options<PackagesRemoveData, ThrowOnError>) => (options.client ?? client).delete<PackagesRemoveResponses, PackagesRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages/{id}',
     ...options
 });
@@ -138,8 +152,13 @@ export const packagesRemove0 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Get a hosting package
  */
-export const packagesGet0 = <ThrowOnError extends boolean = false>(options: Options<PackagesGet0Data, ThrowOnError>) => (options.client ?? client).get<PackagesGet0Responses, PackagesGet0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const packagesGet = <ThrowOnError extends boolean = false>(options: Options<PackagesGetData, ThrowOnError>) => (options.client ?? client).get<PackagesGetResponses, PackagesGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages/{id}',
     ...options
 });
@@ -147,40 +166,14 @@ export const packagesGet0 = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Change a hosting package
  */
-export const packagesUpdate0 = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdate0Responses, PackagesUpdate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const packagesUpdate = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdateData, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdateResponses, PackagesUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/packages/{id}',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Delete a hosting package (409 while an account uses it)
- */
-export const packagesRemove1 = <ThrowOnError extends boolean = false>(options: Options<PackagesRemove1Data, ThrowOnError>) => (options.client ?? client).delete<PackagesRemove1Responses, PackagesRemove1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/packages/{id}',
-    ...options
-});
-
-/**
- * Get a hosting package
- */
-export const packagesGet1 = <ThrowOnError extends boolean = false>(options: Options<PackagesGet1Data, ThrowOnError>) => (options.client ?? client).get<PackagesGet1Responses, PackagesGet1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/packages/{id}',
-    ...options
-});
-
-/**
- * Change a hosting package
- */
-export const packagesUpdate1 = <ThrowOnError extends boolean = false>(options: Options<PackagesUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<PackagesUpdate1Responses, PackagesUpdate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/packages/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -191,8 +184,13 @@ export const packagesUpdate1 = <ThrowOnError extends boolean = false>(options: O
 /**
  * List clients (keyset pages; filters status, login, external_id)
  */
-export const clientsList0 = <ThrowOnError extends boolean = false>(options?: Options<ClientsList0Data, ThrowOnError>) => (options?.client ?? client).get<ClientsList0Responses, ClientsList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const clientsList = <ThrowOnError extends boolean = false>(options?: Options<ClientsListData, ThrowOnError>) => (options?.client ?? client).get<ClientsListResponses, ClientsListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients',
     ...options
 });
@@ -200,31 +198,14 @@ export const clientsList0 = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Create a client (a customer who owns accounts)
  */
-export const clientsCreate0 = <ThrowOnError extends boolean = false>(options: Options<ClientsCreate0Data, ThrowOnError>) => (options.client ?? client).post<ClientsCreate0Responses, ClientsCreate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const clientsCreate = <ThrowOnError extends boolean = false>(options: Options<ClientsCreateData, ThrowOnError>) => (options.client ?? client).post<ClientsCreateResponses, ClientsCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * List clients (keyset pages; filters status, login, external_id)
- */
-export const clientsList1 = <ThrowOnError extends boolean = false>(options?: Options<ClientsList1Data, ThrowOnError>) => (options?.client ?? client).get<ClientsList1Responses, ClientsList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/clients',
-    ...options
-});
-
-/**
- * Create a client (a customer who owns accounts)
- */
-export const clientsCreate1 = <ThrowOnError extends boolean = false>(options: Options<ClientsCreate1Data, ThrowOnError>) => (options.client ?? client).post<ClientsCreate1Responses, ClientsCreate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/clients',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -235,8 +216,13 @@ export const clientsCreate1 = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Delete a client (409 while it owns accounts)
  */
-export const clientsRemove0 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove0Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove0Responses, ClientsRemove0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const clientsRemove = <ThrowOnError extends boolean = false>(options: Options<ClientsRemoveData, ThrowOnError>) => (options.client ?? client).delete<ClientsRemoveResponses, ClientsRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}',
     ...options
 });
@@ -244,8 +230,13 @@ export const clientsRemove0 = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Get a client
  */
-export const clientsGet0 = <ThrowOnError extends boolean = false>(options: Options<ClientsGet0Data, ThrowOnError>) => (options.client ?? client).get<ClientsGet0Responses, ClientsGet0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const clientsGet = <ThrowOnError extends boolean = false>(options: Options<ClientsGetData, ThrowOnError>) => (options.client ?? client).get<ClientsGetResponses, ClientsGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}',
     ...options
 });
@@ -253,40 +244,14 @@ export const clientsGet0 = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Change a client
  */
-export const clientsUpdate0 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate0Responses, ClientsUpdate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const clientsUpdate = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdateData, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdateResponses, ClientsUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Delete a client (409 while it owns accounts)
- */
-export const clientsRemove1 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove1Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove1Responses, ClientsRemove1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/clients/{id}',
-    ...options
-});
-
-/**
- * Get a client
- */
-export const clientsGet1 = <ThrowOnError extends boolean = false>(options: Options<ClientsGet1Data, ThrowOnError>) => (options.client ?? client).get<ClientsGet1Responses, ClientsGet1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/clients/{id}',
-    ...options
-});
-
-/**
- * Change a client
- */
-export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate1Responses, ClientsUpdate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/clients/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -297,8 +262,13 @@ export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Op
 /**
  * List accounts (keyset pages; filters status, username, domain, client_id)
  */
-export const accountsList0 = <ThrowOnError extends boolean = false>(options?: Options<AccountsList0Data, ThrowOnError>) => (options?.client ?? client).get<AccountsList0Responses, AccountsList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const accountsList = <ThrowOnError extends boolean = false>(options?: Options<AccountsListData, ThrowOnError>) => (options?.client ?? client).get<AccountsListResponses, AccountsListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts',
     ...options
 });
@@ -308,33 +278,14 @@ export const accountsList0 = <ThrowOnError extends boolean = false>(options?: Op
  *
  * Synchronous: the 201 comes after every provisioning step. `package` (name) may replace `package_id`. With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` or `account_limit_reached`; 503 when the agent is unreachable.
  */
-export const accountsCreate0 = <ThrowOnError extends boolean = false>(options: Options<AccountsCreate0Data, ThrowOnError>) => (options.client ?? client).post<AccountsCreate0Responses, AccountsCreate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const accountsCreate = <ThrowOnError extends boolean = false>(options: Options<AccountsCreateData, ThrowOnError>) => (options.client ?? client).post<AccountsCreateResponses, AccountsCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * List accounts (keyset pages; filters status, username, domain, client_id)
- */
-export const accountsList1 = <ThrowOnError extends boolean = false>(options?: Options<AccountsList1Data, ThrowOnError>) => (options?.client ?? client).get<AccountsList1Responses, AccountsList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/accounts',
-    ...options
-});
-
-/**
- * Create and provision a hosting account
- *
- * Synchronous: the 201 comes after every provisioning step. `package` (name) may replace `package_id`. With `?dry_run=true` the answer is 200 `{data: plan}` and nothing is created. 403 is also `license_required` or `account_limit_reached`; 503 when the agent is unreachable.
- */
-export const accountsCreate1 = <ThrowOnError extends boolean = false>(options: Options<AccountsCreate1Data, ThrowOnError>) => (options.client ?? client).post<AccountsCreate1Responses, AccountsCreate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/accounts',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -345,8 +296,13 @@ export const accountsCreate1 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Delete an account and everything it has on the server (irreversible); 204, no body
  */
-export const accountsRemove0 = <ThrowOnError extends boolean = false>(options: Options<AccountsRemove0Data, ThrowOnError>) => (options.client ?? client).delete<AccountsRemove0Responses, AccountsRemove0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const accountsRemove = <ThrowOnError extends boolean = false>(options: Options<AccountsRemoveData, ThrowOnError>) => (options.client ?? client).delete<AccountsRemoveResponses, AccountsRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}',
     ...options
 });
@@ -354,8 +310,13 @@ export const accountsRemove0 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Get an account
  */
-export const accountsGet0 = <ThrowOnError extends boolean = false>(options: Options<AccountsGet0Data, ThrowOnError>) => (options.client ?? client).get<AccountsGet0Responses, AccountsGet0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const accountsGet = <ThrowOnError extends boolean = false>(options: Options<AccountsGetData, ThrowOnError>) => (options.client ?? client).get<AccountsGetResponses, AccountsGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}',
     ...options
 });
@@ -363,40 +324,14 @@ export const accountsGet0 = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Change email, password, package, client or limits (username and domain are immutable: 422)
  */
-export const accountsUpdate0 = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdate0Responses, AccountsUpdate0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const accountsUpdate = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdateData, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdateResponses, AccountsUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Delete an account and everything it has on the server (irreversible); 204, no body
- */
-export const accountsRemove1 = <ThrowOnError extends boolean = false>(options: Options<AccountsRemove1Data, ThrowOnError>) => (options.client ?? client).delete<AccountsRemove1Responses, AccountsRemove1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/accounts/{id}',
-    ...options
-});
-
-/**
- * Get an account
- */
-export const accountsGet1 = <ThrowOnError extends boolean = false>(options: Options<AccountsGet1Data, ThrowOnError>) => (options.client ?? client).get<AccountsGet1Responses, AccountsGet1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/accounts/{id}',
-    ...options
-});
-
-/**
- * Change email, password, package, client or limits (username and domain are immutable: 422)
- */
-export const accountsUpdate1 = <ThrowOnError extends boolean = false>(options: Options<AccountsUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<AccountsUpdate1Responses, AccountsUpdate1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/accounts/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -407,8 +342,13 @@ export const accountsUpdate1 = <ThrowOnError extends boolean = false>(options: O
 /**
  * Suspend an account (web 503, no shell, mail refused; reversible)
  */
-export const accountsSuspend0 = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspend0Data, ThrowOnError>) => (options.client ?? client).post<AccountsSuspend0Responses, AccountsSuspend0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const accountsSuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsSuspendResponses, AccountsSuspendErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}/suspend',
     ...options,
     headers: {
@@ -418,23 +358,15 @@ export const accountsSuspend0 = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
- * Suspend an account (web 503, no shell, mail refused; reversible)
- */
-export const accountsSuspend1 = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspend1Data, ThrowOnError>) => (options.client ?? client).post<AccountsSuspend1Responses, AccountsSuspend1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/accounts/{id}/suspend',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * Unsuspend an account
  */
-export const accountsUnsuspend0 = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspend0Data, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspend0Responses, AccountsUnsuspend0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const accountsUnsuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspendResponses, AccountsUnsuspendErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/accounts/{id}/unsuspend',
     ...options,
     headers: {
@@ -444,33 +376,16 @@ export const accountsUnsuspend0 = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * Unsuspend an account
- */
-export const accountsUnsuspend1 = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspend1Data, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspend1Responses, AccountsUnsuspend1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/accounts/{id}/unsuspend',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * List a client's accounts (keyset pages)
  */
-export const clientAccountsList0 = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsList0Data, ThrowOnError>) => (options.client ?? client).get<ClientAccountsList0Responses, ClientAccountsList0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const clientAccountsList = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsListData, ThrowOnError>) => (options.client ?? client).get<ClientAccountsListResponses, ClientAccountsListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/clients/{id}/accounts',
-    ...options
-});
-
-/**
- * List a client's accounts (keyset pages)
- */
-export const clientAccountsList1 = <ThrowOnError extends boolean = false>(options: Options<ClientAccountsList1Data, ThrowOnError>) => (options.client ?? client).get<ClientAccountsList1Responses, ClientAccountsList1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/clients/{id}/accounts',
     ...options
 });
 
@@ -478,7 +393,12 @@ export const clientAccountsList1 = <ThrowOnError extends boolean = false>(option
  * The audit log: every write with its token, route, target and result, oldest first
  */
 export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/audit',
     ...options
 });
@@ -486,36 +406,28 @@ export const auditList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * Server facts for a billing system's "test connection"
  */
-export const serverStatsServerStats0 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStats0Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStats0Responses, ServerStatsServerStats0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const serverStatsServerStats = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStatsData, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStatsResponses, ServerStatsServerStatsErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/server/stats',
     ...options
 });
 
 /**
- * Server facts for a billing system's "test connection"
- */
-export const serverStatsServerStats1 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsServerStats1Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsServerStats1Responses, ServerStatsServerStats1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/server/stats',
-    ...options
-});
-
-/**
  * Credentials check: 200 when the token (or signature) is accepted
  */
-export const serverStatsPing0 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPing0Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPing0Responses, ServerStatsPing0Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+export const serverStatsPing = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPingData, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPingResponses, ServerStatsPingErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/api/v1/ping',
-    ...options
-});
-
-/**
- * Credentials check: 200 when the token (or signature) is accepted
- */
-export const serverStatsPing1 = <ThrowOnError extends boolean = false>(options?: Options<ServerStatsPing1Data, ThrowOnError>) => (options?.client ?? client).get<ServerStatsPing1Responses, ServerStatsPing1Errors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
-    url: '/api/ping',
     ...options
 });
 
@@ -523,7 +435,12 @@ export const serverStatsPing1 = <ThrowOnError extends boolean = false>(options?:
  * Create a Plesk client (0xhost; answers 200)
  */
 export const resellerClientsCreate = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsCreateData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsCreateResponses, ResellerClientsCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/create',
     ...options,
     headers: {
@@ -536,7 +453,12 @@ export const resellerClientsCreate = <ThrowOnError extends boolean = false>(opti
  * List clients (extension; keyset pages: limit, cursor; filters login, external_id, status)
  */
 export const resellerClientsList = <ThrowOnError extends boolean = false>(options?: Options<ResellerClientsListData, ThrowOnError>) => (options?.client ?? client).get<ResellerClientsListResponses, ResellerClientsListErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients',
     ...options
 });
@@ -545,7 +467,12 @@ export const resellerClientsList = <ThrowOnError extends boolean = false>(option
  * Get a client by UUID or plesk_client_id (extension)
  */
 export const resellerClientsGet = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsGetData, ThrowOnError>) => (options.client ?? client).get<ResellerClientsGetResponses, ResellerClientsGetErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}',
     ...options
 });
@@ -554,7 +481,12 @@ export const resellerClientsGet = <ThrowOnError extends boolean = false>(options
  * Change a client: any of name, login, email, password, company, external_id (extension)
  */
 export const resellerClientsUpdate = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsUpdateData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsUpdateResponses, ResellerClientsUpdateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/update',
     ...options,
     headers: {
@@ -567,7 +499,12 @@ export const resellerClientsUpdate = <ThrowOnError extends boolean = false>(opti
  * Delete a client and deprovision its subscriptions (Plesk's semantics; extension)
  */
 export const resellerClientsRemove = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsRemoveData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsRemoveResponses, ResellerClientsRemoveErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/delete',
     ...options
 });
@@ -576,7 +513,12 @@ export const resellerClientsRemove = <ThrowOnError extends boolean = false>(opti
  * Suspend a client and its subscriptions; idempotent (extension)
  */
 export const resellerClientsSuspend = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsSuspendData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsSuspendResponses, ResellerClientsSuspendErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/suspend',
     ...options
 });
@@ -585,7 +527,12 @@ export const resellerClientsSuspend = <ThrowOnError extends boolean = false>(opt
  * Unsuspend a client and the subscriptions its suspension suspended; idempotent (extension)
  */
 export const resellerClientsUnsuspend = <ThrowOnError extends boolean = false>(options: Options<ResellerClientsUnsuspendData, ThrowOnError>) => (options.client ?? client).post<ResellerClientsUnsuspendResponses, ResellerClientsUnsuspendErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/clients/{id}/unsuspend',
     ...options
 });
@@ -594,7 +541,12 @@ export const resellerClientsUnsuspend = <ThrowOnError extends boolean = false>(o
  * Create a hosting subscription (an account) for a client
  */
 export const resellerOrdersCreate = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersCreateData, ThrowOnError>) => (options.client ?? client).post<ResellerOrdersCreateResponses, ResellerOrdersCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/orders/create_order_plesk',
     ...options,
     headers: {
@@ -607,7 +559,12 @@ export const resellerOrdersCreate = <ThrowOnError extends boolean = false>(optio
  * Renew (nothing expires here) and/or change the plan (new_plan_id → package)
  */
 export const resellerOrdersScale = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersScaleData, ThrowOnError>) => (options.client ?? client).post<ResellerOrdersScaleResponses, ResellerOrdersScaleErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/orders/create_order_scale_plesk',
     ...options,
     headers: {
@@ -620,7 +577,12 @@ export const resellerOrdersScale = <ThrowOnError extends boolean = false>(option
  * A subscription (account) by UUID or numeric id
  */
 export const resellerOrdersDetail = <ThrowOnError extends boolean = false>(options: Options<ResellerOrdersDetailData, ThrowOnError>) => (options.client ?? client).get<ResellerOrdersDetailResponses, ResellerOrdersDetailErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
     url: '/API/plesk/subscriptions/detail',
     ...options
 });
@@ -629,7 +591,13 @@ export const resellerOrdersDetail = <ThrowOnError extends boolean = false>(optio
  * Create a secret key (a token with the caller's scopes) → 201 {key}
  */
 export const restAuthKeysCreate = <ThrowOnError extends boolean = false>(options: Options<RestAuthKeysCreateData, ThrowOnError>) => (options.client ?? client).post<RestAuthKeysCreateResponses, RestAuthKeysCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/auth/keys',
     ...options,
     headers: {
@@ -642,7 +610,13 @@ export const restAuthKeysCreate = <ThrowOnError extends boolean = false>(options
  * Revoke a secret key by its value → {status: "success"}
  */
 export const restAuthKeysRemove = <ThrowOnError extends boolean = false>(options: Options<RestAuthKeysRemoveData, ThrowOnError>) => (options.client ?? client).delete<RestAuthKeysRemoveResponses, RestAuthKeysRemoveErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/auth/keys/{key}',
     ...options
 });
@@ -651,7 +625,13 @@ export const restAuthKeysRemove = <ThrowOnError extends boolean = false>(options
  * All clients, a bare array (clients filter locally by email, login, external_id)
  */
 export const restClientsList = <ThrowOnError extends boolean = false>(options?: Options<RestClientsListData, ThrowOnError>) => (options?.client ?? client).get<RestClientsListResponses, RestClientsListErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients',
     ...options
 });
@@ -660,7 +640,13 @@ export const restClientsList = <ThrowOnError extends boolean = false>(options?: 
  * Create a client → 201 {id, guid}; an existing login → 400
  */
 export const restClientsCreate = <ThrowOnError extends boolean = false>(options: Options<RestClientsCreateData, ThrowOnError>) => (options.client ?? client).post<RestClientsCreateResponses, RestClientsCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients',
     ...options,
     headers: {
@@ -673,7 +659,13 @@ export const restClientsCreate = <ThrowOnError extends boolean = false>(options:
  * Delete a client; its domains (accounts) are deprovisioned first → {id, guid}
  */
 export const restClientsRemove = <ThrowOnError extends boolean = false>(options: Options<RestClientsRemoveData, ThrowOnError>) => (options.client ?? client).delete<RestClientsRemoveResponses, RestClientsRemoveErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}',
     ...options
 });
@@ -682,7 +674,13 @@ export const restClientsRemove = <ThrowOnError extends boolean = false>(options:
  * A client
  */
 export const restClientsGet = <ThrowOnError extends boolean = false>(options: Options<RestClientsGetData, ThrowOnError>) => (options.client ?? client).get<RestClientsGetResponses, RestClientsGetErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}',
     ...options
 });
@@ -691,7 +689,13 @@ export const restClientsGet = <ThrowOnError extends boolean = false>(options: Op
  * Change a client (any subset; status 0/16 activates/suspends it with its domains) → {id, guid}
  */
 export const restClientsUpdate = <ThrowOnError extends boolean = false>(options: Options<RestClientsUpdateData, ThrowOnError>) => (options.client ?? client).put<RestClientsUpdateResponses, RestClientsUpdateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}',
     ...options,
     headers: {
@@ -704,7 +708,13 @@ export const restClientsUpdate = <ThrowOnError extends boolean = false>(options:
  * Suspend a client and its domains; idempotent → {status: "success"}
  */
 export const restClientsSuspend = <ThrowOnError extends boolean = false>(options: Options<RestClientsSuspendData, ThrowOnError>) => (options.client ?? client).put<RestClientsSuspendResponses, RestClientsSuspendErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/suspend',
     ...options
 });
@@ -713,7 +723,13 @@ export const restClientsSuspend = <ThrowOnError extends boolean = false>(options
  * Activate a client and the domains its suspension suspended; idempotent → {status: "success"}
  */
 export const restClientsActivate = <ThrowOnError extends boolean = false>(options: Options<RestClientsActivateData, ThrowOnError>) => (options.client ?? client).put<RestClientsActivateResponses, RestClientsActivateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/activate',
     ...options
 });
@@ -722,7 +738,13 @@ export const restClientsActivate = <ThrowOnError extends boolean = false>(option
  * The client's domains (its accounts), a bare array of DomainResponse
  */
 export const restClientsDomains = <ThrowOnError extends boolean = false>(options: Options<RestClientsDomainsData, ThrowOnError>) => (options.client ?? client).get<RestClientsDomainsResponses, RestClientsDomainsErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/domains',
     ...options
 });
@@ -731,7 +753,13 @@ export const restClientsDomains = <ThrowOnError extends boolean = false>(options
  * The client's ten counters (Hostwright counts active domains; usage counters are 0 until measured)
  */
 export const restClientsStatistics = <ThrowOnError extends boolean = false>(options: Options<RestClientsStatisticsData, ThrowOnError>) => (options.client ?? client).get<RestClientsStatisticsResponses, RestClientsStatisticsErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/clients/{id}/statistics',
     ...options
 });
@@ -740,7 +768,13 @@ export const restClientsStatistics = <ThrowOnError extends boolean = false>(opti
  * Create a hosted domain (subscription = account) → 201 {id, guid}
  */
 export const restDomainsCreate = <ThrowOnError extends boolean = false>(options: Options<RestDomainsCreateData, ThrowOnError>) => (options.client ?? client).post<RestDomainsCreateResponses, RestDomainsCreateErrors, ThrowOnError>({
-    security: [{ name: 'x-api-key', type: 'apiKey' }, { scheme: 'basic', type: 'http' }],
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
     url: '/api/v2/domains',
     ...options,
     headers: {

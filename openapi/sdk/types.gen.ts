@@ -1326,14 +1326,14 @@ export type LicenseInstallResponses = {
 
 export type LicenseInstallResponse = LicenseInstallResponses[keyof LicenseInstallResponses];
 
-export type PackagesList0Data = {
+export type PackagesListData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/api/v1/packages';
 };
 
-export type PackagesList0Errors = {
+export type PackagesListErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1344,24 +1344,24 @@ export type PackagesList0Errors = {
     403: ErrorBody;
 };
 
-export type PackagesList0Error = PackagesList0Errors[keyof PackagesList0Errors];
+export type PackagesListError = PackagesListErrors[keyof PackagesListErrors];
 
-export type PackagesList0Responses = {
+export type PackagesListResponses = {
     200: {
         data: Array<PackageView>;
     };
 };
 
-export type PackagesList0Response = PackagesList0Responses[keyof PackagesList0Responses];
+export type PackagesListResponse = PackagesListResponses[keyof PackagesListResponses];
 
-export type PackagesCreate0Data = {
+export type PackagesCreateData = {
     body: CreatePackageDto;
     path?: never;
     query?: never;
     url: '/api/v1/packages';
 };
 
-export type PackagesCreate0Errors = {
+export type PackagesCreateErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1380,81 +1380,17 @@ export type PackagesCreate0Errors = {
     422: ErrorBody;
 };
 
-export type PackagesCreate0Error = PackagesCreate0Errors[keyof PackagesCreate0Errors];
+export type PackagesCreateError = PackagesCreateErrors[keyof PackagesCreateErrors];
 
-export type PackagesCreate0Responses = {
+export type PackagesCreateResponses = {
     201: {
         data: PackageView;
     };
 };
 
-export type PackagesCreate0Response = PackagesCreate0Responses[keyof PackagesCreate0Responses];
+export type PackagesCreateResponse = PackagesCreateResponses[keyof PackagesCreateResponses];
 
-export type PackagesList1Data = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/api/packages';
-};
-
-export type PackagesList1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-};
-
-export type PackagesList1Error = PackagesList1Errors[keyof PackagesList1Errors];
-
-export type PackagesList1Responses = {
-    200: {
-        data: Array<PackageView>;
-    };
-};
-
-export type PackagesList1Response = PackagesList1Responses[keyof PackagesList1Responses];
-
-export type PackagesCreate1Data = {
-    body: CreatePackageDto;
-    path?: never;
-    query?: never;
-    url: '/api/packages';
-};
-
-export type PackagesCreate1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-};
-
-export type PackagesCreate1Error = PackagesCreate1Errors[keyof PackagesCreate1Errors];
-
-export type PackagesCreate1Responses = {
-    201: {
-        data: PackageView;
-    };
-};
-
-export type PackagesCreate1Response = PackagesCreate1Responses[keyof PackagesCreate1Responses];
-
-export type PackagesRemove0Data = {
+export type PackagesRemoveData = {
     body?: never;
     path: {
         id: number;
@@ -1463,7 +1399,7 @@ export type PackagesRemove0Data = {
     url: '/api/v1/packages/{id}';
 };
 
-export type PackagesRemove0Errors = {
+export type PackagesRemoveErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1482,15 +1418,15 @@ export type PackagesRemove0Errors = {
     409: ErrorBody;
 };
 
-export type PackagesRemove0Error = PackagesRemove0Errors[keyof PackagesRemove0Errors];
+export type PackagesRemoveError = PackagesRemoveErrors[keyof PackagesRemoveErrors];
 
-export type PackagesRemove0Responses = {
+export type PackagesRemoveResponses = {
     204: void;
 };
 
-export type PackagesRemove0Response = PackagesRemove0Responses[keyof PackagesRemove0Responses];
+export type PackagesRemoveResponse = PackagesRemoveResponses[keyof PackagesRemoveResponses];
 
-export type PackagesGet0Data = {
+export type PackagesGetData = {
     body?: never;
     path: {
         id: number;
@@ -1499,7 +1435,7 @@ export type PackagesGet0Data = {
     url: '/api/v1/packages/{id}';
 };
 
-export type PackagesGet0Errors = {
+export type PackagesGetErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1514,17 +1450,17 @@ export type PackagesGet0Errors = {
     404: ErrorBody;
 };
 
-export type PackagesGet0Error = PackagesGet0Errors[keyof PackagesGet0Errors];
+export type PackagesGetError = PackagesGetErrors[keyof PackagesGetErrors];
 
-export type PackagesGet0Responses = {
+export type PackagesGetResponses = {
     200: {
         data: PackageView;
     };
 };
 
-export type PackagesGet0Response = PackagesGet0Responses[keyof PackagesGet0Responses];
+export type PackagesGetResponse = PackagesGetResponses[keyof PackagesGetResponses];
 
-export type PackagesUpdate0Data = {
+export type PackagesUpdateData = {
     body: UpdatePackageDto;
     path: {
         id: number;
@@ -1533,7 +1469,7 @@ export type PackagesUpdate0Data = {
     url: '/api/v1/packages/{id}';
 };
 
-export type PackagesUpdate0Errors = {
+export type PackagesUpdateErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1556,129 +1492,17 @@ export type PackagesUpdate0Errors = {
     422: ErrorBody;
 };
 
-export type PackagesUpdate0Error = PackagesUpdate0Errors[keyof PackagesUpdate0Errors];
+export type PackagesUpdateError = PackagesUpdateErrors[keyof PackagesUpdateErrors];
 
-export type PackagesUpdate0Responses = {
+export type PackagesUpdateResponses = {
     200: {
         data: PackageView;
     };
 };
 
-export type PackagesUpdate0Response = PackagesUpdate0Responses[keyof PackagesUpdate0Responses];
+export type PackagesUpdateResponse = PackagesUpdateResponses[keyof PackagesUpdateResponses];
 
-export type PackagesRemove1Data = {
-    body?: never;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/packages/{id}';
-};
-
-export type PackagesRemove1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-};
-
-export type PackagesRemove1Error = PackagesRemove1Errors[keyof PackagesRemove1Errors];
-
-export type PackagesRemove1Responses = {
-    204: void;
-};
-
-export type PackagesRemove1Response = PackagesRemove1Responses[keyof PackagesRemove1Responses];
-
-export type PackagesGet1Data = {
-    body?: never;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/packages/{id}';
-};
-
-export type PackagesGet1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-};
-
-export type PackagesGet1Error = PackagesGet1Errors[keyof PackagesGet1Errors];
-
-export type PackagesGet1Responses = {
-    200: {
-        data: PackageView;
-    };
-};
-
-export type PackagesGet1Response = PackagesGet1Responses[keyof PackagesGet1Responses];
-
-export type PackagesUpdate1Data = {
-    body: UpdatePackageDto;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/packages/{id}';
-};
-
-export type PackagesUpdate1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-};
-
-export type PackagesUpdate1Error = PackagesUpdate1Errors[keyof PackagesUpdate1Errors];
-
-export type PackagesUpdate1Responses = {
-    200: {
-        data: PackageView;
-    };
-};
-
-export type PackagesUpdate1Response = PackagesUpdate1Responses[keyof PackagesUpdate1Responses];
-
-export type ClientsList0Data = {
+export type ClientsListData = {
     body?: never;
     path?: never;
     query?: {
@@ -1689,7 +1513,7 @@ export type ClientsList0Data = {
     url: '/api/v1/clients';
 };
 
-export type ClientsList0Errors = {
+export type ClientsListErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1704,18 +1528,18 @@ export type ClientsList0Errors = {
     422: ErrorBody;
 };
 
-export type ClientsList0Error = ClientsList0Errors[keyof ClientsList0Errors];
+export type ClientsListError = ClientsListErrors[keyof ClientsListErrors];
 
-export type ClientsList0Responses = {
+export type ClientsListResponses = {
     200: {
         data: Array<ClientView>;
         meta: PageMeta;
     };
 };
 
-export type ClientsList0Response = ClientsList0Responses[keyof ClientsList0Responses];
+export type ClientsListResponse = ClientsListResponses[keyof ClientsListResponses];
 
-export type ClientsCreate0Data = {
+export type ClientsCreateData = {
     body: CreateClientDtoWritable;
     headers?: {
         /**
@@ -1728,7 +1552,7 @@ export type ClientsCreate0Data = {
     url: '/api/v1/clients';
 };
 
-export type ClientsCreate0Errors = {
+export type ClientsCreateErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1747,96 +1571,17 @@ export type ClientsCreate0Errors = {
     422: ErrorBody;
 };
 
-export type ClientsCreate0Error = ClientsCreate0Errors[keyof ClientsCreate0Errors];
+export type ClientsCreateError = ClientsCreateErrors[keyof ClientsCreateErrors];
 
-export type ClientsCreate0Responses = {
+export type ClientsCreateResponses = {
     201: {
         data: ClientView;
     };
 };
 
-export type ClientsCreate0Response = ClientsCreate0Responses[keyof ClientsCreate0Responses];
+export type ClientsCreateResponse = ClientsCreateResponses[keyof ClientsCreateResponses];
 
-export type ClientsList1Data = {
-    body?: never;
-    path?: never;
-    query?: {
-        status?: 'active' | 'suspended';
-        login?: string;
-        external_id?: string;
-    };
-    url: '/api/clients';
-};
-
-export type ClientsList1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-};
-
-export type ClientsList1Error = ClientsList1Errors[keyof ClientsList1Errors];
-
-export type ClientsList1Responses = {
-    200: {
-        data: Array<ClientView>;
-        meta: PageMeta;
-    };
-};
-
-export type ClientsList1Response = ClientsList1Responses[keyof ClientsList1Responses];
-
-export type ClientsCreate1Data = {
-    body: CreateClientDtoWritable;
-    headers?: {
-        /**
-         * Retry-safe create: the same key and body within 24 h replays the first answer
-         */
-        'Idempotency-Key'?: string;
-    };
-    path?: never;
-    query?: never;
-    url: '/api/clients';
-};
-
-export type ClientsCreate1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-};
-
-export type ClientsCreate1Error = ClientsCreate1Errors[keyof ClientsCreate1Errors];
-
-export type ClientsCreate1Responses = {
-    201: {
-        data: ClientView;
-    };
-};
-
-export type ClientsCreate1Response = ClientsCreate1Responses[keyof ClientsCreate1Responses];
-
-export type ClientsRemove0Data = {
+export type ClientsRemoveData = {
     body?: never;
     path: {
         id: number;
@@ -1845,7 +1590,7 @@ export type ClientsRemove0Data = {
     url: '/api/v1/clients/{id}';
 };
 
-export type ClientsRemove0Errors = {
+export type ClientsRemoveErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1864,15 +1609,15 @@ export type ClientsRemove0Errors = {
     409: ErrorBody;
 };
 
-export type ClientsRemove0Error = ClientsRemove0Errors[keyof ClientsRemove0Errors];
+export type ClientsRemoveError = ClientsRemoveErrors[keyof ClientsRemoveErrors];
 
-export type ClientsRemove0Responses = {
+export type ClientsRemoveResponses = {
     204: void;
 };
 
-export type ClientsRemove0Response = ClientsRemove0Responses[keyof ClientsRemove0Responses];
+export type ClientsRemoveResponse = ClientsRemoveResponses[keyof ClientsRemoveResponses];
 
-export type ClientsGet0Data = {
+export type ClientsGetData = {
     body?: never;
     path: {
         id: number;
@@ -1881,7 +1626,7 @@ export type ClientsGet0Data = {
     url: '/api/v1/clients/{id}';
 };
 
-export type ClientsGet0Errors = {
+export type ClientsGetErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1896,17 +1641,17 @@ export type ClientsGet0Errors = {
     404: ErrorBody;
 };
 
-export type ClientsGet0Error = ClientsGet0Errors[keyof ClientsGet0Errors];
+export type ClientsGetError = ClientsGetErrors[keyof ClientsGetErrors];
 
-export type ClientsGet0Responses = {
+export type ClientsGetResponses = {
     200: {
         data: ClientView;
     };
 };
 
-export type ClientsGet0Response = ClientsGet0Responses[keyof ClientsGet0Responses];
+export type ClientsGetResponse = ClientsGetResponses[keyof ClientsGetResponses];
 
-export type ClientsUpdate0Data = {
+export type ClientsUpdateData = {
     body: UpdateClientDtoWritable;
     path: {
         id: number;
@@ -1915,7 +1660,7 @@ export type ClientsUpdate0Data = {
     url: '/api/v1/clients/{id}';
 };
 
-export type ClientsUpdate0Errors = {
+export type ClientsUpdateErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -1938,129 +1683,17 @@ export type ClientsUpdate0Errors = {
     422: ErrorBody;
 };
 
-export type ClientsUpdate0Error = ClientsUpdate0Errors[keyof ClientsUpdate0Errors];
+export type ClientsUpdateError = ClientsUpdateErrors[keyof ClientsUpdateErrors];
 
-export type ClientsUpdate0Responses = {
+export type ClientsUpdateResponses = {
     200: {
         data: ClientView;
     };
 };
 
-export type ClientsUpdate0Response = ClientsUpdate0Responses[keyof ClientsUpdate0Responses];
+export type ClientsUpdateResponse = ClientsUpdateResponses[keyof ClientsUpdateResponses];
 
-export type ClientsRemove1Data = {
-    body?: never;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/clients/{id}';
-};
-
-export type ClientsRemove1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-};
-
-export type ClientsRemove1Error = ClientsRemove1Errors[keyof ClientsRemove1Errors];
-
-export type ClientsRemove1Responses = {
-    204: void;
-};
-
-export type ClientsRemove1Response = ClientsRemove1Responses[keyof ClientsRemove1Responses];
-
-export type ClientsGet1Data = {
-    body?: never;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/clients/{id}';
-};
-
-export type ClientsGet1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-};
-
-export type ClientsGet1Error = ClientsGet1Errors[keyof ClientsGet1Errors];
-
-export type ClientsGet1Responses = {
-    200: {
-        data: ClientView;
-    };
-};
-
-export type ClientsGet1Response = ClientsGet1Responses[keyof ClientsGet1Responses];
-
-export type ClientsUpdate1Data = {
-    body: UpdateClientDtoWritable;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/clients/{id}';
-};
-
-export type ClientsUpdate1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-};
-
-export type ClientsUpdate1Error = ClientsUpdate1Errors[keyof ClientsUpdate1Errors];
-
-export type ClientsUpdate1Responses = {
-    200: {
-        data: ClientView;
-    };
-};
-
-export type ClientsUpdate1Response = ClientsUpdate1Responses[keyof ClientsUpdate1Responses];
-
-export type AccountsList0Data = {
+export type AccountsListData = {
     body?: never;
     path?: never;
     query?: {
@@ -2078,7 +1711,7 @@ export type AccountsList0Data = {
     url: '/api/v1/accounts';
 };
 
-export type AccountsList0Errors = {
+export type AccountsListErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2093,18 +1726,18 @@ export type AccountsList0Errors = {
     422: ErrorBody;
 };
 
-export type AccountsList0Error = AccountsList0Errors[keyof AccountsList0Errors];
+export type AccountsListError = AccountsListErrors[keyof AccountsListErrors];
 
-export type AccountsList0Responses = {
+export type AccountsListResponses = {
     200: {
         data: Array<AccountView>;
         meta: PageMeta;
     };
 };
 
-export type AccountsList0Response = AccountsList0Responses[keyof AccountsList0Responses];
+export type AccountsListResponse = AccountsListResponses[keyof AccountsListResponses];
 
-export type AccountsCreate0Data = {
+export type AccountsCreateData = {
     body: CreateAccountDtoWritable;
     headers?: {
         /**
@@ -2122,7 +1755,7 @@ export type AccountsCreate0Data = {
     url: '/api/v1/accounts';
 };
 
-export type AccountsCreate0Errors = {
+export type AccountsCreateErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2145,9 +1778,9 @@ export type AccountsCreate0Errors = {
     503: ErrorBody;
 };
 
-export type AccountsCreate0Error = AccountsCreate0Errors[keyof AccountsCreate0Errors];
+export type AccountsCreateError = AccountsCreateErrors[keyof AccountsCreateErrors];
 
-export type AccountsCreate0Responses = {
+export type AccountsCreateResponses = {
     200: {
         data: PlanView;
     };
@@ -2156,107 +1789,9 @@ export type AccountsCreate0Responses = {
     };
 };
 
-export type AccountsCreate0Response = AccountsCreate0Responses[keyof AccountsCreate0Responses];
+export type AccountsCreateResponse = AccountsCreateResponses[keyof AccountsCreateResponses];
 
-export type AccountsList1Data = {
-    body?: never;
-    path?: never;
-    query?: {
-        status?: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
-        /**
-         * Exact username.
-         */
-        username?: string;
-        /**
-         * Exact domain (normalised like on create: case, trailing dot, IDN).
-         */
-        domain?: string;
-        client_id?: number;
-    };
-    url: '/api/accounts';
-};
-
-export type AccountsList1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-};
-
-export type AccountsList1Error = AccountsList1Errors[keyof AccountsList1Errors];
-
-export type AccountsList1Responses = {
-    200: {
-        data: Array<AccountView>;
-        meta: PageMeta;
-    };
-};
-
-export type AccountsList1Response = AccountsList1Responses[keyof AccountsList1Responses];
-
-export type AccountsCreate1Data = {
-    body: CreateAccountDtoWritable;
-    headers?: {
-        /**
-         * Retry-safe create: the same key and body within 24 h replays the first answer
-         */
-        'Idempotency-Key'?: string;
-    };
-    path?: never;
-    query?: {
-        /**
-         * `true`: validate and answer the provisioning plan (200) without creating anything.
-         */
-        dry_run?: 'true' | 'false';
-    };
-    url: '/api/accounts';
-};
-
-export type AccountsCreate1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-    /**
-     * service unavailable (agent_unreachable)
-     */
-    503: ErrorBody;
-};
-
-export type AccountsCreate1Error = AccountsCreate1Errors[keyof AccountsCreate1Errors];
-
-export type AccountsCreate1Responses = {
-    200: {
-        data: PlanView;
-    };
-    201: {
-        data: CreatedAccountView;
-    };
-};
-
-export type AccountsCreate1Response = AccountsCreate1Responses[keyof AccountsCreate1Responses];
-
-export type AccountsRemove0Data = {
+export type AccountsRemoveData = {
     body?: never;
     path: {
         id: number;
@@ -2265,7 +1800,7 @@ export type AccountsRemove0Data = {
     url: '/api/v1/accounts/{id}';
 };
 
-export type AccountsRemove0Errors = {
+export type AccountsRemoveErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2288,15 +1823,15 @@ export type AccountsRemove0Errors = {
     503: ErrorBody;
 };
 
-export type AccountsRemove0Error = AccountsRemove0Errors[keyof AccountsRemove0Errors];
+export type AccountsRemoveError = AccountsRemoveErrors[keyof AccountsRemoveErrors];
 
-export type AccountsRemove0Responses = {
+export type AccountsRemoveResponses = {
     204: void;
 };
 
-export type AccountsRemove0Response = AccountsRemove0Responses[keyof AccountsRemove0Responses];
+export type AccountsRemoveResponse = AccountsRemoveResponses[keyof AccountsRemoveResponses];
 
-export type AccountsGet0Data = {
+export type AccountsGetData = {
     body?: never;
     path: {
         id: number;
@@ -2305,7 +1840,7 @@ export type AccountsGet0Data = {
     url: '/api/v1/accounts/{id}';
 };
 
-export type AccountsGet0Errors = {
+export type AccountsGetErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2320,17 +1855,17 @@ export type AccountsGet0Errors = {
     404: ErrorBody;
 };
 
-export type AccountsGet0Error = AccountsGet0Errors[keyof AccountsGet0Errors];
+export type AccountsGetError = AccountsGetErrors[keyof AccountsGetErrors];
 
-export type AccountsGet0Responses = {
+export type AccountsGetResponses = {
     200: {
         data: AccountView;
     };
 };
 
-export type AccountsGet0Response = AccountsGet0Responses[keyof AccountsGet0Responses];
+export type AccountsGetResponse = AccountsGetResponses[keyof AccountsGetResponses];
 
-export type AccountsUpdate0Data = {
+export type AccountsUpdateData = {
     body: UpdateAccountDtoWritable;
     path: {
         id: number;
@@ -2339,7 +1874,7 @@ export type AccountsUpdate0Data = {
     url: '/api/v1/accounts/{id}';
 };
 
-export type AccountsUpdate0Errors = {
+export type AccountsUpdateErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2366,137 +1901,17 @@ export type AccountsUpdate0Errors = {
     503: ErrorBody;
 };
 
-export type AccountsUpdate0Error = AccountsUpdate0Errors[keyof AccountsUpdate0Errors];
+export type AccountsUpdateError = AccountsUpdateErrors[keyof AccountsUpdateErrors];
 
-export type AccountsUpdate0Responses = {
+export type AccountsUpdateResponses = {
     200: {
         data: AccountView;
     };
 };
 
-export type AccountsUpdate0Response = AccountsUpdate0Responses[keyof AccountsUpdate0Responses];
+export type AccountsUpdateResponse = AccountsUpdateResponses[keyof AccountsUpdateResponses];
 
-export type AccountsRemove1Data = {
-    body?: never;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/accounts/{id}';
-};
-
-export type AccountsRemove1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * service unavailable (agent_unreachable)
-     */
-    503: ErrorBody;
-};
-
-export type AccountsRemove1Error = AccountsRemove1Errors[keyof AccountsRemove1Errors];
-
-export type AccountsRemove1Responses = {
-    204: void;
-};
-
-export type AccountsRemove1Response = AccountsRemove1Responses[keyof AccountsRemove1Responses];
-
-export type AccountsGet1Data = {
-    body?: never;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/accounts/{id}';
-};
-
-export type AccountsGet1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-};
-
-export type AccountsGet1Error = AccountsGet1Errors[keyof AccountsGet1Errors];
-
-export type AccountsGet1Responses = {
-    200: {
-        data: AccountView;
-    };
-};
-
-export type AccountsGet1Response = AccountsGet1Responses[keyof AccountsGet1Responses];
-
-export type AccountsUpdate1Data = {
-    body: UpdateAccountDtoWritable;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/accounts/{id}';
-};
-
-export type AccountsUpdate1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-    /**
-     * service unavailable (agent_unreachable)
-     */
-    503: ErrorBody;
-};
-
-export type AccountsUpdate1Error = AccountsUpdate1Errors[keyof AccountsUpdate1Errors];
-
-export type AccountsUpdate1Responses = {
-    200: {
-        data: AccountView;
-    };
-};
-
-export type AccountsUpdate1Response = AccountsUpdate1Responses[keyof AccountsUpdate1Responses];
-
-export type AccountsSuspend0Data = {
+export type AccountsSuspendData = {
     body: SuspendAccountDto;
     path: {
         id: number;
@@ -2505,7 +1920,7 @@ export type AccountsSuspend0Data = {
     url: '/api/v1/accounts/{id}/suspend';
 };
 
-export type AccountsSuspend0Errors = {
+export type AccountsSuspendErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2532,63 +1947,17 @@ export type AccountsSuspend0Errors = {
     503: ErrorBody;
 };
 
-export type AccountsSuspend0Error = AccountsSuspend0Errors[keyof AccountsSuspend0Errors];
+export type AccountsSuspendError = AccountsSuspendErrors[keyof AccountsSuspendErrors];
 
-export type AccountsSuspend0Responses = {
+export type AccountsSuspendResponses = {
     200: {
         data: AccountStatusView;
     };
 };
 
-export type AccountsSuspend0Response = AccountsSuspend0Responses[keyof AccountsSuspend0Responses];
+export type AccountsSuspendResponse = AccountsSuspendResponses[keyof AccountsSuspendResponses];
 
-export type AccountsSuspend1Data = {
-    body: SuspendAccountDto;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/accounts/{id}/suspend';
-};
-
-export type AccountsSuspend1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-    /**
-     * service unavailable (agent_unreachable)
-     */
-    503: ErrorBody;
-};
-
-export type AccountsSuspend1Error = AccountsSuspend1Errors[keyof AccountsSuspend1Errors];
-
-export type AccountsSuspend1Responses = {
-    200: {
-        data: AccountStatusView;
-    };
-};
-
-export type AccountsSuspend1Response = AccountsSuspend1Responses[keyof AccountsSuspend1Responses];
-
-export type AccountsUnsuspend0Data = {
+export type AccountsUnsuspendData = {
     body: SuspendAccountDto;
     path: {
         id: number;
@@ -2597,7 +1966,7 @@ export type AccountsUnsuspend0Data = {
     url: '/api/v1/accounts/{id}/unsuspend';
 };
 
-export type AccountsUnsuspend0Errors = {
+export type AccountsUnsuspendErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2624,63 +1993,17 @@ export type AccountsUnsuspend0Errors = {
     503: ErrorBody;
 };
 
-export type AccountsUnsuspend0Error = AccountsUnsuspend0Errors[keyof AccountsUnsuspend0Errors];
+export type AccountsUnsuspendError = AccountsUnsuspendErrors[keyof AccountsUnsuspendErrors];
 
-export type AccountsUnsuspend0Responses = {
+export type AccountsUnsuspendResponses = {
     200: {
         data: AccountStatusView;
     };
 };
 
-export type AccountsUnsuspend0Response = AccountsUnsuspend0Responses[keyof AccountsUnsuspend0Responses];
+export type AccountsUnsuspendResponse = AccountsUnsuspendResponses[keyof AccountsUnsuspendResponses];
 
-export type AccountsUnsuspend1Data = {
-    body: SuspendAccountDto;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/accounts/{id}/unsuspend';
-};
-
-export type AccountsUnsuspend1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * conflict
-     */
-    409: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-    /**
-     * service unavailable (agent_unreachable)
-     */
-    503: ErrorBody;
-};
-
-export type AccountsUnsuspend1Error = AccountsUnsuspend1Errors[keyof AccountsUnsuspend1Errors];
-
-export type AccountsUnsuspend1Responses = {
-    200: {
-        data: AccountStatusView;
-    };
-};
-
-export type AccountsUnsuspend1Response = AccountsUnsuspend1Responses[keyof AccountsUnsuspend1Responses];
-
-export type ClientAccountsList0Data = {
+export type ClientAccountsListData = {
     body?: never;
     path: {
         id: number;
@@ -2689,7 +2012,7 @@ export type ClientAccountsList0Data = {
     url: '/api/v1/clients/{id}/accounts';
 };
 
-export type ClientAccountsList0Errors = {
+export type ClientAccountsListErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2708,55 +2031,16 @@ export type ClientAccountsList0Errors = {
     422: ErrorBody;
 };
 
-export type ClientAccountsList0Error = ClientAccountsList0Errors[keyof ClientAccountsList0Errors];
+export type ClientAccountsListError = ClientAccountsListErrors[keyof ClientAccountsListErrors];
 
-export type ClientAccountsList0Responses = {
+export type ClientAccountsListResponses = {
     200: {
         data: Array<AccountView>;
         meta: PageMeta;
     };
 };
 
-export type ClientAccountsList0Response = ClientAccountsList0Responses[keyof ClientAccountsList0Responses];
-
-export type ClientAccountsList1Data = {
-    body?: never;
-    path: {
-        id: number;
-    };
-    query?: never;
-    url: '/api/clients/{id}/accounts';
-};
-
-export type ClientAccountsList1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-    /**
-     * not_found
-     */
-    404: ErrorBody;
-    /**
-     * validation_failed — one detail per bad field
-     */
-    422: ErrorBody;
-};
-
-export type ClientAccountsList1Error = ClientAccountsList1Errors[keyof ClientAccountsList1Errors];
-
-export type ClientAccountsList1Responses = {
-    200: {
-        data: Array<AccountView>;
-        meta: PageMeta;
-    };
-};
-
-export type ClientAccountsList1Response = ClientAccountsList1Responses[keyof ClientAccountsList1Responses];
+export type ClientAccountsListResponse = ClientAccountsListResponses[keyof ClientAccountsListResponses];
 
 export type AuditListData = {
     body?: never;
@@ -2801,14 +2085,14 @@ export type AuditListResponses = {
 
 export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
-export type ServerStatsServerStats0Data = {
+export type ServerStatsServerStatsData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/api/v1/server/stats';
 };
 
-export type ServerStatsServerStats0Errors = {
+export type ServerStatsServerStatsErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2819,52 +2103,24 @@ export type ServerStatsServerStats0Errors = {
     403: ErrorBody;
 };
 
-export type ServerStatsServerStats0Error = ServerStatsServerStats0Errors[keyof ServerStatsServerStats0Errors];
+export type ServerStatsServerStatsError = ServerStatsServerStatsErrors[keyof ServerStatsServerStatsErrors];
 
-export type ServerStatsServerStats0Responses = {
+export type ServerStatsServerStatsResponses = {
     200: {
         data: ServerStatsView;
     };
 };
 
-export type ServerStatsServerStats0Response = ServerStatsServerStats0Responses[keyof ServerStatsServerStats0Responses];
+export type ServerStatsServerStatsResponse = ServerStatsServerStatsResponses[keyof ServerStatsServerStatsResponses];
 
-export type ServerStatsServerStats1Data = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/api/server/stats';
-};
-
-export type ServerStatsServerStats1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-};
-
-export type ServerStatsServerStats1Error = ServerStatsServerStats1Errors[keyof ServerStatsServerStats1Errors];
-
-export type ServerStatsServerStats1Responses = {
-    200: {
-        data: ServerStatsView;
-    };
-};
-
-export type ServerStatsServerStats1Response = ServerStatsServerStats1Responses[keyof ServerStatsServerStats1Responses];
-
-export type ServerStatsPing0Data = {
+export type ServerStatsPingData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/api/v1/ping';
 };
 
-export type ServerStatsPing0Errors = {
+export type ServerStatsPingErrors = {
     /**
      * unauthenticated — missing, unknown, revoked or expired token
      */
@@ -2875,33 +2131,9 @@ export type ServerStatsPing0Errors = {
     403: ErrorBody;
 };
 
-export type ServerStatsPing0Error = ServerStatsPing0Errors[keyof ServerStatsPing0Errors];
+export type ServerStatsPingError = ServerStatsPingErrors[keyof ServerStatsPingErrors];
 
-export type ServerStatsPing0Responses = {
-    200: unknown;
-};
-
-export type ServerStatsPing1Data = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/api/ping';
-};
-
-export type ServerStatsPing1Errors = {
-    /**
-     * unauthenticated — missing, unknown, revoked or expired token
-     */
-    401: ErrorBody;
-    /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
-     */
-    403: ErrorBody;
-};
-
-export type ServerStatsPing1Error = ServerStatsPing1Errors[keyof ServerStatsPing1Errors];
-
-export type ServerStatsPing1Responses = {
+export type ServerStatsPingResponses = {
     200: unknown;
 };
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { Scopes } from '../auth/scopes.decorator';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData, ApiPage } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Page } from '../common/pagination';
@@ -23,7 +23,7 @@ export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Get()
-  @Scopes('accounts:read')
+  @Authenticated({ scopes: ['accounts:read'] })
   @ApiOperation({ summary: 'List accounts (keyset pages; filters status, username, domain, client_id)' })
   @ApiPage(AccountView)
   @ApiErrors(422)
@@ -32,7 +32,7 @@ export class AccountsController {
   }
 
   @Post()
-  @Scopes('accounts:write')
+  @Authenticated({ scopes: ['accounts:write'] })
   @UseInterceptors(IdempotencyInterceptor)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe create: the same key and body within 24 h replays the first answer' })
   @ApiOperation({
@@ -68,7 +68,7 @@ export class AccountsController {
   }
 
   @Get(':id')
-  @Scopes('accounts:read')
+  @Authenticated({ scopes: ['accounts:read'] })
   @ApiOperation({ summary: 'Get an account' })
   @ApiData(AccountView)
   @ApiErrors(404)
@@ -77,7 +77,7 @@ export class AccountsController {
   }
 
   @Patch(':id')
-  @Scopes('accounts:write')
+  @Authenticated({ scopes: ['accounts:write'] })
   @ApiOperation({ summary: 'Change email, password, package, client or limits (username and domain are immutable: 422)' })
   @ApiData(AccountView)
   @ApiErrors(404, 409, 422, 503)
@@ -87,7 +87,7 @@ export class AccountsController {
 
   @Post(':id/suspend')
   @HttpCode(200)
-  @Scopes('accounts:write')
+  @Authenticated({ scopes: ['accounts:write'] })
   @ApiOperation({ summary: 'Suspend an account (web 503, no shell, mail refused; reversible)' })
   @ApiData(AccountStatusView)
   @ApiErrors(404, 409, 422, 503)
@@ -97,7 +97,7 @@ export class AccountsController {
 
   @Post(':id/unsuspend')
   @HttpCode(200)
-  @Scopes('accounts:write')
+  @Authenticated({ scopes: ['accounts:write'] })
   @ApiOperation({ summary: 'Unsuspend an account' })
   @ApiData(AccountStatusView)
   @ApiErrors(404, 409, 422, 503)
@@ -107,7 +107,7 @@ export class AccountsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Scopes('accounts:write')
+  @Authenticated({ scopes: ['accounts:write'] })
   @ApiOperation({ summary: 'Delete an account and everything it has on the server (irreversible); 204, no body' })
   @ApiErrors(404, 409, 503)
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {

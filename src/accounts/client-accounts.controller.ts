@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ClientsService } from '../clients/clients.service';
 import { ApiPage } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -20,7 +20,7 @@ export class ClientAccountsController {
   ) {}
 
   @Get(':id/accounts')
-  @Scopes('accounts:read')
+  @Authenticated({ scopes: ['accounts:read'] })
   @ApiOperation({ summary: "List a client's accounts (keyset pages)" })
   @ApiPage(AccountView)
   @ApiErrors(404, 422)

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiPage } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Page } from '../common/pagination';
@@ -10,7 +10,7 @@ import { AuditEntryView } from './dto/audit-entry.view';
 
 @ApiTags('Audit')
 @ApiErrors(401, 403)
-@Scopes('tokens:admin')
+@Authenticated({ scopes: ['tokens:admin'] })
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

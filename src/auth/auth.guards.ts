@@ -2,13 +2,10 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
 import { ApiError } from '../common/api-error';
-import { IS_PUBLIC } from '../common/public.decorator';
+import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, RouteAuth } from './authenticated.decorator';
+import { Credential } from './credentials';
 import { Principal, principalOf } from './principal';
-import { REQUIRED_SCOPES } from './scopes.decorator';
 import { grants } from './scopes';
-
-/** Strategies tried in order; adapters (signed requests, Basic) append theirs. */
-export const AUTH_STRATEGIES: string[] = ['bearer', 'api-key', 'signature'];
 
 /** What passport gives a strategy for one attempt (passport-strategy's augmented methods). */
 interface Attempt {
@@ -21,17 +18,16 @@ interface Attempt {
 }
 
 /**
- * The registered passport strategies tried in order, as `passport.authenticate([...])` does: the
+ * The route's passport strategies tried in order, as `passport.authenticate([...])` does: the
  * first success wins, a failure moves on, an error ends it. Without passport's middleware and
  * @nestjs/passport's AuthGuard around it, which decorate every request and build a dozen
  * closures: that was ~20 µs of a read's ~135 µs of CPU, most of it garbage collection.
  */
-function authenticate(request: object): Promise<Principal | null> {
-  const strategies = AUTH_STRATEGIES.map(registered);
+function authenticate(request: object, credentials: readonly Credential[]): Promise<Principal | null> {
   return new Promise((resolve, reject) => {
     const attempt = (i: number): void => {
-      if (i === strategies.length) return resolve(null);
-      const strategy = Object.create(strategies[i]) as Attempt;
+      if (i === credentials.length) return resolve(null);
+      const strategy = Object.create(registered(credentials[i])) as Attempt;
       strategy.success = (user) => resolve(user as Principal);
       strategy.fail = strategy.pass = strategy.redirect = () => attempt(i + 1);
       strategy.error = reject;
@@ -48,20 +44,24 @@ function registered(name: string): Attempt {
   return strategy;
 }
 
+/** One metadata read per request: @Authenticated/@PublicRoute put the whole answer on the handler. */
+function routeAuthOf(reflector: Reflector, context: ExecutionContext): RouteAuth {
+  return reflector.get<RouteAuth | undefined>(ROUTE_AUTH, context.getHandler()) ?? DEFAULT_ROUTE_AUTH;
+}
+
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const route = routeAuthOf(this.reflector, context);
+    if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest<{ user?: Principal }>();
-    const user = await authenticate(request).catch((error: unknown) => {
+    const user = await authenticate(request, route.credentials).catch((error: unknown) => {
       if (error instanceof ApiError) throw error;
       return null;
     });
-    if (!user) {
-      throw new ApiError(401, 'unauthenticated', 'A valid API token is required: Authorization: Bearer <token>, x-api-key: <token>, or X-Timestamp + X-Signature');
-    }
+    if (!user) throw new ApiError(401, 'unauthenticated', route.unauthenticated);
     request.user = user;
     return true;
   }
@@ -72,8 +72,8 @@ export class ScopesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const needed = this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]);
-    if (!needed?.length) return true;
+    const needed = routeAuthOf(this.reflector, context).scopes;
+    if (!needed.length) return true;
     const principal = principalOf(context.switchToHttp().getRequest());
     const held = principal?.scopes ?? [];
     const missing = needed.filter((scope) => !grants(held, scope));

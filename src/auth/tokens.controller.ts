@@ -4,14 +4,14 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiError } from '../common/api-error';
 import { ApiData, ApiDataList } from '../common/api-data.decorator';
+import { Authenticated } from './authenticated.decorator';
 import { CreateTokenDto } from './dto/create-token.dto';
 import { CreatedTokenView, TokenView } from './dto/token.view';
-import { Scopes } from './scopes.decorator';
 import { TokensService } from './tokens.service';
 
 @ApiTags('Tokens')
 @ApiErrors(401, 403)
-@Scopes('tokens:admin')
+@Authenticated({ scopes: ['tokens:admin'] })
 @Controller('api/v1/tokens')
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}

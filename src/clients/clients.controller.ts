@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData, ApiPage } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Page } from '../common/pagination';
@@ -18,7 +18,7 @@ export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 
   @Get()
-  @Scopes('clients:read')
+  @Authenticated({ scopes: ['clients:read'] })
   @ApiOperation({ summary: 'List clients (keyset pages; filters status, login, external_id)' })
   @ApiPage(ClientView)
   @ApiErrors(422)
@@ -27,7 +27,7 @@ export class ClientsController {
   }
 
   @Post()
-  @Scopes('clients:write')
+  @Authenticated({ scopes: ['clients:write'] })
   @UseInterceptors(IdempotencyInterceptor)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe create: the same key and body within 24 h replays the first answer' })
   @ApiOperation({ summary: 'Create a client (a customer who owns accounts)' })
@@ -38,7 +38,7 @@ export class ClientsController {
   }
 
   @Get(':id')
-  @Scopes('clients:read')
+  @Authenticated({ scopes: ['clients:read'] })
   @ApiOperation({ summary: 'Get a client' })
   @ApiData(ClientView)
   @ApiErrors(404)
@@ -47,7 +47,7 @@ export class ClientsController {
   }
 
   @Patch(':id')
-  @Scopes('clients:write')
+  @Authenticated({ scopes: ['clients:write'] })
   @ApiOperation({ summary: 'Change a client' })
   @ApiData(ClientView)
   @ApiErrors(404, 409, 422)
@@ -57,7 +57,7 @@ export class ClientsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Scopes('clients:write')
+  @Authenticated({ scopes: ['clients:write'] })
   @ApiOperation({ summary: 'Delete a client (409 while it owns accounts)' })
   @ApiErrors(404, 409)
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData } from '../common/api-data.decorator';
 import { ApiError } from '../common/api-error';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -16,6 +16,7 @@ export class LicenseController {
   constructor(private readonly license: LicenseService) {}
 
   @Get()
+  @Authenticated()
   @ApiOperation({ summary: 'The installed licence and seat use (any valid token)' })
   @ApiData(LicenseView)
   async get(): Promise<{ data: LicenseView }> {
@@ -23,7 +24,7 @@ export class LicenseController {
   }
 
   @Put()
-  @Scopes('tokens:admin')
+  @Authenticated({ scopes: ['tokens:admin'] })
   @AllowWithoutLicense()
   @ApiOperation({
     summary: 'Install a licence (verified offline, then written to the licence file; used at once)',

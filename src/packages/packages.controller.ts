@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData, ApiDataList } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -15,7 +15,7 @@ export class PackagesController {
   constructor(private readonly packages: PackagesService) {}
 
   @Get()
-  @Scopes('packages:read')
+  @Authenticated({ scopes: ['packages:read'] })
   @ApiOperation({ summary: 'List hosting packages' })
   @ApiDataList(PackageView)
   async list(): Promise<{ data: PackageView[] }> {
@@ -23,7 +23,7 @@ export class PackagesController {
   }
 
   @Get(':id')
-  @Scopes('packages:read')
+  @Authenticated({ scopes: ['packages:read'] })
   @ApiOperation({ summary: 'Get a hosting package' })
   @ApiData(PackageView)
   @ApiErrors(404)
@@ -32,7 +32,7 @@ export class PackagesController {
   }
 
   @Post()
-  @Scopes('packages:write')
+  @Authenticated({ scopes: ['packages:write'] })
   @ApiOperation({ summary: 'Create a hosting package' })
   @ApiData(PackageView, 201)
   @ApiErrors(409, 422)
@@ -41,7 +41,7 @@ export class PackagesController {
   }
 
   @Patch(':id')
-  @Scopes('packages:write')
+  @Authenticated({ scopes: ['packages:write'] })
   @ApiOperation({ summary: 'Change a hosting package' })
   @ApiData(PackageView)
   @ApiErrors(404, 409, 422)
@@ -51,7 +51,7 @@ export class PackagesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Scopes('packages:write')
+  @Authenticated({ scopes: ['packages:write'] })
   @ApiOperation({ summary: 'Delete a hosting package (409 while an account uses it)' })
   @ApiErrors(404, 409)
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../auth/scopes.decorator';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ServerStatsView } from './server-stats.view';
@@ -13,7 +13,7 @@ export class ServerStatsController {
   constructor(private readonly stats: ServerStatsService) {}
 
   @Get('server/stats')
-  @Scopes('accounts:read')
+  @Authenticated({ scopes: ['accounts:read'] })
   @ApiOperation({ summary: 'Server facts for a billing system\'s "test connection"' })
   @ApiData(ServerStatsView)
   async serverStats(): Promise<{ data: ServerStatsView }> {
@@ -21,6 +21,7 @@ export class ServerStatsController {
   }
 
   @Get('ping')
+  @Authenticated()
   @ApiOperation({ summary: 'Credentials check: 200 when the token (or signature) is accepted' })
   ping(): { data: { pong: true } } {
     return { data: { pong: true } };

@@ -13,12 +13,35 @@ test('the committed openapi/openapi.json is what the code generates (run `npm ru
   assert.equal(committed, generated, 'openapi/openapi.json drifted from the code: run `npm run openapi` and commit it');
 });
 
-test('the document declares both security schemes and error responses', async () => {
+test('the document declares every security scheme and error responses', async () => {
   const doc = JSON.parse(await generateOpenApiJson());
-  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['api-key', 'basic', 'bearer']);
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['api-key', 'basic', 'bearer', 'signature', 'timestamp']);
   const list = doc.paths['/api/v1/packages'].get;
   assert.ok(list.responses['401'], 'packages list documents 401');
   assert.ok(doc.paths['/api/v1/packages'].post.responses['422'], 'packages create documents 422');
+});
+
+test('each operation documents what its route accepts: /health nothing; Bearer, x-api-key or a signature; Basic too on REST v2 only', async () => {
+  const doc = JSON.parse(await generateOpenApiJson());
+  assert.equal(doc.security, undefined, 'no document-wide requirement for a public route to inherit');
+  const native = [{ bearer: [] }, { 'api-key': [] }, { timestamp: [], signature: [] }];
+  for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(doc.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const accepted = path === '/health' ? undefined : path.startsWith('/api/v2/') ? [...native, { basic: [] }] : native;
+      assert.deepEqual(operation.security, accepted, `${method} ${path}`);
+    }
+  }
+});
+
+test('each operation is listed once: no /api alias of an /api/v1 route, and unique operation ids without an alias index', async () => {
+  const doc = JSON.parse(readFileSync(join(REPO_ROOT, 'openapi', 'openapi.json'), 'utf8'));
+  const paths = Object.keys(doc.paths);
+  assert.ok(paths.includes('/api/v1/accounts'));
+  const aliases = paths.filter((path) => path.startsWith('/api/v1/')).map((path) => path.replace('/api/v1/', '/api/'));
+  assert.deepEqual(aliases.filter((alias) => paths.includes(alias)), []);
+  const ids = Object.values<Record<string, { operationId: string }>>(doc.paths).flatMap((operations) => Object.values(operations).map((o) => o.operationId));
+  assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i || id.includes('[')), []);
+  assert.match(doc.info.description, /also answers without `v1`/);
 });
 
 test('the committed document is valid OpenAPI 3.0, and every example fits its schema (what strict generators check)', async () => {

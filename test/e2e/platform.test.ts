@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
+import { basic } from '../support/plesk';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('platform: auth, errors, health, tokens', () => {
@@ -25,6 +26,18 @@ describe('platform: auth, errors, health, tokens', () => {
       assert.equal(r.body.error, 'unauthenticated');
       assert.equal(typeof r.body.message, 'string');
     }
+  });
+
+  test('HTTP Basic with a token as password opens Plesk REST v2 only; each 401 names what its route accepts', async () => {
+    const viaBasic = { authorization: basic(t.adminToken, 'x') };
+    const native = await t.call('GET', '/api/v1/packages', { token: null, headers: viaBasic });
+    assert.equal(native.status, 401);
+    assert.equal(native.body.message, 'A valid API token is required: Authorization: Bearer <token>, x-api-key: <token>, or X-Timestamp + X-Signature');
+    for (const url of ['/api/packages', '/API/plesk/clients']) assert.equal((await t.call('GET', url, { token: null, headers: viaBasic })).status, 401, url);
+    assert.equal((await t.call('GET', '/api/v2/clients', { token: null, headers: viaBasic })).status, 200);
+    assert.match((await t.call('GET', '/api/v2/clients', { token: null })).body.message, /, or Authorization: Basic \(any login, the token as password\)$/);
+    // The reseller dialect keeps its x-api-key.
+    assert.equal((await t.call('GET', '/API/plesk/clients', { token: null, headers: { 'x-api-key': t.adminToken } })).status, 200);
   });
 
   test('a token without the scope gets 403 forbidden; write implies read', async () => {
@@ -112,6 +125,14 @@ describe('platform: auth, errors, health, tokens', () => {
     const r = await t.call('GET', '/health', { token: null });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, { status: 'ok', database: 'up' });
+  });
+
+  test('the /api aliases of /api/v1 routes are served, and the explorer lists each route once', async () => {
+    assert.equal((await t.call('GET', '/api/packages')).status, 200);
+    assert.equal((await t.call('GET', '/api/ping')).status, 200);
+    const paths = Object.keys((await t.call('GET', '/docs/json', { token: null })).body.paths);
+    assert.ok(paths.includes('/api/v1/packages') && paths.includes('/api/v1/ping'));
+    assert.deepEqual(paths.filter((path) => /^\/api\/(accounts|clients|packages|server|ping)\b/.test(path)), []);
   });
 
   test('Swagger UI at /docs and the JSON at /docs/json', async () => {

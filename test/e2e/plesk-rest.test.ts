@@ -230,7 +230,7 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     assert.deepEqual(doc.paths['/API/plesk/clients/create'].post.tags, ['Plesk reseller API']);
     assert.deepEqual(doc.paths['/API/orders/create_order_plesk'].post.tags, ['Plesk reseller API']);
     assert.deepEqual(doc.paths['/api/v2/clients'].get.tags, ['Plesk REST v2']);
-    assert.deepEqual(doc.paths['/api/v2/clients/{id}/suspend'].put.security, [{ 'api-key': [] }, { basic: [] }]);
+    assert.deepEqual(doc.paths['/api/v2/clients/{id}/suspend'].put.security, [{ bearer: [] }, { 'api-key': [] }, { timestamp: [], signature: [] }, { basic: [] }]);
     assert.deepEqual(doc.paths['/api/v1/clients'].get.tags, ['Clients']);
     assert.equal(doc.components.securitySchemes.basic.scheme, 'basic');
   });

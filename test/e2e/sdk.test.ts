@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, createClient } from '../../openapi/sdk/client';
-import { packagesCreate0, packagesGet0, packagesList0, tokensList } from '../../openapi/sdk';
+import { packagesCreate, packagesGet, packagesList, tokensList } from '../../openapi/sdk';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { onMariaDb } from '../support/test-database';
 
@@ -42,18 +42,18 @@ describe('SDK generated from openapi/openapi.json', () => {
   });
 
   test('packages through the typed client: list, create, get; errors come back typed', async () => {
-    const list = await packagesList0({ client: sdk });
+    const list = await packagesList({ client: sdk });
     assert.equal(list.response.status, 200);
     assert.ok(list.data!.data.some((p) => p.name === 'default'));
 
-    const created = await packagesCreate0({ client: sdk, body: { name: 'sdk-plan', disk_quota_mb: 2048, bandwidth_mb: 4096, max_domains: 2, max_databases: 2, max_email_accounts: 5, php_version: '8.3' } });
+    const created = await packagesCreate({ client: sdk, body: { name: 'sdk-plan', disk_quota_mb: 2048, bandwidth_mb: 4096, max_domains: 2, max_databases: 2, max_email_accounts: 5, php_version: '8.3' } });
     assert.equal(created.response.status, 201, JSON.stringify(created.error));
     const id = created.data!.data.id;
-    const got = await packagesGet0({ client: sdk, path: { id } });
+    const got = await packagesGet({ client: sdk, path: { id } });
     assert.equal(got.data!.data.name, 'sdk-plan');
     assert.equal(got.data!.data.disk_quota_mb, 2048);
 
-    const missing = await packagesGet0({ client: sdk, path: { id: 987654 } });
+    const missing = await packagesGet({ client: sdk, path: { id: 987654 } });
     assert.equal(missing.response.status, 404);
     assert.equal(missing.error!.error, 'not_found');
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { BasicStrategy } from 'passport-http';
-import { AUTH_STRATEGIES } from '../../auth/auth.guards';
+import { Credential, NATIVE_CREDENTIALS } from '../../auth/credentials';
 import { Principal } from '../../auth/principal';
 import { TokensService } from '../../auth/tokens.service';
 
@@ -21,4 +21,5 @@ export class BasicTokenStrategy extends PassportStrategy(BasicStrategy, 'basic')
   }
 }
 
-if (!AUTH_STRATEGIES.includes('basic')) AUTH_STRATEGIES.push('basic');
+/** Plesk REST v2 (/api/v2) documents Basic beside the native credentials; no other route accepts it. */
+export const REST_V2_CREDENTIALS: readonly Credential[] = [...NATIVE_CREDENTIALS, 'basic'];

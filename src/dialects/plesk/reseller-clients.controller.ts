@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../../auth/scopes.decorator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
 import { ClientQuery } from '../../clients/dto/client-query.dto';
@@ -35,7 +35,6 @@ async function loginTaken<T>(login: string | undefined, work: () => Promise<T>):
  * style (0xhost documents none). `{id}` is the client's UUID or its plesk_client_id.
  */
 @ApiTags('Plesk reseller API')
-@ApiSecurity('api-key')
 @ApiResellerErrors(401, 403)
 @Controller('API/plesk/clients')
 export class ResellerClientsController {
@@ -46,7 +45,7 @@ export class ResellerClientsController {
 
   @Post('create')
   @HttpCode(200)
-  @Scopes('clients:write')
+  @Authenticated({ scopes: ['clients:write'] })
   @ApiOperation({ summary: 'Create a Plesk client (0xhost; answers 200)' })
   @ApiOkResponse({ type: ResellerClientCreatedView })
   @ApiResellerErrors(409, 422)
@@ -56,7 +55,7 @@ export class ResellerClientsController {
   }
 
   @Get()
-  @Scopes('clients:read')
+  @Authenticated({ scopes: ['clients:read'] })
   @ApiOperation({ summary: 'List clients (extension; keyset pages: limit, cursor; filters login, external_id, status)' })
   @ApiOkResponse({ type: ResellerClientListEnvelope })
   @ApiResellerErrors(422)
@@ -66,7 +65,7 @@ export class ResellerClientsController {
   }
 
   @Get(':id')
-  @Scopes('clients:read')
+  @Authenticated({ scopes: ['clients:read'] })
   @ApiOperation({ summary: 'Get a client by UUID or plesk_client_id (extension)' })
   @ApiOkResponse({ type: ResellerClientEnvelope })
   @ApiResellerErrors(404)
@@ -76,7 +75,7 @@ export class ResellerClientsController {
 
   @Post(':id/update')
   @HttpCode(200)
-  @Scopes('clients:write')
+  @Authenticated({ scopes: ['clients:write'] })
   @ApiOperation({ summary: 'Change a client: any of name, login, email, password, company, external_id (extension)' })
   @ApiOkResponse({ type: ResellerClientEnvelope })
   @ApiResellerErrors(404, 409, 422)
@@ -87,7 +86,7 @@ export class ResellerClientsController {
 
   @Post(':id/delete')
   @HttpCode(200)
-  @Scopes('clients:write', 'accounts:write')
+  @Authenticated({ scopes: ['clients:write', 'accounts:write'] })
   @ApiOperation({ summary: "Delete a client and deprovision its subscriptions (Plesk's semantics; extension)" })
   @ApiOkResponse({ type: ResellerClientDeletedEnvelope })
   @ApiResellerErrors(404, 409)
@@ -99,7 +98,7 @@ export class ResellerClientsController {
 
   @Post(':id/suspend')
   @HttpCode(200)
-  @Scopes('clients:write', 'accounts:write')
+  @Authenticated({ scopes: ['clients:write', 'accounts:write'] })
   @ApiOperation({ summary: "Suspend a client and its subscriptions; idempotent (extension)" })
   @ApiOkResponse({ type: ResellerClientEnvelope })
   @ApiResellerErrors(404)
@@ -109,7 +108,7 @@ export class ResellerClientsController {
 
   @Post(':id/unsuspend')
   @HttpCode(200)
-  @Scopes('clients:write', 'accounts:write')
+  @Authenticated({ scopes: ['clients:write', 'accounts:write'] })
   @ApiOperation({ summary: 'Unsuspend a client and the subscriptions its suspension suspended; idempotent (extension)' })
   @ApiOkResponse({ type: ResellerClientEnvelope })
   @ApiResellerErrors(404)

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '../../accounts/accounts.service';
-import { Scopes } from '../../auth/scopes.decorator';
+import { Authenticated } from '../../auth/authenticated.decorator';
 import { ClientsService } from '../../clients/clients.service';
 import { PackagesService } from '../../packages/packages.service';
 import { ResellerCreateOrderDto, ResellerScaleOrderDto, SubscriptionDetailQuery } from './dto/reseller.dto';
@@ -26,7 +26,6 @@ const ORDER_FIELDS = { username: 'ftp_login', domain: 'domain_name', password: '
  * is synthesised from the account (Hostwright keeps no orders or balances).
  */
 @ApiTags('Plesk reseller API')
-@ApiSecurity('api-key')
 @ApiResellerErrors(401, 403)
 @Controller('API')
 export class ResellerOrdersController {
@@ -39,7 +38,7 @@ export class ResellerOrdersController {
 
   @Post('orders/create_order_plesk')
   @HttpCode(200)
-  @Scopes('accounts:write')
+  @Authenticated({ scopes: ['accounts:write'] })
   @ApiOperation({ summary: 'Create a hosting subscription (an account) for a client' })
   @ApiOkResponse({ type: ResellerOrderCreatedEnvelope })
   @ApiResellerErrors(404, 409, 422)
@@ -61,7 +60,7 @@ export class ResellerOrdersController {
 
   @Post('orders/create_order_scale_plesk')
   @HttpCode(200)
-  @Scopes('accounts:write')
+  @Authenticated({ scopes: ['accounts:write'] })
   @ApiOperation({ summary: 'Renew (nothing expires here) and/or change the plan (new_plan_id → package)' })
   @ApiOkResponse({ type: ResellerOrderScaledEnvelope })
   @ApiResellerErrors(404, 409, 422)
@@ -83,7 +82,7 @@ export class ResellerOrdersController {
   }
 
   @Get('plesk/subscriptions/detail')
-  @Scopes('accounts:read')
+  @Authenticated({ scopes: ['accounts:read'] })
   @ApiOperation({ summary: 'A subscription (account) by UUID or numeric id' })
   @ApiOkResponse({ type: ResellerSubscriptionDetailEnvelope })
   @ApiResellerErrors(404, 422)

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Param, Post, UseFilters } from '@nestjs/common';
-import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../auth/authenticated.decorator';
+import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
-import { CurrentPrincipal, Scopes } from '../../auth/scopes.decorator';
 import { TokensService } from '../../auth/tokens.service';
 import { ApiError } from '../../common/api-error';
+import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestAuthKeyDto } from './dto/rest.dto';
 import { RestKeyView, RestStatusView } from './dto/rest.view';
 import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
@@ -14,11 +16,9 @@ import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
  * `id`, so the audit log never stores the secret.
  */
 @ApiTags('Plesk REST v2')
-@ApiBasicAuth('basic')
-@ApiSecurity('api-key')
 @ApiRestV2Errors(401, 403)
 @UseFilters(RestV2StatusFilter)
-@Scopes('tokens:admin')
+@Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['tokens:admin'] })
 @Controller('api/v2/auth/keys')
 export class RestAuthKeysController {
   constructor(private readonly tokens: TokensService) {}

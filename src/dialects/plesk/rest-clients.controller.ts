@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, UseFilters } from '@nestjs/common';
-import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '../../auth/scopes.decorator';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../auth/authenticated.decorator';
 import { ClientPatch, ClientsService } from '../../clients/clients.service';
 import { ApiError } from '../../common/api-error';
+import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestClientRequestDto, RestClientUpdateDto } from './dto/rest.dto';
 import { RestClientView, RestCreatedView, RestDomainView, RestStatisticsView, RestStatusView } from './dto/rest.view';
 import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
@@ -36,8 +37,6 @@ function patchOf(body: RestClientUpdateDto): ClientPatch {
  * message}` with 400 for any refused data. `{id}` is the numeric id (a guid works too).
  */
 @ApiTags('Plesk REST v2')
-@ApiBasicAuth('basic')
-@ApiSecurity('api-key')
 @ApiRestV2Errors(401, 403)
 @UseFilters(RestV2StatusFilter)
 @Controller('api/v2/clients')
@@ -48,7 +47,7 @@ export class RestClientsController {
   ) {}
 
   @Get()
-  @Scopes('clients:read')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:read'] })
   @ApiOperation({ summary: 'All clients, a bare array (clients filter locally by email, login, external_id)' })
   @ApiOkResponse({ type: [RestClientView] })
   async list(): Promise<RestClientView[]> {
@@ -63,7 +62,7 @@ export class RestClientsController {
   }
 
   @Post()
-  @Scopes('clients:write')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:write'] })
   @ApiOperation({ summary: 'Create a client → 201 {id, guid}; an existing login → 400' })
   @ApiCreatedResponse({ type: RestCreatedView })
   @ApiRestV2Errors(400)
@@ -73,7 +72,7 @@ export class RestClientsController {
   }
 
   @Get(':id')
-  @Scopes('clients:read')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:read'] })
   @ApiOperation({ summary: 'A client' })
   @ApiOkResponse({ type: RestClientView })
   @ApiRestV2Errors(404)
@@ -82,7 +81,7 @@ export class RestClientsController {
   }
 
   @Put(':id')
-  @Scopes('clients:write', 'accounts:write')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:write', 'accounts:write'] })
   @ApiOperation({ summary: 'Change a client (any subset; status 0/16 activates/suspends it with its domains) → {id, guid}' })
   @ApiOkResponse({ type: RestCreatedView })
   @ApiRestV2Errors(400, 404)
@@ -96,7 +95,7 @@ export class RestClientsController {
   }
 
   @Delete(':id')
-  @Scopes('clients:write', 'accounts:write')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:write', 'accounts:write'] })
   @ApiOperation({ summary: "Delete a client; its domains (accounts) are deprovisioned first → {id, guid}" })
   @ApiOkResponse({ type: RestCreatedView })
   @ApiRestV2Errors(400, 404)
@@ -107,7 +106,7 @@ export class RestClientsController {
   }
 
   @Put(':id/suspend')
-  @Scopes('clients:write', 'accounts:write')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:write', 'accounts:write'] })
   @ApiOperation({ summary: 'Suspend a client and its domains; idempotent → {status: "success"}' })
   @ApiOkResponse({ type: RestStatusView })
   @ApiRestV2Errors(404)
@@ -117,7 +116,7 @@ export class RestClientsController {
   }
 
   @Put(':id/activate')
-  @Scopes('clients:write', 'accounts:write')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:write', 'accounts:write'] })
   @ApiOperation({ summary: 'Activate a client and the domains its suspension suspended; idempotent → {status: "success"}' })
   @ApiOkResponse({ type: RestStatusView })
   @ApiRestV2Errors(404)
@@ -127,7 +126,7 @@ export class RestClientsController {
   }
 
   @Get(':id/domains')
-  @Scopes('clients:read', 'accounts:read')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:read', 'accounts:read'] })
   @ApiOperation({ summary: "The client's domains (its accounts), a bare array of DomainResponse" })
   @ApiOkResponse({ type: [RestDomainView] })
   @ApiRestV2Errors(404)
@@ -137,7 +136,7 @@ export class RestClientsController {
   }
 
   @Get(':id/statistics')
-  @Scopes('clients:read', 'accounts:read')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:read', 'accounts:read'] })
   @ApiOperation({ summary: "The client's ten counters (Hostwright counts active domains; usage counters are 0 until measured)" })
   @ApiOkResponse({ type: RestStatisticsView })
   @ApiRestV2Errors(404)

@@ -1,10 +1,11 @@
 import { Body, Controller, Post, UseFilters } from '@nestjs/common';
-import { ApiBasicAuth, ApiCreatedResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '../../accounts/accounts.service';
-import { Scopes } from '../../auth/scopes.decorator';
+import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
 import { ApiError } from '../../common/api-error';
+import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestDomainRequestDto, RestOwnerClientDto } from './dto/rest.dto';
 import { RestCreatedView } from './dto/rest.view';
 import { ApiRestV2Errors, inDialectFields, RestV2StatusFilter } from './plesk-errors';
@@ -26,8 +27,6 @@ const DOMAIN_FIELDS = {
  * account without owner gets webmaster@<domain>).
  */
 @ApiTags('Plesk REST v2')
-@ApiBasicAuth('basic')
-@ApiSecurity('api-key')
 @ApiRestV2Errors(401, 403)
 @UseFilters(RestV2StatusFilter)
 @Controller('api/v2/domains')
@@ -39,7 +38,7 @@ export class RestDomainsController {
   ) {}
 
   @Post()
-  @Scopes('accounts:write')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:write'] })
   @ApiOperation({ summary: 'Create a hosted domain (subscription = account) → 201 {id, guid}' })
   @ApiCreatedResponse({ type: RestCreatedView })
   @ApiRestV2Errors(400)

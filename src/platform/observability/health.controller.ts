@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../common/public.decorator';
+import { PublicRoute } from '../../auth/authenticated.decorator';
 import { DatabaseService } from '../database/database.service';
 
 class HealthView {
@@ -17,7 +17,7 @@ export class HealthController {
   constructor(private readonly db: DatabaseService) {}
 
   @Get()
-  @Public()
+  @PublicRoute()
   @ApiOperation({ summary: 'Liveness and database status (no token needed)' })
   @ApiResponse({ status: 200, type: HealthView })
   @ApiResponse({ status: 503, type: HealthView })

@@ -2,8 +2,8 @@ import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
+import { PublicRoute } from '../../auth/authenticated.decorator';
 import { ApiError } from '../../common/api-error';
-import { Public } from '../../common/public.decorator';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricsService } from './metrics.service';
 
@@ -17,7 +17,7 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @Public()
+  @PublicRoute()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const expected = this.config.metricsToken;
     if (expected && !sameSecret(authorization ?? '', `Bearer ${expected}`)) {

@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { version } from '../../../package.json';
-
-export const SECURITY_SCHEMES = ['bearer', 'api-key'] as const;
+import { CREDENTIAL_FORMS } from '../../auth/credentials';
+import { withoutUnversionedAliases } from './unversioned-aliases';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -10,6 +10,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Open hosting control panel API. Native API under /api/v1 (`{ "data": … }`); errors are ' +
         '`{ "error": "<code>", "message": "…", "details"?: [{ "field", "message" }] }`. ' +
+        'Every /api/v1 account, client, package and server route also answers without `v1` (`/api/accounts…`); this document lists each once. ' +
         'Plesk-compatible adapter: the reseller API under /API (`x-api-key`; `{ success, message, data }`, errors ' +
         '`{ success: false, message, errors? }`) and Plesk REST v2 under /api/v2 (`X-API-Key` or Basic with a token as ' +
         'password; bare JSON, errors `{ code, message }`).',
@@ -17,14 +18,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(version)
     .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
     // Relative: Swagger UI and generated clients resolve it against wherever the panel is reached.
-    .addServer('/')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'hw_… token' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'hw_… token' }, 'api-key')
-    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Plesk REST v2 clients: any login, the password is a hw_… token' }, 'basic')
-    .addSecurityRequirements('bearer')
-    .addSecurityRequirements('api-key')
-    .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+    .addServer('/');
+  // No document-wide requirement: each operation's security comes from its route's @Authenticated.
+  for (const { schemes } of Object.values(CREDENTIAL_FORMS)) {
+    for (const [name, scheme] of Object.entries(schemes)) config.addSecurity(name, scheme);
+  }
+  const document = SwaggerModule.createDocument(app, config.build(), {
+    // A controller mounted at two paths gets `list[0]` and `list[1]`; the alias is dropped below, so the id needs no index.
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method.replace(/\[\d+\]$/, '')}`,
+  });
+  return withoutUnversionedAliases(document);
 }
 
 /** Swagger UI at /docs, the JSON at /docs/json. */

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../config/package-root';
 import { generateOpenApiJson } from './generate';
 
-export const OPENAPI_FILE = join(__dirname, '../../../openapi/openapi.json');
+export const OPENAPI_FILE = join(packageRoot(), 'openapi/openapi.json');
 
 void generateOpenApiJson().then((json) => {
   writeFileSync(OPENAPI_FILE, json);
