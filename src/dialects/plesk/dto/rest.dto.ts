@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LOGIN_PATTERN, LOGIN_RULE } from '../../../clients/dto/client.dto';
 import { RefusedWhenSent } from '../../../common/field-rules';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/passwords';
