@@ -1,10 +1,13 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, Observable, of } from 'rxjs';
 import { principalOf } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { formatterFor } from '../common/error-formatters';
 import { normalizeError } from '../common/normalize-error';
+import { createValidationPipe } from '../common/validation';
 import { IdempotencyService, requestFingerprint } from './idempotency.service';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -25,6 +28,8 @@ function remembers(status: number): boolean {
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
+  private readonly validation = createValidationPipe();
+
   constructor(private readonly keys: IdempotencyService) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -36,6 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = Array.isArray(header) ? header[0] : header;
     if (!KEY_PATTERN.test(key)) throw ApiError.field('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
 
+    await this.assertValidBody(context, request.body);
     const claim = await this.keys.claim(principal.tokenId, key, requestFingerprint(request.method, request.url, request.body));
     if (claim.kind === 'replay') {
       reply.status(claim.status).header('idempotent-replayed', 'true');
@@ -53,6 +59,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw error;
       }),
     );
+  }
+
+  /**
+   * Only a request that passes validation claims a key: interceptors run before pipes, so the
+   * route's body DTO is checked here with the same pipe (a 422 is not stored under the key, and
+   * the corrected body can use it).
+   */
+  private async assertValidBody(context: ExecutionContext, body: unknown): Promise<void> {
+    const controller = context.getClass();
+    const method = context.getHandler().name;
+    const args: Record<string, { index: number; data?: string }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
+    const types: unknown[] = Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? [];
+    for (const [key, arg] of Object.entries(args)) {
+      if (!key.startsWith(`${RouteParamtypes.BODY}:`)) continue;
+      await this.validation.transform(body, { type: 'body', metatype: types[arg.index] as never, data: arg.data });
+    }
   }
 
   private async settle(id: number, status: number, body: unknown): Promise<void> {

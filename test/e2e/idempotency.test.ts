@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ApiError } from '../../src/common/api-error';
 import { AccountProvisioner, AccountTarget, PlanPreview } from '../../src/provisioning/provisioning.port';
-import { accountBody, countRows } from '../support/accounts';
+import { accountBody, countRows, createAccount } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** A provisioner whose create can be held open (to observe a running request) or made to fail. */
@@ -112,12 +112,26 @@ describe('Idempotency-Key on creates', () => {
     assert.equal(r.headers['idempotent-replayed'], undefined);
   });
 
-  test('a 4xx first answer is replayed; a 5xx releases the key so a retry can succeed', async () => {
-    const invalid = { ...accountBody(), username: 'root' };
+  test('a body refused by validation claims no key: the corrected body with the same key is created', async () => {
+    const fixed = accountBody();
+    const invalid = { ...fixed, username: 'root' };
     const first = await post('key-422', invalid);
     assert.equal(first.status, 422);
-    const again = await post('key-422', invalid);
-    assert.equal(again.status, 422);
+    assert.equal(first.headers['idempotent-replayed'], undefined);
+    const corrected = await post('key-422', fixed);
+    assert.equal(corrected.status, 201, corrected.text);
+    const replay = await post('key-422', fixed);
+    assert.equal(replay.headers['idempotent-replayed'], 'true', 'the key now belongs to the created account');
+    assert.equal(await countRows(t, 'accounts', 'username = ?', [fixed.username]), 1);
+  });
+
+  test('a 4xx first answer from the service is replayed; a 5xx releases the key so a retry can succeed', async () => {
+    const taken = await createAccount(t);
+    const clash = { ...accountBody(), username: taken.username };
+    const first = await post('key-409', clash);
+    assert.equal(first.status, 409);
+    const again = await post('key-409', clash);
+    assert.equal(again.status, 409);
     assert.equal(again.text, first.text);
     assert.equal(again.headers['idempotent-replayed'], 'true');
 
