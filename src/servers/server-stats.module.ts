@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AccountsRepositoryModule } from '../accounts/accounts-repository.module';
 import { ServerStatsController } from './server-stats.controller';
 import { ServerStatsService } from './server-stats.service';
 
-@Module({ controllers: [ServerStatsController], providers: [ServerStatsService] })
+@Module({ imports: [AccountsRepositoryModule], controllers: [ServerStatsController], providers: [ServerStatsService] })
 export class ServerStatsModule {}
