@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { LicenseModule } from '../license/license.module';
 import { PackagesModule } from '../packages/packages.module';
+import { ObservabilityModule } from '../platform/observability/observability.module';
 import { ProvisioningModule } from '../provisioning/provisioning.module';
 import { AccountsController } from './accounts.controller';
 import { AccountsMetrics } from './accounts.metrics';
@@ -10,7 +12,7 @@ import { AccountsService } from './accounts.service';
 import { ClientAccountsController } from './client-accounts.controller';
 
 @Module({
-  imports: [AccountsRepositoryModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule],
+  imports: [AccountsRepositoryModule, LicenseModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule, ObservabilityModule],
   controllers: [AccountsController, ClientAccountsController],
   providers: [AccountsService, AccountsMetrics],
   exports: [AccountsService],

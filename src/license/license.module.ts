@@ -1,6 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccountsRepositoryModule } from '../accounts/accounts-repository.module';
+import { ObservabilityModule } from '../platform/observability/observability.module';
 import { SchedulingModule } from '../platform/scheduling/scheduling.module';
 import { LicenseClock } from './license-clock';
 import { LicenseRecheckJob } from './license-recheck.job';
@@ -9,9 +10,8 @@ import { LicenseGuard } from './license.guard';
 import { LicenseMetrics } from './license.metrics';
 import { LicenseService } from './license.service';
 
-@Global()
 @Module({
-  imports: [SchedulingModule, AccountsRepositoryModule],
+  imports: [SchedulingModule, AccountsRepositoryModule, ObservabilityModule],
   controllers: [LicenseController],
   providers: [LicenseService, LicenseClock, LicenseRecheckJob, LicenseMetrics, { provide: APP_GUARD, useClass: LicenseGuard }],
   exports: [LicenseService],
