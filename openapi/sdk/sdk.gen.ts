@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreate0Data, AccountsCreate0Errors, AccountsCreate0Responses, AccountsCreate1Data, AccountsCreate1Errors, AccountsCreate1Responses, AccountsGet0Data, AccountsGet0Errors, AccountsGet0Responses, AccountsGet1Data, AccountsGet1Errors, AccountsGet1Responses, AccountsList0Data, AccountsList0Errors, AccountsList0Responses, AccountsList1Data, AccountsList1Errors, AccountsList1Responses, AccountsRemove0Data, AccountsRemove0Errors, AccountsRemove0Responses, AccountsRemove1Data, AccountsRemove1Errors, AccountsRemove1Responses, AccountsSuspend0Data, AccountsSuspend0Errors, AccountsSuspend0Responses, AccountsSuspend1Data, AccountsSuspend1Errors, AccountsSuspend1Responses, AccountsUnsuspend0Data, AccountsUnsuspend0Errors, AccountsUnsuspend0Responses, AccountsUnsuspend1Data, AccountsUnsuspend1Errors, AccountsUnsuspend1Responses, AccountsUpdate0Data, AccountsUpdate0Errors, AccountsUpdate0Responses, AccountsUpdate1Data, AccountsUpdate1Errors, AccountsUpdate1Responses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsList0Data, ClientAccountsList0Errors, ClientAccountsList0Responses, ClientAccountsList1Data, ClientAccountsList1Errors, ClientAccountsList1Responses, ClientsCreate0Data, ClientsCreate0Errors, ClientsCreate0Responses, ClientsCreate1Data, ClientsCreate1Errors, ClientsCreate1Responses, ClientsGet0Data, ClientsGet0Errors, ClientsGet0Responses, ClientsGet1Data, ClientsGet1Errors, ClientsGet1Responses, ClientsList0Data, ClientsList0Errors, ClientsList0Responses, ClientsList1Data, ClientsList1Errors, ClientsList1Responses, ClientsRemove0Data, ClientsRemove0Errors, ClientsRemove0Responses, ClientsRemove1Data, ClientsRemove1Errors, ClientsRemove1Responses, ClientsUpdate0Data, ClientsUpdate0Errors, ClientsUpdate0Responses, ClientsUpdate1Data, ClientsUpdate1Errors, ClientsUpdate1Responses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreate0Data, PackagesCreate0Errors, PackagesCreate0Responses, PackagesCreate1Data, PackagesCreate1Errors, PackagesCreate1Responses, PackagesGet0Data, PackagesGet0Errors, PackagesGet0Responses, PackagesGet1Data, PackagesGet1Errors, PackagesGet1Responses, PackagesList0Data, PackagesList0Errors, PackagesList0Responses, PackagesList1Data, PackagesList1Errors, PackagesList1Responses, PackagesRemove0Data, PackagesRemove0Errors, PackagesRemove0Responses, PackagesRemove1Data, PackagesRemove1Errors, PackagesRemove1Responses, PackagesUpdate0Data, PackagesUpdate0Errors, PackagesUpdate0Responses, PackagesUpdate1Data, PackagesUpdate1Errors, PackagesUpdate1Responses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPing0Data, ServerStatsPing0Errors, ServerStatsPing0Responses, ServerStatsPing1Data, ServerStatsPing1Errors, ServerStatsPing1Responses, ServerStatsServerStats0Data, ServerStatsServerStats0Errors, ServerStatsServerStats0Responses, ServerStatsServerStats1Data, ServerStatsServerStats1Errors, ServerStatsServerStats1Responses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
+import type { AccountsCreate0Data, AccountsCreate0Errors, AccountsCreate0Responses, AccountsCreate1Data, AccountsCreate1Errors, AccountsCreate1Responses, AccountsGet0Data, AccountsGet0Errors, AccountsGet0Responses, AccountsGet1Data, AccountsGet1Errors, AccountsGet1Responses, AccountsList0Data, AccountsList0Errors, AccountsList0Responses, AccountsList1Data, AccountsList1Errors, AccountsList1Responses, AccountsRemove0Data, AccountsRemove0Errors, AccountsRemove0Responses, AccountsRemove1Data, AccountsRemove1Errors, AccountsRemove1Responses, AccountsSuspend0Data, AccountsSuspend0Errors, AccountsSuspend0Responses, AccountsSuspend1Data, AccountsSuspend1Errors, AccountsSuspend1Responses, AccountsUnsuspend0Data, AccountsUnsuspend0Errors, AccountsUnsuspend0Responses, AccountsUnsuspend1Data, AccountsUnsuspend1Errors, AccountsUnsuspend1Responses, AccountsUpdate0Data, AccountsUpdate0Errors, AccountsUpdate0Responses, AccountsUpdate1Data, AccountsUpdate1Errors, AccountsUpdate1Responses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsList0Data, ClientAccountsList0Errors, ClientAccountsList0Responses, ClientAccountsList1Data, ClientAccountsList1Errors, ClientAccountsList1Responses, ClientsCreate0Data, ClientsCreate0Errors, ClientsCreate0Responses, ClientsCreate1Data, ClientsCreate1Errors, ClientsCreate1Responses, ClientsGet0Data, ClientsGet0Errors, ClientsGet0Responses, ClientsGet1Data, ClientsGet1Errors, ClientsGet1Responses, ClientsList0Data, ClientsList0Errors, ClientsList0Responses, ClientsList1Data, ClientsList1Errors, ClientsList1Responses, ClientsRemove0Data, ClientsRemove0Errors, ClientsRemove0Responses, ClientsRemove1Data, ClientsRemove1Errors, ClientsRemove1Responses, ClientsSuspend0Data, ClientsSuspend0Errors, ClientsSuspend0Responses, ClientsSuspend1Data, ClientsSuspend1Errors, ClientsSuspend1Responses, ClientsUnsuspend0Data, ClientsUnsuspend0Errors, ClientsUnsuspend0Responses, ClientsUnsuspend1Data, ClientsUnsuspend1Errors, ClientsUnsuspend1Responses, ClientsUpdate0Data, ClientsUpdate0Errors, ClientsUpdate0Responses, ClientsUpdate1Data, ClientsUpdate1Errors, ClientsUpdate1Responses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreate0Data, PackagesCreate0Errors, PackagesCreate0Responses, PackagesCreate1Data, PackagesCreate1Errors, PackagesCreate1Responses, PackagesGet0Data, PackagesGet0Errors, PackagesGet0Responses, PackagesGet1Data, PackagesGet1Errors, PackagesGet1Responses, PackagesList0Data, PackagesList0Errors, PackagesList0Responses, PackagesList1Data, PackagesList1Errors, PackagesList1Responses, PackagesRemove0Data, PackagesRemove0Errors, PackagesRemove0Responses, PackagesRemove1Data, PackagesRemove1Errors, PackagesRemove1Responses, PackagesUpdate0Data, PackagesUpdate0Errors, PackagesUpdate0Responses, PackagesUpdate1Data, PackagesUpdate1Errors, PackagesUpdate1Responses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPing0Data, ServerStatsPing0Errors, ServerStatsPing0Responses, ServerStatsPing1Data, ServerStatsPing1Errors, ServerStatsPing1Responses, ServerStatsServerStats0Data, ServerStatsServerStats0Errors, ServerStatsServerStats0Responses, ServerStatsServerStats1Data, ServerStatsServerStats1Errors, ServerStatsServerStats1Responses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -233,7 +233,9 @@ export const clientsCreate1 = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Delete a client (409 while it owns accounts)
+ * Delete a client (409 while it owns accounts, unless cascade=true)
+ *
+ * With `?cascade=true` its accounts are deprovisioned and deleted first (as DELETE /api/v1/accounts/{id} does), then the client; that needs `accounts:write` as well.
  */
 export const clientsRemove0 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove0Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove0Responses, ClientsRemove0Errors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
@@ -252,6 +254,8 @@ export const clientsGet0 = <ThrowOnError extends boolean = false>(options: Optio
 
 /**
  * Change a client
+ *
+ * `status` suspends or unsuspends it as the suspend and unsuspend routes do (its accounts follow), so it needs `accounts:write` as well.
  */
 export const clientsUpdate0 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate0Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate0Responses, ClientsUpdate0Errors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
@@ -264,7 +268,9 @@ export const clientsUpdate0 = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Delete a client (409 while it owns accounts)
+ * Delete a client (409 while it owns accounts, unless cascade=true)
+ *
+ * With `?cascade=true` its accounts are deprovisioned and deleted first (as DELETE /api/v1/accounts/{id} does), then the client; that needs `accounts:write` as well.
  */
 export const clientsRemove1 = <ThrowOnError extends boolean = false>(options: Options<ClientsRemove1Data, ThrowOnError>) => (options.client ?? client).delete<ClientsRemove1Responses, ClientsRemove1Errors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
@@ -283,6 +289,8 @@ export const clientsGet1 = <ThrowOnError extends boolean = false>(options: Optio
 
 /**
  * Change a client
+ *
+ * `status` suspends or unsuspends it as the suspend and unsuspend routes do (its accounts follow), so it needs `accounts:write` as well.
  */
 export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Options<ClientsUpdate1Data, ThrowOnError>) => (options.client ?? client).patch<ClientsUpdate1Responses, ClientsUpdate1Errors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
@@ -292,6 +300,42 @@ export const clientsUpdate1 = <ThrowOnError extends boolean = false>(options: Op
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Suspend a client and its active accounts; idempotent (a repeat finishes what a failed attempt left)
+ */
+export const clientsSuspend0 = <ThrowOnError extends boolean = false>(options: Options<ClientsSuspend0Data, ThrowOnError>) => (options.client ?? client).post<ClientsSuspend0Responses, ClientsSuspend0Errors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    url: '/api/v1/clients/{id}/suspend',
+    ...options
+});
+
+/**
+ * Suspend a client and its active accounts; idempotent (a repeat finishes what a failed attempt left)
+ */
+export const clientsSuspend1 = <ThrowOnError extends boolean = false>(options: Options<ClientsSuspend1Data, ThrowOnError>) => (options.client ?? client).post<ClientsSuspend1Responses, ClientsSuspend1Errors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    url: '/api/clients/{id}/suspend',
+    ...options
+});
+
+/**
+ * Unsuspend a client and the accounts its suspension suspended (not those suspended on their own); idempotent
+ */
+export const clientsUnsuspend0 = <ThrowOnError extends boolean = false>(options: Options<ClientsUnsuspend0Data, ThrowOnError>) => (options.client ?? client).post<ClientsUnsuspend0Responses, ClientsUnsuspend0Errors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    url: '/api/v1/clients/{id}/unsuspend',
+    ...options
+});
+
+/**
+ * Unsuspend a client and the accounts its suspension suspended (not those suspended on their own); idempotent
+ */
+export const clientsUnsuspend1 = <ThrowOnError extends boolean = false>(options: Options<ClientsUnsuspend1Data, ThrowOnError>) => (options.client ?? client).post<ClientsUnsuspend1Responses, ClientsUnsuspend1Errors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'x-api-key', type: 'apiKey' }],
+    url: '/api/clients/{id}/unsuspend',
+    ...options
 });
 
 /**

@@ -1841,7 +1841,12 @@ export type ClientsRemove0Data = {
     path: {
         id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * `true`: deprovision and delete the client's accounts first, then the client. Without it a client that owns accounts is refused (409).
+         */
+        cascade?: 'true' | 'false';
+    };
     url: '/api/v1/clients/{id}';
 };
 
@@ -1862,6 +1867,14 @@ export type ClientsRemove0Errors = {
      * conflict
      */
     409: ErrorBody;
+    /**
+     * validation_failed — one detail per bad field
+     */
+    422: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsRemove0Error = ClientsRemove0Errors[keyof ClientsRemove0Errors];
@@ -1936,6 +1949,10 @@ export type ClientsUpdate0Errors = {
      * validation_failed — one detail per bad field
      */
     422: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsUpdate0Error = ClientsUpdate0Errors[keyof ClientsUpdate0Errors];
@@ -1953,7 +1970,12 @@ export type ClientsRemove1Data = {
     path: {
         id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * `true`: deprovision and delete the client's accounts first, then the client. Without it a client that owns accounts is refused (409).
+         */
+        cascade?: 'true' | 'false';
+    };
     url: '/api/clients/{id}';
 };
 
@@ -1974,6 +1996,14 @@ export type ClientsRemove1Errors = {
      * conflict
      */
     409: ErrorBody;
+    /**
+     * validation_failed — one detail per bad field
+     */
+    422: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsRemove1Error = ClientsRemove1Errors[keyof ClientsRemove1Errors];
@@ -2048,6 +2078,10 @@ export type ClientsUpdate1Errors = {
      * validation_failed — one detail per bad field
      */
     422: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsUpdate1Error = ClientsUpdate1Errors[keyof ClientsUpdate1Errors];
@@ -2059,6 +2093,174 @@ export type ClientsUpdate1Responses = {
 };
 
 export type ClientsUpdate1Response = ClientsUpdate1Responses[keyof ClientsUpdate1Responses];
+
+export type ClientsSuspend0Data = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{id}/suspend';
+};
+
+export type ClientsSuspend0Errors = {
+    /**
+     * unauthenticated — missing, unknown, revoked or expired token
+     */
+    401: ErrorBody;
+    /**
+     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     */
+    403: ErrorBody;
+    /**
+     * not_found
+     */
+    404: ErrorBody;
+    /**
+     * conflict
+     */
+    409: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
+};
+
+export type ClientsSuspend0Error = ClientsSuspend0Errors[keyof ClientsSuspend0Errors];
+
+export type ClientsSuspend0Responses = {
+    200: {
+        data: ClientView;
+    };
+};
+
+export type ClientsSuspend0Response = ClientsSuspend0Responses[keyof ClientsSuspend0Responses];
+
+export type ClientsSuspend1Data = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/clients/{id}/suspend';
+};
+
+export type ClientsSuspend1Errors = {
+    /**
+     * unauthenticated — missing, unknown, revoked or expired token
+     */
+    401: ErrorBody;
+    /**
+     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     */
+    403: ErrorBody;
+    /**
+     * not_found
+     */
+    404: ErrorBody;
+    /**
+     * conflict
+     */
+    409: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
+};
+
+export type ClientsSuspend1Error = ClientsSuspend1Errors[keyof ClientsSuspend1Errors];
+
+export type ClientsSuspend1Responses = {
+    200: {
+        data: ClientView;
+    };
+};
+
+export type ClientsSuspend1Response = ClientsSuspend1Responses[keyof ClientsSuspend1Responses];
+
+export type ClientsUnsuspend0Data = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{id}/unsuspend';
+};
+
+export type ClientsUnsuspend0Errors = {
+    /**
+     * unauthenticated — missing, unknown, revoked or expired token
+     */
+    401: ErrorBody;
+    /**
+     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     */
+    403: ErrorBody;
+    /**
+     * not_found
+     */
+    404: ErrorBody;
+    /**
+     * conflict
+     */
+    409: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
+};
+
+export type ClientsUnsuspend0Error = ClientsUnsuspend0Errors[keyof ClientsUnsuspend0Errors];
+
+export type ClientsUnsuspend0Responses = {
+    200: {
+        data: ClientView;
+    };
+};
+
+export type ClientsUnsuspend0Response = ClientsUnsuspend0Responses[keyof ClientsUnsuspend0Responses];
+
+export type ClientsUnsuspend1Data = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/clients/{id}/unsuspend';
+};
+
+export type ClientsUnsuspend1Errors = {
+    /**
+     * unauthenticated — missing, unknown, revoked or expired token
+     */
+    401: ErrorBody;
+    /**
+     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     */
+    403: ErrorBody;
+    /**
+     * not_found
+     */
+    404: ErrorBody;
+    /**
+     * conflict
+     */
+    409: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
+};
+
+export type ClientsUnsuspend1Error = ClientsUnsuspend1Errors[keyof ClientsUnsuspend1Errors];
+
+export type ClientsUnsuspend1Responses = {
+    200: {
+        data: ClientView;
+    };
+};
+
+export type ClientsUnsuspend1Response = ClientsUnsuspend1Responses[keyof ClientsUnsuspend1Responses];
 
 export type AccountsList0Data = {
     body?: never;

@@ -10,11 +10,13 @@ import { AccountsMetrics } from './accounts.metrics';
 import { AccountsRepositoryModule } from './accounts-repository.module';
 import { AccountsService } from './accounts.service';
 import { ClientAccountsController } from './client-accounts.controller';
+import { ClientLifecycleService } from './client-lifecycle.service';
+import { ClientsController } from './clients.controller';
 
 @Module({
   imports: [AccountsRepositoryModule, LicenseModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule, ObservabilityModule],
-  controllers: [AccountsController, ClientAccountsController],
-  providers: [AccountsService, AccountsMetrics],
-  exports: [AccountsService],
+  controllers: [ClientsController, AccountsController, ClientAccountsController],
+  providers: [AccountsService, ClientLifecycleService, AccountsMetrics],
+  exports: [AccountsService, ClientLifecycleService],
 })
 export class AccountsModule {}

@@ -8,7 +8,6 @@ import { ApiError } from '../../common/api-error';
 import { RestDomainRequestDto, RestOwnerClientDto } from './dto/rest.dto';
 import { RestCreatedView } from './dto/rest.view';
 import { ApiRestV2Errors, inDialectFields, RestV2StatusFilter } from './plesk-errors';
-import { PleskLifecycle } from './plesk-lifecycle';
 
 const DOMAIN_FIELDS = {
   username: 'hosting_settings.ftp_login',
@@ -35,7 +34,6 @@ export class RestDomainsController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly clients: ClientsService,
-    private readonly plesk: PleskLifecycle,
   ) {}
 
   @Post()
