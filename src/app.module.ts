@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
+import { ScopesGuard, TokenAuthGuard } from './auth/auth.guards';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { AppConfig } from './platform/config/app-config';
@@ -9,6 +11,7 @@ import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { HealthModule } from './platform/observability/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { LicenseGuard } from './license/license.guard';
 import { LicenseModule } from './license/license.module';
 import { ObservabilityModule } from './platform/observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
@@ -16,10 +19,18 @@ import { PleskModule } from './dialects/plesk/plesk.module';
 import { AgentConnectionModule } from './provisioning/agent-connection.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RateLimitModule } from './platform/http/rate-limit/rate-limit.module';
+import { TokenThrottlerGuard } from './platform/http/rate-limit/token-throttler.guard';
 import { ServerStatsModule } from './servers/server-stats.module';
 
 /** Feature modules, in the order their routes should appear. */
 export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, PleskModule];
+
+/**
+ * Every route passes these, in this order: the token (401), its scopes (403), a licence that
+ * allows writes (403 license_required), then the per-token rate limit (429), which counts the
+ * token the first guard found. Registered only here, so module import order does not matter.
+ */
+const GLOBAL_GUARDS = [TokenAuthGuard, ScopesGuard, LicenseGuard, TokenThrottlerGuard];
 
 @Module({})
 export class AppModule {
@@ -27,6 +38,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AgentConnectionModule.forRoot(config), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
+      providers: GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useClass: guard })),
     };
   }
 }

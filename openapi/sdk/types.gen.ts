@@ -1586,7 +1586,12 @@ export type ClientsRemoveData = {
     path: {
         id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * `true`: deprovision and delete the client's accounts first, then the client. Without it a client that owns accounts is refused (409).
+         */
+        cascade?: 'true' | 'false';
+    };
     url: '/api/v1/clients/{id}';
 };
 
@@ -1607,6 +1612,14 @@ export type ClientsRemoveErrors = {
      * conflict
      */
     409: ErrorBody;
+    /**
+     * validation_failed — one detail per bad field
+     */
+    422: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsRemoveError = ClientsRemoveErrors[keyof ClientsRemoveErrors];
@@ -1681,6 +1694,10 @@ export type ClientsUpdateErrors = {
      * validation_failed — one detail per bad field
      */
     422: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
 };
 
 export type ClientsUpdateError = ClientsUpdateErrors[keyof ClientsUpdateErrors];
@@ -1692,6 +1709,90 @@ export type ClientsUpdateResponses = {
 };
 
 export type ClientsUpdateResponse = ClientsUpdateResponses[keyof ClientsUpdateResponses];
+
+export type ClientsSuspendData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{id}/suspend';
+};
+
+export type ClientsSuspendErrors = {
+    /**
+     * unauthenticated — missing, unknown, revoked or expired token
+     */
+    401: ErrorBody;
+    /**
+     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     */
+    403: ErrorBody;
+    /**
+     * not_found
+     */
+    404: ErrorBody;
+    /**
+     * conflict
+     */
+    409: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
+};
+
+export type ClientsSuspendError = ClientsSuspendErrors[keyof ClientsSuspendErrors];
+
+export type ClientsSuspendResponses = {
+    200: {
+        data: ClientView;
+    };
+};
+
+export type ClientsSuspendResponse = ClientsSuspendResponses[keyof ClientsSuspendResponses];
+
+export type ClientsUnsuspendData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/clients/{id}/unsuspend';
+};
+
+export type ClientsUnsuspendErrors = {
+    /**
+     * unauthenticated — missing, unknown, revoked or expired token
+     */
+    401: ErrorBody;
+    /**
+     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     */
+    403: ErrorBody;
+    /**
+     * not_found
+     */
+    404: ErrorBody;
+    /**
+     * conflict
+     */
+    409: ErrorBody;
+    /**
+     * service unavailable (agent_unreachable)
+     */
+    503: ErrorBody;
+};
+
+export type ClientsUnsuspendError = ClientsUnsuspendErrors[keyof ClientsUnsuspendErrors];
+
+export type ClientsUnsuspendResponses = {
+    200: {
+        data: ClientView;
+    };
+};
+
+export type ClientsUnsuspendResponse = ClientsUnsuspendResponses[keyof ClientsUnsuspendResponses];
 
 export type AccountsListData = {
     body?: never;

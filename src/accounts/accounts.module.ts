@@ -1,18 +1,22 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { LicenseModule } from '../license/license.module';
 import { PackagesModule } from '../packages/packages.module';
+import { ObservabilityModule } from '../platform/observability/observability.module';
 import { ProvisioningModule } from '../provisioning/provisioning.module';
-import { Account } from './account.entity';
 import { AccountsController } from './accounts.controller';
+import { AccountsMetrics } from './accounts.metrics';
+import { AccountsRepositoryModule } from './accounts-repository.module';
 import { AccountsService } from './accounts.service';
 import { ClientAccountsController } from './client-accounts.controller';
+import { ClientLifecycleService } from './client-lifecycle.service';
+import { ClientsController } from './clients.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Account]), PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule],
-  controllers: [AccountsController, ClientAccountsController],
-  providers: [AccountsService],
-  exports: [AccountsService],
+  imports: [AccountsRepositoryModule, LicenseModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule, ObservabilityModule],
+  controllers: [ClientsController, AccountsController, ClientAccountsController],
+  providers: [AccountsService, ClientLifecycleService, AccountsMetrics],
+  exports: [AccountsService, ClientLifecycleService],
 })
 export class AccountsModule {}

@@ -1,12 +1,10 @@
-import { findOneByColumn } from '../platform/database/find-one-by-column';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { ApiError, ErrorDetail } from '../common/api-error';
 import { checkDomain, normalizeDomain } from '../common/domains';
-import { Page, PageQuery, paginate } from '../common/pagination';
+import { Page } from '../common/pagination';
 import { hashPassword, passwordProblem } from '../common/passwords';
 import { usernameProblem } from '../common/usernames';
 import { nowToTheSecond } from '../common/whole-seconds';
@@ -16,7 +14,8 @@ import { LicenseService } from '../license/license.service';
 import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';
 import { AccountProvisioner, AccountTarget, PlanPreview } from '../provisioning/provisioning.port';
-import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
+import { Account, AccountStatus } from './account.entity';
+import { AccountsRepository } from './accounts.repository';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountView } from './dto/account.view';
 
@@ -63,7 +62,7 @@ export class AccountsService {
   private readonly logger = new Logger('Accounts');
 
   constructor(
-    @InjectRepository(Account) private readonly accounts: Repository<Account>,
+    private readonly accounts: AccountsRepository,
     private readonly db: DatabaseService,
     private readonly packages: PackagesService,
     private readonly clients: ClientsService,
@@ -93,7 +92,7 @@ export class AccountsService {
       await this.discard(account);
       throw error;
     }
-    await this.transition(account, ['provisioning'], 'active', { passwordHash });
+    await this.accounts.transition(account, ['provisioning'], 'active', { passwordHash });
     return account;
   }
 
@@ -113,45 +112,23 @@ export class AccountsService {
   }
 
   async get(id: number): Promise<Account> {
-    const account = await findOneByColumn(this.accounts.manager.connection, Account, 'id', id);
+    const account = await this.accounts.findById(id);
     if (!account) throw ApiError.notFound('Account');
     return account;
   }
 
   findByGuid(guid: string): Promise<Account | null> {
-    return findOneByColumn(this.accounts.manager.connection, Account, 'guid', guid);
-  }
-
-  findByUsername(username: string): Promise<Account | null> {
-    return findOneByColumn(this.accounts.manager.connection, Account, 'username', username);
-  }
-
-  /** By domain, normalised as on create (case, trailing dot, IDN). */
-  async findByDomain(domain: string): Promise<Account | null> {
-    const normalized = normalizeDomain(domain);
-    return normalized ? findOneByColumn(this.accounts.manager.connection, Account, 'domain', normalized) : null;
+    return this.accounts.findByGuid(guid);
   }
 
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
   list<V = AccountView>(query: AccountQuery, view: (account: Account) => V = AccountView.of as never): Promise<Page<V>> {
-    const qb = this.accounts.createQueryBuilder('a');
-    if (query.status) qb.andWhere('a.status = :status', { status: query.status });
-    if (query.username) qb.andWhere('a.username = :username', { username: query.username });
-    if (query.domain) qb.andWhere('a.domain = :domain', { domain: normalizeDomain(query.domain) ?? query.domain });
-    if (query.client_id) qb.andWhere('a.client_id = :clientId', { clientId: query.client_id });
-    return paginate(qb, query as PageQuery, view);
+    return this.accounts.page(query, view);
   }
 
-  async countByStatus(): Promise<Record<AccountStatus, number>> {
-    const rows: { status: AccountStatus; n: string | number }[] = await this.accounts
-      .createQueryBuilder('a')
-      .select('a.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .groupBy('a.status')
-      .getRawMany();
-    const counts = Object.fromEntries(ACCOUNT_STATUSES.map((s) => [s, 0])) as Record<AccountStatus, number>;
-    for (const row of rows) counts[row.status] = Number(row.n);
-    return counts;
+  /** Every account of the client, whatever its status. */
+  ofClient(clientId: number): Promise<Account[]> {
+    return this.accounts.ofClient(clientId);
   }
 
   /** Changes email, password, package (moving the PHP pool when its version differs), client, limits. */
@@ -180,7 +157,7 @@ export class AccountsService {
     }
     changes.updatedAt = nowToTheSecond();
     try {
-      await this.db.write((em) => em.update(Account, { id }, changes));
+      await this.accounts.update(id, changes);
     } catch (error) {
       if (isForeignKeyViolation(error)) throw await this.missingParent(changes);
       throw error;
@@ -192,13 +169,13 @@ export class AccountsService {
   async suspend(id: number, reason?: string | null): Promise<Account> {
     this.license.assertWritable();
     const account = await this.get(id);
-    if (!(await this.transition(account, ['active'], 'suspended', { suspendReason: reason?.slice(0, 255) || null }))) {
+    if (!(await this.accounts.transition(account, ['active'], 'suspended', { suspendReason: reason?.slice(0, 255) || null }))) {
       throw this.stateConflict(await this.get(id), 'suspended', 'suspend');
     }
     try {
       await this.provisioner.suspend(targetOf(account));
     } catch (error) {
-      await this.transition(account, ['suspended'], 'active', { suspendReason: null });
+      await this.accounts.transition(account, ['suspended'], 'active', { suspendReason: null });
       throw error;
     }
     return account;
@@ -209,13 +186,13 @@ export class AccountsService {
     this.license.assertWritable();
     const account = await this.get(id);
     const reason = account.suspendReason;
-    if (!(await this.transition(account, ['suspended'], 'active', { suspendReason: null }))) {
+    if (!(await this.accounts.transition(account, ['suspended'], 'active', { suspendReason: null }))) {
       throw this.stateConflict(await this.get(id), 'active', 'unsuspend');
     }
     try {
       await this.provisioner.unsuspend(targetOf(account));
     } catch (error) {
-      await this.transition(account, ['active'], 'suspended', { suspendReason: reason });
+      await this.accounts.transition(account, ['active'], 'suspended', { suspendReason: reason });
       throw error;
     }
     return account;
@@ -225,17 +202,17 @@ export class AccountsService {
   async remove(id: number): Promise<void> {
     this.license.assertWritable();
     const account = await this.get(id);
-    if (!(await this.transition(account, ['active', 'suspended', 'failed'], 'deleting'))) {
+    if (!(await this.accounts.transition(account, ['active', 'suspended', 'failed'], 'deleting'))) {
       const now = await this.get(id);
       throw ApiError.conflict(`The account is ${now.status}; it cannot be deleted now`);
     }
     try {
       await this.provisioner.remove(targetOf(account));
     } catch (error) {
-      await this.transition(account, ['deleting'], 'failed');
+      await this.accounts.transition(account, ['deleting'], 'failed');
       throw error;
     }
-    await this.db.write((em) => em.delete(Account, { id }));
+    await this.accounts.deleteIfStatus(id, ['deleting']);
   }
 
   /** Validates the input and builds the row (status provisioning); nothing is written. */
@@ -266,7 +243,7 @@ export class AccountsService {
   private async insert(em: EntityManager, account: Account): Promise<void> {
     await this.license.reserveSeat(em);
     try {
-      await em.insert(Account, account);
+      await this.accounts.insert(em, account);
     } catch (error) {
       if (isUniqueViolation(error)) throw conflictFor(error, account);
       if (isForeignKeyViolation(error)) throw await this.missingParent(account);
@@ -277,28 +254,11 @@ export class AccountsService {
   /** Undoes the row of a create whose provisioning failed; marks it failed when even that fails. */
   private async discard(account: Account): Promise<void> {
     try {
-      await this.db.write((em) => em.delete(Account, { id: account.id }));
+      await this.accounts.deleteIfStatus(account.id, ['provisioning']);
     } catch (error) {
       this.logger.error(`account ${account.id}: provisioning failed and the row could not be removed: ${(error as Error).message}`);
-      await this.transition(account, ['provisioning'], 'failed').catch(() => undefined);
+      await this.accounts.transition(account, ['provisioning'], 'failed').catch(() => undefined);
     }
-  }
-
-  /** Moves the status only from one of `from` (a conditional update: concurrent calls cannot both win). */
-  private async transition(account: Account, from: AccountStatus[], to: AccountStatus, extra: Partial<Account> = {}): Promise<boolean> {
-    const changes = { status: to, updatedAt: nowToTheSecond(), ...extra };
-    const result = await this.db.write((em) =>
-      em
-        .createQueryBuilder()
-        .update(Account)
-        .set(changes)
-        .where('id = :id', { id: account.id })
-        .andWhere('status IN (:...from)', { from })
-        .execute(),
-    );
-    if (!result.affected) return false;
-    Object.assign(account, changes);
-    return true;
   }
 
   private stateConflict(account: Account, wanted: AccountStatus, action: string): ApiError {

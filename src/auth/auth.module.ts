@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiToken } from './api-token.entity';
-import { ScopesGuard, TokenAuthGuard } from './auth.guards';
 import { SeenSignature } from './signing/seen-signature.entity';
 import { RequestSignatureService } from './signing/request-signature.service';
 import { SecretBox } from './signing/secret-box';
@@ -21,8 +19,6 @@ import { TokensService } from './tokens.service';
     SecretBox,
     RequestSignatureService,
     SignatureStrategy,
-    { provide: APP_GUARD, useClass: TokenAuthGuard },
-    { provide: APP_GUARD, useClass: ScopesGuard },
   ],
   exports: [TokensService, SecretBox],
 })

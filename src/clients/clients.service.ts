@@ -29,7 +29,8 @@ export type ClientPatch = Partial<NewClientInput>;
 /**
  * Customers who own accounts. The native API and the Plesk adapter both go through here, so the
  * rules are checked here too (not only by the DTOs): logins are stored lowercase, so they are
- * unique alike on SQLite and on MariaDB's case-folding collation.
+ * unique alike on SQLite and on MariaDB's case-folding collation. This is the client row alone:
+ * what its status and its deletion do to its accounts is ClientLifecycleService's (src/accounts).
  */
 @Injectable()
 export class ClientsService {

@@ -7,8 +7,8 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Global: every write (POST/PUT/PATCH/DELETE) of every dialect answers 403 license_required while
- * the licence is invalid or expired; reads always pass. Registered after the auth guards, so an
- * unauthenticated call still gets 401.
+ * the licence is invalid or expired; reads always pass. Runs after the auth guards (GLOBAL_GUARDS in
+ * app.module.ts), so an unauthenticated call still gets 401.
  */
 @Injectable()
 export class LicenseGuard implements CanActivate {

@@ -1,18 +1,17 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { LICENSE_SEATS } from '../platform/observability/license-seats';
+import { Module } from '@nestjs/common';
+import { AccountsRepositoryModule } from '../accounts/accounts-repository.module';
+import { ObservabilityModule } from '../platform/observability/observability.module';
 import { SchedulingModule } from '../platform/scheduling/scheduling.module';
 import { LicenseClock } from './license-clock';
 import { LicenseRecheckJob } from './license-recheck.job';
 import { LicenseController } from './license.controller';
-import { LicenseGuard } from './license.guard';
+import { LicenseMetrics } from './license.metrics';
 import { LicenseService } from './license.service';
 
-@Global()
 @Module({
-  imports: [SchedulingModule],
+  imports: [SchedulingModule, AccountsRepositoryModule, ObservabilityModule],
   controllers: [LicenseController],
-  providers: [LicenseService, LicenseClock, LicenseRecheckJob, { provide: APP_GUARD, useClass: LicenseGuard }, { provide: LICENSE_SEATS, useExisting: LicenseService }],
-  exports: [LicenseService, LICENSE_SEATS],
+  providers: [LicenseService, LicenseClock, LicenseRecheckJob, LicenseMetrics],
+  exports: [LicenseService],
 })
 export class LicenseModule {}

@@ -10,6 +10,7 @@ import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { LicenseClock } from './license-clock';
 import { LicenseDocument, LicenseRejected, parsePublicKey, verifyLicenseText } from './license-file';
+import { SeatCounter } from './seat-counter';
 
 export const FREE_PLAN = { plan: 'free', maxAccounts: 5 } as const;
 
@@ -44,6 +45,7 @@ export class LicenseService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: DatabaseService,
     private readonly clock: LicenseClock,
+    private readonly seatCounter: SeatCounter,
   ) {
     // A malformed key is a configuration error: the server refuses to start, naming the variable.
     if (config.license.publicKey) this.publicKey = parsePublicKey(config.license.publicKey);
@@ -84,10 +86,10 @@ export class LicenseService implements OnModuleInit {
 
   /**
    * Called inside the account-create transaction, before the insert: throws 403
-   * account_limit_reached when no seat is left (every row of `accounts` counts, whatever its
-   * status). On MariaDB it locks the license_state row first, so concurrent creates queue here and
-   * each counts the rows the previous ones committed; on SQLite DatabaseService already runs one
-   * transaction at a time.
+   * account_limit_reached when no seat is left (the SeatCounter says how many are taken). On
+   * MariaDB it locks the license_state row first, so concurrent creates queue here and each counts
+   * the rows the previous ones committed; on SQLite DatabaseService already runs one transaction
+   * at a time.
    */
   async reserveSeat(em: EntityManager): Promise<void> {
     this.assertWritable();
@@ -97,9 +99,7 @@ export class LicenseService implements OnModuleInit {
       if (locked.length !== 1) throw new Error('license_state row 1 is missing: the seat lock cannot be taken');
     }
     if (!maxAccounts) return; // 0: unlimited
-    // LOCK IN SHARE MODE reads the latest committed rows even if this transaction's snapshot is older.
-    const sql = this.db.isSqlite ? 'SELECT COUNT(*) AS n FROM accounts' : 'SELECT COUNT(*) AS n FROM accounts LOCK IN SHARE MODE';
-    const used = Number((await em.query(sql))[0].n);
+    const used = await this.seatCounter.seatsUsed(em);
     if (used >= maxAccounts) {
       throw new ApiError(403, 'account_limit_reached', `Account limit reached (${used}/${maxAccounts}) for the ${plan} plan`);
     }
@@ -110,8 +110,8 @@ export class LicenseService implements OnModuleInit {
     return { used: await this.accountsUsed(), max: this.status().maxAccounts || null };
   }
 
-  async accountsUsed(): Promise<number> {
-    return Number((await this.db.manager.query('SELECT COUNT(*) AS n FROM accounts'))[0].n);
+  accountsUsed(): Promise<number> {
+    return this.seatCounter.seatsUsed();
   }
 
   /** Re-reads the licence file (a new file placed on disk is picked up); logs when the state changes. */

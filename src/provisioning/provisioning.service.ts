@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
 import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
 import { ApiError } from '../common/api-error';
@@ -22,12 +22,12 @@ export class ProvisioningService extends AccountProvisioner {
   constructor(
     private readonly agent: AgentClient,
     private readonly db: DatabaseService,
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: MetricsService,
   ) {
     super();
   }
 
-  private readonly observeStep: StepObserver = (t) => this.metrics?.observeProvisioningStep(t.step, t.seconds, t.ok);
+  private readonly observeStep: StepObserver = (t) => this.metrics.observeProvisioningStep(t.step, t.seconds, t.ok);
 
   /** True while this process runs a plan for the account (the reconciler skips it). */
   isWorkingOn(accountId: number): boolean {

@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { Account } from '../accounts/account.entity';
+import { AccountsRepository } from '../accounts/accounts.repository';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { describeError } from '../agent-protocol/agent-errors';
 import { ProvisioningService } from './provisioning.service';
 
-interface StuckRow {
+interface CleanupRow {
   id: number;
   username: string;
   domain: string;
   email: string;
   php_version: string;
-  status: 'provisioning' | 'deleting';
 }
 
 const INTERVAL_NAME = 'provisioning-reconciler';
@@ -30,6 +31,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     private readonly db: DatabaseService,
+    private readonly accounts: AccountsRepository,
     private readonly provisioner: ProvisioningService,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -56,15 +58,11 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
   private async pass(graceSeconds: number): Promise<number> {
     let settled = 0;
     try {
-      const cutoff = new Date(Date.now() - graceSeconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
-      const rows: StuckRow[] = await this.db.dataSource.query(
-        "SELECT id, username, domain, email, php_version, status FROM accounts WHERE status IN ('provisioning', 'deleting') AND updated_at <= ? ORDER BY id",
-        [cutoff],
-      );
-      for (const row of rows) {
+      const stuck = await this.accounts.findStuck(['provisioning', 'deleting'], new Date(Date.now() - graceSeconds * 1000));
+      for (const account of stuck) {
         if (this.stopped) break;
-        if (this.provisioner.isWorkingOn(Number(row.id))) continue;
-        if (await this.settle(row)) settled++;
+        if (this.provisioner.isWorkingOn(account.id)) continue;
+        if (await this.settle(account)) settled++;
       }
       settled += await this.cleanUps();
     } catch (error) {
@@ -75,15 +73,15 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
 
   /** Leftovers of failed creates whose clean-up failed; skipped once the name belongs to an account again. */
   private async cleanUps(): Promise<number> {
-    const rows: (Omit<StuckRow, 'status'> & { id: number })[] = await this.db.dataSource.query(
+    const rows: CleanupRow[] = await this.db.dataSource.query(
       'SELECT id, username, domain, email, php_version FROM provisioning_cleanups ORDER BY id',
     );
     let done = 0;
     for (const row of rows) {
       if (this.stopped) break;
-      const owners: { status: string }[] = await this.db.dataSource.query('SELECT status FROM accounts WHERE username = ? OR domain = ?', [row.username, row.domain]);
+      const owners = await this.accounts.statusesHolding(row.username, row.domain);
       // The failed create's own row may not be gone yet, or a retry is under way: next pass.
-      if (owners.some((o) => o.status === 'provisioning' || o.status === 'deleting')) continue;
+      if (owners.some((status) => status === 'provisioning' || status === 'deleting')) continue;
       // A later create of the same name succeeded: its pieces are not ours to remove.
       if (!owners.length) {
         try {
@@ -99,16 +97,22 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
     return done;
   }
 
-  private async settle(row: StuckRow): Promise<boolean> {
-    const target = { id: Number(row.id), username: row.username, domain: row.domain, email: row.email, phpVersion: row.php_version };
+  /**
+   * A stuck create is rolled back as a delete: the row moves provisioning → deleting first, so a
+   * create that finishes meanwhile keeps its account (and its pieces) instead of losing them.
+   */
+  private async settle(account: Account): Promise<boolean> {
+    const left = account.status;
+    if (left === 'provisioning' && !(await this.accounts.transition(account, ['provisioning'], 'deleting'))) return false;
+    const target = { id: account.id, username: account.username, domain: account.domain, email: account.email, phpVersion: account.phpVersion };
     try {
       await this.provisioner.remove(target);
     } catch (error) {
-      this.logger.warn(`account ${row.id} (${row.status}): removal failed, retrying next pass: ${describeError(error)}`);
+      this.logger.warn(`account ${account.id} (${left}): removal failed, retrying next pass: ${describeError(error)}`);
       return false;
     }
-    await this.db.write((em) => em.query('DELETE FROM accounts WHERE id = ? AND status = ?', [row.id, row.status]));
-    this.logger.log(`account ${row.id} (${row.username}) was left ${row.status}: ${row.status === 'provisioning' ? 'rolled back' : 'deleted'}`);
+    if (!(await this.accounts.deleteIfStatus(account.id, ['deleting']))) return false;
+    this.logger.log(`account ${account.id} (${account.username}) was left ${left}: ${left === 'provisioning' ? 'rolled back' : 'deleted'}`);
     return true;
   }
 }

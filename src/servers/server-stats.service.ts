@@ -1,8 +1,8 @@
 import { statfs } from 'node:fs/promises';
 import { hostname, loadavg } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { version } from '../../package.json';
+import { AccountsRepository } from '../accounts/accounts.repository';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { LicenseService } from '../license/license.service';
 import { ServerStatsView } from './server-stats.view';
@@ -11,14 +11,13 @@ import { ServerStatsView } from './server-stats.view';
 @Injectable()
 export class ServerStatsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly license: LicenseService,
   ) {}
 
   async stats(): Promise<ServerStatsView> {
-    const rows: { status: string; n: number | string }[] = await this.dataSource.query('SELECT status, COUNT(*) AS n FROM accounts GROUP BY status');
-    const accounts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    const accounts = Object.fromEntries(Object.entries(await this.accounts.countByStatus()).filter(([, n]) => n > 0));
     const total = Object.values(accounts).reduce((sum, n) => sum + n, 0);
     const disk = await this.diskUnderRoot();
     const seats = this.license.status().maxAccounts || null;

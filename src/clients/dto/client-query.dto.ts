@@ -21,3 +21,11 @@ export class ClientQuery extends PageQuery {
   @Length(1, 255)
   external_id?: string;
 }
+
+export class DeleteClientQuery {
+  /** `true`: deprovision and delete the client's accounts first, then the client. Without it a client that owns accounts is refused (409). */
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'cascade must be true or false' })
+  cascade?: string;
+}

@@ -5,7 +5,7 @@ import { ClientsModule } from '../../clients/clients.module';
 import { PackagesModule } from '../../packages/packages.module';
 import { BasicTokenStrategy } from './basic-token.strategy';
 import { registerPleskErrorFormats } from './plesk-errors';
-import { PleskLifecycle } from './plesk-lifecycle';
+import { PleskReferences } from './plesk-references';
 import { ResellerClientsController } from './reseller-clients.controller';
 import { ResellerOrdersController } from './reseller-orders.controller';
 import { RestAuthKeysController } from './rest-auth.controller';
@@ -14,13 +14,13 @@ import { RestDomainsController } from './rest-domains.controller';
 
 /**
  * The Plesk-compatible adapter: 0xhost's reseller API under /API and Plesk REST v2 under
- * /api/v2. Controllers and mapping only — the clients, accounts, packages and tokens services do
- * the work, so a client is the same row in every dialect.
+ * /api/v2. Controllers and mapping only — the clients, accounts, client lifecycle, packages and
+ * tokens services do the work, so a client is the same row, with the same rules, in every dialect.
  */
 @Module({
   imports: [AuthModule, ClientsModule, AccountsModule, PackagesModule],
   controllers: [ResellerClientsController, ResellerOrdersController, RestAuthKeysController, RestClientsController, RestDomainsController],
-  providers: [PleskLifecycle, BasicTokenStrategy],
+  providers: [PleskReferences, BasicTokenStrategy],
 })
 export class PleskModule {
   constructor() {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ClientLifecycleService } from '../../accounts/client-lifecycle.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
@@ -15,7 +16,7 @@ import {
   ResellerClientView,
 } from './dto/reseller.view';
 import { ApiResellerErrors } from './plesk-errors';
-import { PleskLifecycle } from './plesk-lifecycle';
+import { PleskReferences } from './plesk-references';
 
 /** A 409 from the clients service on create/update can only be the login (the one unique field a caller sets). */
 async function loginTaken<T>(login: string | undefined, work: () => Promise<T>): Promise<T> {
@@ -40,7 +41,8 @@ async function loginTaken<T>(login: string | undefined, work: () => Promise<T>):
 export class ResellerClientsController {
   constructor(
     private readonly clients: ClientsService,
-    private readonly plesk: PleskLifecycle,
+    private readonly lifecycle: ClientLifecycleService,
+    private readonly plesk: PleskReferences,
   ) {}
 
   @Post('create')
@@ -92,7 +94,7 @@ export class ResellerClientsController {
   @ApiResellerErrors(404, 409)
   async remove(@Param('id') id: string): Promise<ResellerClientDeletedEnvelope> {
     const client = await this.plesk.client(id);
-    await this.plesk.remove(client);
+    await this.lifecycle.remove(client.id, { cascade: true });
     return { success: true, message: 'Client deleted successfully', data: { id: client.guid, plesk_client_id: String(client.id) } };
   }
 
@@ -103,7 +105,7 @@ export class ResellerClientsController {
   @ApiOkResponse({ type: ResellerClientEnvelope })
   @ApiResellerErrors(404)
   async suspend(@Param('id') id: string): Promise<ResellerClientEnvelope> {
-    return this.answer('Client suspended successfully', await this.plesk.suspend(await this.plesk.client(id)));
+    return this.answer('Client suspended successfully', await this.lifecycle.suspend((await this.plesk.client(id)).id));
   }
 
   @Post(':id/unsuspend')
@@ -113,7 +115,7 @@ export class ResellerClientsController {
   @ApiOkResponse({ type: ResellerClientEnvelope })
   @ApiResellerErrors(404)
   async unsuspend(@Param('id') id: string): Promise<ResellerClientEnvelope> {
-    return this.answer('Client unsuspended successfully', await this.plesk.activate(await this.plesk.client(id)));
+    return this.answer('Client unsuspended successfully', await this.lifecycle.unsuspend((await this.plesk.client(id)).id));
   }
 
   private answer(message: string, client: Client): ResellerClientEnvelope {

@@ -14,7 +14,7 @@ import {
   ResellerSubscriptionView,
 } from './dto/reseller.view';
 import { ApiResellerErrors, inDialectFields } from './plesk-errors';
-import { PleskLifecycle } from './plesk-lifecycle';
+import { PleskReferences } from './plesk-references';
 
 /** Account fields → the order's names, for 422 details and 409s. */
 const ORDER_FIELDS = { username: 'ftp_login', domain: 'domain_name', password: 'ftp_password', email: 'client_id', package: 'plan_id', package_id: 'plan_id', client_id: 'client_id' };
@@ -33,7 +33,7 @@ export class ResellerOrdersController {
     private readonly accounts: AccountsService,
     private readonly clients: ClientsService,
     private readonly packages: PackagesService,
-    private readonly plesk: PleskLifecycle,
+    private readonly plesk: PleskReferences,
   ) {}
 
   @Post('orders/create_order_plesk')

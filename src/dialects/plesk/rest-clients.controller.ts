@@ -1,13 +1,16 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, UseFilters } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountsService } from '../../accounts/accounts.service';
+import { ClientLifecycleService } from '../../accounts/client-lifecycle.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
+import { ClientStatus } from '../../clients/client.entity';
 import { ClientPatch, ClientsService } from '../../clients/clients.service';
 import { ApiError } from '../../common/api-error';
 import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestClientRequestDto, RestClientUpdateDto } from './dto/rest.dto';
 import { RestClientView, RestCreatedView, RestDomainView, RestStatisticsView, RestStatusView } from './dto/rest.view';
 import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
-import { PleskLifecycle } from './plesk-lifecycle';
+import { PleskReferences } from './plesk-references';
 
 /** Plesk's message for an existing login (its status, 400, is set by RestV2StatusFilter). */
 async function loginTaken<T>(login: string | undefined, work: () => Promise<T>): Promise<T> {
@@ -31,6 +34,11 @@ function patchOf(body: RestClientUpdateDto): ClientPatch {
   return patch;
 }
 
+/** Plesk's status code → ours: 0 active, 16 suspended ("disabled by admin"); anything else changes nothing. */
+function statusOf(code: number | null | undefined): ClientStatus | undefined {
+  return code === 16 ? 'suspended' : code === 0 ? 'active' : undefined;
+}
+
 /**
  * Plesk REST v2 clients (`/api/v2/clients`), as real integrations call them: bare JSON, `{id,
  * guid}` on create/update/delete, `{status: "success"}` on suspend/activate, errors `{code,
@@ -43,7 +51,9 @@ function patchOf(body: RestClientUpdateDto): ClientPatch {
 export class RestClientsController {
   constructor(
     private readonly clients: ClientsService,
-    private readonly plesk: PleskLifecycle,
+    private readonly accounts: AccountsService,
+    private readonly lifecycle: ClientLifecycleService,
+    private readonly plesk: PleskReferences,
   ) {}
 
   @Get()
@@ -89,8 +99,8 @@ export class RestClientsController {
     let client = await this.plesk.client(id);
     const patch = patchOf(body);
     if (Object.keys(patch).length) client = await loginTaken(body.login, () => this.clients.update(client.id, patch));
-    if (body.status === 16) client = await this.plesk.suspend(client);
-    if (body.status === 0) client = await this.plesk.activate(client);
+    const status = statusOf(body.status);
+    if (status) client = await this.lifecycle.setStatus(client.id, status);
     return RestCreatedView.of(client);
   }
 
@@ -101,7 +111,7 @@ export class RestClientsController {
   @ApiRestV2Errors(400, 404)
   async remove(@Param('id') id: string): Promise<RestCreatedView> {
     const client = await this.plesk.client(id);
-    await this.plesk.remove(client);
+    await this.lifecycle.remove(client.id, { cascade: true });
     return RestCreatedView.of(client);
   }
 
@@ -111,7 +121,7 @@ export class RestClientsController {
   @ApiOkResponse({ type: RestStatusView })
   @ApiRestV2Errors(404)
   async suspend(@Param('id') id: string): Promise<RestStatusView> {
-    await this.plesk.suspend(await this.plesk.client(id));
+    await this.lifecycle.suspend((await this.plesk.client(id)).id);
     return { status: 'success' };
   }
 
@@ -121,7 +131,7 @@ export class RestClientsController {
   @ApiOkResponse({ type: RestStatusView })
   @ApiRestV2Errors(404)
   async activate(@Param('id') id: string): Promise<RestStatusView> {
-    await this.plesk.activate(await this.plesk.client(id));
+    await this.lifecycle.unsuspend((await this.plesk.client(id)).id);
     return { status: 'success' };
   }
 
@@ -132,7 +142,7 @@ export class RestClientsController {
   @ApiRestV2Errors(404)
   async domains(@Param('id') id: string): Promise<RestDomainView[]> {
     const client = await this.plesk.client(id);
-    return (await this.plesk.accountsOf(client.id)).map(RestDomainView.of);
+    return (await this.accounts.ofClient(client.id)).map(RestDomainView.of);
   }
 
   @Get(':id/statistics')
@@ -142,7 +152,7 @@ export class RestClientsController {
   @ApiRestV2Errors(404)
   async statistics(@Param('id') id: string): Promise<RestStatisticsView> {
     const client = await this.plesk.client(id);
-    const accounts = await this.plesk.accountsOf(client.id);
+    const accounts = await this.accounts.ofClient(client.id);
     return {
       active_domains: accounts.filter((a) => a.status === 'active').length,
       subdomains: 0,

@@ -9,7 +9,6 @@ import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestDomainRequestDto, RestOwnerClientDto } from './dto/rest.dto';
 import { RestCreatedView } from './dto/rest.view';
 import { ApiRestV2Errors, inDialectFields, RestV2StatusFilter } from './plesk-errors';
-import { PleskLifecycle } from './plesk-lifecycle';
 
 const DOMAIN_FIELDS = {
   username: 'hosting_settings.ftp_login',
@@ -34,7 +33,6 @@ export class RestDomainsController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly clients: ClientsService,
-    private readonly plesk: PleskLifecycle,
   ) {}
 
   @Post()

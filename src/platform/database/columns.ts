@@ -17,7 +17,12 @@ export const col = {
   date: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', isNullable: nullable }),
 };
 
+/** A UTC time as a literal both dialects store in (and compare with) a datetime column. */
+export function sqlDatetime(date: Date): string {
+  return date.toISOString().replace('T', ' ').slice(0, 19);
+}
+
 /** The current UTC time as a literal both dialects store in a datetime column. */
 export function sqlNow(): string {
-  return new Date().toISOString().replace('T', ' ').slice(0, 19);
+  return sqlDatetime(new Date());
 }

@@ -1,20 +1,16 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { ACCOUNT_STATUSES } from '../../accounts/account.entity';
-import { LICENSE_SEATS, LicenseSeatsProvider } from './license-seats';
+import { collectDefaultMetrics, Counter, Gauge, GaugeConfiguration, Histogram, Registry } from 'prom-client';
 
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const STEP_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
  * The Prometheus registry of one app (one per instance, so tests can run several apps).
- * Other features record through its methods; see README "Metrics".
+ * Other features record through its methods, and add the gauges of what they own; see README "Metrics".
  */
 @Injectable()
-export class MetricsService implements OnModuleInit {
+export class MetricsService {
   readonly registry = new Registry();
   private readonly httpRequests = new Counter({
     name: 'hostwright_http_requests_total',
@@ -43,48 +39,13 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
-  ) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const dataSourceRef = this.dataSource;
-    new Gauge({
-      name: 'hostwright_accounts',
-      help: 'Hosting accounts by state',
-      labelNames: ['state'] as const,
-      registers: [this.registry],
-      async collect() {
-        const rows: { status: string; n: number | string }[] = await dataSourceRef.query('SELECT status, COUNT(*) AS n FROM accounts GROUP BY status');
-        this.reset();
-        for (const state of ACCOUNT_STATUSES) this.set({ state }, 0);
-        for (const row of rows) this.set({ state: row.status }, Number(row.n));
-      },
-    });
   }
 
-  onModuleInit(): void {
-    const provider = this.licenseSeats();
-    if (!provider) return;
-    let pending: Promise<{ used: number; max: number | null }> | undefined;
-    // Both gauges collect in one pass (concurrently): share that pass's read, never a stale one.
-    const read = () => (pending ??= Promise.resolve(provider.seats()).finally(() => (pending = undefined)));
-    new Gauge({
-      name: 'hostwright_license_seats_used',
-      help: 'Accounts counted against the licence',
-      registers: [this.registry],
-      async collect() {
-        this.set((await read()).used);
-      },
-    });
-    new Gauge({
-      name: 'hostwright_license_seats_max',
-      help: 'Accounts the licence allows (-1: no limit)',
-      registers: [this.registry],
-      async collect() {
-        this.set((await read()).max ?? -1);
-      },
-    });
+  /** A gauge in this registry; its `collect` runs at each scrape, so it reads the numbers then. */
+  gauge<T extends string>(configuration: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
+    return new Gauge({ ...configuration, registers: [this.registry] });
   }
 
   /** Record one provisioning step: its name (e.g. 'vhost'), how long it took, and whether it succeeded. */
@@ -114,13 +75,5 @@ export class MetricsService implements OnModuleInit {
 
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-
-  private licenseSeats(): LicenseSeatsProvider | undefined {
-    try {
-      return this.moduleRef.get<LicenseSeatsProvider>(LICENSE_SEATS, { strict: false });
-    } catch {
-      return undefined;
-    }
   }
 }

@@ -1,9 +1,8 @@
-import { BeforeApplicationShutdown, Global, Logger, Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, Module } from '@nestjs/common';
 import { flushLogs } from './logging';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
-@Global()
 @Module({
   controllers: [MetricsController],
   providers: [MetricsService],

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { TokenThrottlerGuard } from './token-throttler.guard';
 import { WindowCounterStorage } from './window-counter.storage';
 
-/** HW_RATE_LIMIT requests per HW_RATE_LIMIT_WINDOW seconds per token → 429 rate_limited with Retry-After. Import after AuthModule. */
+/** HW_RATE_LIMIT requests per HW_RATE_LIMIT_WINDOW seconds per token → 429 rate_limited with Retry-After (TokenThrottlerGuard). */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -16,6 +14,5 @@ import { WindowCounterStorage } from './window-counter.storage';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: TokenThrottlerGuard }],
 })
 export class RateLimitModule {}

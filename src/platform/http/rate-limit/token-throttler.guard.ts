@@ -8,7 +8,7 @@ const UNLIMITED_ROUTES = new Set(['/health', '/metrics']);
 
 /**
  * One budget per API token across all routes (per client IP when there is no token).
- * Registered after the auth guards, so `request.user` is already set.
+ * Runs after the auth guards (GLOBAL_GUARDS in app.module.ts), so `request.user` is already set.
  */
 @Injectable()
 export class TokenThrottlerGuard extends ThrottlerGuard {

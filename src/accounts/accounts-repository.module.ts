@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SeatCounter } from '../license/seat-counter';
+import { Account } from './account.entity';
+import { AccountsRepository } from './accounts.repository';
+
+/**
+ * The accounts table and nothing above it, for the features below AccountsModule that need to
+ * read it (licence seats, the reconciler, server stats) without depending on the accounts service.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Account])],
+  providers: [
+    AccountsRepository,
+    // Every account row takes a licence seat, whatever its status.
+    { provide: SeatCounter, inject: [AccountsRepository], useFactory: (accounts: AccountsRepository): SeatCounter => ({ seatsUsed: (em) => accounts.countAll(em) }) },
+  ],
+  exports: [AccountsRepository, SeatCounter],
+})
+export class AccountsRepositoryModule {}
