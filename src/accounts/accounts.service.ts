@@ -12,6 +12,7 @@ import { usernameProblem } from '../common/usernames';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { ClientsService } from '../clients/clients.service';
 import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
+import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';
@@ -335,10 +336,11 @@ export class AccountsService {
   }
 }
 
+/** Which of the account's unique fields was taken, as the refusing index says. */
 function conflictFor(error: unknown, account: Account): ApiError {
-  const text = String((error as Error).message);
-  if (text.includes('domain')) return ApiError.conflict(`The domain ${account.domain} is already in use on this server`);
-  if (text.includes('username')) return ApiError.conflict(`The username ${account.username} is already in use on this server`);
+  const field = takenField(error);
+  if (field === 'domain') return ApiError.conflict(`The domain ${account.domain} is already in use on this server`);
+  if (field === 'username') return ApiError.conflict(`The username ${account.username} is already in use on this server`);
   return ApiError.conflict('Username or domain is already in use on this server');
 }
 

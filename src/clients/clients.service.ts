@@ -7,7 +7,8 @@ import { ApiError, ErrorDetail } from '../common/api-error';
 import { Page, PageQuery, paginate } from '../common/pagination';
 import { hashPassword, passwordProblem } from '../common/passwords';
 import { nowToTheSecond } from '../common/whole-seconds';
-import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
+import { DatabaseService, isForeignKeyViolation } from '../platform/database/database.service';
+import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { Client, CLIENT_STATUSES, ClientStatus } from './client.entity';
 import { LOGIN_PATTERN, LOGIN_RULE } from './dto/client.dto';
@@ -123,7 +124,7 @@ export class ClientsService {
     try {
       await work();
     } catch (error) {
-      if (isUniqueViolation(error)) throw ApiError.conflict('A client with this login already exists');
+      if (takenField(error) === 'login') throw ApiError.conflict('A client with this login already exists');
       throw error;
     }
   }

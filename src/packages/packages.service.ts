@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
-import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
+import { DatabaseService, isForeignKeyViolation } from '../platform/database/database.service';
+import { takenField } from '../platform/database/unique-fields';
 import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { HostingPackage } from './package.entity';
 
@@ -59,7 +60,7 @@ export class PackagesService {
     try {
       await work();
     } catch (error) {
-      if (isUniqueViolation(error)) throw ApiError.conflict('A package with this name already exists');
+      if (takenField(error) === 'name') throw ApiError.conflict('A package with this name already exists');
       throw error;
     }
   }
