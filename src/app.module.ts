@@ -4,6 +4,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
+import { ErrorsModule } from './common/errors/errors.module';
 import { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
@@ -26,7 +27,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AgentConnectionModule.forRoot(config), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ErrorsModule, ScheduleModule.forRoot(), AgentConnectionModule.forRoot(config), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
     };
   }
 }

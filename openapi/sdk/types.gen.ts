@@ -9,6 +9,11 @@ export type HealthView = {
     database: 'up' | 'down';
 };
 
+/**
+ * Stable machine-readable code
+ */
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'agent_unreachable';
+
 export type ErrorDetailView = {
     field: string;
     message: string;
@@ -18,7 +23,7 @@ export type ErrorBody = {
     /**
      * Stable machine-readable code
      */
-    error: string;
+    error: ErrorCode;
     message: string;
     details?: Array<ErrorDetailView>;
 };
@@ -1187,11 +1192,11 @@ export type TokensListData = {
 
 export type TokensListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -1215,15 +1220,15 @@ export type TokensCreateData = {
 
 export type TokensCreateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1249,15 +1254,15 @@ export type TokensRevokeData = {
 
 export type TokensRevokeErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1279,7 +1284,7 @@ export type LicenseGetData = {
 
 export type LicenseGetErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
 };
@@ -1303,15 +1308,15 @@ export type LicenseInstallData = {
 
 export type LicenseInstallErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1335,11 +1340,11 @@ export type PackagesList0Data = {
 
 export type PackagesList0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -1363,19 +1368,19 @@ export type PackagesCreate0Data = {
 
 export type PackagesCreate0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1399,11 +1404,11 @@ export type PackagesList1Data = {
 
 export type PackagesList1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -1427,19 +1432,19 @@ export type PackagesCreate1Data = {
 
 export type PackagesCreate1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1465,19 +1470,19 @@ export type PackagesRemove0Data = {
 
 export type PackagesRemove0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
 };
@@ -1501,15 +1506,15 @@ export type PackagesGet0Data = {
 
 export type PackagesGet0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1535,23 +1540,23 @@ export type PackagesUpdate0Data = {
 
 export type PackagesUpdate0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1577,19 +1582,19 @@ export type PackagesRemove1Data = {
 
 export type PackagesRemove1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
 };
@@ -1613,15 +1618,15 @@ export type PackagesGet1Data = {
 
 export type PackagesGet1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1647,23 +1652,23 @@ export type PackagesUpdate1Data = {
 
 export type PackagesUpdate1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1691,15 +1696,15 @@ export type ClientsList0Data = {
 
 export type ClientsList0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1730,19 +1735,19 @@ export type ClientsCreate0Data = {
 
 export type ClientsCreate0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1770,15 +1775,15 @@ export type ClientsList1Data = {
 
 export type ClientsList1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1809,19 +1814,19 @@ export type ClientsCreate1Data = {
 
 export type ClientsCreate1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1847,19 +1852,19 @@ export type ClientsRemove0Data = {
 
 export type ClientsRemove0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
 };
@@ -1883,15 +1888,15 @@ export type ClientsGet0Data = {
 
 export type ClientsGet0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1917,23 +1922,23 @@ export type ClientsUpdate0Data = {
 
 export type ClientsUpdate0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1959,19 +1964,19 @@ export type ClientsRemove1Data = {
 
 export type ClientsRemove1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
 };
@@ -1995,15 +2000,15 @@ export type ClientsGet1Data = {
 
 export type ClientsGet1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -2029,23 +2034,23 @@ export type ClientsUpdate1Data = {
 
 export type ClientsUpdate1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2080,15 +2085,15 @@ export type AccountsList0Data = {
 
 export type AccountsList0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2124,23 +2129,23 @@ export type AccountsCreate0Data = {
 
 export type AccountsCreate0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2178,15 +2183,15 @@ export type AccountsList1Data = {
 
 export type AccountsList1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2222,23 +2227,23 @@ export type AccountsCreate1Data = {
 
 export type AccountsCreate1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2267,23 +2272,23 @@ export type AccountsRemove0Data = {
 
 export type AccountsRemove0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2307,15 +2312,15 @@ export type AccountsGet0Data = {
 
 export type AccountsGet0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -2341,27 +2346,27 @@ export type AccountsUpdate0Data = {
 
 export type AccountsUpdate0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2387,23 +2392,23 @@ export type AccountsRemove1Data = {
 
 export type AccountsRemove1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2427,15 +2432,15 @@ export type AccountsGet1Data = {
 
 export type AccountsGet1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -2461,27 +2466,27 @@ export type AccountsUpdate1Data = {
 
 export type AccountsUpdate1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2507,27 +2512,27 @@ export type AccountsSuspend0Data = {
 
 export type AccountsSuspend0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2553,27 +2558,27 @@ export type AccountsSuspend1Data = {
 
 export type AccountsSuspend1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2599,27 +2604,27 @@ export type AccountsUnsuspend0Data = {
 
 export type AccountsUnsuspend0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2645,27 +2650,27 @@ export type AccountsUnsuspend1Data = {
 
 export type AccountsUnsuspend1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2691,19 +2696,19 @@ export type ClientAccountsList0Data = {
 
 export type ClientAccountsList0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2730,19 +2735,19 @@ export type ClientAccountsList1Data = {
 
 export type ClientAccountsList1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2777,15 +2782,15 @@ export type AuditListData = {
 
 export type AuditListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2810,11 +2815,11 @@ export type ServerStatsServerStats0Data = {
 
 export type ServerStatsServerStats0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -2838,11 +2843,11 @@ export type ServerStatsServerStats1Data = {
 
 export type ServerStatsServerStats1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -2866,11 +2871,11 @@ export type ServerStatsPing0Data = {
 
 export type ServerStatsPing0Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -2890,11 +2895,11 @@ export type ServerStatsPing1Data = {
 
 export type ServerStatsPing1Errors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -2914,19 +2919,19 @@ export type ResellerClientsCreateData = {
 
 export type ResellerClientsCreateErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2952,15 +2957,15 @@ export type ResellerClientsListData = {
 
 export type ResellerClientsListErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2984,15 +2989,15 @@ export type ResellerClientsGetData = {
 
 export type ResellerClientsGetErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
 };
@@ -3016,23 +3021,23 @@ export type ResellerClientsUpdateData = {
 
 export type ResellerClientsUpdateErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -3056,19 +3061,19 @@ export type ResellerClientsRemoveData = {
 
 export type ResellerClientsRemoveErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
 };
@@ -3092,15 +3097,15 @@ export type ResellerClientsSuspendData = {
 
 export type ResellerClientsSuspendErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
 };
@@ -3124,15 +3129,15 @@ export type ResellerClientsUnsuspendData = {
 
 export type ResellerClientsUnsuspendErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
 };
@@ -3154,23 +3159,23 @@ export type ResellerOrdersCreateData = {
 
 export type ResellerOrdersCreateErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -3192,23 +3197,23 @@ export type ResellerOrdersScaleData = {
 
 export type ResellerOrdersScaleErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -3235,19 +3240,19 @@ export type ResellerOrdersDetailData = {
 
 export type ResellerOrdersDetailErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -3269,15 +3274,15 @@ export type RestAuthKeysCreateData = {
 
 export type RestAuthKeysCreateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed or empty JSON, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };
@@ -3301,15 +3306,15 @@ export type RestAuthKeysRemoveData = {
 
 export type RestAuthKeysRemoveErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3331,11 +3336,11 @@ export type RestClientsListData = {
 
 export type RestClientsListErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };
@@ -3357,15 +3362,15 @@ export type RestClientsCreateData = {
 
 export type RestClientsCreateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed or empty JSON, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };
@@ -3389,19 +3394,19 @@ export type RestClientsRemoveData = {
 
 export type RestClientsRemoveErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed or empty JSON, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3425,15 +3430,15 @@ export type RestClientsGetData = {
 
 export type RestClientsGetErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3457,19 +3462,19 @@ export type RestClientsUpdateData = {
 
 export type RestClientsUpdateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed or empty JSON, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3493,15 +3498,15 @@ export type RestClientsSuspendData = {
 
 export type RestClientsSuspendErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3525,15 +3530,15 @@ export type RestClientsActivateData = {
 
 export type RestClientsActivateErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3557,15 +3562,15 @@ export type RestClientsDomainsData = {
 
 export type RestClientsDomainsErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3589,15 +3594,15 @@ export type RestClientsStatisticsData = {
 
 export type RestClientsStatisticsErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -3619,15 +3624,15 @@ export type RestDomainsCreateData = {
 
 export type RestDomainsCreateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed or empty JSON, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };

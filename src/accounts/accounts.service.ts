@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
 import { EntityManager, Repository } from 'typeorm';
-import { ApiError, ErrorDetail } from '../common/api-error';
+import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 import { checkDomain, normalizeDomain } from '../common/domains';
 import { Page, PageQuery, paginate } from '../common/pagination';
 import { hashPassword, passwordProblem } from '../common/passwords';
@@ -115,7 +115,7 @@ export class AccountsService {
 
   async get(id: number): Promise<Account> {
     const account = await findOneByColumn(this.accounts.manager.connection, Account, 'id', id);
-    if (!account) throw ApiError.notFound('Account');
+    if (!account) throw DomainError.notFound('Account');
     return account;
   }
 
@@ -159,10 +159,10 @@ export class AccountsService {
   async update(id: number, patch: AccountPatch): Promise<Account> {
     this.license.assertWritable();
     const immutable = (['username', 'domain'] as const).filter((f) => (patch as Record<string, unknown>)[f] !== undefined);
-    if (immutable.length) throw ApiError.validation(immutable.map((field) => ({ field, message: `${field} is immutable: it cannot be changed after creation` })));
+    if (immutable.length) throw DomainError.validation(immutable.map((field) => ({ field, message: `${field} is immutable: it cannot be changed after creation` })));
     const account = await this.get(id);
     if (account.status !== 'active' && account.status !== 'suspended') {
-      throw ApiError.conflict(`The account is ${account.status}; it can be changed only when active or suspended`);
+      throw DomainError.conflict(`The account is ${account.status}; it can be changed only when active or suspended`);
     }
     assertFields(patch, false);
     const changes: Partial<Account> = {};
@@ -228,7 +228,7 @@ export class AccountsService {
     const account = await this.get(id);
     if (!(await this.transition(account, ['active', 'suspended', 'failed'], 'deleting'))) {
       const now = await this.get(id);
-      throw ApiError.conflict(`The account is ${now.status}; it cannot be deleted now`);
+      throw DomainError.conflict(`The account is ${now.status}; it cannot be deleted now`);
     }
     try {
       await this.provisioner.remove(targetOf(account));
@@ -302,46 +302,46 @@ export class AccountsService {
     return true;
   }
 
-  private stateConflict(account: Account, wanted: AccountStatus, action: string): ApiError {
-    if (account.status === wanted) return ApiError.conflict(`The account is already ${wanted}`);
-    return ApiError.conflict(`The account is ${account.status}; it cannot ${action} now`);
+  private stateConflict(account: Account, wanted: AccountStatus, action: string): DomainError {
+    if (account.status === wanted) return DomainError.conflict(`The account is already ${wanted}`);
+    return DomainError.conflict(`The account is ${account.status}; it cannot ${action} now`);
   }
 
   /** The package named by `package_id` or `package` (exactly one) → else 422 on that field. */
   private async resolvePackage(input: { package_id?: number; package?: string }): Promise<HostingPackage> {
     if (input.package_id !== undefined && input.package !== undefined) {
-      throw ApiError.field('package', 'send either package or package_id, not both');
+      throw DomainError.field('package', 'send either package or package_id, not both');
     }
     if (input.package !== undefined) {
       const byName = typeof input.package === 'string' ? await this.packages.findByName(input.package) : null;
-      if (!byName) throw ApiError.field('package', `package ${JSON.stringify(input.package)} does not exist`);
+      if (!byName) throw DomainError.field('package', `package ${JSON.stringify(input.package)} does not exist`);
       return byName;
     }
-    if (input.package_id === undefined) throw ApiError.field('package_id', 'package_id is required (or package, the package name)');
+    if (input.package_id === undefined) throw DomainError.field('package_id', 'package_id is required (or package, the package name)');
     const byId = Number.isSafeInteger(input.package_id) ? await this.packages.findById(input.package_id) : null;
-    if (!byId) throw ApiError.field('package_id', `package ${input.package_id} does not exist`);
+    if (!byId) throw DomainError.field('package_id', `package ${input.package_id} does not exist`);
     return byId;
   }
 
   private async existingClient(clientId: number): Promise<number> {
     const client = Number.isSafeInteger(clientId) ? await this.clients.findById(clientId) : null;
-    if (!client) throw ApiError.field('client_id', `client ${clientId} does not exist`);
+    if (!client) throw DomainError.field('client_id', `client ${clientId} does not exist`);
     return client.id;
   }
 
   /** After a foreign key refused a write: which parent vanished meanwhile. */
-  private async missingParent(row: Partial<Account>): Promise<ApiError> {
-    if (row.clientId != null && !(await this.clients.findById(row.clientId))) return ApiError.field('client_id', `client ${row.clientId} does not exist`);
-    return ApiError.field('package_id', `package ${row.packageId} does not exist`);
+  private async missingParent(row: Partial<Account>): Promise<DomainError> {
+    if (row.clientId != null && !(await this.clients.findById(row.clientId))) return DomainError.field('client_id', `client ${row.clientId} does not exist`);
+    return DomainError.field('package_id', `package ${row.packageId} does not exist`);
   }
 }
 
 /** Which of the account's unique fields was taken, as the refusing index says. */
-function conflictFor(error: unknown, account: Account): ApiError {
+function conflictFor(error: unknown, account: Account): DomainError {
   const field = takenField(error);
-  if (field === 'domain') return ApiError.conflict(`The domain ${account.domain} is already in use on this server`);
-  if (field === 'username') return ApiError.conflict(`The username ${account.username} is already in use on this server`);
-  return ApiError.conflict('Username or domain is already in use on this server');
+  if (field === 'domain') return DomainError.taken('domain', `The domain ${account.domain} is already in use on this server`);
+  if (field === 'username') return DomainError.taken('username', `The username ${account.username} is already in use on this server`);
+  return DomainError.conflict('Username or domain is already in use on this server');
 }
 
 /** The same rules as the DTOs, for callers that come without one (adapters, CLI). */
@@ -359,5 +359,5 @@ function assertFields(input: Partial<NewAccountInput>, creating: boolean): void 
     const value = input[field];
     if (value != null && !(Number.isSafeInteger(value) && value >= 0 && value <= MAX_LIMIT_MB)) add(field, `${field} must be a whole number from 0 to ${MAX_LIMIT_MB}`);
   }
-  if (details.length) throw ApiError.validation(details);
+  if (details.length) throw DomainError.validation(details);
 }

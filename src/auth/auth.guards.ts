@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { IS_PUBLIC } from '../common/public.decorator';
 import { Principal, principalOf } from './principal';
 import { REQUIRED_SCOPES } from './scopes.decorator';
@@ -56,11 +56,11 @@ export class TokenAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<{ user?: Principal }>();
     const user = await authenticate(request).catch((error: unknown) => {
-      if (error instanceof ApiError) throw error;
+      if (error instanceof DomainError) throw error;
       return null;
     });
     if (!user) {
-      throw new ApiError(401, 'unauthenticated', 'A valid API token is required: Authorization: Bearer <token>, x-api-key: <token>, or X-Timestamp + X-Signature');
+      throw new DomainError('unauthenticated', 'A valid API token is required: Authorization: Bearer <token>, x-api-key: <token>, or X-Timestamp + X-Signature');
     }
     request.user = user;
     return true;
@@ -77,7 +77,7 @@ export class ScopesGuard implements CanActivate {
     const principal = principalOf(context.switchToHttp().getRequest());
     const held = principal?.scopes ?? [];
     const missing = needed.filter((scope) => !grants(held, scope));
-    if (missing.length) throw new ApiError(403, 'forbidden', `This token lacks the scope ${missing.join(', ')}`);
+    if (missing.length) throw new DomainError('forbidden', `This token lacks the scope ${missing.join(', ')}`);
     return true;
   }
 }

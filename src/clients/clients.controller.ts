@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../auth/scopes.decorator';
 import { ApiData, ApiPage } from '../common/api-data.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';

@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiError, ErrorDetail } from './api-error';
+import { DomainError, ErrorDetail } from './errors/domain-error';
 
 /** Type checks speak first: "must be a whole number" tells more than "must not be greater than". */
 const PRIORITY = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isEnum', 'isIn'];
@@ -29,6 +29,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     validationError: { target: false, value: true },
-    exceptionFactory: (errors) => ApiError.validation(flatten(errors)),
+    exceptionFactory: (errors) => DomainError.validation(flatten(errors)),
   });
 }

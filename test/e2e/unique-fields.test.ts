@@ -45,9 +45,11 @@ describe('unique conflicts: the refusing index names the field, never the driver
     assert.equal((await t.call('POST', '/api/v1/accounts', { body: first })).status, 201);
     const username = await t.call('POST', '/api/v1/accounts', { body: accountBody({ username: 'domainowner' }) });
     assert.equal(username.status, 409);
+    assert.deepEqual(username.body.details, [{ field: 'username', message: 'username is already taken' }]);
     assert.match(username.body.message, /username domainowner/);
     const domain = await t.call('POST', '/api/v1/accounts', { body: accountBody({ username: 'usernameless', domain: 'USERNAMES.example.org' }) });
     assert.equal(domain.status, 409);
+    assert.deepEqual(domain.body.details, [{ field: 'domain', message: 'domain is already taken' }]);
     assert.match(domain.body.message, /domain usernames\.example\.org/);
     assert.equal(await countRows(t, 'accounts', 'username = ?', ['usernameless']), 0);
     // The same refusal in the order dialect, under its own field name.

@@ -4,7 +4,7 @@ import { AccountsService } from '../../accounts/accounts.service';
 import { AccountQuery } from '../../accounts/dto/account-query.dto';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { HostingPackage } from '../../packages/package.entity';
 import { PackagesService } from '../../packages/packages.service';
 
@@ -31,7 +31,7 @@ export class PleskLifecycle {
     const text = typeof ref === 'number' || typeof ref === 'string' ? String(ref).trim() : '';
     const found = NUMERIC_ID.test(text) ? await this.clients.findById(Number(text)) : UUID.test(text) ? await this.clients.findByGuid(text.toLowerCase()) : null;
     if (found) return found;
-    throw field ? ApiError.field(field, `${field}: no client ${JSON.stringify(ref ?? null)}`) : ApiError.notFound('Client');
+    throw field ? DomainError.field(field, `${field}: no client ${JSON.stringify(ref ?? null)}`) : DomainError.notFound('Client');
   }
 
   /** An account ("subscription", "domain") by numeric id or guid; 404 otherwise. */
@@ -39,7 +39,7 @@ export class PleskLifecycle {
     const text = typeof ref === 'number' || typeof ref === 'string' ? String(ref).trim() : '';
     if (NUMERIC_ID.test(text)) return this.accounts.get(Number(text));
     const found = UUID.test(text) ? await this.accounts.findByGuid(text.toLowerCase()) : null;
-    if (!found) throw ApiError.notFound('Subscription');
+    if (!found) throw DomainError.notFound('Subscription');
     return found;
   }
 
@@ -47,7 +47,7 @@ export class PleskLifecycle {
   async plan(ref: unknown, field: string): Promise<HostingPackage> {
     const text = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : '';
     const found = (NUMERIC_ID.test(text) ? await this.packages.findById(Number(text)) : null) ?? (text ? await this.packages.findByName(text) : null);
-    if (!found) throw ApiError.field(field, `${field}: no plan ${JSON.stringify(ref ?? null)} (send a package id or name)`);
+    if (!found) throw DomainError.field(field, `${field}: no plan ${JSON.stringify(ref ?? null)} (send a package id or name)`);
     return found;
   }
 
@@ -93,7 +93,7 @@ export class PleskLifecycle {
     try {
       await work();
     } catch (error) {
-      if (error instanceof ApiError && error.getStatus() === 409 && (await this.accounts.get(accountId)).status === wanted) return;
+      if (error instanceof DomainError && error.code === 'conflict' && (await this.accounts.get(accountId)).status === wanted) return;
       throw error;
     }
   }

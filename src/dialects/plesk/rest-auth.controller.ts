@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Post } from '@nestjs/common';
 import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../auth/principal';
 import { CurrentPrincipal, Scopes } from '../../auth/scopes.decorator';
 import { TokensService } from '../../auth/tokens.service';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { RestAuthKeyDto } from './dto/rest.dto';
 import { RestKeyView, RestStatusView } from './dto/rest.view';
-import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
+import { ApiRestV2Errors } from './plesk-error-docs';
 
 /**
  * Plesk's secret keys are Hostwright API tokens: a minted key carries the caller's scopes and
@@ -17,7 +17,6 @@ import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
 @ApiBasicAuth('basic')
 @ApiSecurity('api-key')
 @ApiRestV2Errors(401, 403)
-@UseFilters(RestV2StatusFilter)
 @Scopes('tokens:admin')
 @Controller('api/v2/auth/keys')
 export class RestAuthKeysController {
@@ -39,7 +38,7 @@ export class RestAuthKeysController {
   @ApiRestV2Errors(404)
   async remove(@Param('key') key: string): Promise<RestStatusView> {
     const principal = await this.tokens.authenticate(key);
-    if (!principal) throw new ApiError(404, 'not_found', 'Key not found');
+    if (!principal) throw new DomainError('not_found', 'Key not found');
     await this.tokens.revoke(principal.tokenId);
     return { status: 'success' };
   }

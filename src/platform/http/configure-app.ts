@@ -1,5 +1,4 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AllExceptionsFilter } from '../../common/http-exception.filter';
 import { createValidationPipe } from '../../common/validation';
 import { MetricsService } from '../observability/metrics.service';
 import { mountOpenApi } from '../openapi/document';
@@ -9,8 +8,6 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Everything main.ts and the tests both apply to a created app. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useGlobalPipes(createValidationPipe());
-  // Nest hands Fastify's own failures (bad JSON, body too large, no route) to this filter too.
-  app.useGlobalFilters(new AllExceptionsFilter());
   mountOpenApi(app);
   app.get(MetricsService).instrument(app.getHttpAdapter().getInstance());
   // On SIGTERM/SIGINT: Fastify stops accepting, finishes requests in flight, then the process exits 0.
