@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DomainError } from '../../src/common/errors/domain-error';
 import { ERROR_CATALOGUE, ERROR_CODES, ErrorCode } from '../../src/common/errors/error-catalogue';
 import { ErrorDialects } from '../../src/common/errors/error-dialects';
-import { startTestApp, TestApp } from '../support/test-app';
+import { catalogueTable } from '../../src/common/errors/error-docs';
+import { generateOpenApiJson } from '../../src/platform/openapi/generate';
+import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 
 describe('one error vocabulary: a catalogue code decides the status, the dialect the shape', () => {
   let t: TestApp;
@@ -43,5 +47,13 @@ describe('one error vocabulary: a catalogue code decides the status, the dialect
     // Plesk's words for a taken login come from the code and the field, with the login as sent; not from the service's message.
     const taken = DomainError.taken('login', 'A client with login jane already exists');
     assert.deepEqual(dialects.answer(taken, { url: '/api/v2/clients/7', body: { login: 'Jane' } }).body, { code: 400, message: "Client with login 'Jane' already exists" });
+  });
+
+  test('README and the OpenAPI description list the catalogue; ErrorBody.error is its enum', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes(catalogueTable()), 'README.md does not carry the error catalogue: paste catalogueTable() under "Errors:"');
+    const doc = JSON.parse(await generateOpenApiJson());
+    assert.ok(doc.info.description.includes(catalogueTable()));
+    assert.deepEqual(doc.components.schemas.ErrorCode.enum, ERROR_CODES);
   });
 });

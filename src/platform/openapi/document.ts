@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { version } from '../../../package.json';
+import { catalogueTable } from '../../common/errors/error-docs';
 
 export const SECURITY_SCHEMES = ['bearer', 'api-key'] as const;
 
@@ -12,7 +13,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`{ "error": "<code>", "message": "…", "details"?: [{ "field", "message" }] }`. ' +
         'Plesk-compatible adapter: the reseller API under /API (`x-api-key`; `{ success, message, data }`, errors ' +
         '`{ success: false, message, errors? }`) and Plesk REST v2 under /api/v2 (`X-API-Key` or Basic with a token as ' +
-        'password; bare JSON, errors `{ code, message }`).',
+        'password; bare JSON, errors `{ code, message }`).\n\n' +
+        'Error codes, with the status the native API answers with (Plesk REST v2 answers 400 for `validation_failed` and `conflict`):\n\n' +
+        catalogueTable(),
     )
     .setVersion(version)
     .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
