@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { ScopesGuard, TokenAuthGuard } from './auth/auth.guards';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
+import { ErrorsModule } from './common/errors/errors.module';
 import { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
@@ -37,7 +38,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AgentConnectionModule.forRoot(config), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ErrorsModule, ScheduleModule.forRoot(), AgentConnectionModule.forRoot(config), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
       providers: GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useClass: guard })),
     };
   }

@@ -9,6 +9,11 @@ export type HealthView = {
     database: 'up' | 'down';
 };
 
+/**
+ * Stable machine-readable code
+ */
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'service_unavailable' | 'agent_unreachable';
+
 export type ErrorDetailView = {
     field: string;
     message: string;
@@ -18,7 +23,7 @@ export type ErrorBody = {
     /**
      * Stable machine-readable code
      */
-    error: string;
+    error: ErrorCode;
     message: string;
     details?: Array<ErrorDetailView>;
 };
@@ -1187,11 +1192,11 @@ export type TokensListData = {
 
 export type TokensListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -1215,15 +1220,15 @@ export type TokensCreateData = {
 
 export type TokensCreateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1249,15 +1254,15 @@ export type TokensRevokeData = {
 
 export type TokensRevokeErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1279,7 +1284,7 @@ export type LicenseGetData = {
 
 export type LicenseGetErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
 };
@@ -1303,15 +1308,15 @@ export type LicenseInstallData = {
 
 export type LicenseInstallErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1335,11 +1340,11 @@ export type PackagesListData = {
 
 export type PackagesListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -1363,19 +1368,19 @@ export type PackagesCreateData = {
 
 export type PackagesCreateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1401,19 +1406,19 @@ export type PackagesRemoveData = {
 
 export type PackagesRemoveErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
 };
@@ -1437,15 +1442,15 @@ export type PackagesGetData = {
 
 export type PackagesGetErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1471,23 +1476,23 @@ export type PackagesUpdateData = {
 
 export type PackagesUpdateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1515,15 +1520,15 @@ export type ClientsListData = {
 
 export type ClientsListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1554,19 +1559,19 @@ export type ClientsCreateData = {
 
 export type ClientsCreateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1597,27 +1602,27 @@ export type ClientsRemoveData = {
 
 export type ClientsRemoveErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -1641,15 +1646,15 @@ export type ClientsGetData = {
 
 export type ClientsGetErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1675,27 +1680,27 @@ export type ClientsUpdateData = {
 
 export type ClientsUpdateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -1721,23 +1726,23 @@ export type ClientsSuspendData = {
 
 export type ClientsSuspendErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -1763,23 +1768,23 @@ export type ClientsUnsuspendData = {
 
 export type ClientsUnsuspendErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -1814,15 +1819,15 @@ export type AccountsListData = {
 
 export type AccountsListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -1858,23 +1863,23 @@ export type AccountsCreateData = {
 
 export type AccountsCreateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -1903,23 +1908,23 @@ export type AccountsRemoveData = {
 
 export type AccountsRemoveErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -1943,15 +1948,15 @@ export type AccountsGetData = {
 
 export type AccountsGetErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
 };
@@ -1977,27 +1982,27 @@ export type AccountsUpdateData = {
 
 export type AccountsUpdateErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2023,27 +2028,27 @@ export type AccountsSuspendData = {
 
 export type AccountsSuspendErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2069,27 +2074,27 @@ export type AccountsUnsuspendData = {
 
 export type AccountsUnsuspendErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * conflict
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
     /**
-     * service unavailable (agent_unreachable)
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2115,19 +2120,19 @@ export type ClientAccountsListData = {
 
 export type ClientAccountsListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * not_found
+     * `not_found`: No such resource or route
      */
     404: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2162,15 +2167,15 @@ export type AuditListData = {
 
 export type AuditListErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
     /**
-     * validation_failed — one detail per bad field
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ErrorBody;
 };
@@ -2195,11 +2200,11 @@ export type ServerStatsServerStatsData = {
 
 export type ServerStatsServerStatsErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -2223,11 +2228,11 @@ export type ServerStatsPingData = {
 
 export type ServerStatsPingErrors = {
     /**
-     * unauthenticated — missing, unknown, revoked or expired token
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ErrorBody;
     /**
-     * forbidden — the token lacks the scope (or license_required / account_limit_reached)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ErrorBody;
 };
@@ -2247,19 +2252,19 @@ export type ResellerClientsCreateData = {
 
 export type ResellerClientsCreateErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2285,15 +2290,15 @@ export type ResellerClientsListData = {
 
 export type ResellerClientsListErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2317,15 +2322,15 @@ export type ResellerClientsGetData = {
 
 export type ResellerClientsGetErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
 };
@@ -2349,23 +2354,23 @@ export type ResellerClientsUpdateData = {
 
 export type ResellerClientsUpdateErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2389,19 +2394,19 @@ export type ResellerClientsRemoveData = {
 
 export type ResellerClientsRemoveErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
 };
@@ -2425,15 +2430,15 @@ export type ResellerClientsSuspendData = {
 
 export type ResellerClientsSuspendErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
 };
@@ -2457,15 +2462,15 @@ export type ResellerClientsUnsuspendData = {
 
 export type ResellerClientsUnsuspendErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
 };
@@ -2487,23 +2492,23 @@ export type ResellerOrdersCreateData = {
 
 export type ResellerOrdersCreateErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2525,23 +2530,23 @@ export type ResellerOrdersScaleData = {
 
 export type ResellerOrdersScaleErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * login or domain already taken
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
      */
     409: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2568,19 +2573,19 @@ export type ResellerOrdersDetailData = {
 
 export type ResellerOrdersDetailErrors = {
     /**
-     * missing or unknown x-api-key
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: ResellerErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes (license_required)
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: ResellerErrorView;
     /**
-     * unknown id or route
+     * `not_found`: No such resource or route
      */
     404: ResellerErrorView;
     /**
-     * invalid fields (errors: field → messages)
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
      */
     422: ResellerErrorView;
 };
@@ -2602,15 +2607,15 @@ export type RestAuthKeysCreateData = {
 
 export type RestAuthKeysCreateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };
@@ -2634,15 +2639,15 @@ export type RestAuthKeysRemoveData = {
 
 export type RestAuthKeysRemoveErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2664,11 +2669,11 @@ export type RestClientsListData = {
 
 export type RestClientsListErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };
@@ -2690,15 +2695,15 @@ export type RestClientsCreateData = {
 
 export type RestClientsCreateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };
@@ -2722,19 +2727,19 @@ export type RestClientsRemoveData = {
 
 export type RestClientsRemoveErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2758,15 +2763,15 @@ export type RestClientsGetData = {
 
 export type RestClientsGetErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2790,19 +2795,19 @@ export type RestClientsUpdateData = {
 
 export type RestClientsUpdateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2826,15 +2831,15 @@ export type RestClientsSuspendData = {
 
 export type RestClientsSuspendErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2858,15 +2863,15 @@ export type RestClientsActivateData = {
 
 export type RestClientsActivateErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2890,15 +2895,15 @@ export type RestClientsDomainsData = {
 
 export type RestClientsDomainsErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2922,15 +2927,15 @@ export type RestClientsStatisticsData = {
 
 export type RestClientsStatisticsErrors = {
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
     /**
-     * not found
+     * `not_found`: No such resource or route
      */
     404: RestV2ErrorView;
 };
@@ -2952,15 +2957,15 @@ export type RestDomainsCreateData = {
 
 export type RestDomainsCreateErrors = {
     /**
-     * invalid data, or login/domain already exists
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
      */
     400: RestV2ErrorView;
     /**
-     * missing or unknown X-API-Key / Basic password
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
      */
     401: RestV2ErrorView;
     /**
-     * the key lacks the scope, or the licence blocks writes
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
      */
     403: RestV2ErrorView;
 };

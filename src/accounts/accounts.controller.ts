@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData, ApiPage } from '../common/api-data.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';

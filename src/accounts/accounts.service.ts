@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
-import { ApiError, ErrorDetail } from '../common/api-error';
+import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 import { checkDomain, normalizeDomain } from '../common/domains';
 import { Page } from '../common/pagination';
 import { hashPassword, passwordProblem } from '../common/passwords';
@@ -10,6 +10,7 @@ import { usernameProblem } from '../common/usernames';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { ClientsService } from '../clients/clients.service';
 import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
+import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';
@@ -113,7 +114,7 @@ export class AccountsService {
 
   async get(id: number): Promise<Account> {
     const account = await this.accounts.findById(id);
-    if (!account) throw ApiError.notFound('Account');
+    if (!account) throw DomainError.notFound('Account');
     return account;
   }
 
@@ -135,10 +136,10 @@ export class AccountsService {
   async update(id: number, patch: AccountPatch): Promise<Account> {
     this.license.assertWritable();
     const immutable = (['username', 'domain'] as const).filter((f) => (patch as Record<string, unknown>)[f] !== undefined);
-    if (immutable.length) throw ApiError.validation(immutable.map((field) => ({ field, message: `${field} is immutable: it cannot be changed after creation` })));
+    if (immutable.length) throw DomainError.validation(immutable.map((field) => ({ field, message: `${field} is immutable: it cannot be changed after creation` })));
     const account = await this.get(id);
     if (account.status !== 'active' && account.status !== 'suspended') {
-      throw ApiError.conflict(`The account is ${account.status}; it can be changed only when active or suspended`);
+      throw DomainError.conflict(`The account is ${account.status}; it can be changed only when active or suspended`);
     }
     assertFields(patch, false);
     const changes: Partial<Account> = {};
@@ -204,7 +205,7 @@ export class AccountsService {
     const account = await this.get(id);
     if (!(await this.accounts.transition(account, ['active', 'suspended', 'failed'], 'deleting'))) {
       const now = await this.get(id);
-      throw ApiError.conflict(`The account is ${now.status}; it cannot be deleted now`);
+      throw DomainError.conflict(`The account is ${now.status}; it cannot be deleted now`);
     }
     try {
       await this.provisioner.remove(targetOf(account));
@@ -261,45 +262,46 @@ export class AccountsService {
     }
   }
 
-  private stateConflict(account: Account, wanted: AccountStatus, action: string): ApiError {
-    if (account.status === wanted) return ApiError.conflict(`The account is already ${wanted}`);
-    return ApiError.conflict(`The account is ${account.status}; it cannot ${action} now`);
+  private stateConflict(account: Account, wanted: AccountStatus, action: string): DomainError {
+    if (account.status === wanted) return DomainError.conflict(`The account is already ${wanted}`);
+    return DomainError.conflict(`The account is ${account.status}; it cannot ${action} now`);
   }
 
   /** The package named by `package_id` or `package` (exactly one) → else 422 on that field. */
   private async resolvePackage(input: { package_id?: number; package?: string }): Promise<HostingPackage> {
     if (input.package_id !== undefined && input.package !== undefined) {
-      throw ApiError.field('package', 'send either package or package_id, not both');
+      throw DomainError.field('package', 'send either package or package_id, not both');
     }
     if (input.package !== undefined) {
       const byName = typeof input.package === 'string' ? await this.packages.findByName(input.package) : null;
-      if (!byName) throw ApiError.field('package', `package ${JSON.stringify(input.package)} does not exist`);
+      if (!byName) throw DomainError.field('package', `package ${JSON.stringify(input.package)} does not exist`);
       return byName;
     }
-    if (input.package_id === undefined) throw ApiError.field('package_id', 'package_id is required (or package, the package name)');
+    if (input.package_id === undefined) throw DomainError.field('package_id', 'package_id is required (or package, the package name)');
     const byId = Number.isSafeInteger(input.package_id) ? await this.packages.findById(input.package_id) : null;
-    if (!byId) throw ApiError.field('package_id', `package ${input.package_id} does not exist`);
+    if (!byId) throw DomainError.field('package_id', `package ${input.package_id} does not exist`);
     return byId;
   }
 
   private async existingClient(clientId: number): Promise<number> {
     const client = Number.isSafeInteger(clientId) ? await this.clients.findById(clientId) : null;
-    if (!client) throw ApiError.field('client_id', `client ${clientId} does not exist`);
+    if (!client) throw DomainError.field('client_id', `client ${clientId} does not exist`);
     return client.id;
   }
 
   /** After a foreign key refused a write: which parent vanished meanwhile. */
-  private async missingParent(row: Partial<Account>): Promise<ApiError> {
-    if (row.clientId != null && !(await this.clients.findById(row.clientId))) return ApiError.field('client_id', `client ${row.clientId} does not exist`);
-    return ApiError.field('package_id', `package ${row.packageId} does not exist`);
+  private async missingParent(row: Partial<Account>): Promise<DomainError> {
+    if (row.clientId != null && !(await this.clients.findById(row.clientId))) return DomainError.field('client_id', `client ${row.clientId} does not exist`);
+    return DomainError.field('package_id', `package ${row.packageId} does not exist`);
   }
 }
 
-function conflictFor(error: unknown, account: Account): ApiError {
-  const text = String((error as Error).message);
-  if (text.includes('domain')) return ApiError.conflict(`The domain ${account.domain} is already in use on this server`);
-  if (text.includes('username')) return ApiError.conflict(`The username ${account.username} is already in use on this server`);
-  return ApiError.conflict('Username or domain is already in use on this server');
+/** Which of the account's unique fields was taken, as the refusing index says. */
+function conflictFor(error: unknown, account: Account): DomainError {
+  const field = takenField(error);
+  if (field === 'domain') return DomainError.taken('domain', `The domain ${account.domain} is already in use on this server`);
+  if (field === 'username') return DomainError.taken('username', `The username ${account.username} is already in use on this server`);
+  return DomainError.conflict('Username or domain is already in use on this server');
 }
 
 /** The same rules as the DTOs, for callers that come without one (adapters, CLI). */
@@ -317,5 +319,5 @@ function assertFields(input: Partial<NewAccountInput>, creating: boolean): void 
     const value = input[field];
     if (value != null && !(Number.isSafeInteger(value) && value >= 0 && value <= MAX_LIMIT_MB)) add(field, `${field} must be a whole number from 0 to ${MAX_LIMIT_MB}`);
   }
-  if (details.length) throw ApiError.validation(details);
+  if (details.length) throw DomainError.validation(details);
 }

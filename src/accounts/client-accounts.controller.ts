@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ClientsService } from '../clients/clients.service';
 import { ApiPage } from '../common/api-data.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Page, PageQuery } from '../common/pagination';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AccountsService } from './accounts.service';

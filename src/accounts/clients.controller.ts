@@ -9,8 +9,8 @@ import { CreateClientDto, UpdateClientDto } from '../clients/dto/client.dto';
 import { ClientQuery, DeleteClientQuery } from '../clients/dto/client-query.dto';
 import { ClientView } from '../clients/dto/client.view';
 import { ApiData, ApiPage } from '../common/api-data.decorator';
-import { ApiError } from '../common/api-error';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { DomainError } from '../common/errors/domain-error';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
@@ -18,7 +18,7 @@ import { ClientLifecycleService } from './client-lifecycle.service';
 
 /** A status change or a cascading delete reaches the client's accounts, so it needs accounts:write too. */
 function assertMayReachAccounts(caller: Principal | undefined): void {
-  if (!grants(caller?.scopes ?? [], 'accounts:write')) throw new ApiError(403, 'forbidden', 'This token lacks the scope accounts:write');
+  if (!grants(caller?.scopes ?? [], 'accounts:write')) throw new DomainError('forbidden', 'This token lacks the scope accounts:write');
 }
 
 /** The client routes live in the accounts feature: a client's status and its deletion reach its accounts (ClientLifecycleService). */

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiPage } from '../common/api-data.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Page } from '../common/pagination';
 import { AuditService } from './audit.service';
 import { AuditQuery } from './dto/audit-query.dto';

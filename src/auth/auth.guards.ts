@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, RouteAuth } from './authenticated.decorator';
 import { Credential } from './credentials';
 import { Principal, principalOf } from './principal';
@@ -58,10 +58,10 @@ export class TokenAuthGuard implements CanActivate {
     if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest<{ user?: Principal }>();
     const user = await authenticate(request, route.credentials).catch((error: unknown) => {
-      if (error instanceof ApiError) throw error;
+      if (error instanceof DomainError) throw error;
       return null;
     });
-    if (!user) throw new ApiError(401, 'unauthenticated', route.unauthenticated);
+    if (!user) throw new DomainError('unauthenticated', route.unauthenticated);
     request.user = user;
     return true;
   }
@@ -77,7 +77,7 @@ export class ScopesGuard implements CanActivate {
     const principal = principalOf(context.switchToHttp().getRequest());
     const held = principal?.scopes ?? [];
     const missing = needed.filter((scope) => !grants(held, scope));
-    if (missing.length) throw new ApiError(403, 'forbidden', `This token lacks the scope ${missing.join(', ')}`);
+    if (missing.length) throw new DomainError('forbidden', `This token lacks the scope ${missing.join(', ')}`);
     return true;
   }
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { ApiData, ApiDataList } from '../common/api-data.decorator';
 import { Authenticated } from './authenticated.decorator';
 import { CreateTokenDto } from './dto/create-token.dto';
@@ -29,7 +29,7 @@ export class TokensController {
   @ApiErrors(422)
   async create(@Body() body: CreateTokenDto): Promise<{ data: CreatedTokenView }> {
     const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
-    if (expiresAt && expiresAt <= new Date()) throw ApiError.field('expires_at', 'expires_at must be in the future');
+    if (expiresAt && expiresAt <= new Date()) throw DomainError.field('expires_at', 'expires_at must be in the future');
     const { token, secret } = await this.tokens.create({ name: body.name, scopes: body.scopes, expiresAt, canSign: body.can_sign === true });
     return { data: { ...TokenView.of(token), token: secret } };
   }

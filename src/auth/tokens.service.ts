@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { DatabaseService } from '../platform/database/database.service';
 import { ApiToken } from './api-token.entity';
 import { SecretBox } from './signing/secret-box';
@@ -59,7 +59,7 @@ export class TokensService {
 
   async get(id: number): Promise<ApiToken> {
     const token = await this.tokens.findOneBy({ id });
-    if (!token) throw ApiError.notFound('Token');
+    if (!token) throw DomainError.notFound('Token');
     return token;
   }
 

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
 import { tokenCommands } from '../auth/token.cli';
 import { CliCommand, CliUsageError, parseArgs } from './cli-command';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { loadConfigOrExit } from '../platform/config/app-config';
 import { licenseCommands } from '../license/license.cli';
 
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     await command.run(parseArgs(rest), app, out);
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || error instanceof ApiError) {
+    if (error instanceof CliUsageError || error instanceof DomainError) {
       process.stderr.write(`${command.name}: ${error.message}\nusage: npm run cli -- ${command.usage}\n`);
       return 2;
     }

@@ -3,11 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
 import { Repository } from 'typeorm';
-import { ApiError, ErrorDetail } from '../common/api-error';
+import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 import { Page, PageQuery, paginate } from '../common/pagination';
 import { hashPassword, passwordProblem } from '../common/passwords';
 import { nowToTheSecond } from '../common/whole-seconds';
-import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
+import { DatabaseService, isForeignKeyViolation } from '../platform/database/database.service';
+import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { Client, CLIENT_STATUSES, ClientStatus } from './client.entity';
 import { LOGIN_PATTERN, LOGIN_RULE } from './dto/client.dto';
@@ -54,7 +55,7 @@ export class ClientsService {
       externalId: input.external_id ?? null,
       createdAt: nowToTheSecond(),
     });
-    await this.write(() => this.db.write((em) => em.insert(Client, client)));
+    await this.write(input.login, () => this.db.write((em) => em.insert(Client, client)));
     return client;
   }
 
@@ -68,7 +69,7 @@ export class ClientsService {
 
   async get(id: number): Promise<Client> {
     const client = await this.findById(id);
-    if (!client) throw ApiError.notFound('Client');
+    if (!client) throw DomainError.notFound('Client');
     return client;
   }
 
@@ -100,7 +101,7 @@ export class ClientsService {
     if (patch.company !== undefined) changes.company = patch.company;
     if (patch.status !== undefined) changes.status = patch.status;
     if (patch.external_id !== undefined) changes.externalId = patch.external_id;
-    if (Object.keys(changes).length) await this.write(() => this.db.write((em) => em.update(Client, { id }, changes)));
+    if (Object.keys(changes).length) await this.write(patch.login, () => this.db.write((em) => em.update(Client, { id }, changes)));
     return Object.assign(client, changes);
   }
 
@@ -115,16 +116,17 @@ export class ClientsService {
     try {
       await this.db.write((em) => em.delete(Client, { id }));
     } catch (error) {
-      if (isForeignKeyViolation(error)) throw ApiError.conflict('The client still owns accounts; delete or move them first');
+      if (isForeignKeyViolation(error)) throw DomainError.conflict('The client still owns accounts; delete or move them first');
       throw error;
     }
   }
 
-  private async write(work: () => Promise<unknown>): Promise<void> {
+  /** `login` as the caller sent it, for the message. */
+  private async write(login: string | undefined, work: () => Promise<unknown>): Promise<void> {
     try {
       await work();
     } catch (error) {
-      if (isUniqueViolation(error)) throw ApiError.conflict('A client with this login already exists');
+      if (takenField(error) === 'login') throw DomainError.taken('login', `A client with login ${login} already exists`);
       throw error;
     }
   }
@@ -142,5 +144,5 @@ function assertValid(input: ClientPatch, creating: boolean): void {
   if (input.status !== undefined && !(CLIENT_STATUSES as readonly string[]).includes(input.status)) {
     details.push({ field: 'status', message: `status must be one of ${CLIENT_STATUSES.join(', ')}` });
   }
-  if (details.length) throw ApiError.validation(details);
+  if (details.length) throw DomainError.validation(details);
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ApiError } from './api-error';
+import { DomainError } from './errors/domain-error';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 export class PageQuery {
@@ -53,7 +53,7 @@ export async function paginate<E extends ObjectLiteral & { id: number }, V>(
   const limit = query.limit ?? 25;
   const after = decodeCursor(query.cursor);
   if (after < 0) {
-    throw ApiError.field('cursor', 'cursor must be a next_cursor value from a previous page');
+    throw DomainError.field('cursor', 'cursor must be a next_cursor value from a previous page');
   }
   const alias = qb.alias;
   const rows = await qb.andWhere(`${alias}.id > :hwAfter`, { hwAfter: after }).orderBy(`${alias}.id`, 'ASC').take(limit + 1).getMany();

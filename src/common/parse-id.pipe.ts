@@ -1,11 +1,11 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { ApiError } from './api-error';
+import { DomainError } from './errors/domain-error';
 
 /** A path id that is not a positive whole number names nothing: 404, like an absent row. */
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    if (!/^[1-9]\d{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) throw new ApiError(404, 'not_found', 'Not found');
+    if (!/^[1-9]\d{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) throw new DomainError('not_found', 'Not found');
     return Number(value);
   }
 }

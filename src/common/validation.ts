@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiError, ErrorDetail } from './api-error';
+import { DomainError, ErrorDetail } from './errors/domain-error';
 
 /** Type checks speak first: "must be a whole number" tells more than "must not be greater than". */
 const PRIORITY = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isEnum', 'isIn'];
@@ -42,9 +42,9 @@ class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body' && metadata.type !== 'query') return value;
     if (metadata.type === 'body' && value !== undefined && this.toValidate(metadata)) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError(400, 'bad_request', 'The request body must be a JSON object');
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DomainError('bad_request', 'The request body must be a JSON object');
       const inherited = inheritedNameFields(value);
-      if (inherited.length) throw ApiError.validation(inherited);
+      if (inherited.length) throw DomainError.validation(inherited);
     }
     return super.transform(value, metadata);
   }
@@ -58,6 +58,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     validationError: { target: false, value: true },
-    exceptionFactory: (errors) => ApiError.validation(flatten(errors)),
+    exceptionFactory: (errors) => DomainError.validation(flatten(errors)),
   });
 }

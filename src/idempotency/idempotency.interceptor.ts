@@ -4,9 +4,9 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, Observable, of } from 'rxjs';
 import { principalOf } from '../auth/principal';
-import { ApiError } from '../common/api-error';
-import { formatterFor } from '../common/error-formatters';
-import { normalizeError } from '../common/normalize-error';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorDialects } from '../common/errors/error-dialects';
+import { toDomainError } from '../common/errors/to-domain-error';
 import { createValidationPipe } from '../common/validation';
 import { IdempotencyService, requestFingerprint } from './idempotency.service';
 
@@ -30,7 +30,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private readonly validation = createValidationPipe();
 
-  constructor(private readonly keys: IdempotencyService) {}
+  constructor(
+    private readonly keys: IdempotencyService,
+    private readonly errors: ErrorDialects,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -39,7 +42,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const principal = principalOf(request);
     if (header === undefined || !principal) return next.handle();
     const key = Array.isArray(header) ? header[0] : header;
-    if (!KEY_PATTERN.test(key)) throw ApiError.field('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+    if (!KEY_PATTERN.test(key)) throw DomainError.field('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
 
     await this.assertValidBody(context, request.body);
     const claim = await this.keys.claim(principal.tokenId, key, requestFingerprint(request.method, request.url, request.body));
@@ -47,15 +50,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       reply.status(claim.status).header('idempotent-replayed', 'true');
       return of(claim.body);
     }
-    const path = request.url.split('?')[0];
     return next.handle().pipe(
       mergeMap(async (body) => {
         await this.settle(claim.id, reply.statusCode, body);
         return body;
       }),
       catchError(async (error: unknown) => {
-        const normalized = normalizeError(error);
-        await this.settle(claim.id, normalized.status, formatterFor(path)(normalized));
+        const answer = this.errors.answer(toDomainError(error), request);
+        await this.settle(claim.id, answer.status, answer.body);
         throw error;
       }),
     );

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { DatabaseService, isUniqueViolation } from '../platform/database/database.service';
 import { IdempotencyKey } from './idempotency-key.entity';
 
@@ -67,14 +67,14 @@ export class IdempotencyService {
         continue;
       }
       if (existing.fingerprint !== fingerprint) {
-        throw new ApiError(422, 'idempotency_mismatch', 'This Idempotency-Key was used with a different request; use a new key');
+        throw new DomainError('idempotency_mismatch', 'This Idempotency-Key was used with a different request; use a new key');
       }
       if (existing.state === 'running') {
-        throw new ApiError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
+        throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
       }
       return { kind: 'replay', status: existing.responseStatus ?? 200, body: existing.responseBody === null ? undefined : JSON.parse(existing.responseBody) };
     }
-    throw new ApiError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
+    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
   }
 
   async complete(id: number, status: number, body: unknown): Promise<void> {

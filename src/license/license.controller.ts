@@ -2,8 +2,8 @@ import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData } from '../common/api-data.decorator';
-import { ApiError } from '../common/api-error';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { DomainError } from '../common/errors/domain-error';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { AllowWithoutLicense } from './allow-without-license.decorator';
 import { InstallLicenseDto } from './dto/install-license.dto';
 import { LicenseView } from './dto/license.view';
@@ -42,10 +42,10 @@ export class LicenseController {
 
 function licenseText(body: InstallLicenseDto): string {
   const asObject = body.payload !== undefined || body.signature !== undefined;
-  if (body.license !== undefined && asObject) throw ApiError.field('license', 'send either license (the file text) or payload + signature, not both');
+  if (body.license !== undefined && asObject) throw DomainError.field('license', 'send either license (the file text) or payload + signature, not both');
   if (body.license !== undefined) return body.license;
   if (body.payload === undefined || body.signature === undefined) {
-    throw ApiError.field('license', 'license (the file text) or payload + signature is required');
+    throw DomainError.field('license', 'license (the file text) or payload + signature is required');
   }
   return `${JSON.stringify({ payload: body.payload, signature: body.signature }, null, 2)}`;
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { isoUtc } from '../common/dates';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
@@ -80,7 +80,7 @@ export class LicenseService implements OnModuleInit {
   assertWritable(): void {
     const current = this.status();
     if (current.status === 'invalid' || current.status === 'expired') {
-      throw new ApiError(403, 'license_required', `Writes are blocked: ${current.reason}. Install a valid licence (PUT /api/v1/license).`);
+      throw new DomainError('license_required', `Writes are blocked: ${current.reason}. Install a valid licence (PUT /api/v1/license).`);
     }
   }
 
@@ -101,7 +101,7 @@ export class LicenseService implements OnModuleInit {
     if (!maxAccounts) return; // 0: unlimited
     const used = await this.seatCounter.seatsUsed(em);
     if (used >= maxAccounts) {
-      throw new ApiError(403, 'account_limit_reached', `Account limit reached (${used}/${maxAccounts}) for the ${plan} plan`);
+      throw new DomainError('account_limit_reached', `Account limit reached (${used}/${maxAccounts}) for the ${plan} plan`);
     }
   }
 
@@ -133,9 +133,9 @@ export class LicenseService implements OnModuleInit {
    */
   async install(text: string): Promise<LicenseStatus> {
     const loaded = this.judge(text);
-    if (loaded.kind === 'invalid') throw ApiError.field('license', loaded.reason);
+    if (loaded.kind === 'invalid') throw DomainError.field('license', loaded.reason);
     if (loaded.kind === 'licensed' && this.clock.now() >= loaded.expiresAt) {
-      throw ApiError.field('license', `the licence expired at ${isoUtc(loaded.expiresAt)}`);
+      throw DomainError.field('license', `the licence expired at ${isoUtc(loaded.expiresAt)}`);
     }
     await writeAtomically(this.config.license.file, text.endsWith('\n') ? text : `${text}\n`);
     this.loaded = loaded;

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData, ApiDataList } from '../common/api-data.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { PackageView } from './dto/package.view';

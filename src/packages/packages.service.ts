@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { ApiError } from '../common/api-error';
-import { DatabaseService, isForeignKeyViolation, isUniqueViolation } from '../platform/database/database.service';
+import { DomainError } from '../common/errors/domain-error';
+import { DatabaseService, isForeignKeyViolation } from '../platform/database/database.service';
+import { takenField } from '../platform/database/unique-fields';
 import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { HostingPackage } from './package.entity';
 
@@ -19,7 +20,7 @@ export class PackagesService {
 
   async get(id: number): Promise<HostingPackage> {
     const found = await this.packages.findOneBy({ id });
-    if (!found) throw ApiError.notFound('Package');
+    if (!found) throw DomainError.notFound('Package');
     return found;
   }
 
@@ -50,7 +51,7 @@ export class PackagesService {
     try {
       await this.db.write((em) => em.delete(HostingPackage, { id }));
     } catch (error) {
-      if (isForeignKeyViolation(error)) throw ApiError.conflict('The package is in use by at least one account');
+      if (isForeignKeyViolation(error)) throw DomainError.conflict('The package is in use by at least one account');
       throw error;
     }
   }
@@ -59,7 +60,7 @@ export class PackagesService {
     try {
       await work();
     } catch (error) {
-      if (isUniqueViolation(error)) throw ApiError.conflict('A package with this name already exists');
+      if (takenField(error) === 'name') throw DomainError.taken('name', 'A package with this name already exists');
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
 import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
-import { ApiError } from '../common/api-error';
+import { DomainError } from '../common/errors/domain-error';
 import { sqlNow } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
 import { MetricsService } from '../platform/observability/metrics.service';
@@ -11,7 +11,7 @@ import { assertSafeTarget, SafeTarget, UnsafeValueError } from '../agent-protoco
 
 /**
  * The accounts service's provisioner: turns each call into a plan (data), hands it to the agent
- * (in-process or the daemon) and turns the agent's failures into API errors. Remembers which
+ * (in-process or the daemon) and turns the agent's failures into domain errors. Remembers which
  * accounts it is working on so the reconciler leaves them alone.
  */
 @Injectable()
@@ -59,7 +59,7 @@ export class ProvisioningService extends AccountProvisioner {
     try {
       return await this.agent.preview(plan);
     } catch (error) {
-      throw this.toApiError(error, 'create');
+      throw this.toDomainError(error, 'create');
     }
   }
 
@@ -67,7 +67,7 @@ export class ProvisioningService extends AccountProvisioner {
     try {
       return assertSafeTarget({ username: target.username, domain: target.domain, email: target.email, php_version: target.phpVersion });
     } catch (error) {
-      throw this.toApiError(error, 'create');
+      throw this.toDomainError(error, 'create');
     }
   }
 
@@ -79,7 +79,7 @@ export class ProvisioningService extends AccountProvisioner {
     } catch (error) {
       this.logger.error(`${action} ${target.username} failed: ${describeError(error)}`);
       if (action === 'create' && needsCleanup(error)) await this.cleanUp(plan);
-      throw this.toApiError(error, action);
+      throw this.toDomainError(error, action);
     } finally {
       const left = (this.working.get(target.id) ?? 1) - 1;
       if (left > 0) this.working.set(target.id, left);
@@ -105,22 +105,22 @@ export class ProvisioningService extends AccountProvisioner {
     }
   }
 
-  private toApiError(error: unknown, action: PlanAction): ApiError {
-    if (error instanceof ApiError) return error;
-    if (error instanceof UnsafeValueError) return ApiError.field(error.field, error.message);
+  private toDomainError(error: unknown, action: PlanAction): DomainError {
+    if (error instanceof DomainError) return error;
+    if (error instanceof UnsafeValueError) return DomainError.field(error.field, error.message);
     if (error instanceof AgentUnreachableError) {
       const message = error.maybeDelivered
         ? 'The provisioning agent stopped answering; what it may have made is being removed. Try again later.'
         : 'The provisioning agent is unreachable; nothing was changed. Try again later.';
-      return new ApiError(503, 'agent_unreachable', message, undefined, { 'retry-after': '30' });
+      return new DomainError('agent_unreachable', message, { retryAfterSeconds: 30 });
     }
     if (error instanceof StepFailedError && action !== 'remove') {
-      return new ApiError(500, 'provisioning_failed', `Provisioning failed at step "${error.step}"; the changes made so far were undone`);
+      return new DomainError('provisioning_failed', `Provisioning failed at step "${error.step}"; the changes made so far were undone`);
     }
     if (error instanceof RemovalIncompleteError) {
-      return new ApiError(500, 'provisioning_failed', 'Some of the account\'s resources could not be removed; the request can be repeated');
+      return new DomainError('provisioning_failed', 'Some of the account\'s resources could not be removed; the request can be repeated');
     }
-    return new ApiError(500, 'provisioning_failed', 'Provisioning failed; the changes made so far were undone');
+    return new DomainError('provisioning_failed', 'Provisioning failed; the changes made so far were undone');
   }
 }
 

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData } from '../common/api-data.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ServerStatsView } from './server-stats.view';
 import { ServerStatsService } from './server-stats.service';
 

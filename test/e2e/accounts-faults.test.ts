@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { ApiError } from '../../src/common/api-error';
+import { DomainError } from '../../src/common/errors/domain-error';
 import { LicenseService } from '../../src/license/license.service';
 import { AccountProvisioner, AccountTarget, PlanPreview } from '../../src/provisioning/provisioning.port';
 import { accountBody, countRows, createAccount } from '../support/accounts';
@@ -16,7 +16,7 @@ class ScriptedProvisioner extends AccountProvisioner {
 
   private step(step: Step, detail: string): void {
     this.calls.push(`${step} ${detail}`);
-    if (this.failing.has(step)) throw new ApiError(503, 'agent_unreachable', 'The agent did not answer');
+    if (this.failing.has(step)) throw new DomainError('agent_unreachable', 'The agent did not answer');
   }
   async create(t: AccountTarget) { this.step('create', t.username); }
   async suspend(t: AccountTarget) { this.step('suspend', t.username); }
@@ -33,10 +33,10 @@ class SwitchableLicense {
   writable = true;
   seatsLeft = Number.POSITIVE_INFINITY;
   assertWritable(): void {
-    if (!this.writable) throw new ApiError(403, 'license_required', 'The licence is invalid or expired');
+    if (!this.writable) throw new DomainError('license_required', 'The licence is invalid or expired');
   }
   async reserveSeat(): Promise<void> {
-    if (this.seatsLeft <= 0) throw new ApiError(403, 'account_limit_reached', 'The account limit of the plan is reached');
+    if (this.seatsLeft <= 0) throw new DomainError('account_limit_reached', 'The account limit of the plan is reached');
     this.seatsLeft -= 1;
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ApiError } from '../../src/common/api-error';
+import { DomainError } from '../../src/common/errors/domain-error';
 import { AccountProvisioner, AccountTarget, PlanPreview } from '../../src/provisioning/provisioning.port';
 import { accountBody, countRows, createAccount } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -23,7 +23,7 @@ class GatedProvisioner extends AccountProvisioner {
   async create(t: AccountTarget) {
     this.creates.push(t.username);
     if (this.gate) await this.gate;
-    if (this.fail) throw new ApiError(503, 'agent_unreachable', 'The agent did not answer');
+    if (this.fail) throw new DomainError('agent_unreachable', 'The agent did not answer');
   }
   async suspend() {}
   async unsuspend() {}

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
+import { DomainError } from '../../src/common/errors/domain-error';
+import { statusOf } from '../../src/common/errors/error-catalogue';
 import { DatabaseService } from '../../src/platform/database/database.service';
 import { LicenseClock } from '../../src/license/license-clock';
 import { LicenseRecheckJob } from '../../src/license/license-recheck.job';
@@ -91,8 +93,7 @@ describe('licence: states, write blocking, install, expiry, limits', () => {
         await license.reserveSeat(em);
         await insertAccount(em, 'free6');
       }),
-      (e: { code?: string; getStatus?: () => number; message: string }) =>
-        e.code === 'account_limit_reached' && e.getStatus?.() === 403 && /5\/5/.test(e.message),
+      (e: DomainError) => e.code === 'account_limit_reached' && statusOf(e.code) === 403 && /5\/5/.test(e.message),
     );
     assert.equal(Number((await t.get(DataSource).query('SELECT COUNT(*) AS n FROM accounts'))[0].n), 5);
     assert.equal((await t.call('GET', '/api/v1/license')).body.data.accounts_used, 5);

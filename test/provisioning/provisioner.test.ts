@@ -3,7 +3,8 @@ import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { ApiError } from '../../src/common/api-error';
+import { DomainError } from '../../src/common/errors/domain-error';
+import { statusOf } from '../../src/common/errors/error-catalogue';
 import { runCommand } from '../../src/agent/system/command-runner';
 import { StepName } from '../../src/agent-protocol/plan';
 import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provisioning.port';
@@ -12,10 +13,10 @@ import { faultOverride, dnsRows, insertAccount, leftovers, listTree, newTarget, 
 
 const CREATE_STEPS: StepName[] = ['user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
 
-async function expectApiError(work: Promise<unknown>, status: number, code: string): Promise<ApiError> {
+async function expectDomainError(work: Promise<unknown>, status: number, code: string): Promise<DomainError> {
   const error = await work.then(() => null, (e: unknown) => e);
-  assert.ok(error instanceof ApiError, `expected ApiError ${code}, got ${String(error)}`);
-  assert.equal(error.getStatus(), status);
+  assert.ok(error instanceof DomainError, `expected DomainError ${code}, got ${String(error)}`);
+  assert.equal(statusOf(error.code), status);
   assert.equal(error.code, code);
   return error;
 }
@@ -129,7 +130,7 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     const bytes = readRoot(root, pool82);
     fault.step = 'reload';
     try {
-      await expectApiError(provisioner.changePhpVersion({ ...a, phpVersion: '8.3' }, '8.2'), 500, 'provisioning_failed');
+      await expectDomainError(provisioner.changePhpVersion({ ...a, phpVersion: '8.3' }, '8.2'), 500, 'provisioning_failed');
     } finally {
       fault.step = null;
     }
@@ -162,7 +163,7 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
       const a = await insertAccount(t, newTarget(`f${k}`), 'provisioning');
       fault.step = step;
       try {
-        const error = await expectApiError(provisioner.create(a), 500, 'provisioning_failed');
+        const error = await expectDomainError(provisioner.create(a), 500, 'provisioning_failed');
         assert.ok(error.message.includes(`"${step}"`));
       } finally {
         fault.step = null;
@@ -188,8 +189,8 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     const before = listTree(root);
     for (const bad of hostile) {
       const target = { ...newTarget('bad'), ...bad };
-      await expectApiError(provisioner.create(target), 422, 'validation_failed');
-      await expectApiError(provisioner.plan(target), 422, 'validation_failed');
+      await expectDomainError(provisioner.create(target), 422, 'validation_failed');
+      await expectDomainError(provisioner.plan(target), 422, 'validation_failed');
     }
     assert.deepEqual(listTree(root), before);
   });
@@ -198,9 +199,9 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     const a = await insertAccount(t, newTarget('sys'), 'provisioning');
     await runCommand(['useradd', '--prefix', root, '-M', '-c', 'system', '--', a.username]);
     const passwd = readRoot(root, 'etc/passwd');
-    await expectApiError(provisioner.create(a), 500, 'provisioning_failed');
+    await expectDomainError(provisioner.create(a), 500, 'provisioning_failed');
     assert.equal(readRoot(root, 'etc/passwd'), passwd);
-    await expectApiError(provisioner.remove(a), 500, 'provisioning_failed');
+    await expectDomainError(provisioner.remove(a), 500, 'provisioning_failed');
     assert.equal(readRoot(root, 'etc/passwd'), passwd, 'still there after a delete');
     await runCommand(['userdel', '--prefix', root, '--', a.username]);
   });

@@ -3,7 +3,7 @@ import { Account } from '../../accounts/account.entity';
 import { AccountsService } from '../../accounts/accounts.service';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { HostingPackage } from '../../packages/package.entity';
 import { PackagesService } from '../../packages/packages.service';
 
@@ -28,7 +28,7 @@ export class PleskReferences {
     const text = typeof ref === 'number' || typeof ref === 'string' ? String(ref).trim() : '';
     const found = NUMERIC_ID.test(text) ? await this.clients.findById(Number(text)) : UUID.test(text) ? await this.clients.findByGuid(text.toLowerCase()) : null;
     if (found) return found;
-    throw field ? ApiError.field(field, `${field}: no client ${JSON.stringify(ref ?? null)}`) : ApiError.notFound('Client');
+    throw field ? DomainError.field(field, `${field}: no client ${JSON.stringify(ref ?? null)}`) : DomainError.notFound('Client');
   }
 
   /** An account ("subscription", "domain") by numeric id or guid; 404 otherwise. */
@@ -36,7 +36,7 @@ export class PleskReferences {
     const text = typeof ref === 'number' || typeof ref === 'string' ? String(ref).trim() : '';
     if (NUMERIC_ID.test(text)) return this.accounts.get(Number(text));
     const found = UUID.test(text) ? await this.accounts.findByGuid(text.toLowerCase()) : null;
-    if (!found) throw ApiError.notFound('Subscription');
+    if (!found) throw DomainError.notFound('Subscription');
     return found;
   }
 
@@ -44,7 +44,7 @@ export class PleskReferences {
   async plan(ref: unknown, field: string): Promise<HostingPackage> {
     const text = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : '';
     const found = (NUMERIC_ID.test(text) ? await this.packages.findById(Number(text)) : null) ?? (text ? await this.packages.findByName(text) : null);
-    if (!found) throw ApiError.field(field, `${field}: no plan ${JSON.stringify(ref ?? null)} (send a package id or name)`);
+    if (!found) throw DomainError.field(field, `${field}: no plan ${JSON.stringify(ref ?? null)} (send a package id or name)`);
     return found;
   }
 }

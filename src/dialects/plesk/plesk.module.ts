@@ -4,7 +4,7 @@ import { AuthModule } from '../../auth/auth.module';
 import { ClientsModule } from '../../clients/clients.module';
 import { PackagesModule } from '../../packages/packages.module';
 import { BasicTokenStrategy } from './basic-token.strategy';
-import { registerPleskErrorFormats } from './plesk-errors';
+import { ResellerErrors, RestV2Errors } from './plesk-errors';
 import { PleskReferences } from './plesk-references';
 import { ResellerClientsController } from './reseller-clients.controller';
 import { ResellerOrdersController } from './reseller-orders.controller';
@@ -20,10 +20,7 @@ import { RestDomainsController } from './rest-domains.controller';
 @Module({
   imports: [AuthModule, ClientsModule, AccountsModule, PackagesModule],
   controllers: [ResellerClientsController, ResellerOrdersController, RestAuthKeysController, RestClientsController, RestDomainsController],
-  providers: [PleskReferences, BasicTokenStrategy],
+  // Each dialect's error shape, found by the global exception filter: unknown routes under /API and /api/v2 answer in it too.
+  providers: [PleskReferences, BasicTokenStrategy, ResellerErrors, RestV2Errors],
 })
-export class PleskModule {
-  constructor() {
-    registerPleskErrorFormats();
-  }
-}
+export class PleskModule {}

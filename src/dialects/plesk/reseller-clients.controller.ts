@@ -5,7 +5,6 @@ import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
 import { ClientQuery } from '../../clients/dto/client-query.dto';
-import { ApiError } from '../../common/api-error';
 import { ResellerCreateClientDto, ResellerUpdateClientDto } from './dto/reseller.dto';
 import {
   ResellerClientCreatedView,
@@ -15,20 +14,8 @@ import {
   ResellerClientListEnvelope,
   ResellerClientView,
 } from './dto/reseller.view';
-import { ApiResellerErrors } from './plesk-errors';
+import { ApiResellerErrors } from './plesk-error-docs';
 import { PleskReferences } from './plesk-references';
-
-/** A 409 from the clients service on create/update can only be the login (the one unique field a caller sets). */
-async function loginTaken<T>(login: string | undefined, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ApiError && error.getStatus() === 409) {
-      throw new ApiError(409, 'conflict', `A client with login ${login} already exists`, [{ field: 'login', message: 'login is already taken' }]);
-    }
-    throw error;
-  }
-}
 
 /**
  * The 0xhost reseller dialect for Plesk clients. `create` is 0xhost's (seed 004); list, get,
@@ -52,7 +39,7 @@ export class ResellerClientsController {
   @ApiOkResponse({ type: ResellerClientCreatedView })
   @ApiResellerErrors(409, 422)
   async create(@Body() body: ResellerCreateClientDto): Promise<ResellerClientCreatedView> {
-    const client = await loginTaken(body.login, () => this.clients.create(body));
+    const client = await this.clients.create(body);
     return { success: true, message: 'Client created successfully', data: ResellerClientView.of(client) };
   }
 
@@ -83,7 +70,7 @@ export class ResellerClientsController {
   @ApiResellerErrors(404, 409, 422)
   async update(@Param('id') id: string, @Body() body: ResellerUpdateClientDto): Promise<ResellerClientEnvelope> {
     const client = await this.plesk.client(id);
-    return this.answer('Client updated successfully', await loginTaken(body.login, () => this.clients.update(client.id, body)));
+    return this.answer('Client updated successfully', await this.clients.update(client.id, body));
   }
 
   @Post(':id/delete')

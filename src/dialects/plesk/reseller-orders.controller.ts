@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '../../accounts/accounts.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { ClientsService } from '../../clients/clients.service';
+import { ErrorFieldNames } from '../../common/errors/error-field-names';
 import { PackagesService } from '../../packages/packages.service';
 import { ResellerCreateOrderDto, ResellerScaleOrderDto, SubscriptionDetailQuery } from './dto/reseller.dto';
 import {
@@ -13,7 +14,7 @@ import {
   ResellerSubscriptionDetailView,
   ResellerSubscriptionView,
 } from './dto/reseller.view';
-import { ApiResellerErrors, inDialectFields } from './plesk-errors';
+import { ApiResellerErrors } from './plesk-error-docs';
 import { PleskReferences } from './plesk-references';
 
 /** Account fields → the order's names, for 422 details and 409s. */
@@ -42,13 +43,11 @@ export class ResellerOrdersController {
   @ApiOperation({ summary: 'Create a hosting subscription (an account) for a client' })
   @ApiOkResponse({ type: ResellerOrderCreatedEnvelope })
   @ApiResellerErrors(404, 409, 422)
+  @ErrorFieldNames(ORDER_FIELDS)
   async create(@Body() body: ResellerCreateOrderDto): Promise<ResellerOrderCreatedEnvelope> {
     const client = await this.plesk.client(body.client_id, 'client_id');
     const plan = await this.plesk.plan(body.plan_id, 'plan_id');
-    const account = await inDialectFields(
-      () => this.accounts.create({ username: body.ftp_login, domain: body.domain_name, email: client.email, password: body.ftp_password, package_id: plan.id, client_id: client.id }),
-      ORDER_FIELDS,
-    );
+    const account = await this.accounts.create({ username: body.ftp_login, domain: body.domain_name, email: client.email, password: body.ftp_password, package_id: plan.id, client_id: client.id });
     return {
       success: true,
       message: 'Plesk order created successfully',
@@ -64,11 +63,12 @@ export class ResellerOrdersController {
   @ApiOperation({ summary: 'Renew (nothing expires here) and/or change the plan (new_plan_id → package)' })
   @ApiOkResponse({ type: ResellerOrderScaledEnvelope })
   @ApiResellerErrors(404, 409, 422)
+  @ErrorFieldNames({ package_id: 'new_plan_id' })
   async scale(@Body() body: ResellerScaleOrderDto): Promise<ResellerOrderScaledEnvelope> {
     let account = await this.plesk.account(body.subscription_id);
     if (body.new_plan_id !== undefined && body.new_plan_id !== null) {
       const plan = await this.plesk.plan(body.new_plan_id, 'new_plan_id');
-      if (plan.id !== account.packageId) account = await inDialectFields(() => this.accounts.update(account.id, { package_id: plan.id }), { package_id: 'new_plan_id' });
+      if (plan.id !== account.packageId) account = await this.accounts.update(account.id, { package_id: plan.id });
     }
     const plan = await this.packages.findById(account.packageId);
     const months = Number.isSafeInteger(Number(body.months)) ? Number(body.months) : 0;

@@ -1,14 +1,14 @@
-import { Body, Controller, Delete, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import { Principal } from '../../auth/principal';
 import { TokensService } from '../../auth/tokens.service';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestAuthKeyDto } from './dto/rest.dto';
 import { RestKeyView, RestStatusView } from './dto/rest.view';
-import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
+import { ApiRestV2Errors } from './plesk-error-docs';
 
 /**
  * Plesk's secret keys are Hostwright API tokens: a minted key carries the caller's scopes and
@@ -17,7 +17,6 @@ import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
  */
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
-@UseFilters(RestV2StatusFilter)
 @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['tokens:admin'] })
 @Controller('api/v2/auth/keys')
 export class RestAuthKeysController {
@@ -39,7 +38,7 @@ export class RestAuthKeysController {
   @ApiRestV2Errors(404)
   async remove(@Param('key') key: string): Promise<RestStatusView> {
     const principal = await this.tokens.authenticate(key);
-    if (!principal) throw new ApiError(404, 'not_found', 'Key not found');
+    if (!principal) throw new DomainError('not_found', 'Key not found');
     await this.tokens.revoke(principal.tokenId);
     return { status: 'success' };
   }

@@ -1,26 +1,15 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '../../accounts/accounts.service';
 import { ClientLifecycleService } from '../../accounts/client-lifecycle.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { ClientStatus } from '../../clients/client.entity';
 import { ClientPatch, ClientsService } from '../../clients/clients.service';
-import { ApiError } from '../../common/api-error';
 import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestClientRequestDto, RestClientUpdateDto } from './dto/rest.dto';
 import { RestClientView, RestCreatedView, RestDomainView, RestStatisticsView, RestStatusView } from './dto/rest.view';
-import { ApiRestV2Errors, RestV2StatusFilter } from './plesk-errors';
+import { ApiRestV2Errors } from './plesk-error-docs';
 import { PleskReferences } from './plesk-references';
-
-/** Plesk's message for an existing login (its status, 400, is set by RestV2StatusFilter). */
-async function loginTaken<T>(login: string | undefined, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ApiError && error.getStatus() === 409) throw new ApiError(400, 'conflict', `Client with login '${login}' already exists`);
-    throw error;
-  }
-}
 
 /** ClientRequest → the clients service's fields (status is handled apart: it reaches the accounts). */
 function patchOf(body: RestClientUpdateDto): ClientPatch {
@@ -46,7 +35,6 @@ function statusOf(code: number | null | undefined): ClientStatus | undefined {
  */
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
-@UseFilters(RestV2StatusFilter)
 @Controller('api/v2/clients')
 export class RestClientsController {
   constructor(
@@ -78,7 +66,7 @@ export class RestClientsController {
   @ApiRestV2Errors(400)
   async create(@Body() body: RestClientRequestDto): Promise<RestCreatedView> {
     const input = { ...(patchOf(body) as Required<Pick<ClientPatch, 'name' | 'login' | 'email' | 'password'>>), status: body.status === 16 ? ('suspended' as const) : ('active' as const) };
-    return RestCreatedView.of(await loginTaken(body.login, () => this.clients.create(input)));
+    return RestCreatedView.of(await this.clients.create(input));
   }
 
   @Get(':id')
@@ -98,7 +86,7 @@ export class RestClientsController {
   async update(@Param('id') id: string, @Body() body: RestClientUpdateDto): Promise<RestCreatedView> {
     let client = await this.plesk.client(id);
     const patch = patchOf(body);
-    if (Object.keys(patch).length) client = await loginTaken(body.login, () => this.clients.update(client.id, patch));
+    if (Object.keys(patch).length) client = await this.clients.update(client.id, patch);
     const status = statusOf(body.status);
     if (status) client = await this.lifecycle.setStatus(client.id, status);
     return RestCreatedView.of(client);

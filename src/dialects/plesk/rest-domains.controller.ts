@@ -1,14 +1,15 @@
-import { Body, Controller, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '../../accounts/accounts.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorFieldNames } from '../../common/errors/error-field-names';
 import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestDomainRequestDto, RestOwnerClientDto } from './dto/rest.dto';
 import { RestCreatedView } from './dto/rest.view';
-import { ApiRestV2Errors, inDialectFields, RestV2StatusFilter } from './plesk-errors';
+import { ApiRestV2Errors } from './plesk-error-docs';
 
 const DOMAIN_FIELDS = {
   username: 'hosting_settings.ftp_login',
@@ -27,7 +28,6 @@ const DOMAIN_FIELDS = {
  */
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
-@UseFilters(RestV2StatusFilter)
 @Controller('api/v2/domains')
 export class RestDomainsController {
   constructor(
@@ -40,23 +40,20 @@ export class RestDomainsController {
   @ApiOperation({ summary: 'Create a hosted domain (subscription = account) → 201 {id, guid}' })
   @ApiCreatedResponse({ type: RestCreatedView })
   @ApiRestV2Errors(400)
+  @ErrorFieldNames(DOMAIN_FIELDS)
   async create(@Body() body: RestDomainRequestDto): Promise<RestCreatedView> {
     const { ftp_login, ftp_password } = body.hosting_settings;
     const missing = [!ftp_login && 'hosting_settings.ftp_login', !ftp_password && 'hosting_settings.ftp_password'].filter((f): f is string => Boolean(f));
-    if (missing.length) throw ApiError.validation(missing.map((field) => ({ field, message: `${field} is required for virtual hosting` })));
+    if (missing.length) throw DomainError.validation(missing.map((field) => ({ field, message: `${field} is required for virtual hosting` })));
     const owner = body.owner_client ? await this.owner(body.owner_client) : null;
-    const account = await inDialectFields(
-      () =>
-        this.accounts.create({
-          username: ftp_login!,
-          domain: body.name,
-          email: owner?.email ?? `webmaster@${body.name.trim().toLowerCase()}`,
-          password: ftp_password!,
-          package: body.plan.name,
-          client_id: owner?.id ?? null,
-        }),
-      DOMAIN_FIELDS,
-    );
+    const account = await this.accounts.create({
+      username: ftp_login!,
+      domain: body.name,
+      email: owner?.email ?? `webmaster@${body.name.trim().toLowerCase()}`,
+      password: ftp_password!,
+      package: body.plan.name,
+      client_id: owner?.id ?? null,
+    });
     return RestCreatedView.of(account);
   }
 
@@ -67,7 +64,7 @@ export class RestDomainsController {
       (ref.guid ? await this.clients.findByGuid(ref.guid.toLowerCase()) : null) ??
       (ref.login ? await this.clients.findByLogin(ref.login) : null) ??
       (ref.external_id ? await this.clients.findByExternalId(ref.external_id) : null);
-    if (!found) throw ApiError.field('owner_client', 'owner_client names no client (send its id, guid, login or external_id)');
+    if (!found) throw DomainError.field('owner_client', 'owner_client names no client (send its id, guid, login or external_id)');
     return found;
   }
 }

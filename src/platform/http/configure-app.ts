@@ -1,6 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiError } from '../../common/api-error';
-import { AllExceptionsFilter } from '../../common/http-exception.filter';
+import { DomainError } from '../../common/errors/domain-error';
 import { createValidationPipe } from '../../common/validation';
 import { MetricsService } from '../observability/metrics.service';
 import { mountOpenApi } from '../openapi/document';
@@ -18,7 +17,7 @@ function useStrictBodies(app: NestFastifyApplication): void {
     }
   });
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, (_request, _body, done) => {
-    done(new ApiError(415, 'unsupported_media_type', 'Send the body as application/json'), undefined);
+    done(new DomainError('unsupported_media_type', 'Send the body as application/json'), undefined);
   });
 }
 
@@ -26,8 +25,6 @@ function useStrictBodies(app: NestFastifyApplication): void {
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   useStrictBodies(app);
   app.useGlobalPipes(createValidationPipe());
-  // Nest hands Fastify's own failures (bad JSON, body too large, no route) to this filter too.
-  app.useGlobalFilters(new AllExceptionsFilter());
   mountOpenApi(app);
   app.get(MetricsService).instrument(app.getHttpAdapter().getInstance());
   // On SIGTERM/SIGINT: Fastify stops accepting, finishes requests in flight, then the process exits 0.

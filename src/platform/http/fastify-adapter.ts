@@ -1,6 +1,6 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { BODY_LIMIT_BYTES } from './configure-app';
 import { limitUploadsInFlight } from './upload-gate';
@@ -54,9 +54,9 @@ export function createFastifyAdapter(https?: { key: Buffer; cert: Buffer }, logL
 }
 
 /** A path parameter past the router's limit names nothing (404); any other routing failure is a bad URL. The path is not echoed. */
-function routingError(error: Error): ApiError {
-  if ((error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(404, 'not_found', 'No such route or resource');
-  return new ApiError(400, 'bad_request', 'The request path is not a valid URL');
+function routingError(error: Error): DomainError {
+  if ((error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH') return new DomainError('not_found', 'No such route or resource');
+  return new DomainError('bad_request', 'The request path is not a valid URL');
 }
 
 /** node:http's own checks: headers within 10 s, and the timeouts looked at every second (its default is every 30 s). */

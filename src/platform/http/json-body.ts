@@ -1,4 +1,4 @@
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 
 /** Deeper than any body we accept; the limit keeps recursive walkers (class-transformer, canonical JSON) off the stack's edge. */
 export const MAX_JSON_DEPTH = 32;
@@ -16,7 +16,7 @@ export function parseJsonBody(raw: Buffer | string): unknown {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ApiError(400, 'bad_request', 'The request body is not valid JSON');
+    throw new DomainError('bad_request', 'The request body is not valid JSON');
   }
   checkShape(text);
   return value;
@@ -33,13 +33,13 @@ function checkShape(text: string): void {
       if (expectKey) {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
         const seen = keys[keys.length - 1]!;
-        if (seen.has(key)) throw new ApiError(400, 'bad_request', `The request body sends the key "${printable(key)}" twice`);
+        if (seen.has(key)) throw new DomainError('bad_request', `The request body sends the key "${printable(key)}" twice`);
         seen.add(key);
         expectKey = false;
       }
       i = end;
     } else if (c === '{' || c === '[') {
-      if (keys.length >= MAX_JSON_DEPTH) throw new ApiError(400, 'bad_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+      if (keys.length >= MAX_JSON_DEPTH) throw new DomainError('bad_request', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
       keys.push(c === '{' ? new Set() : null);
       expectKey = c === '{';
     } else if (c === '}' || c === ']') {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 
 const COUNTED = Symbol('uploadCounted');
 
@@ -20,7 +20,7 @@ export function limitUploadsInFlight(fastify: FastifyInstance, limit: number): v
     const headers = request.headers;
     const sendsBody = (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
     if (!sendsBody) return done();
-    if (inFlight >= limit) return done(new ApiError(503, 'service_unavailable', 'Too many uploads in progress; try again shortly', undefined, { 'retry-after': '1' }));
+    if (inFlight >= limit) return done(new DomainError('service_unavailable', 'Too many uploads in progress; try again shortly', { retryAfterSeconds: 1 }));
     inFlight++;
     (request as unknown as Record<symbol, boolean>)[COUNTED] = true;
     // Whatever ends the upload (parsed, refused, timed out, the client gone) closes the message.

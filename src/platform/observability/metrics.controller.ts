@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { PublicRoute } from '../../auth/authenticated.decorator';
-import { ApiError } from '../../common/api-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricsService } from './metrics.service';
 
@@ -21,7 +21,7 @@ export class MetricsController {
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const expected = this.config.metricsToken;
     if (expected && !sameSecret(authorization ?? '', `Bearer ${expected}`)) {
-      throw new ApiError(401, 'unauthenticated', 'This endpoint needs Authorization: Bearer <HW_METRICS_TOKEN>');
+      throw new DomainError('unauthenticated', 'This endpoint needs Authorization: Bearer <HW_METRICS_TOKEN>');
     }
     const { contentType, body } = await this.metrics.render();
     reply.header('content-type', contentType);

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { version } from '../../../package.json';
 import { CREDENTIAL_FORMS } from '../../auth/credentials';
+import { catalogueTable } from '../../common/errors/error-docs';
 import { withoutUnversionedAliases } from './unversioned-aliases';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -13,7 +14,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every /api/v1 account, client, package and server route also answers without `v1` (`/api/accounts…`); this document lists each once. ' +
         'Plesk-compatible adapter: the reseller API under /API (`x-api-key`; `{ success, message, data }`, errors ' +
         '`{ success: false, message, errors? }`) and Plesk REST v2 under /api/v2 (`X-API-Key` or Basic with a token as ' +
-        'password; bare JSON, errors `{ code, message }`).',
+        'password; bare JSON, errors `{ code, message }`).\n\n' +
+        'Error codes, with the status the native API answers with (Plesk REST v2 answers 400 for `validation_failed` and `conflict`):\n\n' +
+        catalogueTable(),
     )
     .setVersion(version)
     .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { principalOf } from '../../../auth/principal';
-import { ApiError } from '../../../common/api-error';
+import { DomainError } from '../../../common/errors/domain-error';
 
 /** Routes that monitors poll; never limited. */
 const UNLIMITED_ROUTES = new Set(['/health', '/metrics']);
@@ -44,9 +44,9 @@ export class TokenThrottlerGuard extends ThrottlerGuard {
   }
 
   protected async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    const retryAfter = String(Math.max(1, Math.ceil(detail.timeToBlockExpire)));
-    throw new ApiError(429, 'rate_limited', `Too many requests: at most ${detail.limit} per ${detail.ttl / 1000} s for this token; retry in ${retryAfter} s`, undefined, {
-      'Retry-After': retryAfter,
+    const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    throw new DomainError('rate_limited', `Too many requests: at most ${detail.limit} per ${detail.ttl / 1000} s for this token; retry in ${retryAfter} s`, {
+      retryAfterSeconds: retryAfter,
     });
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_CODES, ErrorCode } from './error-catalogue';
 
 export class ErrorDetailView {
   @ApiProperty({ example: 'username' })
@@ -9,8 +10,8 @@ export class ErrorDetailView {
 }
 
 export class ErrorBody {
-  @ApiProperty({ example: 'validation_failed', description: 'Stable machine-readable code' })
-  error: string;
+  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', example: 'validation_failed', description: 'Stable machine-readable code' })
+  error: ErrorCode;
 
   @ApiProperty({ example: 'The request has invalid fields' })
   message: string;
