@@ -165,3 +165,38 @@ describe('slow and piled-up uploads are bounded', () => {
     assert.equal(await countRows(t, 'clients', 'email = ?', ['toomany@example.net']), 0);
   });
 });
+
+describe('null is not a value for a field a PATCH may only change', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  test('package PATCH with null name, php_version or a limit: 422 naming the field, the row unchanged (was 500)', async () => {
+    const created = await t.call('POST', '/api/v1/packages', {
+      body: { name: 'Nullable Test', disk_quota_mb: 100, bandwidth_mb: 100, max_domains: 1, max_databases: 1, max_email_accounts: 1, php_version: '8.2' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.data.id;
+    for (const field of ['name', 'php_version', 'disk_quota_mb', 'bandwidth_mb', 'max_domains', 'max_databases', 'max_email_accounts']) {
+      const r = await t.call('PATCH', `/api/v1/packages/${id}`, { body: { [field]: null } });
+      assert.equal(r.status, 422, `${field}: ${r.text}`);
+      assert.equal(r.body.details[0].field, field);
+    }
+    const after = await t.call('GET', `/api/v1/packages/${id}`);
+    assert.equal(after.body.data.name, 'Nullable Test');
+  });
+
+  test('client PATCH with null name or email: 422 on every dialect', async () => {
+    const c = await t.call('POST', '/api/v1/clients', { body: { name: 'Null Client', login: 'nullclient', password: 'correct horse', email: 'nullclient@example.net' } });
+    assert.equal(c.status, 201, c.text);
+    assert.equal((await t.call('PATCH', `/api/v1/clients/${c.body.data.id}`, { body: { name: null } })).status, 422);
+    assert.equal((await t.call('PATCH', `/api/v1/clients/${c.body.data.id}`, { body: { email: null } })).status, 422);
+    const rest = await t.call('PUT', `/api/v2/clients/${c.body.data.id}`, { token: null, headers: { 'x-api-key': t.adminToken }, body: { name: null } });
+    assert.equal(rest.status, 400, rest.text);
+    const reseller = await t.call('POST', `/API/plesk/clients/${c.body.data.id}/update`, { token: null, headers: { 'x-api-key': t.adminToken }, body: { name: null } });
+    assert.equal(reseller.status, 422, reseller.text);
+    assert.equal((await t.call('GET', `/api/v1/clients/${c.body.data.id}`)).body.data.name, 'Null Client');
+  });
+});

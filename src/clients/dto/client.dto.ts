@@ -48,4 +48,4 @@ export class CreateClientDto {
   external_id?: string | null;
 }
 
-export class UpdateClientDto extends PartialType(CreateClientDto) {}
+export class UpdateClientDto extends PartialType(CreateClientDto, { skipNullProperties: false }) {}

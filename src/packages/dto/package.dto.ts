@@ -31,4 +31,4 @@ export class CreatePackageDto {
   php_version: string;
 }
 
-export class UpdatePackageDto extends PartialType(CreatePackageDto) {}
+export class UpdatePackageDto extends PartialType(CreatePackageDto, { skipNullProperties: false }) {}

@@ -9,7 +9,7 @@ import { IsHostingUsername } from '../../../common/usernames';
 export class ResellerCreateClientDto extends PickType(CreateClientDto, ['name', 'login', 'email', 'password', 'company', 'external_id'] as const) {}
 
 /** `POST /API/plesk/clients/{id}/update`: any of the create fields. Status changes go through suspend/unsuspend. */
-export class ResellerUpdateClientDto extends PartialType(ResellerCreateClientDto) {}
+export class ResellerUpdateClientDto extends PartialType(ResellerCreateClientDto, { skipNullProperties: false }) {}
 
 /** Billing fields 0xhost requires and Hostwright has no use for: accepted whatever their value, ignored. */
 class BillingFields {

@@ -76,7 +76,7 @@ export class RestClientRequestDto {
 }
 
 /** Plesk REST `ClientUpdateRequest`: any subset (a password-only body is common). */
-export class RestClientUpdateDto extends PartialType(RestClientRequestDto) {}
+export class RestClientUpdateDto extends PartialType(RestClientRequestDto, { skipNullProperties: false }) {}
 
 export class RestHostingSettingsDto {
   /** Becomes the account's username. */
