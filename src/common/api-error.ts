@@ -21,8 +21,9 @@ export class ApiError extends HttpException {
     return new ApiError(404, 'not_found', `${what} not found`);
   }
 
-  static conflict(message: string): ApiError {
-    return new ApiError(409, 'conflict', message);
+  /** 409; `field` (optional) names the field the conflict is about in `details`. */
+  static conflict(message: string, field?: string): ApiError {
+    return new ApiError(409, 'conflict', message, field ? [{ field, message }] : undefined);
   }
 
   static validation(details: ErrorDetail[], message = 'The request has invalid fields'): ApiError {
