@@ -43,9 +43,9 @@ async function seedAccounts(total: number): Promise<number> {
     const batch = Math.min(5000, total - done);
     const values = Array.from({ length: batch }, (_, i) => {
       const k = `s${String(done + i).padStart(7, '0')}`;
-      return [randomUUID(), k, `${k}.bench.test`, `${k}@bench.test`, 'x', 1, 'active', '8.2', now, now];
+      return [randomUUID(), k, `${k}.bench.test`, `test.bench.${k}.`, `${k}@bench.test`, 'x', 1, 'active', '8.2', now, now];
     });
-    await conn.query('INSERT INTO accounts (guid, username, domain, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES ?', [values]);
+    await conn.query('INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES ?', [values]);
     done += batch;
   }
   const [[{ maxId }]] = (await conn.query('SELECT MAX(id) AS maxId FROM accounts')) as unknown as [[{ maxId: number }]];

@@ -201,31 +201,49 @@ export type PageMeta = {
 };
 
 export type CreateClientDto = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     status?: 'active' | 'suspended';
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
 
 export type UpdateClientDto = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name?: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login?: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email?: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     status?: 'active' | 'suspended';
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
@@ -281,15 +299,18 @@ export type CreatedAccountView = {
 
 export type CreateAccountDto = {
     /**
-     * Lowercase letters and digits, 3–32, first a letter; not a system name. Becomes the Linux user; immutable.
+     * Lowercase letters and digits, 3–32, first a letter; not a reserved name (README "Usernames")
+     * nor a user or group of the server. Becomes the Linux user; immutable.
      */
     username: string;
     /**
-     * The account's primary domain: a FQDN, stored lowercased, IDN as punycode, without a trailing dot. Immutable.
+     * The account's primary domain, in canonical form: lowercase, no trailing dot, no space (nothing
+     * is trimmed or rewritten). An IDN as punycode or as lowercase U-labels of one script each (stored
+     * as punycode). Not equal to, under or above another account's domain (409). Immutable.
      */
     domain: string;
     /**
-     * Contact email of the account owner.
+     * Contact email of the account owner: a plain address (ASCII, no quotes or `&`), at most 254 characters.
      */
     email: string;
     /**
@@ -323,6 +344,9 @@ export type UpdateAccountDto = {
      * Immutable: sending it is refused with 422
      */
     readonly domain?: string;
+    /**
+     * The same rule as on create: a plain address (what the agent's wall accepts, so later plans cannot fail on it).
+     */
     email?: string;
     /**
      * Moves the account to another package (its PHP version follows).
@@ -354,7 +378,7 @@ export type AccountStatusView = {
 
 export type SuspendAccountDto = {
     /**
-     * Why (kept with the account while suspended), e.g. `Overdue invoice #1234`.
+     * Why (kept with the account while suspended), e.g. `Overdue invoice #1234`; up to 255 characters, no control or bidi character.
      */
     reason?: string;
 };
@@ -424,15 +448,24 @@ export type ResellerErrorView = {
 };
 
 export type ResellerCreateClientDto = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
@@ -498,15 +531,24 @@ export type ResellerClientEnvelope = {
 };
 
 export type ResellerUpdateClientDto = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name?: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login?: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email?: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
@@ -532,15 +574,15 @@ export type ResellerCreateOrderDto = {
      */
     type_payment?: string;
     /**
-     * The plan = a Hostwright package: its numeric id or its name.
+     * The plan = a Hostwright package: its numeric id or its name, exactly (`"1 "` is refused, not trimmed).
      */
     plan_id: string | number;
     /**
-     * The owner: the client's id (UUID) or plesk_client_id.
+     * The owner: the client's id (UUID) or plesk_client_id, exactly as sent.
      */
     client_id: string | number;
     /**
-     * The subscription's domain (becomes the account's domain).
+     * The subscription's domain (becomes the account's domain), in canonical form like the native `domain`.
      */
     domain_name: string;
     /**
@@ -675,7 +717,7 @@ export type RestAuthKeyDto = {
      */
     login?: string;
     /**
-     * Becomes the token's name (letters, digits, space, . _ - kept; 100 characters at most).
+     * Becomes the token's name (letters, digits, space, . _ - kept; 100 characters at most); no control or bidi character.
      */
     description?: string;
 };
@@ -745,7 +787,7 @@ export type RestClientRequestDto = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored.
+     * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
 };
@@ -781,7 +823,7 @@ export type RestClientUpdateDto = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored.
+     * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
 };
@@ -851,7 +893,7 @@ export type RestOwnerClientDto = {
 
 export type RestPlanRefDto = {
     /**
-     * A Hostwright package name.
+     * A Hostwright package name, exactly (no surrounding spaces).
      */
     name: string;
 };
@@ -878,64 +920,85 @@ export type RestDomainRequestDto = {
      */
     ipv6?: Array<string>;
     /**
-     * Accepted and ignored.
+     * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
 };
 
 export type CreateClientDtoWritable = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email: string;
     /**
-     * 8–128 characters; stored as an argon2id hash, never returned.
+     * 8–128 characters, no control character; stored as an argon2id hash, never returned.
      */
     password: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     status?: 'active' | 'suspended';
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
 
 export type UpdateClientDtoWritable = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name?: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login?: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email?: string;
     /**
-     * 8–128 characters; stored as an argon2id hash, never returned.
+     * 8–128 characters, no control character; stored as an argon2id hash, never returned.
      */
     password?: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     status?: 'active' | 'suspended';
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
 
 export type CreateAccountDtoWritable = {
     /**
-     * Lowercase letters and digits, 3–32, first a letter; not a system name. Becomes the Linux user; immutable.
+     * Lowercase letters and digits, 3–32, first a letter; not a reserved name (README "Usernames")
+     * nor a user or group of the server. Becomes the Linux user; immutable.
      */
     username: string;
     /**
-     * The account's primary domain: a FQDN, stored lowercased, IDN as punycode, without a trailing dot. Immutable.
+     * The account's primary domain, in canonical form: lowercase, no trailing dot, no space (nothing
+     * is trimmed or rewritten). An IDN as punycode or as lowercase U-labels of one script each (stored
+     * as punycode). Not equal to, under or above another account's domain (409). Immutable.
      */
     domain: string;
     /**
-     * Contact email of the account owner.
+     * Contact email of the account owner: a plain address (ASCII, no quotes or `&`), at most 254 characters.
      */
     email: string;
     /**
-     * Control panel password, 8–128 characters. Stored as an argon2id hash, never returned.
+     * Control panel password, 8–128 characters, no control character (NUL included). Stored as an argon2id hash, never returned.
      */
     password: string;
     /**
@@ -961,6 +1024,9 @@ export type CreateAccountDtoWritable = {
 };
 
 export type UpdateAccountDtoWritable = {
+    /**
+     * The same rule as on create: a plain address (what the agent's wall accepts, so later plans cannot fail on it).
+     */
     email?: string;
     password?: string;
     /**
@@ -986,37 +1052,55 @@ export type UpdateAccountDtoWritable = {
 };
 
 export type ResellerCreateClientDtoWritable = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email: string;
     /**
-     * 8–128 characters; stored as an argon2id hash, never returned.
+     * 8–128 characters, no control character; stored as an argon2id hash, never returned.
      */
     password: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
 
 export type ResellerUpdateClientDtoWritable = {
+    /**
+     * 1–255 characters; no control or bidi character.
+     */
     name?: string;
     /**
      * Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase.
      */
     login?: string;
+    /**
+     * A plain address (ASCII, no quotes or `&`), at most 254 characters.
+     */
     email?: string;
     /**
-     * 8–128 characters; stored as an argon2id hash, never returned.
+     * 8–128 characters, no control character; stored as an argon2id hash, never returned.
      */
     password?: string;
+    /**
+     * Up to 255 characters; no control or bidi character.
+     */
     company?: string | null;
     /**
-     * The client's id in the billing system.
+     * The client's id in the billing system: 1–255 characters, no control or bidi character.
      */
     external_id?: string | null;
 };
@@ -1031,15 +1115,15 @@ export type ResellerCreateOrderDtoWritable = {
      */
     type_payment?: string;
     /**
-     * The plan = a Hostwright package: its numeric id or its name.
+     * The plan = a Hostwright package: its numeric id or its name, exactly (`"1 "` is refused, not trimmed).
      */
     plan_id: string | number;
     /**
-     * The owner: the client's id (UUID) or plesk_client_id.
+     * The owner: the client's id (UUID) or plesk_client_id, exactly as sent.
      */
     client_id: string | number;
     /**
-     * The subscription's domain (becomes the account's domain).
+     * The subscription's domain (becomes the account's domain), in canonical form like the native `domain`.
      */
     domain_name: string;
     /**
@@ -1047,7 +1131,7 @@ export type ResellerCreateOrderDtoWritable = {
      */
     ftp_login: string;
     /**
-     * Becomes the account's password, 8–128 characters.
+     * Becomes the account's password, 8–128 characters, no control character.
      */
     ftp_password: string;
 };
@@ -1082,7 +1166,7 @@ export type RestClientRequestDtoWritable = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored.
+     * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
 };
@@ -1117,7 +1201,7 @@ export type RestClientUpdateDtoWritable = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored.
+     * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
 };
@@ -1159,7 +1243,7 @@ export type RestDomainRequestDtoWritable = {
      */
     ipv6?: Array<string>;
     /**
-     * Accepted and ignored.
+     * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
 };
@@ -1809,7 +1893,7 @@ export type AccountsListData = {
          */
         username?: string;
         /**
-         * Exact domain (normalised like on create: case, trailing dot, IDN).
+         * Exact domain; as a lookup it forgives letter case, a trailing dot and an IDN in Unicode (inputs that are stored do not).
          */
         domain?: string;
         client_id?: number;

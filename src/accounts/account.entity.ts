@@ -18,6 +18,10 @@ export class Account {
   @Column({ type: 'varchar', length: 253, unique: true })
   domain: string;
 
+  /** The domain's labels reversed, with a trailing dot (`com.example.alice.`): finds parents and children by index. */
+  @Column({ name: 'domain_rev', type: 'varchar', length: 254, unique: true })
+  domainReversed: string;
+
   @Column({ type: 'varchar', length: 254 })
   email: string;
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
+import { accountFieldProblems, checkDomain, reversedLabels, suspendReasonProblem } from '../agent-protocol/grammar';
 import { DomainError, ErrorDetail } from '../common/errors/domain-error';
-import { checkDomain, normalizeDomain } from '../common/domains';
+import { normalizeDomain } from '../common/domains';
 import { Page } from '../common/pagination';
-import { hashPassword, passwordProblem } from '../common/passwords';
+import { hashPassword } from '../common/passwords';
 import { usernameProblem } from '../common/usernames';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { ClientsService } from '../clients/clients.service';
@@ -17,6 +17,7 @@ import { PackagesService } from '../packages/packages.service';
 import { AccountProvisioner, AccountTarget, PlanPreview } from '../provisioning/provisioning.port';
 import { Account, AccountStatus } from './account.entity';
 import { AccountsRepository } from './accounts.repository';
+import { assertNoDomainOverlap } from './domain-overlap';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountView } from './dto/account.view';
 
@@ -44,7 +45,6 @@ export interface AccountPatch {
   bandwidth_limit_mb?: number | null;
 }
 
-const MAX_LIMIT_MB = 100 * 1024 * 1024;
 /** Rolls the dry-run transaction back after the indexes and the seat have had their say. */
 class DryRunRollback extends Error {}
 
@@ -169,8 +169,10 @@ export class AccountsService {
   /** active → suspended; 409 when already suspended (or not active). */
   async suspend(id: number, reason?: string | null): Promise<Account> {
     this.license.assertWritable();
+    const refused = suspendReasonProblem(reason);
+    if (refused) throw DomainError.field('reason', refused);
     const account = await this.get(id);
-    if (!(await this.accounts.transition(account, ['active'], 'suspended', { suspendReason: reason?.slice(0, 255) || null }))) {
+    if (!(await this.accounts.transition(account, ['active'], 'suspended', { suspendReason: reason || null }))) {
       throw this.stateConflict(await this.get(id), 'suspended', 'suspend');
     }
     try {
@@ -222,10 +224,12 @@ export class AccountsService {
     const pkg = await this.resolvePackage(input);
     const clientId = input.client_id == null ? null : await this.existingClient(input.client_id);
     const now = nowToTheSecond();
+    const domain = checkDomain(input.domain).domain!;
     return Object.assign(new Account(), {
       guid: randomUUID(),
       username: input.username,
-      domain: normalizeDomain(input.domain)!,
+      domain,
+      domainReversed: reversedLabels(domain),
       email: input.email,
       passwordHash: '',
       packageId: pkg.id,
@@ -243,6 +247,8 @@ export class AccountsService {
   /** Takes a licence seat and inserts the row; the unique indexes answer 409. */
   private async insert(em: EntityManager, account: Account): Promise<void> {
     await this.license.reserveSeat(em);
+    // After the seat lock, which every create takes: see domain-overlap.ts for why that makes it race-free.
+    await assertNoDomainOverlap(em, account.domain, !this.db.isSqlite);
     try {
       await this.accounts.insert(em, account);
     } catch (error) {
@@ -304,20 +310,11 @@ function conflictFor(error: unknown, account: Account): DomainError {
   return DomainError.conflict('Username or domain is already in use on this server');
 }
 
-/** The same rules as the DTOs, for callers that come without one (adapters, CLI). */
+/** The DTOs' rules — the one grammar — for callers that come without one (adapters, CLI). */
 function assertFields(input: Partial<NewAccountInput>, creating: boolean): void {
-  const details: ErrorDetail[] = [];
-  const add = (field: string, problem: string | null | undefined) => {
-    if (problem) details.push({ field, message: problem });
-  };
-  const given = (field: keyof NewAccountInput) => creating || input[field] !== undefined;
-  if (creating) add('username', usernameProblem(input.username));
-  if (creating) add('domain', checkDomain(input.domain).problem);
-  if (given('email')) add('email', typeof input.email === 'string' && input.email.length <= 254 && isEmail(input.email) ? null : 'email must be a valid email address');
-  if (given('password')) add('password', passwordProblem(input.password));
-  for (const field of ['disk_limit_mb', 'bandwidth_limit_mb'] as const) {
-    const value = input[field];
-    if (value != null && !(Number.isSafeInteger(value) && value >= 0 && value <= MAX_LIMIT_MB)) add(field, `${field} must be a whole number from 0 to ${MAX_LIMIT_MB}`);
-  }
+  const details: ErrorDetail[] = accountFieldProblems(input, creating);
+  // The grammar is pure; whether the name is a user or group of this host is read now.
+  const username = creating && !details.some((d) => d.field === 'username') ? usernameProblem(input.username) : null;
+  if (username) details.unshift({ field: 'username', message: username });
   if (details.length) throw DomainError.validation(details);
 }

@@ -1,4 +1,5 @@
-import { assertSafeTarget, PHP_VERSION_PATTERN, SafeTarget, UnsafeValueError } from './safe-values';
+import { hostIdentityProblem } from './host-identities';
+import { assertRemovalTarget, assertSafeTarget, assertStoredTarget, PHP_VERSION_PATTERN, PlanTarget, SafeTarget, UnsafeValueError } from './safe-values';
 
 /** The closed set of typed operations the agent knows; a plan names them, it never carries shell text. */
 export const STEP_NAMES = [
@@ -29,7 +30,8 @@ export interface PlanStep {
 
 export interface Plan {
   action: PlanAction;
-  target: SafeTarget;
+  /** A create's passes the whole grammar; a removal's carries only username, domain and php_version (see safe-values). */
+  target: PlanTarget;
   /** change_php only: the version whose pool is replaced. */
   from_php_version?: string;
   steps: PlanStep[];
@@ -55,15 +57,31 @@ export function stepsFor(action: PlanAction): PlanStep[] {
   }
 }
 
-export function buildPlan(action: PlanAction, target: SafeTarget, fromPhpVersion?: string): Plan {
-  return { action, target, ...(fromPhpVersion ? { from_php_version: fromPhpVersion } : {}), steps: stepsFor(action) };
+export function buildPlan(action: PlanAction, target: PlanTarget, fromPhpVersion?: string): Plan {
+  const carried: PlanTarget = action === 'remove' ? { username: target.username, domain: target.domain, php_version: target.php_version } : target;
+  return { action, target: carried, ...(fromPhpVersion ? { from_php_version: fromPhpVersion } : {}), steps: stepsFor(action) };
+}
+
+/**
+ * The wall for a plan's target, by action. A create: the whole grammar, and the username must be
+ * no user or group of this host yet (read now, from the host's own /etc/passwd and /etc/group).
+ * A removal: only safe path segments, so any account can be deleted. The others act on an
+ * existing account: safe values, whatever rule they predate.
+ */
+export function assertPlanTarget(action: PlanAction, input: unknown): PlanTarget {
+  if (action === 'remove') return assertRemovalTarget(input);
+  if (action !== 'create') return assertStoredTarget(input);
+  const target: SafeTarget = assertSafeTarget(input);
+  const taken = hostIdentityProblem(target.username);
+  if (taken) throw new UnsafeValueError('username', taken.slice('username '.length));
+  return target;
 }
 
 /** The agent's check of a plan it receives: known action and steps, and every value through the wall again. */
 export function parsePlan(input: unknown): Plan {
   const raw = (input ?? {}) as Record<string, unknown>;
   if (!PLAN_ACTIONS.includes(raw.action as PlanAction)) throw new UnsafeValueError('action', 'is not a known plan action');
-  const target = assertSafeTarget(raw.target);
+  const target = assertPlanTarget(raw.action as PlanAction, raw.target);
   if (!Array.isArray(raw.steps) || raw.steps.length === 0 || raw.steps.length > 32) throw new UnsafeValueError('steps', 'must list the steps');
   const steps = raw.steps.map((s: unknown) => {
     const step = (s ?? {}) as Record<string, unknown>;

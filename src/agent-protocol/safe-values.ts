@@ -1,3 +1,7 @@
+import { checkDomain, emailProblem, PHP_VERSION_PATTERN, usernameProblem } from './grammar';
+
+export { isDomainName, PHP_VERSION_PATTERN, USERNAME_PATTERN } from './grammar';
+
 /**
  * The renderer's wall: the second check (after the DTOs) on every value that reaches a template,
  * a path or a command. A value that fails here never gets near the system.
@@ -32,17 +36,6 @@ export function assertSafeSetting(field: string, value: string): string {
   return value;
 }
 
-export const USERNAME_PATTERN = /^[a-z][a-z0-9]{2,31}$/;
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const EMAIL_LOCAL = /^[A-Za-z0-9!#%&*+=?^_~.-]{1,64}$/;
-export const PHP_VERSION_PATTERN = /^\d\.\d{1,2}$/;
-
-export function isDomainName(value: string): boolean {
-  if (value.length > 253) return false;
-  const labels = value.split('.');
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
-}
-
 /** The account fields a plan carries, checked by the panel before sending and by the agent on receipt. */
 export interface SafeTarget {
   username: string;
@@ -51,18 +44,50 @@ export interface SafeTarget {
   php_version: string;
 }
 
+/** What a removal needs: the names of the account's pieces, nothing more (no email). */
+export type RemovalTarget = Omit<SafeTarget, 'email'>;
+
+/** The target of any plan: a removal's carries no email. */
+export type PlanTarget = RemovalTarget & { email?: string };
+
+function grammar(field: string, problem: string | null | undefined): void {
+  if (problem) throw new UnsafeValueError(field, problem.startsWith(`${field} `) ? problem.slice(field.length + 1) : `is refused: ${problem}`);
+}
+
+/**
+ * A create's target: every value through the wall, then the one grammar (src/agent-protocol/grammar)
+ * — exactly what the API's DTOs accept, so nothing the API took is refused here. The domain is
+ * the stored form (ASCII, punycode for an IDN).
+ */
 export function assertSafeTarget(input: unknown): SafeTarget {
+  const target = assertStoredTarget(input);
+  grammar('username', usernameProblem(target.username));
+  const domain = checkDomain(target.domain);
+  grammar('domain', domain.problem ?? (domain.domain !== target.domain ? 'must be stored as punycode' : null));
+  grammar('email', emailProblem(target.email));
+  return target;
+}
+
+/**
+ * An existing account's target (suspend, unsuspend, change of PHP version): every value must be
+ * safe for the templates and paths (the wall), but need not pass today's create grammar — a row
+ * stored before a rule tightened can still be acted on.
+ */
+export function assertStoredTarget(input: unknown): SafeTarget {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const removal = assertRemovalTarget(raw);
+  return { ...removal, email: assertSafeValue('email', raw.email) };
+}
+
+/**
+ * A removal's target: only the username, the domain and the PHP version, each a safe path
+ * segment (the wall). An account can always be deleted, whatever rule its values predate.
+ */
+export function assertRemovalTarget(input: unknown): RemovalTarget {
   const raw = (input ?? {}) as Record<string, unknown>;
   const username = assertSafeValue('username', raw.username);
   const domain = assertSafeValue('domain', raw.domain);
-  const email = assertSafeValue('email', raw.email);
   const phpVersion = assertSafeValue('php_version', raw.php_version);
-  if (!USERNAME_PATTERN.test(username)) throw new UnsafeValueError('username', 'must be 3 to 32 lowercase letters or digits, starting with a letter');
-  if (!isDomainName(domain)) throw new UnsafeValueError('domain', 'must be a lowercase fully qualified domain name');
-  const at = email.lastIndexOf('@');
-  if (at < 1 || !EMAIL_LOCAL.test(email.slice(0, at)) || !isDomainName(email.slice(at + 1).toLowerCase())) {
-    throw new UnsafeValueError('email', 'must be a plain address');
-  }
   if (!PHP_VERSION_PATTERN.test(phpVersion)) throw new UnsafeValueError('php_version', 'must look like 8.2');
-  return { username, domain, email, php_version: phpVersion };
+  return { username, domain, php_version: phpVersion };
 }

@@ -5,6 +5,7 @@ import { accountPaths } from './system/account-paths';
 import { zoneRecords } from './system/dns-zone';
 import { FileOps } from './system/file-ops';
 import { parsePlan, stepsFor } from '../agent-protocol/plan';
+import { SafeTarget, UnsafeValueError } from '../agent-protocol/safe-values';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './system/template-renderer';
 import { PlanPreview } from '../agent-protocol/agent-client';
@@ -15,7 +16,9 @@ export class PlanPreviewer {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   preview(input: unknown): PlanPreview {
-    const { target } = parsePlan(input);
+    const plan = parsePlan(input);
+    if (plan.action !== 'create') throw new UnsafeValueError('action', 'must be create: only a create is previewed');
+    const target = plan.target as SafeTarget;
     const p = this.config.provisioning;
     const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen });
     const values = { username: target.username, domain: target.domain, email: target.email, php_version: target.php_version };

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { isEmail } from 'class-validator';
 import { Repository } from 'typeorm';
 import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 import { Page, PageQuery, paginate } from '../common/pagination';
-import { hashPassword, passwordProblem } from '../common/passwords';
+import { clientFieldProblems } from '../agent-protocol/grammar';
+import { hashPassword } from '../common/passwords';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { DatabaseService, isForeignKeyViolation } from '../platform/database/database.service';
 import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { Client, CLIENT_STATUSES, ClientStatus } from './client.entity';
-import { LOGIN_PATTERN, LOGIN_RULE } from './dto/client.dto';
 import { ClientQuery } from './dto/client-query.dto';
 import { ClientView } from './dto/client.view';
 
@@ -132,15 +131,9 @@ export class ClientsService {
   }
 }
 
+/** The DTOs' rules (the one grammar), for callers that come without one (the Plesk adapter). */
 function assertValid(input: ClientPatch, creating: boolean): void {
-  const details: ErrorDetail[] = [];
-  const check = (field: keyof NewClientInput, problem: string | null) => {
-    if (problem && (creating || input[field] !== undefined)) details.push({ field, message: problem });
-  };
-  check('name', typeof input.name === 'string' && input.name.length >= 1 && input.name.length <= 255 ? null : 'name must be 1 to 255 characters');
-  check('login', typeof input.login === 'string' && LOGIN_PATTERN.test(input.login) ? null : LOGIN_RULE);
-  check('email', typeof input.email === 'string' && input.email.length <= 254 && isEmail(input.email) ? null : 'email must be a valid email address');
-  check('password', passwordProblem(input.password));
+  const details: ErrorDetail[] = clientFieldProblems(input, creating);
   if (input.status !== undefined && !(CLIENT_STATUSES as readonly string[]).includes(input.status)) {
     details.push({ field: 'status', message: `status must be one of ${CLIENT_STATUSES.join(', ')}` });
   }

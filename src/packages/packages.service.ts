@@ -28,8 +28,10 @@ export class PackagesService {
     return this.packages.findOneBy({ id });
   }
 
-  findByName(name: string): Promise<HostingPackage | null> {
-    return this.packages.findOneBy({ name });
+  /** Exactly that name: MariaDB's collation would also match other case and trailing spaces, SQLite's would not. */
+  async findByName(name: string): Promise<HostingPackage | null> {
+    const found = await this.packages.findOneBy({ name });
+    return found?.name === name ? found : null;
   }
 
   async create(input: CreatePackageDto): Promise<HostingPackage> {

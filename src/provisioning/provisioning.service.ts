@@ -5,9 +5,9 @@ import { DomainError } from '../common/errors/domain-error';
 import { sqlNow } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
 import { MetricsService } from '../platform/observability/metrics.service';
-import { buildPlan, Plan, PlanAction } from '../agent-protocol/plan';
+import { assertPlanTarget, buildPlan, Plan, PlanAction } from '../agent-protocol/plan';
 import { AccountProvisioner, AccountTarget } from './provisioning.port';
-import { assertSafeTarget, SafeTarget, UnsafeValueError } from '../agent-protocol/safe-values';
+import { PlanTarget, UnsafeValueError } from '../agent-protocol/safe-values';
 
 /**
  * The accounts service's provisioner: turns each call into a plan (data), hands it to the agent
@@ -55,7 +55,7 @@ export class ProvisioningService extends AccountProvisioner {
   }
 
   async plan(target: AccountTarget): Promise<PlanPreview> {
-    const plan = buildPlan('create', this.safe(target));
+    const plan = buildPlan('create', this.safe('create', target));
     try {
       return await this.agent.preview(plan);
     } catch (error) {
@@ -63,16 +63,17 @@ export class ProvisioningService extends AccountProvisioner {
     }
   }
 
-  private safe(target: AccountTarget): SafeTarget {
+  /** The agent's own check, run before sending: what it would refuse is a 422 here (a removal needs only safe names). */
+  private safe(action: PlanAction, target: AccountTarget): PlanTarget {
     try {
-      return assertSafeTarget({ username: target.username, domain: target.domain, email: target.email, php_version: target.phpVersion });
+      return assertPlanTarget(action, { username: target.username, domain: target.domain, email: target.email, php_version: target.phpVersion });
     } catch (error) {
-      throw this.toDomainError(error, 'create');
+      throw this.toDomainError(error, action);
     }
   }
 
   private async run(action: PlanAction, target: AccountTarget, fromVersion?: string): Promise<void> {
-    const plan = buildPlan(action, this.safe(target), fromVersion);
+    const plan = buildPlan(action, this.safe(action, target), fromVersion);
     this.working.set(target.id, (this.working.get(target.id) ?? 0) + 1);
     try {
       await this.agent.execute(plan, this.observeStep);
@@ -99,7 +100,7 @@ export class ProvisioningService extends AccountProvisioner {
       const t = plan.target;
       await this.db
         .transaction((em) =>
-          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, created_at) VALUES (?, ?, ?, ?, ?)', [t.username, t.domain, t.email, t.php_version, sqlNow()]),
+          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, created_at) VALUES (?, ?, ?, ?, ?)', [t.username, t.domain, t.email ?? '', t.php_version, sqlNow()]),
         )
         .catch((dbError: unknown) => this.logger.error(`could not record the clean-up of ${t.username}: ${describeError(dbError)}`));
     }

@@ -222,7 +222,7 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
     assert.equal(business.status, 201, business.text);
 
     const order = await api('POST', '/API/orders/create_order_plesk', {
-      body: { plan_id: '1', client_id: client.plesk_client_id, domain_name: 'Example.ORG', ftp_login: 'exampleftp', ftp_password: 'ftp-password-1', subscription_duration: 3, type_payment: 'crypto' },
+      body: { plan_id: '1', client_id: client.plesk_client_id, domain_name: 'example.org', ftp_login: 'exampleftp', ftp_password: 'ftp-password-1', subscription_duration: 3, type_payment: 'crypto' },
     });
     assert.equal(order.status, 200, order.text);
     assert.deepEqual(Object.keys(order.body).sort(), ['balance_after', 'message', 'order', 'subscription', 'success']);

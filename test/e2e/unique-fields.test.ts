@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
+import { reversedLabels } from '../../src/agent-protocol/grammar';
 import { sqlNow } from '../../src/platform/database/columns';
 import { isUniqueViolation } from '../../src/platform/database/database.service';
 import { takenField } from '../../src/platform/database/unique-fields';
@@ -19,8 +20,8 @@ describe('unique conflicts: the refusing index names the field, never the driver
     const db = t.get(DataSource);
     const refusal = (sql: string, params: unknown[]) => db.query(sql, params).then(() => assert.fail(`not refused: ${sql}`), (e: unknown) => e);
     const INSERT_ACCOUNT =
-      'INSERT INTO accounts (guid, username, domain, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    const account = (username: string, domain: string, guid = randomUUID()) => [guid, username, domain, 'owner@example.com', 'x', 1, 'active', '8.2', sqlNow(), sqlNow()];
+      'INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const account = (username: string, domain: string, guid = randomUUID()) => [guid, username, domain, reversedLabels(domain), 'owner@example.com', 'x', 1, 'active', '8.2', sqlNow(), sqlNow()];
     const INSERT_CLIENT = 'INSERT INTO clients (guid, name, login, email, password_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
     const client = (login: string) => [randomUUID(), 'Owner', login, 'owner@example.com', 'x', 'active', sqlNow()];
     const INSERT_PACKAGE = 'INSERT INTO packages (name, disk_quota_mb, bandwidth_mb, max_domains, max_databases, max_email_accounts, php_version, created_at) VALUES (?, 1, 1, 1, 1, 1, ?, ?)';
@@ -47,7 +48,7 @@ describe('unique conflicts: the refusing index names the field, never the driver
     assert.equal(username.status, 409);
     assert.deepEqual(username.body.details, [{ field: 'username', message: 'username is already taken' }]);
     assert.match(username.body.message, /username domainowner/);
-    const domain = await t.call('POST', '/api/v1/accounts', { body: accountBody({ username: 'usernameless', domain: 'USERNAMES.example.org' }) });
+    const domain = await t.call('POST', '/api/v1/accounts', { body: accountBody({ username: 'usernameless', domain: 'usernames.example.org' }) });
     assert.equal(domain.status, 409);
     assert.deepEqual(domain.body.details, [{ field: 'domain', message: 'domain is already taken' }]);
     assert.match(domain.body.message, /domain usernames\.example\.org/);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DataSource } from 'typeorm';
+import { reversedLabels } from '../../src/agent-protocol/grammar';
 import { sqlNow } from '../../src/platform/database/columns';
 import { AccountTarget } from '../../src/provisioning/provisioning.port';
 import { TestingModuleBuilder } from '@nestjs/testing';
@@ -27,8 +28,8 @@ export function newTarget(prefix = 'acct'): AccountTarget {
 export async function insertAccount(t: TestApp, target: AccountTarget, status: string, updatedAt = sqlNow()): Promise<AccountTarget> {
   const ds = t.get(DataSource);
   await ds.query(
-    'INSERT INTO accounts (guid, username, domain, email, password_hash, package_id, client_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?)',
-    [randomUUID(), target.username, target.domain, target.email, 'x', status, target.phpVersion, sqlNow(), updatedAt],
+    'INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, client_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?)',
+    [randomUUID(), target.username, target.domain, reversedLabels(target.domain), target.email, 'x', status, target.phpVersion, sqlNow(), updatedAt],
   );
   const [row] = await ds.query('SELECT id FROM accounts WHERE username = ?', [target.username]);
   return { ...target, id: Number(row.id) };

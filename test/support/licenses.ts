@@ -1,5 +1,6 @@
 import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { reversedLabels } from '../../src/agent-protocol/grammar';
 import { sqlNow } from '../../src/platform/database/columns';
 import { LicensePayload, publicKeyOneLine, signLicense } from '../../src/license/license-file';
 
@@ -51,7 +52,7 @@ export function isoIn(ms: number): string {
 export async function insertAccount(em: EntityManager, username: string, status = 'provisioning'): Promise<void> {
   const now = sqlNow();
   await em.query(
-    'INSERT INTO accounts (guid, username, domain, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [randomUUID(), username, `${username}.example.com`, `${username}@example.com`, 'x', 1, status, '8.2', now, now],
+    'INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [randomUUID(), username, `${username}.example.com`, reversedLabels(`${username}.example.com`), `${username}@example.com`, 'x', 1, status, '8.2', now, now],
   );
 }

@@ -17,7 +17,7 @@ export class AccountQuery extends PageQuery {
   @Length(1, 32)
   username?: string;
 
-  /** Exact domain (normalised like on create: case, trailing dot, IDN). */
+  /** Exact domain; as a lookup it forgives letter case, a trailing dot and an IDN in Unicode (inputs that are stored do not). */
   @ApiPropertyOptional({ example: 'alice.example.com' })
   @IsOptional()
   @IsString()

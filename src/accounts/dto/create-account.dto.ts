@@ -1,33 +1,39 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Min, ValidateIf } from 'class-validator';
+import { MAX_LIMIT_MB, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '../../agent-protocol/grammar';
 import { IsDomainName } from '../../common/domains';
 import { NotWith } from '../../common/field-rules';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../../common/passwords';
+import { IsEmailAddress, IsLimitMb, IsPassword } from '../../common/grammar-rules';
 import { IsHostingUsername } from '../../common/usernames';
 
-export const MAX_LIMIT_MB = 100 * 1024 * 1024;
+export { MAX_LIMIT_MB };
 
 export class CreateAccountDto {
-  /** Lowercase letters and digits, 3–32, first a letter; not a system name. Becomes the Linux user; immutable. */
-  @ApiProperty({ example: 'alice' })
+  /**
+   * Lowercase letters and digits, 3–32, first a letter; not a reserved name (README "Usernames")
+   * nor a user or group of the server. Becomes the Linux user; immutable.
+   */
+  @ApiProperty({ example: 'alice', pattern: USERNAME_PATTERN.source })
   @IsHostingUsername()
   username: string;
 
-  /** The account's primary domain: a FQDN, stored lowercased, IDN as punycode, without a trailing dot. Immutable. */
+  /**
+   * The account's primary domain, in canonical form: lowercase, no trailing dot, no space (nothing
+   * is trimmed or rewritten). An IDN as punycode or as lowercase U-labels of one script each (stored
+   * as punycode). Not equal to, under or above another account's domain (409). Immutable.
+   */
   @ApiProperty({ example: 'alice.example.com' })
   @IsDomainName()
   domain: string;
 
-  /** Contact email of the account owner. */
-  @ApiProperty({ example: 'alice@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  /** Contact email of the account owner: a plain address (ASCII, no quotes or `&`), at most 254 characters. */
+  @ApiProperty({ example: 'alice@example.com', maxLength: 254, format: 'email' })
+  @IsEmailAddress()
   email: string;
 
-  /** Control panel password, 8–128 characters. Stored as an argon2id hash, never returned. */
+  /** Control panel password, 8–128 characters, no control character (NUL included). Stored as an argon2id hash, never returned. */
   @ApiProperty({ example: 's3cur3p@ss', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, writeOnly: true })
-  @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` })
+  @IsPassword()
   password: string;
 
   /** The hosting package (GET /api/v1/packages). Required unless `package` names it. */
@@ -53,19 +59,15 @@ export class CreateAccountDto {
   client_id?: number;
 
   /** Overrides the package's disk quota for this account (MiB; 0 = unlimited). */
-  @ApiPropertyOptional({ example: 5120 })
+  @ApiPropertyOptional({ example: 5120, minimum: 0, maximum: MAX_LIMIT_MB })
   @IsOptional()
-  @IsInt({ message: 'disk_limit_mb must be a whole number' })
-  @Min(0)
-  @Max(MAX_LIMIT_MB)
+  @IsLimitMb()
   disk_limit_mb?: number;
 
   /** Overrides the package's monthly traffic for this account (MiB; 0 = unlimited). */
-  @ApiPropertyOptional({ example: 51200 })
+  @ApiPropertyOptional({ example: 51200, minimum: 0, maximum: MAX_LIMIT_MB })
   @IsOptional()
-  @IsInt({ message: 'bandwidth_limit_mb must be a whole number' })
-  @Min(0)
-  @Max(MAX_LIMIT_MB)
+  @IsLimitMb()
   bandwidth_limit_mb?: number;
 }
 

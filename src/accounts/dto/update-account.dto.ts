@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Min, ValidateIf } from 'class-validator';
+import { MAX_LIMIT_MB, PASSWORD_MAX, PASSWORD_MIN } from '../../agent-protocol/grammar';
 import { Immutable, NotWith } from '../../common/field-rules';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../../common/passwords';
-import { MAX_LIMIT_MB } from './create-account.dto';
+import { IsEmailAddress, IsLimitMb, IsPassword } from '../../common/grammar-rules';
 
 export class UpdateAccountDto {
   /** Immutable: sending it is refused with 422. */
@@ -15,16 +15,15 @@ export class UpdateAccountDto {
   @Immutable()
   domain?: unknown;
 
-  @ApiPropertyOptional({ example: 'alice@example.org' })
+  /** The same rule as on create: a plain address (what the agent's wall accepts, so later plans cannot fail on it). */
+  @ApiPropertyOptional({ example: 'alice@example.org', maxLength: 254, format: 'email' })
   @IsOptional()
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @IsEmailAddress()
   email?: string;
 
   @ApiPropertyOptional({ example: 'n3w-s3cr3t', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, writeOnly: true })
   @IsOptional()
-  @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` })
+  @IsPassword()
   password?: string;
 
   /** Moves the account to another package (its PHP version follows). */
@@ -50,18 +49,14 @@ export class UpdateAccountDto {
   client_id?: number | null;
 
   /** Per-account disk quota override (MiB); null returns to the package's. */
-  @ApiPropertyOptional({ example: 5120, nullable: true, type: Number })
+  @ApiPropertyOptional({ example: 5120, nullable: true, type: Number, minimum: 0, maximum: MAX_LIMIT_MB })
   @ValidateIf((o: UpdateAccountDto) => o.disk_limit_mb !== undefined && o.disk_limit_mb !== null)
-  @IsInt({ message: 'disk_limit_mb must be a whole number' })
-  @Min(0)
-  @Max(MAX_LIMIT_MB)
+  @IsLimitMb()
   disk_limit_mb?: number | null;
 
   /** Per-account traffic override (MiB); null returns to the package's. */
-  @ApiPropertyOptional({ example: 51200, nullable: true, type: Number })
+  @ApiPropertyOptional({ example: 51200, nullable: true, type: Number, minimum: 0, maximum: MAX_LIMIT_MB })
   @ValidateIf((o: UpdateAccountDto) => o.bandwidth_limit_mb !== undefined && o.bandwidth_limit_mb !== null)
-  @IsInt({ message: 'bandwidth_limit_mb must be a whole number' })
-  @Min(0)
-  @Max(MAX_LIMIT_MB)
+  @IsLimitMb()
   bandwidth_limit_mb?: number | null;
 }

@@ -2,11 +2,12 @@ import { chown } from 'node:fs/promises';
 import { accountPaths, VMAIL_UID } from '../system/account-paths';
 import { zoneRecords } from '../system/dns-zone';
 import { keyBeforeColon, keyBeforeSpace } from '../system/file-ops';
-import { SafeTarget } from '../../agent-protocol/safe-values';
+import { PlanTarget } from '../../agent-protocol/safe-values';
 import { Step, StepDeps } from './step';
 
-export const values = (t: SafeTarget) => ({ username: t.username, domain: t.domain, email: t.email, php_version: t.php_version });
-export const mailKey = (t: SafeTarget) => `${t.username}@${t.domain}`;
+/** The template values; a removal's target has no email, so its (discarded) renders get none. */
+export const values = (t: PlanTarget): Record<string, string> => ({ username: t.username, domain: t.domain, php_version: t.php_version, ...(t.email === undefined ? {} : { email: t.email }) });
+export const mailKey = (t: PlanTarget) => `${t.username}@${t.domain}`;
 
 /** A step made of several writes removes its own partial work before reporting the failure. */
 async function cleanOnFailure(clean: () => Promise<void>, work: () => Promise<void>): Promise<void> {

@@ -3,12 +3,13 @@ import { FileOps } from '../system/file-ops';
 import { HostingDatabases } from '../system/hosting-databases';
 import { StepName } from '../../agent-protocol/plan';
 import { ReloadCoalescer } from '../system/reload-coalescer';
-import { SafeTarget } from '../../agent-protocol/safe-values';
+import { PlanTarget } from '../../agent-protocol/safe-values';
 import { SystemUsers } from '../system/system-users';
 import { TemplateRenderer } from '../system/template-renderer';
 
 export interface StepInput {
-  target: SafeTarget;
+  /** A removal's target carries no email (see safe-values: an account can always be deleted). */
+  target: PlanTarget;
   fromPhpVersion?: string;
 }
 

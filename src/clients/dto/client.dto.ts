@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../../common/passwords';
+import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { LOGIN_PATTERN, LOGIN_RULE, PASSWORD_MAX, PASSWORD_MIN } from '../../agent-protocol/grammar';
+import { IsEmailAddress, IsFreeText, IsPassword } from '../../common/grammar-rules';
 import { CLIENT_STATUSES, ClientStatus } from '../client.entity';
 
-export const LOGIN_PATTERN = /^[A-Za-z0-9._-]{3,64}$/;
-export const LOGIN_RULE = 'login must be 3 to 64 letters, digits, dots, hyphens or underscores';
+export { LOGIN_PATTERN, LOGIN_RULE };
 
 export class CreateClientDto {
-  @ApiProperty({ example: 'Alice Example' })
-  @IsString()
-  @Length(1, 255)
+  /** 1–255 characters; no control or bidi character. */
+  @ApiProperty({ example: 'Alice Example', maxLength: 255, minLength: 1 })
+  @IsFreeText(255)
   name: string;
 
   /** Unique; 3–64 letters, digits, `.`, `_`, `-`; stored lowercase. */
@@ -18,21 +18,20 @@ export class CreateClientDto {
   @Matches(LOGIN_PATTERN, { message: LOGIN_RULE })
   login: string;
 
-  @ApiProperty({ example: 'alice@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  /** A plain address (ASCII, no quotes or `&`), at most 254 characters. */
+  @ApiProperty({ example: 'alice@example.com', maxLength: 254, format: 'email' })
+  @IsEmailAddress()
   email: string;
 
-  /** 8–128 characters; stored as an argon2id hash, never returned. */
-  @ApiProperty({ example: 's3cur3p@ss', writeOnly: true })
-  @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` })
+  /** 8–128 characters, no control character; stored as an argon2id hash, never returned. */
+  @ApiProperty({ example: 's3cur3p@ss', writeOnly: true, minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsPassword()
   password: string;
 
-  @ApiPropertyOptional({ example: 'Example Ltd', nullable: true, type: String })
+  /** Up to 255 characters; no control or bidi character. */
+  @ApiPropertyOptional({ example: 'Example Ltd', nullable: true, type: String, maxLength: 255 })
   @ValidateIf((o: CreateClientDto) => o.company !== undefined && o.company !== null)
-  @IsString()
-  @MaxLength(255)
+  @IsFreeText(255, 0)
   company?: string | null;
 
   @ApiPropertyOptional({ enum: CLIENT_STATUSES, example: 'active' })
@@ -40,11 +39,10 @@ export class CreateClientDto {
   @IsIn(CLIENT_STATUSES, { message: `status must be one of ${CLIENT_STATUSES.join(', ')}` })
   status?: ClientStatus;
 
-  /** The client's id in the billing system. */
-  @ApiPropertyOptional({ example: 'whmcs-1042', nullable: true, type: String })
+  /** The client's id in the billing system: 1–255 characters, no control or bidi character. */
+  @ApiPropertyOptional({ example: 'whmcs-1042', nullable: true, type: String, maxLength: 255, minLength: 1 })
   @ValidateIf((o: CreateClientDto) => o.external_id !== undefined && o.external_id !== null)
-  @IsString()
-  @Length(1, 255)
+  @IsFreeText(255)
   external_id?: string | null;
 }
 

@@ -35,9 +35,9 @@ export class DomainError extends Error {
     return new DomainError('not_found', `${what} not found`);
   }
 
-  /** The resource's state refuses the change (already suspended, still owns accounts). */
-  static conflict(message: string): DomainError {
-    return new DomainError('conflict', message);
+  /** The resource's state refuses the change (already suspended, still owns accounts); `field`, when the conflict is about one, is named in `details`. */
+  static conflict(message: string, field?: string): DomainError {
+    return new DomainError('conflict', message, field ? { details: [{ field, message }] } : {});
   }
 
   /** A unique value is taken; the detail names its field. */

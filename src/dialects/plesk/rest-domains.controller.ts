@@ -4,6 +4,7 @@ import { AccountsService } from '../../accounts/accounts.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
+import { checkDomain } from '../../agent-protocol/grammar';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorFieldNames } from '../../common/errors/error-field-names';
 import { REST_V2_CREDENTIALS } from './basic-token.strategy';
@@ -24,7 +25,8 @@ const DOMAIN_FIELDS = {
  * Plesk REST v2 `POST /api/v2/domains` with hosting_type virtual: a subscription, i.e. a
  * Hostwright account — name → domain, hosting_settings.ftp_login → username, ftp_password →
  * password, plan.name → package, owner_client → client (its email becomes the account's; an
- * account without owner gets webmaster@<domain>).
+ * account without owner gets webmaster@<domain>, the domain's ASCII form; a name that is not a
+ * valid domain is refused on `name` alone).
  */
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
@@ -49,7 +51,7 @@ export class RestDomainsController {
     const account = await this.accounts.create({
       username: ftp_login!,
       domain: body.name,
-      email: owner?.email ?? `webmaster@${body.name.trim().toLowerCase()}`,
+      email: owner?.email ?? `webmaster@${checkDomain(body.name).domain ?? 'invalid.invalid'}`,
       password: ftp_password!,
       package: body.plan.name,
       client_id: owner?.id ?? null,

@@ -1,8 +1,8 @@
 import { PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { MAX_LIMIT_MB } from '../../agent-protocol/grammar';
 
 export const PHP_VERSIONS = ['7.4', '8.0', '8.1', '8.2', '8.3', '8.4'] as const;
-const MAX_MB = 100 * 1024 * 1024;
 
 export class CreatePackageDto {
   /** Unique name; billing systems may refer to a package by it. */
@@ -11,11 +11,11 @@ export class CreatePackageDto {
   name: string;
 
   /** Disk quota in MiB; 0 means unlimited. */
-  @IsInt() @Min(0) @Max(MAX_MB)
+  @IsInt() @Min(0) @Max(MAX_LIMIT_MB)
   disk_quota_mb: number;
 
   /** Monthly traffic in MiB; 0 means unlimited. */
-  @IsInt() @Min(0) @Max(MAX_MB)
+  @IsInt() @Min(0) @Max(MAX_LIMIT_MB)
   bandwidth_mb: number;
 
   @IsInt() @Min(0) @Max(100000)

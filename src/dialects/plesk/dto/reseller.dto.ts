@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
-import { Allow, IsDefined, IsOptional, IsString, Length } from 'class-validator';
+import { Allow, IsDefined, IsOptional } from 'class-validator';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../../agent-protocol/grammar';
 import { CreateClientDto } from '../../../clients/dto/client.dto';
 import { IsDomainName } from '../../../common/domains';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/passwords';
+import { IsPassword, IsReference } from '../../../common/grammar-rules';
 import { IsHostingUsername } from '../../../common/usernames';
 
 /** `POST /API/plesk/clients/create`: the seed's fields (name, login, email, password, company), plus our optional external_id. */
@@ -26,17 +27,19 @@ class BillingFields {
 
 /** `POST /API/orders/create_order_plesk`: a subscription = a hosting account. */
 export class ResellerCreateOrderDto extends BillingFields {
-  /** The plan = a Hostwright package: its numeric id or its name. */
+  /** The plan = a Hostwright package: its numeric id or its name, exactly (`"1 "` is refused, not trimmed). */
   @ApiProperty({ example: 'default', oneOf: [{ type: 'string' }, { type: 'integer' }] })
   @IsDefined({ message: 'plan_id is required' })
+  @IsReference()
   plan_id: string | number;
 
-  /** The owner: the client's id (UUID) or plesk_client_id. */
+  /** The owner: the client's id (UUID) or plesk_client_id, exactly as sent. */
   @ApiProperty({ example: '5f0c2e1a-6b7d-4c1e-9a10-2b3c4d5e6f70', oneOf: [{ type: 'string' }, { type: 'integer' }] })
   @IsDefined({ message: 'client_id is required' })
+  @IsReference()
   client_id: string | number;
 
-  /** The subscription's domain (becomes the account's domain). */
+  /** The subscription's domain (becomes the account's domain), in canonical form like the native `domain`. */
   @ApiProperty({ example: 'example.org' })
   @IsDomainName()
   domain_name: string;
@@ -46,10 +49,9 @@ export class ResellerCreateOrderDto extends BillingFields {
   @IsHostingUsername()
   ftp_login: string;
 
-  /** Becomes the account's password, 8–128 characters. */
-  @ApiProperty({ example: 'S3cure-ftp-pass', writeOnly: true })
-  @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `ftp_password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` })
+  /** Becomes the account's password, 8–128 characters, no control character. */
+  @ApiProperty({ example: 'S3cure-ftp-pass', writeOnly: true, minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsPassword()
   ftp_password: string;
 }
 
@@ -58,11 +60,13 @@ export class ResellerScaleOrderDto {
   /** The subscription's id (UUID) or numeric id. */
   @ApiProperty({ example: '3f0c9a4e-8d1b-4f6a-9c3e-2b7d5e1a0f42', oneOf: [{ type: 'string' }, { type: 'integer' }] })
   @IsDefined({ message: 'subscription_id is required' })
+  @IsReference()
   subscription_id: string | number;
 
   /** The new plan (package id or name): the account changes package. */
   @ApiPropertyOptional({ example: 'business', oneOf: [{ type: 'string' }, { type: 'integer' }] })
   @IsOptional()
+  @IsReference()
   new_plan_id?: string | number;
 
   /** Months to add; echoed as months_added, otherwise ignored (accounts do not expire). */
@@ -78,8 +82,7 @@ export class ResellerScaleOrderDto {
 
 export class SubscriptionDetailQuery {
   /** The subscription's id (UUID) or numeric id. */
-  @ApiProperty({ example: '3f0c9a4e-8d1b-4f6a-9c3e-2b7d5e1a0f42' })
-  @IsString({ message: 'id is required' })
-  @Length(1, 64)
+  @ApiProperty({ example: '3f0c9a4e-8d1b-4f6a-9c3e-2b7d5e1a0f42', minLength: 1, maxLength: 64 })
+  @IsReference()
   id: string;
 }

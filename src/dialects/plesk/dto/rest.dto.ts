@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { LOGIN_PATTERN, LOGIN_RULE } from '../../../clients/dto/client.dto';
+import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { LOGIN_PATTERN, LOGIN_RULE, PASSWORD_MAX, PASSWORD_MIN } from '../../../agent-protocol/grammar';
 import { RefusedWhenSent } from '../../../common/field-rules';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/passwords';
+import { IsEmailAddress, IsFreeText, IsPassword, IsReference } from '../../../common/grammar-rules';
+
+/** Plesk's free-text `description`: accepted (and ignored) as any JSON value, but a string holds no control or bidi character. */
+const isText = (o: { description?: unknown }) => typeof o.description === 'string';
 
 /** Plesk client status codes Hostwright can set: 0 active, 16 disabled by admin (= suspended). */
 export const PLESK_SETTABLE_STATUSES = [0, 16] as const;
@@ -13,9 +16,8 @@ export const PLESK_SETTABLE_STATUSES = [0, 16] as const;
  * description are accepted and ignored (one locale, one owner: the admin).
  */
 export class RestClientRequestDto {
-  @ApiProperty({ example: 'Jane Roe' })
-  @IsString()
-  @Length(1, 255)
+  @ApiProperty({ example: 'Jane Roe', maxLength: 255, minLength: 1 })
+  @IsFreeText(255)
   name: string;
 
   @ApiProperty({ example: 'janeroe' })
@@ -24,14 +26,12 @@ export class RestClientRequestDto {
   login: string;
 
   /** 8–128 characters (Plesk's "5 to 14" is not enforced: real clients send 32). */
-  @ApiProperty({ example: 'S3cure-pass-0123456789-abcdefghij', writeOnly: true })
-  @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` })
+  @ApiProperty({ example: 'S3cure-pass-0123456789-abcdefghij', writeOnly: true, minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsPassword()
   password: string;
 
-  @ApiProperty({ example: 'jane@example.net' })
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @ApiProperty({ example: 'jane@example.net', maxLength: 254, format: 'email' })
+  @IsEmailAddress()
   email: string;
 
   /** Only `customer` (the default) is supported. */
@@ -40,10 +40,9 @@ export class RestClientRequestDto {
   @IsIn(['customer'], { message: 'type must be customer (resellers and admins are not supported)' })
   type?: string;
 
-  @ApiPropertyOptional({ example: 'Roe Ltd' })
+  @ApiPropertyOptional({ example: 'Roe Ltd', maxLength: 255 })
   @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @IsFreeText(255, 0)
   company?: string;
 
   /** 0 active, 16 suspended. */
@@ -53,10 +52,9 @@ export class RestClientRequestDto {
   status?: number;
 
   /** The client's id in the billing system. */
-  @ApiPropertyOptional({ example: 'billing:1001' })
+  @ApiPropertyOptional({ example: 'billing:1001', maxLength: 255 })
   @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @IsFreeText(255, 0)
   external_id?: string;
 
   /** Accepted and ignored. */
@@ -69,9 +67,11 @@ export class RestClientRequestDto {
   @Allow()
   owner_login?: unknown;
 
-  /** Accepted and ignored. */
+  /** Accepted and ignored; a string must hold no control or bidi character. */
   @ApiPropertyOptional({ type: String, example: '' })
   @Allow()
+  @ValidateIf(isText)
+  @IsFreeText(4096, 0)
   description?: unknown;
 }
 
@@ -121,9 +121,10 @@ export class RestOwnerClientDto {
 }
 
 export class RestPlanRefDto {
-  /** A Hostwright package name. */
+  /** A Hostwright package name, exactly (no surrounding spaces). */
   @ApiProperty({ example: 'default' })
   @IsString()
+  @IsReference()
   name: string;
 }
 
@@ -173,9 +174,11 @@ export class RestDomainRequestDto {
   @IsArray()
   ipv6?: string[];
 
-  /** Accepted and ignored. */
+  /** Accepted and ignored; a string must hold no control or bidi character. */
   @ApiPropertyOptional({ type: String, example: '' })
   @Allow()
+  @ValidateIf(isText)
+  @IsFreeText(4096, 0)
   description?: unknown;
 
   /** Subdomains and aliases are not supported: refused when sent. */
@@ -209,9 +212,10 @@ export class RestAuthKeyDto {
   @IsString()
   login?: string;
 
-  /** Becomes the token's name (letters, digits, space, . _ - kept; 100 characters at most). */
+  /** Becomes the token's name (letters, digits, space, . _ - kept; 100 characters at most); no control or bidi character. */
   @ApiPropertyOptional({ example: 'billing' })
   @IsOptional()
   @IsString()
+  @IsFreeText(4096, 0)
   description?: string;
 }
