@@ -24,11 +24,15 @@ export class CreateAccountDto {
   @MaxLength(254)
   email: string;
 
-  /** Control panel password, 8–128 characters. Stored as an argon2id hash, never returned. */
+  /**
+   * Control panel password, 8–128 characters. Stored as an argon2id hash, never returned. Required on
+   * /api/v1; on the billing alias /api/accounts a strong one is generated when absent (Opterius Commerce sends none).
+   */
   @ApiProperty({ example: 's3cur3p@ss', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, writeOnly: true })
+  @ValidateIf((o: CreateAccountDto) => o.password !== undefined)
   @IsString()
   @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` })
-  password: string;
+  password?: string;
 
   /** The hosting package (GET /api/v1/packages). Required unless `package` names it. */
   @ApiPropertyOptional({ example: 1 })
@@ -67,6 +71,13 @@ export class CreateAccountDto {
   @Min(0)
   @Max(MAX_LIMIT_MB)
   bandwidth_limit_mb?: number;
+
+  /** The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id). */
+  @ApiPropertyOptional({ example: '1042' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  external_id?: string;
 }
 
 export class CreateAccountQuery {
