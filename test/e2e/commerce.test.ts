@@ -27,7 +27,9 @@ describe('Opterius Commerce module, unchanged (/api/accounts)', () => {
     assert.equal(r.status, 422);
     assert.equal(r.body.details[0].field, 'password');
     assert.equal(r.body.details[0].message, 'password is required');
-    const ok = await t.call('POST', '/api/v1/accounts', { body: { domain: 'shop2.example.com', username: 'shop2', package: 'default', email: 'owner@example.com', password: 'long enough' } });
+    const ok = await t.call('POST', '/api/v1/accounts', {
+      body: { domain: 'shop2.example.com', username: 'shop2', package: 'default', email: 'owner@example.com', password: 'long enough' },
+    });
     assert.equal(ok.status, 201);
     assert.equal(ok.body.account_id, undefined);
   });

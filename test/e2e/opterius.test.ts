@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DataSource } from 'typeorm';
 import { countRows, createAccount } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { TokensService } from '../../src/auth/tokens.service';
@@ -10,7 +9,15 @@ let n = 0;
 function fresh(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   n += 1;
   const name = `op${process.pid.toString(36)}x${n}`;
-  return { domain: `${name}.example.org`, username: name, password: 'correct horse', package: 'default', client_email: `${name}@example.org`, client_name: 'Opterius Client', ...overrides };
+  return {
+    domain: `${name}.example.org`,
+    username: name,
+    password: 'correct horse',
+    package: 'default',
+    client_email: `${name}@example.org`,
+    client_name: 'Opterius Client',
+    ...overrides,
+  };
 }
 
 describe('Opterius verb dialect (POST /api/v1/test, /api/v1/accounts/<verb>, GET /api/v1/packages)', () => {
@@ -118,7 +125,9 @@ describe('Opterius verb dialect (POST /api/v1/test, /api/v1/accounts/<verb>, GET
   });
 
   test('password and package change through the native service; terminate removes the row', async () => {
-    await t.call('POST', '/api/v1/packages', { body: { name: 'Starter', disk_quota_mb: 500, bandwidth_mb: 0, max_domains: 1, max_databases: 1, max_email_accounts: 1, php_version: '8.2' } });
+    await t.call('POST', '/api/v1/packages', {
+      body: { name: 'Starter', disk_quota_mb: 500, bandwidth_mb: 0, max_domains: 1, max_databases: 1, max_email_accounts: 1, php_version: '8.2' },
+    });
     const body = fresh();
     const id = (await op('/api/v1/accounts/create', body)).body.data.account_id;
     const pw = await op('/api/v1/accounts/password', { username: body.username, password: 'another horse' });
@@ -206,6 +215,5 @@ describe('Opterius verb dialect (POST /api/v1/test, /api/v1/accounts/<verb>, GET
     assert.equal(r.body.data.accounts.length, await countRows(t, 'accounts'));
     const ro = await t.createToken(['packages:read']);
     assert.equal((await t.call('GET', '/api/v1/usage', { token: ro })).status, 403);
-    void DataSource;
   });
 });

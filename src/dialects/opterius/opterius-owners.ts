@@ -45,6 +45,9 @@ export class OpteriusOwners {
 
 /** A client login from the email's local part: 3–64 of letters, digits, dot, dash, underscore. */
 function loginFrom(email: string): string {
-  const local = email.split('@')[0].replace(/[^A-Za-z0-9._-]/g, '').slice(0, 64);
+  const local = email
+    .split('@')[0]
+    .replace(/[^A-Za-z0-9._-]/g, '')
+    .slice(0, 64);
   return local.length >= 3 ? local : `client-${local}`.slice(0, 64);
 }

@@ -199,7 +199,9 @@ function createRefusal(error: unknown): unknown {
   if (error.code === 'validation_failed') return error.withFieldNames(FIELD_NAMES);
   if (error.code !== 'conflict') return error;
   const field = error.details?.[0]?.field;
-  if (field === 'username' || field === 'domain' || field === 'login') return new DomainError('conflict', error.message.replace(/is already in use on this server$/, 'already exists'), { details: error.details });
+  if (field === 'username' || field === 'domain' || field === 'login') {
+    return new DomainError('conflict', error.message.replace(/is already in use on this server$/, 'already exists'), { details: error.details });
+  }
   if (/already exists/.test(error.message)) return error;
   return new DomainError('validation_failed', error.message);
 }
