@@ -217,3 +217,27 @@ describe('Opterius verb dialect (POST /api/v1/test, /api/v1/accounts/<verb>, GET
     assert.equal((await t.call('GET', '/api/v1/usage', { token: ro })).status, 403);
   });
 });
+
+test('CLI: token:create --dialect opterius makes an Opterius token; an unknown dialect is refused', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { REPO_ROOT } = await import('../support/test-app');
+  const dir = mkdtempSync(join(tmpdir(), 'hw-op-cli-'));
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(REPO_ROOT, 'dist/src/cli/main.js'), ...args], {
+      env: { PATH: process.env.PATH, HW_LOG_LEVEL: 'silent', HW_DATA_DIR: dir, HW_ROOT_DIR: join(dir, 'root') },
+      encoding: 'utf8',
+    });
+  try {
+    const made = cli('token:create', '--name', 'whmcs-integration', '--scopes', 'account.create,account.suspend', '--dialect', 'opterius');
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(made.stdout, /account\.create,account\.suspend,packages:read, dialect opterius/);
+    const bad = cli('token:create', '--name', 'x', '--scopes', '*', '--dialect', 'cpanel');
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /unknown dialect cpanel/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
