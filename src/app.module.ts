@@ -16,15 +16,17 @@ import { LicenseGuard } from './license/license.guard';
 import { LicenseModule } from './license/license.module';
 import { ObservabilityModule } from './platform/observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
+import { OpteriusModule } from './dialects/opterius/opterius.module';
 import { PleskModule } from './dialects/plesk/plesk.module';
 import { AgentConnectionModule } from './provisioning/agent-connection.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RateLimitModule } from './platform/http/rate-limit/rate-limit.module';
 import { TokenThrottlerGuard } from './platform/http/rate-limit/token-throttler.guard';
 import { ServerStatsModule } from './servers/server-stats.module';
+import { UsageModule } from './usage/usage.module';
 
 /** Feature modules, in the order their routes should appear. */
-export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, PleskModule];
+export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, UsageModule, PleskModule, OpteriusModule];
 
 /**
  * Every route passes these, in this order: the token (401), its scopes (403), a licence that

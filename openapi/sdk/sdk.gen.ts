@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -373,6 +373,8 @@ export const accountsUpdate = <ThrowOnError extends boolean = false>(options: Op
 
 /**
  * Suspend an account (web 503, no shell, mail refused; reversible)
+ *
+ * 409 when already suspended; on the billing alias /api/accounts/{id}/suspend that is a 200.
  */
 export const accountsSuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsSuspendResponses, AccountsSuspendErrors, ThrowOnError>({
     security: [
@@ -391,6 +393,8 @@ export const accountsSuspend = <ThrowOnError extends boolean = false>(options: O
 
 /**
  * Unsuspend an account
+ *
+ * 409 when already active; on the billing alias /api/accounts/{id}/unsuspend that is a 200.
  */
 export const accountsUnsuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspendResponses, AccountsUnsuspendErrors, ThrowOnError>({
     security: [
@@ -460,6 +464,22 @@ export const serverStatsPing = <ThrowOnError extends boolean = false>(options?: 
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/ping',
+    ...options
+});
+
+/**
+ * Every account's disk and traffic figures in one call (WHMCS UsageUpdate)
+ *
+ * MiB. A null limit is unlimited; a null use is not measured (usage is not measured yet, so every use is null).
+ */
+export const usageList = <ThrowOnError extends boolean = false>(options?: Options<UsageListData, ThrowOnError>) => (options?.client ?? client).get<UsageListResponses, UsageListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/usage',
     ...options
 });
 
@@ -808,6 +828,148 @@ export const restDomainsCreate = <ThrowOnError extends boolean = false>(options:
         { scheme: 'basic', type: 'http' }
     ],
     url: '/api/v2/domains',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Opterius: connection test (any valid token)
+ */
+export const opteriusTest = <ThrowOnError extends boolean = false>(options?: Options<OpteriusTestData, ThrowOnError>) => (options?.client ?? client).post<OpteriusTestResponses, OpteriusTestErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/test',
+    ...options
+});
+
+/**
+ * Opterius: create an account (scope account.create)
+ *
+ * 404 when the package name is unknown (the message lists the names); 409 when the username or domain already exists; 422 otherwise (the licence limit included). A repeated create with the same whmcs_service_id answers the first account and makes nothing.
+ */
+export const opteriusCreate = <ThrowOnError extends boolean = false>(options: Options<OpteriusCreateData, ThrowOnError>) => (options.client ?? client).post<OpteriusCreateResponses, OpteriusCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/create',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Opterius: suspend (scope account.suspend); an account already suspended is a success too
+ */
+export const opteriusSuspend = <ThrowOnError extends boolean = false>(options: Options<OpteriusSuspendData, ThrowOnError>) => (options.client ?? client).post<OpteriusSuspendResponses, OpteriusSuspendErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/suspend',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Opterius: unsuspend (scope account.unsuspend); an account already active is a success too
+ */
+export const opteriusUnsuspend = <ThrowOnError extends boolean = false>(options: Options<OpteriusUnsuspendData, ThrowOnError>) => (options.client ?? client).post<OpteriusUnsuspendResponses, OpteriusUnsuspendErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/unsuspend',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Opterius: delete the account and everything it has on the server (scope account.terminate)
+ */
+export const opteriusTerminate = <ThrowOnError extends boolean = false>(options: Options<OpteriusTerminateData, ThrowOnError>) => (options.client ?? client).post<OpteriusTerminateResponses, OpteriusTerminateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/terminate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Opterius: change the account's password (scope account.password)
+ */
+export const opteriusPassword = <ThrowOnError extends boolean = false>(options: Options<OpteriusPasswordData, ThrowOnError>) => (options.client ?? client).post<OpteriusPasswordResponses, OpteriusPasswordErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Opterius: change the account's package by name (scope account.package); 404 for an unknown name
+ */
+export const opteriusChangePackage = <ThrowOnError extends boolean = false>(options: Options<OpteriusChangePackageData, ThrowOnError>) => (options.client ?? client).post<OpteriusChangePackageResponses, OpteriusChangePackageErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/package',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Opterius: one account's usage (any valid token); MB, 0 while not measured
+ */
+export const opteriusAccountUsage = <ThrowOnError extends boolean = false>(options: Options<OpteriusAccountUsageData, ThrowOnError>) => (options.client ?? client).post<OpteriusAccountUsageResponses, OpteriusAccountUsageErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/usage',
     ...options,
     headers: {
         'Content-Type': 'application/json',

@@ -35,6 +35,10 @@ export type TokenView = {
      */
     prefix: string;
     scopes: Array<string>;
+    /**
+     * The dialect the token speaks on shared paths (`opterius`); null: native.
+     */
+    dialect: string | null;
     created_at: string;
     last_used_at: string | null;
     expires_at: string | null;
@@ -53,6 +57,10 @@ export type CreatedTokenView = {
      */
     prefix: string;
     scopes: Array<string>;
+    /**
+     * The dialect the token speaks on shared paths (`opterius`); null: native.
+     */
+    dialect: string | null;
     created_at: string;
     last_used_at: string | null;
     expires_at: string | null;
@@ -76,7 +84,7 @@ export type CreateTokenDto = {
     /**
      * What the token may do.
      */
-    scopes: Array<'accounts:read' | 'accounts:write' | 'packages:read' | 'packages:write' | 'clients:read' | 'clients:write' | 'tokens:admin' | '*'>;
+    scopes: Array<'accounts:read' | 'accounts:write' | 'packages:read' | 'packages:write' | 'clients:read' | 'clients:write' | 'tokens:admin' | 'account.create' | 'account.suspend' | 'account.unsuspend' | 'account.terminate' | 'account.password' | 'account.package' | '*'>;
     /**
      * When the token stops working (ISO-8601); never when absent.
      */
@@ -86,6 +94,11 @@ export type CreateTokenDto = {
      * is then kept encrypted (AES-256-GCM, server key) instead of only hashed.
      */
     can_sign?: boolean;
+    /**
+     * `opterius`: on the paths the Opterius dialect shares with the native API (`GET /api/v1/packages`)
+     * this token gets Opterius' shapes. Absent: the native API everywhere.
+     */
+    dialect?: 'opterius';
 };
 
 export type LicenseView = {
@@ -271,6 +284,10 @@ export type AccountView = {
      */
     bandwidth_limit_mb: number | null;
     suspend_reason: string | null;
+    /**
+     * The billing system's id for the service (WHMCS serviceid); null when none was sent.
+     */
+    external_id: string | null;
     updated_at: string;
 };
 
@@ -333,6 +350,10 @@ export type CreateAccountDto = {
      * Overrides the package's monthly traffic for this account (MiB; 0 = unlimited).
      */
     bandwidth_limit_mb?: number;
+    /**
+     * The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id).
+     */
+    external_id?: string;
 };
 
 export type UpdateAccountDto = {
@@ -437,6 +458,50 @@ export type ServerStatsView = {
     disk_free_bytes: number;
     disk_total_bytes: number;
     license_seats: LicenseSeatsView;
+};
+
+export type AccountUsageView = {
+    id: number;
+    /**
+     * The billing system's id for the service (WHMCS serviceid).
+     */
+    external_id: string | null;
+    username: string;
+    domain: string;
+    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    /**
+     * MiB used; null: not measured
+     */
+    disk_used_mb: number | null;
+    /**
+     * MiB; null: unlimited
+     */
+    disk_limit_mb: number | null;
+    /**
+     * MiB this month; null: not measured
+     */
+    bandwidth_used_mb: number | null;
+    /**
+     * MiB a month; null: unlimited
+     */
+    bandwidth_limit_mb: number | null;
+    measured_at: string;
+};
+
+export type UsageListView = {
+    accounts: Array<AccountUsageView>;
+    /**
+     * The same rows keyed by account id
+     */
+    by_id: {
+        [key: string]: AccountUsageView;
+    };
+    /**
+     * The rows that have an external id, keyed by it
+     */
+    by_external_id: {
+        [key: string]: AccountUsageView;
+    };
 };
 
 export type ResellerErrorView = {
@@ -925,6 +990,63 @@ export type RestDomainRequestDto = {
     description?: string;
 };
 
+export type OpteriusCreateDto = {
+    domain: string;
+    /**
+     * alpha_dash, at most 32; Hostwright then needs 3–32 lowercase letters and digits
+     */
+    username: string;
+    /**
+     * The package name, exact match
+     */
+    package: string;
+    /**
+     * Hostwright is one server: only 1 (or absent) is accepted
+     */
+    server_id?: number;
+    /**
+     * The owning client: reused when one has this email, else created
+     */
+    client_email: string;
+    client_name: string;
+    /**
+     * WHMCS' service id: stored as the account's external id; a repeated create with it answers the first account
+     */
+    whmcs_service_id?: number;
+    /**
+     * WHMCS' client id: stored as the client's external id
+     */
+    whmcs_client_id?: number;
+};
+
+export type OpteriusSuspendDto = {
+    username?: string;
+    domain?: string;
+    /**
+     * Default "Suspended by billing system"
+     */
+    reason?: string;
+};
+
+export type OpteriusLookupDto = {
+    username?: string;
+    domain?: string;
+};
+
+export type OpteriusPasswordDto = {
+    username?: string;
+    domain?: string;
+};
+
+export type OpteriusPackageDto = {
+    username?: string;
+    domain?: string;
+    /**
+     * The package name, exact match
+     */
+    package: string;
+};
+
 export type CreateClientDtoWritable = {
     /**
      * 1–255 characters; no control or bidi character.
@@ -998,9 +1120,11 @@ export type CreateAccountDtoWritable = {
      */
     email: string;
     /**
-     * Control panel password, 8–128 characters, no control character (NUL included). Stored as an argon2id hash, never returned.
+     * Control panel password, 8–128 characters, no control character (NUL included). Stored as an argon2id hash, never
+     * returned. Required on /api/v1; on the billing alias /api/accounts a strong one is generated when absent (Opterius
+     * Commerce sends none).
      */
-    password: string;
+    password?: string;
     /**
      * The hosting package (GET /api/v1/packages). Required unless `package` names it.
      */
@@ -1021,6 +1145,10 @@ export type CreateAccountDtoWritable = {
      * Overrides the package's monthly traffic for this account (MiB; 0 = unlimited).
      */
     bandwidth_limit_mb?: number;
+    /**
+     * The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id).
+     */
+    external_id?: string;
 };
 
 export type UpdateAccountDtoWritable = {
@@ -1246,6 +1374,42 @@ export type RestDomainRequestDtoWritable = {
      * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
+};
+
+export type OpteriusCreateDtoWritable = {
+    domain: string;
+    /**
+     * alpha_dash, at most 32; Hostwright then needs 3–32 lowercase letters and digits
+     */
+    username: string;
+    password: string;
+    /**
+     * The package name, exact match
+     */
+    package: string;
+    /**
+     * Hostwright is one server: only 1 (or absent) is accepted
+     */
+    server_id?: number;
+    /**
+     * The owning client: reused when one has this email, else created
+     */
+    client_email: string;
+    client_name: string;
+    /**
+     * WHMCS' service id: stored as the account's external id; a repeated create with it answers the first account
+     */
+    whmcs_service_id?: number;
+    /**
+     * WHMCS' client id: stored as the client's external id
+     */
+    whmcs_client_id?: number;
+};
+
+export type OpteriusPasswordDtoWritable = {
+    username?: string;
+    domain?: string;
+    password: string;
 };
 
 export type HealthHealthData = {
@@ -1897,6 +2061,10 @@ export type AccountsListData = {
          */
         domain?: string;
         client_id?: number;
+        /**
+         * Exact external id (the billing system's service id).
+         */
+        external_id?: string;
     };
     url: '/api/v1/accounts';
 };
@@ -2326,6 +2494,34 @@ export type ServerStatsPingError = ServerStatsPingErrors[keyof ServerStatsPingEr
 export type ServerStatsPingResponses = {
     200: unknown;
 };
+
+export type UsageListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/usage';
+};
+
+export type UsageListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+};
+
+export type UsageListError = UsageListErrors[keyof UsageListErrors];
+
+export type UsageListResponses = {
+    200: {
+        data: UsageListView;
+    };
+};
+
+export type UsageListResponse = UsageListResponses[keyof UsageListResponses];
 
 export type ResellerClientsCreateData = {
     body: ResellerCreateClientDtoWritable;
@@ -3061,3 +3257,147 @@ export type RestDomainsCreateResponses = {
 };
 
 export type RestDomainsCreateResponse = RestDomainsCreateResponses[keyof RestDomainsCreateResponses];
+
+export type OpteriusTestData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/test';
+};
+
+export type OpteriusTestErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusTestResponses = {
+    200: unknown;
+};
+
+export type OpteriusCreateData = {
+    body: OpteriusCreateDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/create';
+};
+
+export type OpteriusCreateErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusCreateResponses = {
+    200: unknown;
+};
+
+export type OpteriusSuspendData = {
+    body: OpteriusSuspendDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/suspend';
+};
+
+export type OpteriusSuspendErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusSuspendResponses = {
+    200: unknown;
+};
+
+export type OpteriusUnsuspendData = {
+    body: OpteriusLookupDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/unsuspend';
+};
+
+export type OpteriusUnsuspendErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusUnsuspendResponses = {
+    200: unknown;
+};
+
+export type OpteriusTerminateData = {
+    body: OpteriusLookupDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/terminate';
+};
+
+export type OpteriusTerminateErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusTerminateResponses = {
+    200: unknown;
+};
+
+export type OpteriusPasswordData = {
+    body: OpteriusPasswordDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/password';
+};
+
+export type OpteriusPasswordErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusPasswordResponses = {
+    200: unknown;
+};
+
+export type OpteriusChangePackageData = {
+    body: OpteriusPackageDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/package';
+};
+
+export type OpteriusChangePackageErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusChangePackageResponses = {
+    200: unknown;
+};
+
+export type OpteriusAccountUsageData = {
+    body: OpteriusLookupDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accounts/usage';
+};
+
+export type OpteriusAccountUsageErrors = {
+    /**
+     * {result: "error", message: "Invalid API key"}
+     */
+    401: unknown;
+};
+
+export type OpteriusAccountUsageResponses = {
+    200: unknown;
+};

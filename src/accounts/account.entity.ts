@@ -50,6 +50,10 @@ export class Account {
   @Column({ name: 'bandwidth_limit_mb', type: 'integer', nullable: true })
   bandwidthLimitMb: number | null;
 
+  /** The billing system's id for this service (WHMCS serviceid); unique, null when none was sent. */
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
+  externalId: string | null;
+
   @Column({ name: 'suspend_reason', type: 'varchar', length: 255, nullable: true })
   suspendReason: string | null;
 

@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../common/errors/domain-error';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData, ApiPage } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
@@ -14,6 +16,13 @@ import { CreateAccountDto, CreateAccountQuery } from './dto/create-account.dto';
 import { PlanView } from './dto/plan.view';
 import { SuspendAccountDto } from './dto/suspend-account.dto';
 import { UpdateAccountDto } from './dto/update-account.dto';
+
+/**
+ * `/api/accounts…` is the billing alias Opterius Commerce calls (unchanged, it cannot be told
+ * otherwise): there a create without a password gets a generated one, the answer also carries a
+ * top-level `account_id`, and suspending a suspended (or unsuspending an active) account succeeds.
+ */
+const isBillingAlias = (request: FastifyRequest): boolean => request.url.startsWith('/api/accounts');
 
 /** The native account API; `/api/accounts…` (billing clients) is the same controller. */
 @ApiTags('Accounts')
@@ -59,12 +68,18 @@ export class AccountsController {
     @Body() body: CreateAccountDto,
     @Query() query: CreateAccountQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ data: CreatedAccountView | PlanView }> {
+    @Req() request: FastifyRequest,
+  ): Promise<{ data: CreatedAccountView | PlanView; account_id?: number }> {
+    const billing = isBillingAlias(request);
+    if (body.password === undefined && !billing) throw DomainError.field('password', 'password is required');
+    // Nobody logs in with it: the billing system keeps its own; it is never echoed.
+    const input = { ...body, password: body.password ?? randomBytes(24).toString('base64url') };
     if (query.dry_run === 'true') {
       reply.status(200);
-      return { data: await this.accounts.planCreate(body) };
+      return { data: await this.accounts.planCreate(input) };
     }
-    return { data: CreatedAccountView.of(await this.accounts.create(body)) };
+    const created = CreatedAccountView.of(await this.accounts.create(input));
+    return billing ? { account_id: created.id, data: created } : { data: created };
   }
 
   @Get(':id')
@@ -88,21 +103,23 @@ export class AccountsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @Authenticated({ scopes: ['accounts:write'] })
-  @ApiOperation({ summary: 'Suspend an account (web 503, no shell, mail refused; reversible)' })
+  @ApiOperation({ summary: 'Suspend an account (web 503, no shell, mail refused; reversible)', description: '409 when already suspended; on the billing alias /api/accounts/{id}/suspend that is a 200.' })
   @ApiData(AccountStatusView)
   @ApiErrors(404, 409, 422, 503)
-  async suspend(@Param('id', ParseIdPipe) id: number, @Body() body: SuspendAccountDto): Promise<{ data: AccountStatusView }> {
-    return { data: AccountStatusView.of(await this.accounts.suspend(id, body.reason)) };
+  async suspend(@Param('id', ParseIdPipe) id: number, @Body() body: SuspendAccountDto, @Req() request: FastifyRequest): Promise<{ data: AccountStatusView }> {
+    const account = isBillingAlias(request) ? (await this.accounts.ensureSuspended(id, body.reason)).account : await this.accounts.suspend(id, body.reason);
+    return { data: AccountStatusView.of(account) };
   }
 
   @Post(':id/unsuspend')
   @HttpCode(200)
   @Authenticated({ scopes: ['accounts:write'] })
-  @ApiOperation({ summary: 'Unsuspend an account' })
+  @ApiOperation({ summary: 'Unsuspend an account', description: '409 when already active; on the billing alias /api/accounts/{id}/unsuspend that is a 200.' })
   @ApiData(AccountStatusView)
   @ApiErrors(404, 409, 422, 503)
-  async unsuspend(@Param('id', ParseIdPipe) id: number, @Body() _body: SuspendAccountDto): Promise<{ data: AccountStatusView }> {
-    return { data: AccountStatusView.of(await this.accounts.unsuspend(id)) };
+  async unsuspend(@Param('id', ParseIdPipe) id: number, @Body() _body: SuspendAccountDto, @Req() request: FastifyRequest): Promise<{ data: AccountStatusView }> {
+    const account = isBillingAlias(request) ? (await this.accounts.ensureActive(id)).account : await this.accounts.unsuspend(id);
+    return { data: AccountStatusView.of(account) };
   }
 
   @Delete(':id')

@@ -30,6 +30,16 @@ export class AccountsRepository {
     return findOneByColumn(this.db.dataSource, Account, 'guid', guid);
   }
 
+  /** One row by a unique column (username, domain, external_id). */
+  findByColumn(column: 'username' | 'domain' | 'externalId', value: string): Promise<Account | null> {
+    return this.accounts.findOneBy({ [column]: value });
+  }
+
+  /** Every account, oldest first (bulk usage). */
+  all(): Promise<Account[]> {
+    return this.accounts.find({ order: { id: 'ASC' } });
+  }
+
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
   page<V>(query: AccountQuery, view: (account: Account) => V): Promise<Page<V>> {
     const qb = this.accounts.createQueryBuilder('a');
@@ -37,6 +47,7 @@ export class AccountsRepository {
     if (query.username) qb.andWhere('a.username = :username', { username: query.username });
     if (query.domain) qb.andWhere('a.domain = :domain', { domain: normalizeDomain(query.domain) ?? query.domain });
     if (query.client_id) qb.andWhere('a.client_id = :clientId', { clientId: query.client_id });
+    if (query.external_id) qb.andWhere('a.external_id = :externalId', { externalId: query.external_id });
     return paginate(qb, query as PageQuery, view);
   }
 

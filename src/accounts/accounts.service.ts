@@ -32,6 +32,8 @@ export interface NewAccountInput {
   client_id?: number | null;
   disk_limit_mb?: number | null;
   bandwidth_limit_mb?: number | null;
+  /** The billing system's id for the service (WHMCS serviceid); unique. */
+  external_id?: string | null;
 }
 
 /** What can change after create. username and domain cannot. */
@@ -120,6 +122,61 @@ export class AccountsService {
 
   findByGuid(guid: string): Promise<Account | null> {
     return this.accounts.findByGuid(guid);
+  }
+
+  findByExternalId(externalId: string): Promise<Account | null> {
+    return this.accounts.findByColumn('externalId', externalId);
+  }
+
+  findByUsername(username: string): Promise<Account | null> {
+    return this.accounts.findByColumn('username', username);
+  }
+
+  /** The account whose primary domain this is (normalised as on create). */
+  findByDomain(domain: string): Promise<Account | null> {
+    const normalized = normalizeDomain(domain);
+    return normalized ? this.accounts.findByColumn('domain', normalized) : Promise.resolve(null);
+  }
+
+  /**
+   * create, keyed on `external_id`: when an account already holds it (a billing system retrying a
+   * create it thinks failed, or two racing), that account is the answer and nothing new is made.
+   */
+  async createOnce(input: NewAccountInput): Promise<{ account: Account; created: boolean }> {
+    const externalId = input.external_id ?? null;
+    if (externalId !== null) {
+      const existing = await this.findByExternalId(externalId);
+      if (existing) return { account: existing, created: false };
+    }
+    try {
+      return { account: await this.create(input), created: true };
+    } catch (error) {
+      const existing = externalId !== null && error instanceof DomainError && error.code === 'conflict' ? await this.findByExternalId(externalId) : null;
+      if (existing) return { account: existing, created: false };
+      throw error;
+    }
+  }
+
+  /** suspend, but an account already suspended is the answer too (`changed` false), not a 409. */
+  async ensureSuspended(id: number, reason?: string | null): Promise<{ account: Account; changed: boolean }> {
+    try {
+      return { account: await this.suspend(id, reason), changed: true };
+    } catch (error) {
+      const now = error instanceof DomainError && error.code === 'conflict' ? await this.get(id) : null;
+      if (now?.status === 'suspended') return { account: now, changed: false };
+      throw error;
+    }
+  }
+
+  /** unsuspend, but an account already active is the answer too (`changed` false), not a 409. */
+  async ensureActive(id: number): Promise<{ account: Account; changed: boolean }> {
+    try {
+      return { account: await this.unsuspend(id), changed: true };
+    } catch (error) {
+      const now = error instanceof DomainError && error.code === 'conflict' ? await this.get(id) : null;
+      if (now?.status === 'active') return { account: now, changed: false };
+      throw error;
+    }
   }
 
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
@@ -238,6 +295,7 @@ export class AccountsService {
       phpVersion: pkg.phpVersion,
       diskLimitMb: input.disk_limit_mb ?? null,
       bandwidthLimitMb: input.bandwidth_limit_mb ?? null,
+      externalId: input.external_id ?? null,
       suspendReason: null,
       createdAt: now,
       updatedAt: now,
@@ -307,6 +365,7 @@ function conflictFor(error: unknown, account: Account): DomainError {
   const field = takenField(error);
   if (field === 'domain') return DomainError.taken('domain', `The domain ${account.domain} is already in use on this server`);
   if (field === 'username') return DomainError.taken('username', `The username ${account.username} is already in use on this server`);
+  if (field === 'external_id') return DomainError.taken('external_id', `An account with external_id ${account.externalId} already exists`);
   return DomainError.conflict('Username or domain is already in use on this server');
 }
 

@@ -23,6 +23,10 @@ export class ApiToken {
   @Column({ type: 'varchar', length: 500 })
   scopes: string;
 
+  /** The dialect the token speaks on paths two APIs share (`opterius`); null: the native API. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  dialect: string | null;
+
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt: Date;
 

@@ -6,6 +6,13 @@ export const SCOPES = [
   'clients:read',
   'clients:write',
   'tokens:admin',
+  // The Opterius dialect's own scope names (src/dialects/opterius); accounts:write grants each of them.
+  'account.create',
+  'account.suspend',
+  'account.unsuspend',
+  'account.terminate',
+  'account.password',
+  'account.package',
   '*',
 ] as const;
 
@@ -14,6 +21,7 @@ export type Scope = (typeof SCOPES)[number];
 /** `*` grants everything; a write scope also grants the read scope of the same resource. */
 export function grants(held: readonly string[], needed: string): boolean {
   if (held.includes('*') || held.includes(needed)) return true;
+  if (needed.startsWith('account.')) return held.includes('accounts:write');
   const [resource, action] = needed.split(':');
   return action === 'read' && held.includes(`${resource}:write`);
 }

@@ -1,12 +1,12 @@
 import { CliCommand, CliUsageError, requireFlag } from '../cli/cli-command';
 import { isoUtc } from '../common/dates';
 import { SCOPES } from './scopes';
-import { TokensService } from './tokens.service';
+import { TOKEN_DIALECTS, TokensService } from './tokens.service';
 
 export const tokenCommands: CliCommand[] = [
   {
     name: 'token:create',
-    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign]',
+    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign] [--dialect opterius]',
     needsApp: true,
     async run(args, app, out) {
       const name = requireFlag(args, 'name');
@@ -15,8 +15,10 @@ export const tokenCommands: CliCommand[] = [
       if (unknown.length) throw new CliUsageError(`unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`);
       const expires = args.flags.expires ? new Date(args.flags.expires) : null;
       if (expires && (Number.isNaN(expires.getTime()) || expires <= new Date())) throw new CliUsageError('--expires must be a future date');
-      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign: args.flags['can-sign'] === 'true' });
-      out(`Created token ${token.id} (${token.name}, ${scopes.join(',')}${token.secretEnc ? ', can sign' : ''}). Shown once:`);
+      const dialect = args.flags.dialect ?? null;
+      if (dialect !== null && !(TOKEN_DIALECTS as readonly string[]).includes(dialect)) throw new CliUsageError(`unknown dialect ${dialect}; known: ${TOKEN_DIALECTS.join(', ')}`);
+      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign: args.flags['can-sign'] === 'true', dialect });
+      out(`Created token ${token.id} (${token.name}, ${token.scopes}${token.secretEnc ? ', can sign' : ''}${token.dialect ? `, dialect ${token.dialect}` : ''}). Shown once:`);
       out(secret);
     },
   },

@@ -30,7 +30,7 @@ export class TokensController {
   async create(@Body() body: CreateTokenDto): Promise<{ data: CreatedTokenView }> {
     const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
     if (expiresAt && expiresAt <= new Date()) throw DomainError.field('expires_at', 'expires_at must be in the future');
-    const { token, secret } = await this.tokens.create({ name: body.name, scopes: body.scopes, expiresAt, canSign: body.can_sign === true });
+    const { token, secret } = await this.tokens.create({ name: body.name, scopes: body.scopes, expiresAt, canSign: body.can_sign === true, dialect: body.dialect ?? null });
     return { data: { ...TokenView.of(token), token: secret } };
   }
 

@@ -15,7 +15,12 @@ export interface NewToken {
   expiresAt?: Date | null;
   /** Keep the secret encrypted so the token can sign requests (X-Signature). */
   canSign?: boolean;
+  /** The dialect the token speaks where paths collide (TOKEN_DIALECTS); null: native. */
+  dialect?: string | null;
 }
+
+/** Dialects a token can be made for. An Opterius token also reads packages: Opterius' GET /packages needs no scope. */
+export const TOKEN_DIALECTS = ['opterius'] as const;
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 /**
@@ -43,7 +48,8 @@ export class TokensService {
       prefix: visiblePrefix(secret),
       secretHash: hashTokenSecret(secret),
       secretEnc: input.canSign ? this.box.seal(secret) : null,
-      scopes: [...new Set(input.scopes)].join(','),
+      scopes: [...new Set(input.dialect === 'opterius' ? [...input.scopes, 'packages:read'] : input.scopes)].join(','),
+      dialect: input.dialect ?? null,
       createdAt: new Date(),
       lastUsedAt: null,
       expiresAt: input.expiresAt ?? null,
@@ -93,7 +99,7 @@ export class TokensService {
       token.lastUsedAt = now;
       void this.db.write((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
     }
-    return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes) };
+    return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes), dialect: token.dialect };
   }
 
   /** On a fresh install: an admin token, so the operator can start. Returns its secret, or null. */

@@ -84,6 +84,11 @@ export class ClientsService {
     return this.clients.findOneBy({ login: login.toLowerCase() });
   }
 
+  /** The oldest client with this email (emails are not unique). */
+  findByEmail(email: string): Promise<Client | null> {
+    return this.clients.findOne({ where: { email }, order: { id: 'ASC' } });
+  }
+
   findByExternalId(externalId: string): Promise<Client | null> {
     return this.clients.findOneBy({ externalId });
   }

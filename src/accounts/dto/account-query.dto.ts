@@ -30,4 +30,11 @@ export class AccountQuery extends PageQuery {
   @IsInt({ message: 'client_id must be a whole number' })
   @Min(1)
   client_id?: number;
+
+  /** Exact external id (the billing system's service id). */
+  @ApiPropertyOptional({ example: '1042' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  external_id?: string;
 }

@@ -49,6 +49,9 @@ export class AccountView extends CreatedAccountView {
   bandwidth_limit_mb: number | null;
   @ApiProperty({ example: null, nullable: true, type: String })
   suspend_reason: string | null;
+  /** The billing system's id for the service (WHMCS serviceid); null when none was sent. */
+  @ApiProperty({ example: '1042', nullable: true, type: String })
+  external_id: string | null;
   @ApiProperty({ example: '2026-04-08T14:32:00Z' })
   updated_at: string;
 
@@ -62,6 +65,7 @@ export class AccountView extends CreatedAccountView {
       disk_limit_mb: a.diskLimitMb,
       bandwidth_limit_mb: a.bandwidthLimitMb,
       suspend_reason: a.suspendReason,
+      external_id: a.externalId,
       updated_at: isoUtc(a.updatedAt)!,
     });
   }

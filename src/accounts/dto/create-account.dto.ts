@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Min, ValidateIf } from 'clas
 import { MAX_LIMIT_MB, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '../../agent-protocol/grammar';
 import { IsDomainName } from '../../common/domains';
 import { NotWith } from '../../common/field-rules';
-import { IsEmailAddress, IsLimitMb, IsPassword } from '../../common/grammar-rules';
+import { IsEmailAddress, IsFreeText, IsLimitMb, IsPassword } from '../../common/grammar-rules';
 import { IsHostingUsername } from '../../common/usernames';
 
 export { MAX_LIMIT_MB };
@@ -31,10 +31,15 @@ export class CreateAccountDto {
   @IsEmailAddress()
   email: string;
 
-  /** Control panel password, 8–128 characters, no control character (NUL included). Stored as an argon2id hash, never returned. */
+  /**
+   * Control panel password, 8–128 characters, no control character (NUL included). Stored as an argon2id hash, never
+   * returned. Required on /api/v1; on the billing alias /api/accounts a strong one is generated when absent (Opterius
+   * Commerce sends none).
+   */
   @ApiProperty({ example: 's3cur3p@ss', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, writeOnly: true })
+  @ValidateIf((o: CreateAccountDto) => o.password !== undefined)
   @IsPassword()
-  password: string;
+  password?: string;
 
   /** The hosting package (GET /api/v1/packages). Required unless `package` names it. */
   @ApiPropertyOptional({ example: 1 })
@@ -69,6 +74,12 @@ export class CreateAccountDto {
   @IsOptional()
   @IsLimitMb()
   bandwidth_limit_mb?: number;
+
+  /** The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id). */
+  @ApiPropertyOptional({ example: '1042' })
+  @IsOptional()
+  @IsFreeText(255)
+  external_id?: string;
 }
 
 export class CreateAccountQuery {

@@ -39,6 +39,7 @@ export interface AccountFields {
   password?: unknown;
   disk_limit_mb?: unknown;
   bandwidth_limit_mb?: unknown;
+  external_id?: unknown;
 }
 
 /** Every refused field of an account create (`creating`: all of username, domain, email, password are required) or change. */
@@ -54,6 +55,7 @@ export function accountFieldProblems(input: AccountFields, creating: boolean): F
   for (const field of ['disk_limit_mb', 'bandwidth_limit_mb'] as const) {
     if (input[field] != null) add(field, limitProblem(field, input[field]));
   }
+  if (input.external_id != null) add('external_id', textProblem('external_id', input.external_id, 255));
   return problems;
 }
 

@@ -1,5 +1,6 @@
 import { ArrayNotEmpty, IsArray, IsBoolean, IsDateString, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { SCOPES, Scope } from '../scopes';
+import { TOKEN_DIALECTS } from '../tokens.service';
 
 export class CreateTokenDto {
   /** A name that says who uses the token, e.g. `whmcs`. */
@@ -26,4 +27,12 @@ export class CreateTokenDto {
   @IsOptional()
   @IsBoolean()
   can_sign?: boolean;
+
+  /**
+   * `opterius`: on the paths the Opterius dialect shares with the native API (`GET /api/v1/packages`)
+   * this token gets Opterius' shapes. Absent: the native API everywhere.
+   */
+  @IsOptional()
+  @IsIn(TOKEN_DIALECTS, { message: `dialect must be one of ${TOKEN_DIALECTS.join(', ')}` })
+  dialect?: (typeof TOKEN_DIALECTS)[number];
 }

@@ -14,6 +14,9 @@ export class TokenView {
   scopes: string[];
   /** Whether the token may sign requests (X-Signature); its secret is then kept encrypted. */
   can_sign: boolean;
+  /** The dialect the token speaks on shared paths (`opterius`); null: native. */
+  @ApiProperty({ nullable: true, type: String, example: null })
+  dialect: string | null;
   @ApiProperty({ example: '2026-04-08T14:32:00Z' })
   created_at: string;
   @ApiProperty({ nullable: true, type: String })
@@ -30,6 +33,7 @@ export class TokenView {
       prefix: token.prefix,
       scopes: parseScopes(token.scopes),
       can_sign: Boolean(token.secretEnc),
+      dialect: token.dialect ?? null,
       created_at: isoUtc(token.createdAt)!,
       last_used_at: isoUtc(token.lastUsedAt),
       expires_at: isoUtc(token.expiresAt),

@@ -15,6 +15,7 @@ const UNIQUE_INDEXES: UniqueIndex[] = [
   { name: 'uq_accounts_username', columns: 'accounts.username', field: 'username' },
   { name: 'uq_accounts_domain', columns: 'accounts.domain', field: 'domain' },
   { name: 'uq_accounts_domain_rev', columns: 'accounts.domain_rev', field: 'domain' },
+  { name: 'uq_accounts_external_id', columns: 'accounts.external_id', field: 'external_id' },
   { name: 'uq_clients_login', columns: 'clients.login', field: 'login' },
   { name: 'uq_packages_name', columns: 'packages.name', field: 'name' },
 ];

@@ -14,7 +14,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every /api/v1 account, client, package and server route also answers without `v1` (`/api/accounts…`); this document lists each once. ' +
         'Plesk-compatible adapter: the reseller API under /API (`x-api-key`; `{ success, message, data }`, errors ' +
         '`{ success: false, message, errors? }`) and Plesk REST v2 under /api/v2 (`X-API-Key` or Basic with a token as ' +
-        'password; bare JSON, errors `{ code, message }`).\n\n' +
+        'password; bare JSON, errors `{ code, message }`). ' +
+        'Opterius-compatible adapter: the verb API `POST /api/v1/test` and `POST /api/v1/accounts/<verb>` (`{ result, message, data }`, errors ' +
+        '`{ result: "error", message, errors? }`); a token made with `dialect: "opterius"` also gets Opterius\' shape on `GET /api/v1/packages`.\n\n' +
         'Error codes, with the status the native API answers with (Plesk REST v2 answers 400 for `validation_failed` and `conflict`):\n\n' +
         catalogueTable(),
     )

@@ -6,6 +6,7 @@ import { PowerDns1732400002000 } from './1732400002000-PowerDns';
 import { ProvisioningCleanups1732400002500 } from './1732400002500-ProvisioningCleanups';
 import { LicenseAndLeases1732400050000 } from './1732400050000-LicenseAndLeases';
 import { AccountDomainReversed1732400060000 } from './1732400060000-AccountDomainReversed';
+import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalIdsTokenDialect';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ProvisioningCleanups1732400002500,
   LicenseAndLeases1732400050000,
   AccountDomainReversed1732400060000,
+  ExternalIdsTokenDialect1732400061000,
 ];
