@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { accountBody, countRows } from '../support/accounts';
+import { basic } from '../support/plesk';
+import { signedHeaders } from '../support/signing';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('credentials: where a token may travel', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  test('a token in the query string (?access_token=) is not a credential, on every dialect', async () => {
+    const token = encodeURIComponent(t.adminToken);
+    for (const url of [`/api/v1/packages?access_token=${token}`, `/api/packages?access_token=${token}`, `/API/plesk/clients?access_token=${token}`, `/api/v2/clients?access_token=${token}`]) {
+      const r = await t.call('GET', url, { token: null });
+      assert.equal(r.status, 401, `${url}: ${r.text}`);
+    }
+  });
+
+  test('a token in the body (access_token) is not a credential: a reseller suspend so sent suspends nothing', async () => {
+    const client = await t.call('POST', '/API/plesk/clients/create', { body: { name: 'Body Token', login: 'bodytoken', email: 'bt@example.com', password: 'SecurePass123' } });
+    assert.equal(client.status, 200, client.text);
+    const id = client.body.data.id;
+    const viaBody = await t.call('POST', `/API/plesk/clients/${id}/suspend`, { token: null, body: { access_token: t.adminToken } });
+    assert.equal(viaBody.status, 401, viaBody.text);
+    const viaQuery = await t.call('POST', `/API/plesk/clients/${id}/suspend?access_token=${encodeURIComponent(t.adminToken)}`, { token: null });
+    assert.equal(viaQuery.status, 401, viaQuery.text);
+    assert.equal((await t.call('GET', `/API/plesk/clients/${id}`)).body.data.status, 'active');
+
+    const created = await t.call('POST', '/api/v1/accounts', { token: null, body: { ...accountBody(), access_token: t.adminToken } });
+    assert.equal(created.status, 401, created.text);
+    const v2 = await t.call('POST', '/api/v2/clients', { token: null, body: { name: 'Form', login: 'formtoken', email: 'ft@example.com', password: 'long-enough', access_token: t.adminToken } });
+    assert.equal(v2.status, 401, v2.text);
+    assert.equal(await countRows(t, 'clients', 'login = ?', ['formtoken']), 0);
+  });
+
+  test('a form body carrying access_token is refused without acting on it', async () => {
+    const r = await t.call('POST', '/api/v1/packages', { token: null, rawBody: `access_token=${encodeURIComponent(t.adminToken)}&name=form`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.ok(r.status === 401 || r.status === 415, `${r.status}: ${r.text}`);
+    assert.equal(await countRows(t, 'packages', 'name = ?', ['form']), 0);
+  });
+
+  test('each header credential still works on its own: Bearer, x-api-key, Basic on REST v2, a signature', async () => {
+    const signer = (await t.call('POST', '/api/v1/tokens', { body: { name: 'signer', scopes: ['*'], can_sign: true } })).body.data.token;
+    assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: { authorization: `Bearer ${t.adminToken}` } })).status, 200);
+    assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: { authorization: `bearer ${t.adminToken}` } })).status, 200, 'the scheme is case-insensitive');
+    assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: { 'x-api-key': t.adminToken } })).status, 200);
+    assert.equal((await t.call('GET', '/api/v2/clients', { token: null, headers: { authorization: basic(t.adminToken) } })).status, 200);
+    assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: signedHeaders(signer, '{}', Math.floor(Date.now() / 1000) - 3) })).status, 200);
+  });
+});
