@@ -35,6 +35,34 @@ export const CREDENTIAL_FORMS: Record<Credential, CredentialForm> = {
   },
 };
 
+/** An Authorization header of a scheme no route takes (neither Bearer nor Basic). */
+export type Carried = Credential | 'other-authorization';
+
+const BEARER_SCHEME = /^bearer(?:\s|$)/i;
+const BASIC_SCHEME = /^basic(?:\s|$)/i;
+
+/**
+ * The credentials a request carries, whatever its route accepts, in the order they are checked
+ * (the signature last: checking it records it against replay). Presence only: an empty or
+ * malformed one counts, and is then a wrong one. A few header reads, no allocation beyond the
+ * answer: this runs on every authenticated request.
+ */
+export function carriedCredentials(headers: Record<string, string | string[] | undefined>): Carried[] {
+  const carried: Carried[] = [];
+  const authorization = headers.authorization;
+  if (authorization !== undefined) {
+    const value = Array.isArray(authorization) ? authorization[0] : authorization;
+    carried.push(BEARER_SCHEME.test(value) ? 'bearer' : BASIC_SCHEME.test(value) ? 'basic' : 'other-authorization');
+  }
+  if (headers['x-api-key'] !== undefined) carried.push('api-key');
+  if (headers['x-signature'] !== undefined) carried.push('signature');
+  return carried;
+}
+
+/** The 401 text when a request carries several credentials that are not all the same valid token. */
+export const CONFLICTING_CREDENTIALS =
+  'The request carries several credentials: each must be valid and name the same token (send one)';
+
 /** The 401 text for a route: it names exactly what that route accepts. */
 export function unauthenticatedMessage(credentials: readonly Credential[]): string {
   const forms = credentials.map((c) => CREDENTIAL_FORMS[c].sent);

@@ -52,3 +52,51 @@ describe('credentials: where a token may travel', () => {
     assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: signedHeaders(signer, '{}', Math.floor(Date.now() / 1000) - 3) })).status, 200);
   });
 });
+
+describe('credentials: a request carrying several must be right in each, and name one token', () => {
+  let t: TestApp;
+  let other: string;
+  let signer: string;
+  const now = () => Math.floor(Date.now() / 1000);
+  const status = async (url: string, headers: Record<string, string>) => (await t.call('GET', url, { token: null, headers })).status;
+  before(async () => {
+    t = await startTestApp();
+    other = await t.createToken(['*'], 'other');
+    signer = (await t.call('POST', '/api/v1/tokens', { body: { name: 'signer', scopes: ['*'], can_sign: true } })).body.data.token;
+  });
+  after(() => t.close());
+
+  test('a wrong Bearer beside a right x-api-key, and the reverse → 401; the same token twice → 200', async () => {
+    const bearer = (token: string) => `Bearer ${token}`;
+    for (const url of ['/api/v1/packages', '/API/plesk/clients', '/api/v2/clients']) {
+      assert.equal(await status(url, { authorization: bearer('hw_wrong'), 'x-api-key': t.adminToken }), 401, `${url}: wrong Bearer, right key`);
+      assert.equal(await status(url, { authorization: bearer(t.adminToken), 'x-api-key': 'hw_wrong' }), 401, `${url}: right Bearer, wrong key`);
+      assert.equal(await status(url, { authorization: bearer(t.adminToken), 'x-api-key': other }), 401, `${url}: two valid tokens`);
+      assert.equal(await status(url, { authorization: bearer(t.adminToken), 'x-api-key': t.adminToken }), 200, `${url}: one token, two headers`);
+    }
+  });
+
+  test('REST v2: a wrong Basic password beside a right X-API-Key, and the reverse → 401', async () => {
+    assert.equal(await status('/api/v2/clients', { authorization: basic('hw_wrong'), 'x-api-key': t.adminToken }), 401);
+    assert.equal(await status('/api/v2/clients', { authorization: basic(t.adminToken), 'x-api-key': 'hw_wrong' }), 401);
+    assert.equal(await status('/api/v2/clients', { authorization: basic(other), 'x-api-key': t.adminToken }), 401);
+    assert.equal(await status('/api/v2/clients', { authorization: basic(t.adminToken), 'x-api-key': t.adminToken }), 200);
+  });
+
+  test('a signature beside a token: both must be right and the same token', async () => {
+    assert.equal(await status('/api/v1/packages', { ...signedHeaders(signer, '{}', now() - 10), authorization: 'Bearer hw_wrong' }), 401);
+    assert.equal(await status('/api/v1/packages', { ...signedHeaders(signer, '{}', now() - 11), 'x-api-key': t.adminToken }), 401, 'another token');
+    assert.equal(await status('/api/v1/packages', { ...signedHeaders('hw_wrong', '{}', now() - 12), authorization: `Bearer ${signer}` }), 401, 'a wrong signature');
+    assert.equal(await status('/api/v1/packages', { ...signedHeaders(signer, '{}', now() - 13), authorization: `Bearer ${signer}` }), 200);
+  });
+
+  test('an Authorization header the route cannot check, beside a right key → 401', async () => {
+    // Basic is not a credential of native routes, so its password cannot be checked against the key.
+    assert.equal(await status('/api/v1/packages', { authorization: basic(t.adminToken), 'x-api-key': t.adminToken }), 401);
+    assert.equal(await status('/API/plesk/clients', { authorization: basic('hw_wrong'), 'x-api-key': t.adminToken }), 401);
+    assert.equal(await status('/api/v1/packages', { authorization: `Token ${t.adminToken}`, 'x-api-key': t.adminToken }), 401);
+    const r = await t.call('GET', '/api/v1/packages', { token: null, headers: { authorization: 'Bearer hw_wrong', 'x-api-key': t.adminToken } });
+    assert.equal(r.body.error, 'unauthenticated');
+    assert.match(r.body.message, /same token/);
+  });
+});
