@@ -6,7 +6,7 @@ import { DatabaseService } from '../platform/database/database.service';
 import { ApiToken } from './api-token.entity';
 import { SecretBox } from './signing/secret-box';
 import { Principal } from './principal';
-import { parseScopes } from './scopes';
+import { parseScopes, ungranted } from './scopes';
 import { hashTokenSecret, newTokenSecret, visiblePrefix } from './token-secret';
 
 export interface NewToken {
@@ -15,6 +15,11 @@ export interface NewToken {
   expiresAt?: Date | null;
   /** Keep the secret encrypted so the token can sign requests (X-Signature). */
   canSign?: boolean;
+  /**
+   * The token minting this one over the API: the new token may hold only scopes it grants
+   * (403 otherwise). Absent for the operator (CLI, first start), who may grant anything.
+   */
+  grantedBy?: Principal;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -37,6 +42,10 @@ export class TokensService {
 
   /** Creates a token; the secret is returned here and never again. */
   async create(input: NewToken): Promise<{ token: ApiToken; secret: string }> {
+    const beyond = input.grantedBy ? ungranted(input.grantedBy.scopes, input.scopes) : [];
+    if (beyond.length) {
+      throw new ApiError(403, 'forbidden', `A token can grant only scopes it holds; this token does not hold ${beyond.join(', ')}`);
+    }
     const secret = newTokenSecret();
     const token = this.tokens.create({
       name: input.name,

@@ -100,3 +100,50 @@ describe('credentials: a request carrying several must be right in each, and nam
     assert.match(r.body.message, /same token/);
   });
 });
+
+describe('minting tokens: a token grants at most the scopes it holds', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  const mint = (token: string, scopes: string[]) => t.call('POST', '/api/v1/tokens', { token, body: { name: 'minted', scopes } });
+
+  test('a tokens:admin-only token cannot create a * token, nor one that writes accounts: 403 naming what it lacks', async () => {
+    const admin = await t.createToken(['tokens:admin'], 'token-admin');
+    const star = await mint(admin, ['*']);
+    assert.equal(star.status, 403, star.text);
+    assert.equal(star.body.error, 'forbidden');
+    assert.match(star.body.message, /only scopes it holds.*\*/);
+    const writer = await mint(admin, ['accounts:write', 'tokens:admin']);
+    assert.equal(writer.status, 403, writer.text);
+    assert.match(writer.body.message, /accounts:write/);
+    assert.doesNotMatch(writer.body.message, /tokens:admin/);
+    assert.equal(await countRows(t, 'api_tokens', 'name = ?', ['minted']), 0);
+    // Nothing it made can write accounts.
+    const same = await mint(admin, ['tokens:admin']);
+    assert.equal(same.status, 201, same.text);
+    assert.equal((await t.call('POST', '/api/v1/accounts', { token: same.body.data.token, body: accountBody() })).status, 403);
+  });
+
+  test('what it holds it may grant, a write scope granting its read scope; * grants anything', async () => {
+    const admin = await t.createToken(['tokens:admin', 'accounts:write'], 'accounts-admin');
+    for (const scopes of [['accounts:write'], ['accounts:read'], ['tokens:admin', 'accounts:read']]) {
+      assert.equal((await mint(admin, scopes)).status, 201, JSON.stringify(scopes));
+    }
+    const beyond = await mint(admin, ['accounts:read', 'packages:read', 'clients:write']);
+    assert.equal(beyond.status, 403);
+    assert.match(beyond.body.message, /packages:read, clients:write/);
+    assert.equal((await mint(t.adminToken, ['*'])).status, 201);
+  });
+
+  test('Plesk REST v2 keys carry exactly the caller\'s scopes: a tokens:admin key cannot write accounts nor mint *', async () => {
+    const admin = await t.createToken(['tokens:admin'], 'rest-admin');
+    const minted = await t.call('POST', '/api/v2/auth/keys', { token: null, headers: { authorization: basic(admin) }, body: {} });
+    assert.equal(minted.status, 201, minted.text);
+    const key = minted.body.key;
+    assert.equal((await t.call('POST', '/api/v1/accounts', { token: key, body: accountBody() })).status, 403);
+    assert.equal((await mint(key, ['*'])).status, 403);
+  });
+});
