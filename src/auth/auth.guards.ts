@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
 import { ApiError } from '../common/api-error';
+import { AuthFailureBudget } from '../platform/http/rate-limit/auth-failure-budget';
 import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, RouteAuth } from './authenticated.decorator';
 import { carriedCredentials, CONFLICTING_CREDENTIALS, Credential } from './credentials';
 import { Principal, principalOf } from './principal';
@@ -56,6 +57,7 @@ async function authenticate(request: AuthRequest, route: RouteAuth): Promise<Pri
 
 interface AuthRequest {
   headers: Record<string, string | string[] | undefined>;
+  ip?: string;
   user?: Principal;
 }
 
@@ -71,19 +73,30 @@ function routeAuthOf(reflector: Reflector, context: ExecutionContext): RouteAuth
   return reflector.get<RouteAuth | undefined>(ROUTE_AUTH, context.getHandler()) ?? DEFAULT_ROUTE_AUTH;
 }
 
+/**
+ * Authenticates every non-public route. An address past its budget of failed authentications
+ * is refused (429) before any credential is looked at; each 401 spends that budget.
+ */
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly failures: AuthFailureBudget,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = routeAuthOf(this.reflector, context);
     if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthRequest>();
+    this.failures.check(request.ip);
     const outcome = await authenticate(request, route).catch((error: unknown) => {
       if (error instanceof ApiError) throw error;
       return route.unauthenticated;
     });
-    if (typeof outcome === 'string') throw new ApiError(401, 'unauthenticated', outcome);
+    if (typeof outcome === 'string') {
+      this.failures.fail(request.ip);
+      throw new ApiError(401, 'unauthenticated', outcome);
+    }
     request.user = outcome;
     return true;
   }

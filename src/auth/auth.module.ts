@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthFailureBudget } from '../platform/http/rate-limit/auth-failure-budget';
 import { ApiToken } from './api-token.entity';
 import { ScopesGuard, TokenAuthGuard } from './auth.guards';
 import { SeenSignature } from './signing/seen-signature.entity';
@@ -21,9 +22,10 @@ import { TokensService } from './tokens.service';
     SecretBox,
     RequestSignatureService,
     SignatureStrategy,
+    AuthFailureBudget,
     { provide: APP_GUARD, useClass: TokenAuthGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
   ],
-  exports: [TokensService, SecretBox],
+  exports: [TokensService, SecretBox, AuthFailureBudget],
 })
 export class AuthModule {}
