@@ -39,6 +39,10 @@ export type TokenView = {
      * Whether the token may sign requests (X-Signature); its secret is then kept encrypted.
      */
     can_sign: boolean;
+    /**
+     * Whether its signatures must be version 2 (version 1 is then refused).
+     */
+    require_signature_v2: boolean;
 };
 
 export type CreatedTokenView = {
@@ -61,6 +65,10 @@ export type CreatedTokenView = {
      * Whether the token may sign requests (X-Signature); its secret is then kept encrypted.
      */
     can_sign: boolean;
+    /**
+     * Whether its signatures must be version 2 (version 1 is then refused).
+     */
+    require_signature_v2: boolean;
 };
 
 export type CreateTokenDto = {
@@ -81,6 +89,12 @@ export type CreateTokenDto = {
      * is then kept encrypted (AES-256-GCM, server key) instead of only hashed.
      */
     can_sign?: boolean;
+    /**
+     * With `can_sign`: accept only version-2 signatures from this token (X-Signature-Version: 2,
+     * bound to method, path with query, a nonce and the body). Version 1 signatures cover neither
+     * method nor path; leave this off only for billing modules that speak nothing else.
+     */
+    require_signature_v2?: boolean;
 };
 
 export type LicenseView = {

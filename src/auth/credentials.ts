@@ -26,7 +26,15 @@ export const CREDENTIAL_FORMS: Record<Credential, CredentialForm> = {
     sent: 'X-Timestamp + X-Signature',
     schemes: {
       timestamp: { type: 'apiKey', in: 'header', name: 'X-Timestamp', description: 'Signed requests: Unix seconds, within 300 s of the server clock' },
-      signature: { type: 'apiKey', in: 'header', name: 'X-Signature', description: 'Signed requests: hex HMAC-SHA256(key = a can_sign token, X-Timestamp followed by the raw body)' },
+      signature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Signature',
+        description:
+          'Signed requests, key = a can_sign token. Version 2 (send X-Signature-Version: 2 and X-Nonce, 16-64 of A-Za-z0-9_-, new per request): ' +
+          'hex HMAC-SHA256 of "hw2\\nMETHOD\\n/path?query\\nX-Timestamp\\nX-Nonce\\nsha256hex(raw body)". ' +
+          'Version 1 (no X-Signature-Version): hex HMAC-SHA256(X-Timestamp followed by the raw body); it covers neither method nor path.',
+      },
     },
   },
   basic: {

@@ -6,7 +6,7 @@ import { TokensService } from './tokens.service';
 export const tokenCommands: CliCommand[] = [
   {
     name: 'token:create',
-    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign]',
+    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign [--signature-v2]]',
     needsApp: true,
     async run(args, app, out) {
       const name = requireFlag(args, 'name');
@@ -15,8 +15,12 @@ export const tokenCommands: CliCommand[] = [
       if (unknown.length) throw new CliUsageError(`unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`);
       const expires = args.flags.expires ? new Date(args.flags.expires) : null;
       if (expires && (Number.isNaN(expires.getTime()) || expires <= new Date())) throw new CliUsageError('--expires must be a future date');
-      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign: args.flags['can-sign'] === 'true' });
-      out(`Created token ${token.id} (${token.name}, ${scopes.join(',')}${token.secretEnc ? ', can sign' : ''}). Shown once:`);
+      const canSign = args.flags['can-sign'] === 'true';
+      const requireSignatureV2 = args.flags['signature-v2'] === 'true';
+      if (requireSignatureV2 && !canSign) throw new CliUsageError('--signature-v2 needs --can-sign');
+      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign, requireSignatureV2 });
+      const signing = token.requireSignatureV2 ? ', can sign (version 2 only)' : token.secretEnc ? ', can sign' : '';
+      out(`Created token ${token.id} (${token.name}, ${scopes.join(',')}${signing}). Shown once:`);
       out(secret);
     },
   },

@@ -32,7 +32,15 @@ export class TokensController {
   async create(@Body() body: CreateTokenDto, @CurrentPrincipal() caller: Principal): Promise<{ data: CreatedTokenView }> {
     const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
     if (expiresAt && expiresAt <= new Date()) throw ApiError.field('expires_at', 'expires_at must be in the future');
-    const { token, secret } = await this.tokens.create({ name: body.name, scopes: body.scopes, expiresAt, canSign: body.can_sign === true, grantedBy: caller });
+    if (body.require_signature_v2 && body.can_sign !== true) throw ApiError.field('require_signature_v2', 'require_signature_v2 needs can_sign: true');
+    const { token, secret } = await this.tokens.create({
+      name: body.name,
+      scopes: body.scopes,
+      expiresAt,
+      canSign: body.can_sign === true,
+      requireSignatureV2: body.require_signature_v2 === true,
+      grantedBy: caller,
+    });
     return { data: { ...TokenView.of(token), token: secret } };
   }
 

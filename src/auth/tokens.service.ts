@@ -15,6 +15,8 @@ export interface NewToken {
   expiresAt?: Date | null;
   /** Keep the secret encrypted so the token can sign requests (X-Signature). */
   canSign?: boolean;
+  /** With canSign: accept only version-2 signatures from it (bound to method, path and a nonce). */
+  requireSignatureV2?: boolean;
   /**
    * The token minting this one over the API: the new token may hold only scopes it grants
    * (403 otherwise). Absent for the operator (CLI, first start), who may grant anything.
@@ -52,6 +54,7 @@ export class TokensService {
       prefix: visiblePrefix(secret),
       secretHash: hashTokenSecret(secret),
       secretEnc: input.canSign ? this.box.seal(secret) : null,
+      requireSignatureV2: input.canSign === true && input.requireSignatureV2 === true,
       scopes: [...new Set(input.scopes)].join(','),
       createdAt: new Date(),
       lastUsedAt: null,

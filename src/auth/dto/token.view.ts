@@ -14,6 +14,8 @@ export class TokenView {
   scopes: string[];
   /** Whether the token may sign requests (X-Signature); its secret is then kept encrypted. */
   can_sign: boolean;
+  /** Whether its signatures must be version 2 (version 1 is then refused). */
+  require_signature_v2: boolean;
   @ApiProperty({ example: '2026-04-08T14:32:00Z' })
   created_at: string;
   @ApiProperty({ nullable: true, type: String })
@@ -30,6 +32,7 @@ export class TokenView {
       prefix: token.prefix,
       scopes: parseScopes(token.scopes),
       can_sign: Boolean(token.secretEnc),
+      require_signature_v2: Boolean(token.requireSignatureV2),
       created_at: isoUtc(token.createdAt)!,
       last_used_at: isoUtc(token.lastUsedAt),
       expires_at: isoUtc(token.expiresAt),
