@@ -39,6 +39,8 @@ export const tokensList = <ThrowOnError extends boolean = false>(options?: Optio
 
 /**
  * Create an API token; the secret is in this answer only
+ *
+ * The new token may hold only scopes the calling token holds (a write scope grants its read scope; `*` grants all); 403 otherwise.
  */
 export const tokensCreate = <ThrowOnError extends boolean = false>(options: Options<TokensCreateData, ThrowOnError>) => (options.client ?? client).post<TokensCreateResponses, TokensCreateErrors, ThrowOnError>({
     security: [

@@ -48,6 +48,10 @@ export type TokenView = {
      * Whether the token may sign requests (X-Signature); its secret is then kept encrypted.
      */
     can_sign: boolean;
+    /**
+     * Whether its signatures must be version 2 (version 1 is then refused).
+     */
+    require_signature_v2: boolean;
 };
 
 export type CreatedTokenView = {
@@ -74,6 +78,10 @@ export type CreatedTokenView = {
      * Whether the token may sign requests (X-Signature); its secret is then kept encrypted.
      */
     can_sign: boolean;
+    /**
+     * Whether its signatures must be version 2 (version 1 is then refused).
+     */
+    require_signature_v2: boolean;
 };
 
 export type CreateTokenDto = {
@@ -99,6 +107,12 @@ export type CreateTokenDto = {
      * this token gets Opterius' shapes. Absent: the native API everywhere.
      */
     dialect?: 'opterius';
+    /**
+     * With `can_sign`: accept only version-2 signatures from this token (X-Signature-Version: 2,
+     * bound to method, path with query, a nonce and the body). Version 1 signatures cover neither
+     * method nor path; leave this off only for billing modules that speak nothing else.
+     */
+    require_signature_v2?: boolean;
 };
 
 export type LicenseView = {

@@ -6,16 +6,29 @@ export const SIGNATURE_WINDOW_SECONDS = 300;
 export interface SignedParts {
   method: string;
   path: string;
-  body: string;
+  /** The body bytes as sent (a string is hashed as UTF-8). */
+  body: string | Buffer;
   timestamp: string;
   nonce: string;
 }
 
-/** HMAC-SHA256 over `hw1\nMETHOD\npath\ntimestamp\nnonce\nsha256(body)`, lowercase hex. */
-export function sign(secret: string, parts: SignedParts): string {
+/** The first line of the agent's canonical string; the panel's version-2 request signatures use `hw2`. */
+export const AGENT_SCHEME = 'hw1';
+
+/** What a signature covers: `<scheme>\nMETHOD\npath\ntimestamp\nnonce\nsha256hex(body)`. */
+export function canonicalString(parts: SignedParts, scheme = AGENT_SCHEME): string {
   const bodyHash = createHash('sha256').update(parts.body).digest('hex');
-  const canonical = ['hw1', parts.method.toUpperCase(), parts.path, parts.timestamp, parts.nonce, bodyHash].join('\n');
+  return [scheme, parts.method.toUpperCase(), parts.path, parts.timestamp, parts.nonce, bodyHash].join('\n');
+}
+
+/** HMAC-SHA256 of a canonical string, lowercase hex. */
+export function signCanonical(secret: string, canonical: string): string {
   return createHmac('sha256', secret).update(canonical).digest('hex');
+}
+
+/** HMAC-SHA256 over `hw1\nMETHOD\npath\ntimestamp\nnonce\nsha256(body)` (another first line with `scheme`), lowercase hex. */
+export function sign(secret: string, parts: SignedParts, scheme = AGENT_SCHEME): string {
+  return signCanonical(secret, canonicalString(parts, scheme));
 }
 
 /** The three headers of a signed request (timestamp in Unix seconds, a fresh 128-bit nonce). */

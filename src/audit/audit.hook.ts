@@ -21,9 +21,13 @@ function targetOf(request: FastifyRequest, status: number, payload: unknown): st
 }
 
 /**
- * Audits every write, whatever its outcome, including those refused by a guard or matching no
- * route: a Fastify onSend hook sees them all. The entry is stored before the answer leaves, so a
- * client that reads the log after a write finds it; a failing insert is logged, never answered.
+ * Audits every write a token was authenticated for, whatever its outcome (refused by a scope or
+ * the licence, invalid fields, failed): a Fastify onSend hook sees them all. A write no token was
+ * authenticated for is not stored (401, 429 before authentication, a path no route matches, a
+ * body refused before the guards run): anyone can send those, they change nothing, and a row
+ * for each would let anyone fill the log.
+ * The entry is stored before the answer leaves, so a client that reads the log after a write
+ * finds it; a failing insert is logged, never answered.
  */
 @Injectable()
 export class AuditHook implements OnModuleInit {
@@ -44,11 +48,12 @@ export class AuditHook implements OnModuleInit {
   }
 
   private async store(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+    const principal = principalOf(request);
+    if (!principal) return;
     try {
-      const principal = principalOf(request);
       await this.audit.record({
-        tokenId: principal?.tokenId ?? null,
-        tokenName: principal?.name ?? null,
+        tokenId: principal.tokenId,
+        tokenName: principal.name,
         method: request.method,
         route: request.routeOptions?.url ?? request.url.split('?')[0],
         target: targetOf(request, reply.statusCode, payload),

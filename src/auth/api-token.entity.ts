@@ -20,6 +20,10 @@ export class ApiToken {
   @Column({ name: 'secret_enc', type: 'text', nullable: true })
   secretEnc: string | null;
 
+  /** A signing token whose signatures must be version 2 (bound to method, path and nonce); version 1 is refused. */
+  @Column({ name: 'require_signature_v2', type: 'boolean', default: false })
+  requireSignatureV2: boolean;
+
   @Column({ type: 'varchar', length: 500 })
   scopes: string;
 

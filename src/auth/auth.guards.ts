@@ -2,8 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
 import { DomainError } from '../common/errors/domain-error';
+import { AuthFailureBudget } from '../platform/http/rate-limit/auth-failure-budget';
 import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, RouteAuth } from './authenticated.decorator';
-import { Credential } from './credentials';
+import { carriedCredentials, CONFLICTING_CREDENTIALS, Credential } from './credentials';
 import { Principal, principalOf } from './principal';
 import { grants } from './scopes';
 
@@ -18,23 +19,46 @@ interface Attempt {
 }
 
 /**
- * The route's passport strategies tried in order, as `passport.authenticate([...])` does: the
- * first success wins, a failure moves on, an error ends it. Without passport's middleware and
- * @nestjs/passport's AuthGuard around it, which decorate every request and build a dozen
- * closures: that was ~20 µs of a read's ~135 µs of CPU, most of it garbage collection.
+ * Runs one passport strategy on the request: its principal, or null when the credential is
+ * missing or wrong; an error rejects. Without passport's middleware and @nestjs/passport's
+ * AuthGuard around it, which decorate every request and build a dozen closures: that was
+ * ~20 µs of a read's ~135 µs of CPU, most of it garbage collection.
  */
-function authenticate(request: object, credentials: readonly Credential[]): Promise<Principal | null> {
+function attempt(request: object, credential: Credential): Promise<Principal | null> {
   return new Promise((resolve, reject) => {
-    const attempt = (i: number): void => {
-      if (i === credentials.length) return resolve(null);
-      const strategy = Object.create(registered(credentials[i])) as Attempt;
-      strategy.success = (user) => resolve(user as Principal);
-      strategy.fail = strategy.pass = strategy.redirect = () => attempt(i + 1);
-      strategy.error = reject;
-      strategy.authenticate(request, {});
-    };
-    attempt(0);
+    const strategy = Object.create(registered(credential)) as Attempt;
+    strategy.success = (user) => resolve((user as Principal) || null);
+    strategy.fail = strategy.pass = strategy.redirect = () => resolve(null);
+    strategy.error = reject;
+    strategy.authenticate(request, {});
   });
+}
+
+/**
+ * Every credential the request carries is checked, not the first that succeeds: a wrong Bearer
+ * beside a right x-api-key, or two valid tokens, would otherwise pass as whichever came first.
+ * Each must be one the route accepts, valid, and the same token. The usual request carries one,
+ * so this is one strategy run, as before (a second run of the same token is a cache hit).
+ * Answers the principal, or the 401's message.
+ */
+async function authenticate(request: AuthRequest, route: RouteAuth): Promise<Principal | string> {
+  const carried = carriedCredentials(request.headers);
+  if (carried.length === 0) return route.unauthenticated;
+  const refused = carried.length > 1 ? CONFLICTING_CREDENTIALS : route.unauthenticated;
+  let principal: Principal | null = null;
+  for (const credential of carried) {
+    if (credential === 'other-authorization' || !route.credentials.includes(credential)) return route.unauthenticated;
+    const user = await attempt(request, credential);
+    if (!user || (principal && principal.tokenId !== user.tokenId)) return refused;
+    principal = user;
+  }
+  return principal!;
+}
+
+interface AuthRequest {
+  headers: Record<string, string | string[] | undefined>;
+  ip?: string;
+  user?: Principal;
 }
 
 function registered(name: string): Attempt {
@@ -49,20 +73,31 @@ function routeAuthOf(reflector: Reflector, context: ExecutionContext): RouteAuth
   return reflector.get<RouteAuth | undefined>(ROUTE_AUTH, context.getHandler()) ?? DEFAULT_ROUTE_AUTH;
 }
 
+/**
+ * Authenticates every non-public route. An address past its budget of failed authentications
+ * is refused (429) before any credential is looked at; each 401 spends that budget.
+ */
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly failures: AuthFailureBudget,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = routeAuthOf(this.reflector, context);
     if (route.isPublic) return true;
-    const request = context.switchToHttp().getRequest<{ user?: Principal }>();
-    const user = await authenticate(request, route.credentials).catch((error: unknown) => {
+    const request = context.switchToHttp().getRequest<AuthRequest>();
+    this.failures.check(request.ip);
+    const outcome = await authenticate(request, route).catch((error: unknown) => {
       if (error instanceof DomainError) throw error;
-      return null;
+      return route.unauthenticated;
     });
-    if (!user) throw new DomainError('unauthenticated', route.unauthenticated);
-    request.user = user;
+    if (typeof outcome === 'string') {
+      this.failures.fail(request.ip);
+      throw new DomainError('unauthenticated', outcome);
+    }
+    request.user = outcome;
     return true;
   }
 }

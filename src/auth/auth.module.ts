@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthFailureBudget } from '../platform/http/rate-limit/auth-failure-budget';
 import { ApiToken } from './api-token.entity';
 import { SeenSignature } from './signing/seen-signature.entity';
 import { RequestSignatureService } from './signing/request-signature.service';
@@ -19,7 +20,8 @@ import { TokensService } from './tokens.service';
     SecretBox,
     RequestSignatureService,
     SignatureStrategy,
+    AuthFailureBudget,
   ],
-  exports: [TokensService, SecretBox],
+  exports: [TokensService, SecretBox, AuthFailureBudget],
 })
 export class AuthModule {}

@@ -4,6 +4,9 @@ import { Principal } from './principal';
 export interface HeaderRequest {
   headers: Record<string, string | string[] | undefined>;
   rawBody?: Buffer;
+  method?: string;
+  /** The request target as received: path and query string. */
+  url?: string;
 }
 
 export type Verify<C> = (credential: C, done: (error: unknown, user?: Principal | false) => void) => void;

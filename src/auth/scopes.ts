@@ -26,6 +26,11 @@ export function grants(held: readonly string[], needed: string): boolean {
   return action === 'read' && held.includes(`${resource}:write`);
 }
 
+/** The requested scopes that `held` does not grant: a token may hand on only what it has. */
+export function ungranted(held: readonly string[], requested: readonly string[]): string[] {
+  return requested.filter((scope) => !grants(held, scope));
+}
+
 export function parseScopes(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter(Boolean);
 }

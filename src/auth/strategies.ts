@@ -1,9 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { Strategy as BearerPassportStrategy } from 'passport-http-bearer';
 import { ExtractingStrategy, firstHeader, HeaderRequest } from './extracting-strategy';
 import { Principal } from './principal';
 import { TokensService } from './tokens.service';
+
+/** RFC 6750: the scheme is case-insensitive; one token, no spaces inside. */
+const BEARER_HEADER = /^bearer +([^\s]+) *$/i;
+
+/**
+ * Passport strategy for `Authorization: Bearer <token>`, from that header only. passport-http-bearer
+ * also took `access_token` from the query string and the body: a token in a URL ends up in proxy
+ * and access logs, and one in a body could authenticate a form post.
+ */
+class HeaderBearerStrategy extends ExtractingStrategy<string> {
+  name = 'bearer';
+
+  protected extract(request: HeaderRequest): string | undefined {
+    return BEARER_HEADER.exec(firstHeader(request, 'authorization') ?? '')?.[1];
+  }
+}
 
 /** Passport strategy for `x-api-key: <token>`. */
 class HeaderApiKeyStrategy extends ExtractingStrategy<string> {
@@ -15,7 +30,7 @@ class HeaderApiKeyStrategy extends ExtractingStrategy<string> {
 }
 
 @Injectable()
-export class BearerStrategy extends PassportStrategy(BearerPassportStrategy, 'bearer') {
+export class BearerStrategy extends PassportStrategy(HeaderBearerStrategy, 'bearer') {
   constructor(private readonly tokens: TokensService) {
     super();
   }

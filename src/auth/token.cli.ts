@@ -6,7 +6,7 @@ import { TOKEN_DIALECTS, TokensService } from './tokens.service';
 export const tokenCommands: CliCommand[] = [
   {
     name: 'token:create',
-    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign] [--dialect opterius]',
+    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign [--signature-v2]] [--dialect opterius]',
     needsApp: true,
     async run(args, app, out) {
       const name = requireFlag(args, 'name');
@@ -17,8 +17,12 @@ export const tokenCommands: CliCommand[] = [
       if (expires && (Number.isNaN(expires.getTime()) || expires <= new Date())) throw new CliUsageError('--expires must be a future date');
       const dialect = args.flags.dialect ?? null;
       if (dialect !== null && !(TOKEN_DIALECTS as readonly string[]).includes(dialect)) throw new CliUsageError(`unknown dialect ${dialect}; known: ${TOKEN_DIALECTS.join(', ')}`);
-      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign: args.flags['can-sign'] === 'true', dialect });
-      out(`Created token ${token.id} (${token.name}, ${token.scopes}${token.secretEnc ? ', can sign' : ''}${token.dialect ? `, dialect ${token.dialect}` : ''}). Shown once:`);
+      const canSign = args.flags['can-sign'] === 'true';
+      const requireSignatureV2 = args.flags['signature-v2'] === 'true';
+      if (requireSignatureV2 && !canSign) throw new CliUsageError('--signature-v2 needs --can-sign');
+      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign, requireSignatureV2, dialect });
+      const signing = token.requireSignatureV2 ? ', can sign (version 2 only)' : token.secretEnc ? ', can sign' : '';
+      out(`Created token ${token.id} (${token.name}, ${token.scopes}${signing}${token.dialect ? `, dialect ${token.dialect}` : ''}). Shown once:`);
       out(secret);
     },
   },

@@ -6,7 +6,7 @@ import { DatabaseService } from '../platform/database/database.service';
 import { ApiToken } from './api-token.entity';
 import { SecretBox } from './signing/secret-box';
 import { Principal } from './principal';
-import { parseScopes } from './scopes';
+import { parseScopes, ungranted } from './scopes';
 import { hashTokenSecret, newTokenSecret, visiblePrefix } from './token-secret';
 
 export interface NewToken {
@@ -17,6 +17,13 @@ export interface NewToken {
   canSign?: boolean;
   /** The dialect the token speaks where paths collide (TOKEN_DIALECTS); null: native. */
   dialect?: string | null;
+  /** With canSign: accept only version-2 signatures from it (bound to method, path and a nonce). */
+  requireSignatureV2?: boolean;
+  /**
+   * The token minting this one over the API: the new token may hold only scopes it grants
+   * (403 otherwise). Absent for the operator (CLI, first start), who may grant anything.
+   */
+  grantedBy?: Principal;
 }
 
 /** Dialects a token can be made for. An Opterius token also reads packages: Opterius' GET /packages needs no scope. */
@@ -42,12 +49,17 @@ export class TokensService {
 
   /** Creates a token; the secret is returned here and never again. */
   async create(input: NewToken): Promise<{ token: ApiToken; secret: string }> {
+    const beyond = input.grantedBy ? ungranted(input.grantedBy.scopes, input.scopes) : [];
+    if (beyond.length) {
+      throw new DomainError('forbidden', `A token can grant only scopes it holds; this token does not hold ${beyond.join(', ')}`);
+    }
     const secret = newTokenSecret();
     const token = this.tokens.create({
       name: input.name,
       prefix: visiblePrefix(secret),
       secretHash: hashTokenSecret(secret),
       secretEnc: input.canSign ? this.box.seal(secret) : null,
+      requireSignatureV2: input.canSign === true && input.requireSignatureV2 === true,
       scopes: [...new Set(input.dialect === 'opterius' ? [...input.scopes, 'packages:read'] : input.scopes)].join(','),
       dialect: input.dialect ?? null,
       createdAt: new Date(),

@@ -9,7 +9,7 @@ describe('rate limiting per token', () => {
   });
   after(() => t.close());
 
-  test('the 4th call within the window is 429 rate_limited with Retry-After; another token keeps its own budget', async () => {
+  test('the 4th call within the window is 429 rate_limited with Retry-After and X-RateLimit-*; another token keeps its own budget', async () => {
     const first = await t.createToken(['packages:read'], 'first');
     const second = await t.createToken(['packages:read'], 'second');
     // One budget across routes: two different routes spend it; each answer says what is left.
@@ -30,6 +30,11 @@ describe('rate limiting per token', () => {
     const retryAfter = Number(limited.headers['retry-after']);
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${limited.headers['retry-after']}`);
     assert.ok(limited.headers['x-request-id']);
+    // The 429 carries the same X-RateLimit-* headers as the answers before it: nothing left until Reset.
+    assert.equal(limited.headers['x-ratelimit-limit'], '3');
+    assert.equal(limited.headers['x-ratelimit-remaining'], '0');
+    assert.equal(limited.headers['x-ratelimit-reset'], String(retryAfter));
+    assert.match(limited.body.message, /for this token/);
 
     assert.equal((await t.call('GET', '/api/v1/packages', { token: second })).status, 200);
   });

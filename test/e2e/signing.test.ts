@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
-import { signedHeaders } from '../support/signing';
-import { startTestApp, TestApp } from '../support/test-app';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createAccount } from '../support/accounts';
+import { signedHeaders, signedHeadersV2 } from '../support/signing';
+import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 
 const NEW_PACKAGE = { name: 'signed', disk_quota_mb: 1, bandwidth_mb: 1, max_domains: 1, max_databases: 1, max_email_accounts: 1, php_version: '8.2' };
 
@@ -84,8 +87,7 @@ describe('signed requests (X-Timestamp + X-Signature)', () => {
   });
 
   test('a billing client that signs runs create → get → suspend → unsuspend → delete on /api/accounts', async () => {
-    // The signature covers neither method nor path, so two bodiless calls signed in one second are
-    // identical and the second is refused as a replay; a real client's calls are seconds apart.
+    // A second apart each (two bodiless calls in one second are covered by their own test below).
     let clock = Math.floor(Date.now() / 1000) - 200;
     const send = (method: string, url: string, payload?: unknown) => {
       const raw = payload === undefined ? '' : JSON.stringify(payload);
@@ -120,5 +122,172 @@ describe('signed requests (X-Timestamp + X-Signature)', () => {
     assert.equal((await send('GET', `/api/accounts/${id}`)).status, 404);
     const rows = await t.get(DataSource).query('SELECT COUNT(*) AS n FROM accounts');
     assert.equal(Number(rows[0].n), 0);
+  });
+});
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+describe('version 1 signatures: the replay cache knows method and path, the signature does not', () => {
+  let t: TestApp;
+  let signer: string;
+  before(async () => {
+    t = await startTestApp();
+    signer = (await t.call('POST', '/api/v1/tokens', { body: { name: 'billing-v1', scopes: ['*'], can_sign: true } })).body.data.token;
+  });
+  after(() => t.close());
+
+  const signed = (method: string, url: string, headers: Record<string, string>) => t.call(method, url, { token: null, headers });
+
+  test('two different bodiless calls signed in the same second both succeed; the identical request again is a replay', async () => {
+    const first = await createAccount(t);
+    const second = await createAccount(t);
+    // A billing module suspending two accounts back to back: same second, empty body, so the same signature.
+    const headers = signedHeaders(signer, '{}', nowSeconds() - 20);
+    const a = await signed('POST', `/api/accounts/${first.id}/suspend`, headers);
+    assert.equal(a.status, 200, a.text);
+    const b = await signed('POST', `/api/accounts/${second.id}/suspend`, headers);
+    assert.equal(b.status, 200, b.text);
+    assert.equal(b.body.data.status, 'suspended');
+    const again = await signed('POST', `/api/accounts/${first.id}/suspend`, headers);
+    assert.equal(again.status, 401, 'the identical request (method, path, signature) is a replay');
+    // The query is part of the request too.
+    const listed = signedHeaders(signer, '{}', nowSeconds() - 21);
+    assert.equal((await signed('GET', '/api/accounts?status=active', listed)).status, 200);
+    assert.equal((await signed('GET', '/api/accounts?status=suspended', listed)).status, 200);
+    assert.equal((await signed('GET', '/api/accounts?status=suspended', listed)).status, 401);
+  });
+
+  test('what version 1 does not stop: a captured request re-sent with another method or path within the window', async () => {
+    const victim = await createAccount(t);
+    const captured = signedHeaders(signer, '{}', nowSeconds() - 22);
+    assert.equal((await signed('GET', '/api/ping', captured)).status, 200);
+    // The signature covers neither method nor path: the same headers delete an account. Version 2 closes this.
+    assert.equal((await signed('DELETE', `/api/accounts/${victim.id}`, captured)).status, 204);
+  });
+});
+
+describe('version 2 signatures: method, path with query, timestamp, nonce and body hash', () => {
+  let t: TestApp;
+  let signer: string;
+  before(async () => {
+    t = await startTestApp();
+    signer = (await t.call('POST', '/api/v1/tokens', { body: { name: 'billing-v2', scopes: ['*'], can_sign: true } })).body.data.token;
+  });
+  after(() => t.close());
+
+  const send = (method: string, url: string, headers: Record<string, string>, body?: string) =>
+    t.call(method, url, { token: null, rawBody: body, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } });
+
+  test('a v2-signed GET with a query and a POST with a body are accepted', async () => {
+    const list = await send('GET', '/api/v1/accounts?limit=5', signedHeadersV2(signer, 'GET', '/api/v1/accounts?limit=5'));
+    assert.equal(list.status, 200, list.text);
+    const raw = `{"name":"v2pkg", "disk_quota_mb":1,"bandwidth_mb":1,"max_domains":1,"max_databases":1,"max_email_accounts":1,"php_version":"8.2"}`;
+    const created = await send('POST', '/api/packages', signedHeadersV2(signer, 'POST', '/api/packages', raw), raw);
+    assert.equal(created.status, 201, created.text);
+  });
+
+  test('the same headers on another method, path or query, or with another body, are refused; the request itself once only', async () => {
+    const victim = await createAccount(t);
+    const url = `/api/v1/accounts/${victim.id}`;
+    const headers = signedHeadersV2(signer, 'GET', url);
+    assert.equal((await send('DELETE', url, headers)).status, 401, 'another method');
+    assert.equal((await send('GET', `/api/v1/accounts/${victim.id + 1}`, headers)).status, 401, 'another path');
+    assert.equal((await send('GET', `${url}?x=1`, headers)).status, 401, 'another query');
+    assert.equal((await send('GET', `/api${url.slice('/api/v1'.length)}`, headers)).status, 401, 'the alias path');
+    assert.equal((await send('POST', `${url}/suspend`, signedHeadersV2(signer, 'POST', `${url}/suspend`, '{"reason":"a"}'), '{"reason":"b"}')).status, 401, 'another body');
+    assert.equal((await send('GET', url, headers)).status, 200);
+    assert.equal((await send('GET', url, headers)).status, 401, 'a replay');
+    assert.equal((await t.call('GET', url)).body.data.status, 'active');
+  });
+
+  test('a nonce is used once per token: a fresh signature reusing it is refused', async () => {
+    const nonce = 'a'.repeat(32);
+    assert.equal((await send('GET', '/api/ping', signedHeadersV2(signer, 'GET', '/api/ping', '', nowSeconds(), nonce))).status, 200);
+    assert.equal((await send('GET', '/api/server/stats', signedHeadersV2(signer, 'GET', '/api/server/stats', '', nowSeconds() - 1, nonce))).status, 401);
+  });
+
+  test('malformed: no nonce, a short nonce, an unknown version, a stale timestamp, a v1 signature marked v2', async () => {
+    const good = signedHeadersV2(signer, 'GET', '/api/ping');
+    const { 'x-nonce': _, ...noNonce } = good;
+    assert.equal((await send('GET', '/api/ping', noNonce)).status, 401);
+    assert.equal((await send('GET', '/api/ping', signedHeadersV2(signer, 'GET', '/api/ping', '', nowSeconds(), 'short'))).status, 401);
+    assert.equal((await send('GET', '/api/ping', { ...signedHeadersV2(signer, 'GET', '/api/ping'), 'x-signature-version': '3' })).status, 401);
+    assert.equal((await send('GET', '/api/ping', signedHeadersV2(signer, 'GET', '/api/ping', '', nowSeconds() - 301))).status, 401);
+    assert.equal((await send('GET', '/api/ping', { ...signedHeaders(signer, '{}', nowSeconds() - 30), 'x-signature-version': '2', 'x-nonce': 'b'.repeat(32) })).status, 401);
+    assert.equal((await send('GET', '/api/ping', good)).status, 200);
+  });
+});
+
+describe('tokens that require version 2 (require_signature_v2, CLI --signature-v2)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  const send = (method: string, url: string, headers: Record<string, string>) => t.call(method, url, { token: null, headers });
+
+  test('API: such a token refuses version 1 and accepts version 2; it needs can_sign', async () => {
+    const made = await t.call('POST', '/api/v1/tokens', { body: { name: 'strict', scopes: ['*'], can_sign: true, require_signature_v2: true } });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.body.data.require_signature_v2, true);
+    const token = made.body.data.token;
+    assert.equal((await send('GET', '/api/ping', signedHeaders(token, '{}'))).status, 401);
+    assert.equal((await send('GET', '/api/ping', signedHeadersV2(token, 'GET', '/api/ping'))).status, 200);
+    // Sending the token itself still works: the requirement is about signatures.
+    assert.equal((await t.call('GET', '/api/ping', { token })).status, 200);
+
+    const lax = await t.call('POST', '/api/v1/tokens', { body: { name: 'lax', scopes: ['*'], can_sign: true } });
+    assert.equal(lax.body.data.require_signature_v2, false);
+    assert.equal((await send('GET', '/api/ping', signedHeadersV2(lax.body.data.token, 'GET', '/api/ping'))).status, 200, 'any signing token speaks v2');
+
+    const unsigned = await t.call('POST', '/api/v1/tokens', { body: { name: 'nosign', scopes: ['*'], require_signature_v2: true } });
+    assert.equal(unsigned.status, 422);
+    assert.equal(unsigned.body.details[0].field, 'require_signature_v2');
+    const listed = (await t.call('GET', '/api/v1/tokens')).body.data.find((x: { name: string }) => x.name === 'strict');
+    assert.equal(listed.require_signature_v2, true);
+  });
+
+  test('CLI: token:create --can-sign --signature-v2; --signature-v2 alone is a usage error', async () => {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HW_LOG_LEVEL: 'silent',
+      HW_DATA_DIR: t.config.dataDir,
+      HW_LICENSE_FILE: t.config.license.file,
+      ...(t.database.url ? { DATABASE_URL: t.database.url } : { HW_SQLITE_PATH: (t.config.database as { path: string }).path }),
+    };
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'dist/src/cli/main.js'), ...args], { cwd: t.config.dataDir, env, encoding: 'utf8' });
+    const made = cli(['token:create', '--name', 'cli-strict', '--scopes', '*', '--can-sign', '--signature-v2']);
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(made.stdout, /version 2 only/);
+    const token = made.stdout.trim().split('\n').pop()!;
+    assert.equal((await send('GET', '/api/ping', signedHeaders(token, '{}'))).status, 401);
+    assert.equal((await send('GET', '/api/ping', signedHeadersV2(token, 'GET', '/api/ping'))).status, 200);
+    const alone = cli(['token:create', '--name', 'cli-bad', '--scopes', '*', '--signature-v2']);
+    assert.equal(alone.status, 2);
+    assert.match(alone.stderr, /--signature-v2 needs --can-sign/);
+  });
+});
+
+describe('seen signatures are kept in the database: a restart does not reopen the replay window', () => {
+  test('a v1 and a v2 request accepted before a restart are replays after it', async () => {
+    const first = await startTestApp();
+    const signer = (await first.call('POST', '/api/v1/tokens', { body: { name: 'restart', scopes: ['*'], can_sign: true } })).body.data.token;
+    const v1 = signedHeaders(signer, '{}', nowSeconds() - 5);
+    const v2 = signedHeadersV2(signer, 'GET', '/api/ping');
+    try {
+      assert.equal((await first.call('GET', '/api/ping', { token: null, headers: v1 })).status, 200);
+      assert.equal((await first.call('GET', '/api/ping', { token: null, headers: v2 })).status, 200);
+    } finally {
+      await first.close(true);
+    }
+    const second = await startTestApp({ database: first.database, dataDir: first.config.dataDir });
+    try {
+      assert.equal((await second.call('GET', '/api/ping', { token: null, headers: v1 })).status, 401);
+      assert.equal((await second.call('GET', '/api/ping', { token: null, headers: v2 })).status, 401);
+      assert.equal((await second.call('GET', '/api/server/stats', { token: null, headers: v1 })).status, 200, 'v1: another path is another request');
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -35,4 +35,13 @@ export class CreateTokenDto {
   @IsOptional()
   @IsIn(TOKEN_DIALECTS, { message: `dialect must be one of ${TOKEN_DIALECTS.join(', ')}` })
   dialect?: (typeof TOKEN_DIALECTS)[number];
+
+  /**
+   * With `can_sign`: accept only version-2 signatures from this token (X-Signature-Version: 2,
+   * bound to method, path with query, a nonce and the body). Version 1 signatures cover neither
+   * method nor path; leave this off only for billing modules that speak nothing else.
+   */
+  @IsOptional()
+  @IsBoolean()
+  require_signature_v2?: boolean;
 }

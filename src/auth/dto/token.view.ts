@@ -17,6 +17,8 @@ export class TokenView {
   /** The dialect the token speaks on shared paths (`opterius`); null: native. */
   @ApiProperty({ nullable: true, type: String, example: null })
   dialect: string | null;
+  /** Whether its signatures must be version 2 (version 1 is then refused). */
+  require_signature_v2: boolean;
   @ApiProperty({ example: '2026-04-08T14:32:00Z' })
   created_at: string;
   @ApiProperty({ nullable: true, type: String })
@@ -34,6 +36,7 @@ export class TokenView {
       scopes: parseScopes(token.scopes),
       can_sign: Boolean(token.secretEnc),
       dialect: token.dialect ?? null,
+      require_signature_v2: Boolean(token.requireSignatureV2),
       created_at: isoUtc(token.createdAt)!,
       last_used_at: isoUtc(token.lastUsedAt),
       expires_at: isoUtc(token.expiresAt),

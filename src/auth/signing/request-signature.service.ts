@@ -1,8 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, Not, Repository } from 'typeorm';
+import { canonicalString, signCanonical } from '../../agent-protocol/hmac';
 import { DatabaseService, isUniqueViolation } from '../../platform/database/database.service';
 import { ApiToken } from '../api-token.entity';
 import { Principal } from '../principal';
@@ -12,16 +13,42 @@ import { SeenSignature } from './seen-signature.entity';
 
 export const SIGNATURE_WINDOW_SECONDS = 300;
 
+/** The first line of a version-2 canonical string (the agent's own scheme is `hw1`). */
+export const REQUEST_SIGNATURE_SCHEME = 'hw2';
+
 export interface SignedRequest {
+  /** 1: X-Timestamp + X-Signature alone; 2: X-Signature-Version: 2 and X-Nonce as well. */
+  version: 1 | 2;
   timestamp: string;
   signature: string;
+  /** Version 2 only. */
+  nonce?: string;
+  method: string;
+  /** The request target as received: the path and the query string, as sent. */
+  target: string;
   /** The body bytes exactly as received; empty for bodiless requests. */
   rawBody: Buffer;
 }
 
+const TIMESTAMP = /^\d{1,12}$/;
+const SIGNATURE = /^[0-9a-fA-F]{64}$/;
+const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+
 /**
- * Billing-module signing: X-Signature = hex HMAC-SHA256(key = token, X-Timestamp ‖ raw body).
- * The request does not say which token signed it, so every signing token is tried.
+ * Billing-module signing, keyed with the token itself. The request does not say which token
+ * signed it, so every signing token is tried.
+ *
+ * Version 1: X-Signature = hex HMAC-SHA256(X-Timestamp ‖ raw body). It covers neither method,
+ * path nor query. Its replay key is method + target + signature, so two different bodiless calls
+ * signed in the same second (identical signatures) both pass and only an identical re-send is
+ * refused — a captured request can still be re-sent within the window with another method, path
+ * or query. Version 2 closes that.
+ *
+ * Version 2: X-Signature = hex HMAC-SHA256 of `hw2\nMETHOD\n/path?query\ntimestamp\nnonce\nsha256hex(body)`,
+ * the agent protocol's canonical form (agent-protocol/hmac.ts) under its own first line. Its replay
+ * key is token + nonce: a nonce is used once per token within the window.
+ *
+ * Replay keys are stored (hashed) in seen_signatures, so a restart does not reopen the window.
  */
 @Injectable()
 export class RequestSignatureService {
@@ -33,28 +60,27 @@ export class RequestSignatureService {
   ) {}
 
   async verify(request: SignedRequest, now = Date.now()): Promise<Principal | null> {
-    if (!/^\d{1,12}$/.test(request.timestamp) || !/^[0-9a-fA-F]{64}$/.test(request.signature)) return null;
+    if (!TIMESTAMP.test(request.timestamp) || !SIGNATURE.test(request.signature)) return null;
+    if (request.version === 2 && !NONCE.test(request.nonce ?? '')) return null;
     if (Math.abs(now / 1000 - Number(request.timestamp)) > SIGNATURE_WINDOW_SECONDS) return null;
     const presented = Buffer.from(request.signature, 'hex');
-    // A bodiless request is signed over "{}" by the shipped client, over "" by a literal reading.
-    const bodies = request.rawBody.length ? [request.rawBody] : [Buffer.alloc(0), Buffer.from('{}')];
+    const matches = request.version === 2 ? matcherV2(request, presented) : matcherV1(request, presented);
     const candidates = await this.tokens.find({ where: { secretEnc: Not(IsNull()), revokedAt: IsNull() } });
     for (const token of candidates) {
       const secret = this.box.open(token.secretEnc!);
-      if (!secret) continue;
-      const matches = bodies.some((body) => timingSafeEqual(presented, hmac(secret, request.timestamp, body)));
-      if (!matches) continue;
+      if (!secret || !matches(secret)) continue;
+      if (request.version === 1 && token.requireSignatureV2) return null;
       const principal = this.tokensService.principalFor(token);
-      if (!principal || !(await this.firstUse(request.signature.toLowerCase()))) return null;
+      if (!principal || !(await this.firstUse(replayKey(request, token.id)))) return null;
       return principal;
     }
     return null;
   }
 
-  /** Records the signature; false when it was seen before (a replay). */
-  private async firstUse(signature: string): Promise<boolean> {
+  /** Records the replay key; false when it was seen before (a replay). */
+  private async firstUse(replayKey: string): Promise<boolean> {
     try {
-      await this.db.write((em) => em.insert(SeenSignature, { signature, seenAt: new Date() }));
+      await this.db.write((em) => em.insert(SeenSignature, { replayKey, seenAt: new Date() }));
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -62,7 +88,7 @@ export class RequestSignatureService {
     }
   }
 
-  /** Signatures older than the window can never be replayed (the timestamp check refuses them). */
+  /** Keys older than the window can never be replayed (the timestamp check refuses them). */
   @Interval(60_000)
   async forgetExpired(): Promise<void> {
     const cutoff = new Date(Date.now() - 2 * SIGNATURE_WINDOW_SECONDS * 1000);
@@ -70,6 +96,34 @@ export class RequestSignatureService {
   }
 }
 
-export function hmac(secret: string, timestamp: string, body: Buffer): Buffer {
+/** Version 1 over the raw body; a bodiless request is signed over "{}" by the shipped client, over "" by a literal reading. */
+function matcherV1(request: SignedRequest, presented: Buffer): (secret: string) => boolean {
+  const bodies = request.rawBody.length ? [request.rawBody] : [Buffer.alloc(0), Buffer.from('{}')];
+  return (secret) => bodies.some((body) => timingSafeEqual(presented, hmac(secret, request.timestamp, body)));
+}
+
+/** Version 2: the canonical string is built (and the body hashed) once, whatever the number of signing tokens. */
+function matcherV2(request: SignedRequest, presented: Buffer): (secret: string) => boolean {
+  const canonical = canonicalString(
+    { method: request.method, path: request.target, body: request.rawBody, timestamp: request.timestamp, nonce: request.nonce! },
+    REQUEST_SIGNATURE_SCHEME,
+  );
+  return (secret) => timingSafeEqual(presented, Buffer.from(signCanonical(secret, canonical), 'hex'));
+}
+
+/**
+ * Version 1: method, target and signature — what tells two requests apart, since the signature
+ * alone does not. Version 2: token and nonce. Hashed, so any target fits the 64-character key.
+ */
+function replayKey(request: SignedRequest, tokenId: number): string {
+  const key =
+    request.version === 2
+      ? `v2\n${tokenId}\n${request.nonce}`
+      : `v1\n${request.method.toUpperCase()}\n${request.target}\n${request.signature.toLowerCase()}`;
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** Version 1's HMAC: X-Timestamp followed by the body. */
+function hmac(secret: string, timestamp: string, body: Buffer): Buffer {
   return createHmac('sha256', secret).update(timestamp).update(body).digest();
 }

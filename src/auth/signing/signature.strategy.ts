@@ -4,7 +4,11 @@ import { ExtractingStrategy, firstHeader, HeaderRequest } from '../extracting-st
 import { Principal } from '../principal';
 import { RequestSignatureService, SignedRequest } from './request-signature.service';
 
-/** Passport strategy for X-Timestamp + X-Signature (billing modules that sign instead of sending a token). */
+/**
+ * Passport strategy for signed requests (billing modules that sign instead of sending a token):
+ * X-Timestamp + X-Signature, and for version 2 X-Signature-Version: 2 + X-Nonce. Without
+ * X-Signature-Version (or with 1) a signature is version 1; any other version is refused.
+ */
 class HeaderSignatureStrategy extends ExtractingStrategy<SignedRequest> {
   name = 'signature';
 
@@ -12,7 +16,17 @@ class HeaderSignatureStrategy extends ExtractingStrategy<SignedRequest> {
     const timestamp = firstHeader(request, 'x-timestamp');
     const signature = firstHeader(request, 'x-signature');
     if (!timestamp || !signature) return undefined;
-    return { timestamp: timestamp.trim(), signature: signature.trim(), rawBody: request.rawBody ?? Buffer.alloc(0) };
+    const version = firstHeader(request, 'x-signature-version')?.trim() ?? '1';
+    if (version !== '1' && version !== '2') return undefined;
+    return {
+      version: version === '2' ? 2 : 1,
+      timestamp: timestamp.trim(),
+      signature: signature.trim(),
+      nonce: version === '2' ? firstHeader(request, 'x-nonce')?.trim() : undefined,
+      method: request.method ?? '',
+      target: request.url ?? '',
+      rawBody: request.rawBody ?? Buffer.alloc(0),
+    };
   }
 }
 

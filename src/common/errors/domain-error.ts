@@ -9,6 +9,8 @@ export interface DomainErrorOptions {
   details?: ErrorDetail[];
   /** The caller may try again after this many seconds (answered as Retry-After). */
   retryAfterSeconds?: number;
+  /** A spent budget: its size (answered as X-RateLimit-Limit, with Remaining 0 and Reset = Retry-After). */
+  rateLimit?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface DomainErrorOptions {
 export class DomainError extends Error {
   readonly details?: ErrorDetail[];
   readonly retryAfterSeconds?: number;
+  readonly rateLimit?: number;
 
   constructor(
     readonly code: ErrorCode,
@@ -29,6 +32,7 @@ export class DomainError extends Error {
     this.name = 'DomainError';
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.rateLimit = options.rateLimit;
   }
 
   static notFound(what: string): DomainError {
@@ -60,7 +64,7 @@ export class DomainError extends Error {
       const field = Object.hasOwn(names, d.field) ? names[d.field] : d.field;
       return this.code === 'conflict' ? takenDetail(field) : { field, message: d.message };
     });
-    return new DomainError(this.code, this.message, { details, retryAfterSeconds: this.retryAfterSeconds });
+    return new DomainError(this.code, this.message, { details, retryAfterSeconds: this.retryAfterSeconds, rateLimit: this.rateLimit });
   }
 }
 

@@ -28,7 +28,7 @@ export class RestAuthKeysController {
   @ApiRestV2Errors(400)
   async create(@Body() body: RestAuthKeyDto, @CurrentPrincipal() caller: Principal): Promise<RestKeyView> {
     const name = (body.description ?? '').replace(/[^A-Za-z0-9 ._-]/g, '').trim().slice(0, 100) || 'plesk-rest-key';
-    const { secret } = await this.tokens.create({ name, scopes: caller.scopes });
+    const { secret } = await this.tokens.create({ name, scopes: caller.scopes, grantedBy: caller });
     return { key: secret };
   }
 

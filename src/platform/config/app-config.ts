@@ -34,6 +34,8 @@ export interface AppConfig {
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
   license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
+  /** Failed authentications per client address per window before it gets 429; limit 0: no limit. */
+  authFailures: { limit: number; windowSeconds: number };
   /** Seconds a client has to send a whole request (headers and body); slower ones are cut off. */
   requestTimeoutSeconds: number;
   /** When set, GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
@@ -120,6 +122,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimit: {
       limit: env.int('HW_RATE_LIMIT', 600, 1, 1_000_000),
       windowSeconds: env.int('HW_RATE_LIMIT_WINDOW', 60, 1, 86400),
+    },
+    authFailures: {
+      limit: env.int('HW_AUTH_FAILURE_LIMIT', 30, 0, 1_000_000),
+      windowSeconds: env.int('HW_AUTH_FAILURE_WINDOW', 60, 1, 86400),
     },
     metricsToken: env.optional('HW_METRICS_TOKEN'),
   };

@@ -7,6 +7,7 @@ import { ProvisioningCleanups1732400002500 } from './1732400002500-ProvisioningC
 import { LicenseAndLeases1732400050000 } from './1732400050000-LicenseAndLeases';
 import { AccountDomainReversed1732400060000 } from './1732400060000-AccountDomainReversed';
 import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalIdsTokenDialect';
+import { TokenSignatureV21732400062000 } from './1732400062000-TokenSignatureV2';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   LicenseAndLeases1732400050000,
   AccountDomainReversed1732400060000,
   ExternalIdsTokenDialect1732400061000,
+  TokenSignatureV21732400062000,
 ];

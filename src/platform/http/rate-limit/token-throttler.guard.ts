@@ -43,10 +43,16 @@ export class TokenThrottlerGuard extends ThrottlerGuard {
     return `${throttlerName}:${tracker}`;
   }
 
+  /**
+   * The base class sets X-RateLimit-* only on answers it lets through; the 429 says the same:
+   * none left until the block ends (Reset = Retry-After).
+   */
   protected async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    throw new DomainError('rate_limited', `Too many requests: at most ${detail.limit} per ${detail.ttl / 1000} s for this token; retry in ${retryAfter} s`, {
+    const per = detail.tracker.startsWith('ip:') ? 'address' : 'token';
+    throw new DomainError('rate_limited', `Too many requests: at most ${detail.limit} per ${detail.ttl / 1000} s for this ${per}; retry in ${retryAfter} s`, {
       retryAfterSeconds: retryAfter,
+      rateLimit: detail.limit,
     });
   }
 }
