@@ -17,6 +17,7 @@ import { LicenseModule } from './license/license.module';
 import { ObservabilityModule } from './platform/observability/observability.module';
 import { PackagesModule } from './packages/packages.module';
 import { PleskModule } from './dialects/plesk/plesk.module';
+import { PleskXmlModule } from './dialects/plesk-xml/plesk-xml.module';
 import { AgentConnectionModule } from './provisioning/agent-connection.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RateLimitModule } from './platform/http/rate-limit/rate-limit.module';
@@ -24,7 +25,7 @@ import { TokenThrottlerGuard } from './platform/http/rate-limit/token-throttler.
 import { ServerStatsModule } from './servers/server-stats.module';
 
 /** Feature modules, in the order their routes should appear. */
-export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, PleskModule];
+export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, PleskModule, PleskXmlModule];
 
 /**
  * Every route passes these, in this order: the token (401), its scopes (403), a licence that

@@ -1,7 +1,7 @@
 import { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /** The ways a request can carry a token; each is the passport strategy of that name. */
-export type Credential = 'bearer' | 'api-key' | 'signature' | 'basic';
+export type Credential = 'bearer' | 'api-key' | 'signature' | 'basic' | 'plesk-xml';
 
 /** What a native route accepts, in the order the guard tries them. */
 export const NATIVE_CREDENTIALS: readonly Credential[] = ['bearer', 'api-key', 'signature'];
@@ -32,6 +32,13 @@ export const CREDENTIAL_FORMS: Record<Credential, CredentialForm> = {
   basic: {
     sent: 'Authorization: Basic (any login, the token as password)',
     schemes: { basic: { type: 'http', scheme: 'basic', description: 'Plesk REST v2 clients: any login, the password is a hw_… token' } },
+  },
+  'plesk-xml': {
+    sent: 'HTTP_AUTH_LOGIN (an admin login) + HTTP_AUTH_PASSWD (the token), or KEY: <token>',
+    schemes: {
+      'plesk-login': { type: 'apiKey', in: 'header', name: 'HTTP_AUTH_LOGIN', description: 'Plesk XML API: admin, root or administrator' },
+      'plesk-passwd': { type: 'apiKey', in: 'header', name: 'HTTP_AUTH_PASSWD', description: 'Plesk XML API: a hw_… token' },
+    },
   },
 };
 

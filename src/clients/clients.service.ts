@@ -23,6 +23,7 @@ export interface NewClientInput {
   company?: string | null;
   status?: ClientStatus;
   external_id?: string | null;
+  description?: string | null;
 }
 
 export type ClientPatch = Partial<NewClientInput>;
@@ -53,6 +54,7 @@ export class ClientsService {
       company: input.company ?? null,
       status: input.status ?? 'active',
       externalId: input.external_id ?? null,
+      description: input.description ?? null,
       createdAt: nowToTheSecond(),
     });
     await this.write(input.login, () => this.db.write((em) => em.insert(Client, client)));
@@ -101,6 +103,7 @@ export class ClientsService {
     if (patch.company !== undefined) changes.company = patch.company;
     if (patch.status !== undefined) changes.status = patch.status;
     if (patch.external_id !== undefined) changes.externalId = patch.external_id;
+    if (patch.description !== undefined) changes.description = patch.description;
     if (Object.keys(changes).length) await this.write(patch.login, () => this.db.write((em) => em.update(Client, { id }, changes)));
     return Object.assign(client, changes);
   }
@@ -141,6 +144,9 @@ function assertValid(input: ClientPatch, creating: boolean): void {
   check('login', typeof input.login === 'string' && LOGIN_PATTERN.test(input.login) ? null : LOGIN_RULE);
   check('email', typeof input.email === 'string' && input.email.length <= 254 && isEmail(input.email) ? null : 'email must be a valid email address');
   check('password', passwordProblem(input.password));
+  if (input.description != null && !(typeof input.description === 'string' && input.description.length <= 255)) {
+    details.push({ field: 'description', message: 'description must be at most 255 characters' });
+  }
   if (input.status !== undefined && !(CLIENT_STATUSES as readonly string[]).includes(input.status)) {
     details.push({ field: 'status', message: `status must be one of ${CLIENT_STATUSES.join(', ')}` });
   }

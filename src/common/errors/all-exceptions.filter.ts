@@ -22,8 +22,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (error.code === 'internal_error') {
       this.logger.error(`${request.method} ${request.url}: ${(exception as Error)?.stack ?? String(exception)}`);
     }
-    const { status, body } = this.dialects.answer(error, { url: request.url ?? '', body: request.body });
+    const { status, body, contentType } = this.dialects.answer(error, { url: request.url ?? '', body: request.body });
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
-    reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    reply.status(status).header('content-type', contentType).send(body);
   }
 }

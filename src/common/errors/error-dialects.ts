@@ -6,6 +6,7 @@ import { ErrorDialect, ErrorDialectProvider, ErrorRequest, NATIVE_DIALECT } from
 export interface ErrorAnswer {
   status: number;
   body: unknown;
+  contentType: string;
 }
 
 /** Every registered dialect; picks the one for a request's path (the native API otherwise) and renders the error in it. */
@@ -26,6 +27,6 @@ export class ErrorDialects implements OnModuleInit {
     const path = request.url.split('?')[0];
     const dialect = this.dialects.find((d) => d.matches(path)) ?? NATIVE_DIALECT;
     const status = dialect.status(error.code);
-    return { status, body: dialect.body(error, status, request) };
+    return { status, body: dialect.body(error, status, request), contentType: dialect.contentType ?? 'application/json; charset=utf-8' };
   }
 }

@@ -9,8 +9,8 @@ import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/passwords';
 export const PLESK_SETTABLE_STATUSES = [0, 16] as const;
 
 /**
- * Plesk REST `ClientRequest`. Every field of the spec is declared; locale, owner_login and
- * description are accepted and ignored (one locale, one owner: the admin).
+ * Plesk REST `ClientRequest`. Every field of the spec is declared; locale and owner_login are
+ * accepted and ignored (one locale, one owner: the admin).
  */
 export class RestClientRequestDto {
   @ApiProperty({ example: 'Jane Roe' })
@@ -69,10 +69,12 @@ export class RestClientRequestDto {
   @Allow()
   owner_login?: unknown;
 
-  /** Accepted and ignored. */
-  @ApiPropertyOptional({ type: String, example: '' })
-  @Allow()
-  description?: unknown;
+  /** Free text, stored and read back. */
+  @ApiPropertyOptional({ example: 'Billing client 1001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
 }
 
 /** Plesk REST `ClientUpdateRequest`: any subset (a password-only body is common). */

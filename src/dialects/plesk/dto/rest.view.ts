@@ -50,7 +50,7 @@ export class RestClientView {
       guid: c.guid,
       owner_login: 'admin',
       external_id: c.externalId ?? '',
-      description: '',
+      description: c.description ?? '',
       type: 'customer',
     };
   }
