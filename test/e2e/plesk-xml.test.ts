@@ -19,6 +19,8 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     assert.equal(r.status, 200, r.text);
     return r.body;
   };
+  /** One row of the native API (its `data`). */
+  const row = async (url: string) => (await native(url)).data;
 
   before(async () => {
     t = await startTestApp();
@@ -65,7 +67,7 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     expectOk(result);
     const id = Number(text(result, 'id'));
     const guid = text(result, 'guid');
-    const client = await native(`/api/v1/clients/${id}`);
+    const client = await row(`/api/v1/clients/${id}`);
     assert.equal(client.login, 'janeroe');
     assert.equal(client.name, 'Jane Roe');
     assert.equal(client.company, 'Roe & Co');
@@ -79,7 +81,7 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     const wsResult = at(ws.root, 'webspace/add/result');
     expectOk(wsResult);
     const accountId = Number(text(wsResult, 'id'));
-    const account = await native(`/api/v1/accounts/${accountId}`);
+    const account = await row(`/api/v1/accounts/${accountId}`);
     assert.equal(account.domain, 'jane-example.org');
     assert.equal(account.username, 'janeftp');
     assert.equal(account.client_id, id);
@@ -130,7 +132,7 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
 
     const suspend = await agent(t, token, packet('<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>32</status></gen_setup></values></set></webspace>'));
     expectOk(at(suspend.root, 'webspace/set/result'));
-    let account = await native(`/api/v1/accounts/${accountId}`);
+    let account = await row(`/api/v1/accounts/${accountId}`);
     assert.equal(account.status, 'suspended');
     const get = await agent(t, token, packet(`<webspace><get><filter><id>${accountId}</id></filter><dataset><gen_info/><hosting/><limits/><stat/></dataset></get></webspace>`));
     const r = at(get.root, 'webspace/get/result');
@@ -146,12 +148,12 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     expectOk(at(again.root, 'webspace/set/result'));
     const resume = await agent(t, token, packet('<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>0</status></gen_setup><hosting><vrt_hst><property><name>ftp_password</name><value>New-ftp-pass-1</value></property></vrt_hst></hosting></values></set></webspace>'));
     expectOk(at(resume.root, 'webspace/set/result'));
-    account = await native(`/api/v1/accounts/${accountId}`);
+    account = await row(`/api/v1/accounts/${accountId}`);
     assert.equal(account.status, 'active');
 
     const sw = await agent(t, token, packet(`<webspace><switch-subscription><filter><name>ws-example.org</name></filter><plan-guid>${biggerGuid}</plan-guid></switch-subscription></webspace>`));
     expectOk(at(sw.root, 'webspace/switch-subscription/result'));
-    assert.equal((await native(`/api/v1/accounts/${accountId}`)).package_id, pkg.body.id);
+    assert.equal((await row(`/api/v1/accounts/${accountId}`)).package_id, pkg.body.data.id);
 
     const ip = await agent(t, token, packet('<ip><get/></ip>'));
     assert.equal(text(ip.root, 'ip/get/result/addresses/ip_info/ip_address'), t.config.provisioning.serverIp);
@@ -171,15 +173,15 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
 
     const set = await agent(t, token, packet('<customer><set><filter><login>setme</login></filter><values><gen_info><passwd>Another-pass-1</passwd><email>new@example.net</email><status>16</status><description>moved</description></gen_info></values></set></customer>'));
     expectOk(at(set.root, 'customer/set/result'));
-    const client = await native(`/api/v1/clients/${id}`);
+    const client = await row(`/api/v1/clients/${id}`);
     assert.equal(client.email, 'new@example.net');
     assert.equal(client.status, 'suspended');
-    assert.equal((await native(`/api/v1/accounts/${accountId}`)).status, 'suspended');
+    assert.equal((await row(`/api/v1/accounts/${accountId}`)).status, 'suspended');
     const bad = await agent(t, token, packet('<customer><set><filter><login>setme</login></filter><values><gen_info><status>32</status></gen_info></values></set></customer>'));
     expectError(at(bad.root, 'customer/set/result'), 1023);
     const back = await agent(t, token, packet('<customer><set><filter><id>' + id + '</id></filter><values><gen_info><status>0</status></gen_info></values></set></customer>'));
     expectOk(at(back.root, 'customer/set/result'));
-    assert.equal((await native(`/api/v1/accounts/${accountId}`)).status, 'active');
+    assert.equal((await row(`/api/v1/accounts/${accountId}`)).status, 'active');
 
     const del = await agent(t, token, packet('<customer><del><filter><login>setme</login></filter></del></customer>'));
     expectOk(at(del.root, 'customer/del/result'));
