@@ -35,10 +35,8 @@ export const CREDENTIAL_FORMS: Record<Credential, CredentialForm> = {
   },
   'plesk-xml': {
     sent: 'HTTP_AUTH_LOGIN (an admin login) + HTTP_AUTH_PASSWD (the token), or KEY: <token>',
-    schemes: {
-      'plesk-login': { type: 'apiKey', in: 'header', name: 'HTTP_AUTH_LOGIN', description: 'Plesk XML API: admin, root or administrator' },
-      'plesk-passwd': { type: 'apiKey', in: 'header', name: 'HTTP_AUTH_PASSWD', description: 'Plesk XML API: a hw_… token' },
-    },
+    // Only the XML API's agent.php takes it, and that route is not in the JSON OpenAPI document.
+    schemes: {},
   },
 };
 

@@ -24,6 +24,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const { status, body, contentType } = this.dialects.answer(error, { url: request.url ?? '', body: request.body });
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
-    reply.status(status).header('content-type', contentType).send(body);
+    reply.status(status).header('content-type', contentType ?? 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Allow, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LOGIN_PATTERN, LOGIN_RULE } from '../../../clients/dto/client.dto';
 import { RefusedWhenSent } from '../../../common/field-rules';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../../common/passwords';
@@ -141,7 +141,9 @@ export class RestDomainRequestDto {
   @IsIn(['virtual'], { message: 'hosting_type must be virtual (forwarding and none are not supported)' })
   hosting_type?: string;
 
+  /** Required for virtual hosting (the only kind): ftp_login and ftp_password. */
   @ApiProperty({ type: RestHostingSettingsDto })
+  @IsDefined({ message: 'hosting_settings is required for virtual hosting: send {ftp_login, ftp_password}' })
   @ValidateNested()
   @Type(() => RestHostingSettingsDto)
   hosting_settings: RestHostingSettingsDto;
@@ -152,10 +154,12 @@ export class RestDomainRequestDto {
   @Type(() => RestOwnerClientDto)
   owner_client?: RestOwnerClientDto;
 
-  @ApiProperty({ type: RestPlanRefDto })
+  /** A package by name; without it the domain gets the default package (the first, package 1 on a new install). */
+  @ApiPropertyOptional({ type: RestPlanRefDto })
+  @IsOptional()
   @ValidateNested()
   @Type(() => RestPlanRefDto)
-  plan: RestPlanRefDto;
+  plan?: RestPlanRefDto;
 
   /** Accepted and ignored (the server's IP is used). */
   @ApiPropertyOptional({ example: ['192.0.2.10'] })
@@ -189,6 +193,18 @@ export class RestDomainRequestDto {
   @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
   @RefusedWhenSent('parent_domain is not supported: only main domains (subscriptions) can be created')
   parent_domain?: unknown;
+}
+
+/** Plesk REST `DomainRequest` for `PUT /api/v2/domains/{id}`: any subset; name and ftp_login cannot change. */
+export class RestDomainUpdateDto extends PartialType(RestDomainRequestDto) {}
+
+export const REST_DOMAIN_STATUSES = ['active', 'suspended', 'disabled'] as const;
+
+/** Plesk REST `DomainStatus`. */
+export class RestDomainStatusDto {
+  @ApiProperty({ enum: REST_DOMAIN_STATUSES, example: 'suspended' })
+  @IsIn(REST_DOMAIN_STATUSES, { message: 'status must be active, suspended or disabled' })
+  status: (typeof REST_DOMAIN_STATUSES)[number];
 }
 
 /** `POST /api/v2/auth/keys`: every field optional; clients commonly send `{}`. */
