@@ -14,7 +14,14 @@ describe('Plesk REST v2: domains, server, client description', () => {
   before(async () => {
     t = await startTestApp();
     auth = basic(await t.createToken(['clients:write', 'accounts:write'], 'plesk-rest'));
-    const c = await rest('POST', '/api/v2/clients', { name: 'Dom Owner', login: 'domowner', email: 'dom@example.net', password: 'S3cure-pass-1', type: 'customer', description: 'billing client 7' });
+    const c = await rest('POST', '/api/v2/clients', {
+      name: 'Dom Owner',
+      login: 'domowner',
+      email: 'dom@example.net',
+      password: 'S3cure-pass-1',
+      type: 'customer',
+      description: 'billing client 7',
+    });
     assert.equal(c.status, 201, c.text);
     clientId = c.body.id;
   });
@@ -27,7 +34,12 @@ describe('Plesk REST v2: domains, server, client description', () => {
   });
 
   test('POST /domains without plan gets the default package; without hosting_settings → 400', async () => {
-    const created = await rest('POST', '/api/v2/domains', { name: 'noplan.example.org', hosting_type: 'virtual', hosting_settings: { ftp_login: 'noplanftp', ftp_password: 'ftp-password-1' }, owner_client: { id: clientId } });
+    const created = await rest('POST', '/api/v2/domains', {
+      name: 'noplan.example.org',
+      hosting_type: 'virtual',
+      hosting_settings: { ftp_login: 'noplanftp', ftp_password: 'ftp-password-1' },
+      owner_client: { id: clientId },
+    });
     assert.equal(created.status, 201, created.text);
     const account = (await t.call('GET', `/api/v1/accounts/${created.body.id}`)).body.data;
     assert.equal(account.package_id, 1);
@@ -39,7 +51,13 @@ describe('Plesk REST v2: domains, server, client description', () => {
   });
 
   test('GET /domains (?name=), GET/PUT/DELETE /domains/{id}, /client, /status', async () => {
-    const created = await rest('POST', '/api/v2/domains', { name: 'life.example.org', hosting_type: 'virtual', hosting_settings: { ftp_login: 'lifeftp', ftp_password: 'ftp-password-1' }, owner_client: { login: 'domowner' }, plan: { name: 'default' } });
+    const created = await rest('POST', '/api/v2/domains', {
+      name: 'life.example.org',
+      hosting_type: 'virtual',
+      hosting_settings: { ftp_login: 'lifeftp', ftp_password: 'ftp-password-1' },
+      owner_client: { login: 'domowner' },
+      plan: { name: 'default' },
+    });
     assert.equal(created.status, 201, created.text);
     const { id, guid } = created.body;
 

@@ -50,7 +50,12 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
   });
 
   test('authentication: a wrong password, a non-admin login, no credentials → system 1001', async () => {
-    for (const headers of [{ HTTP_AUTH_LOGIN: 'admin', HTTP_AUTH_PASSWD: 'hw_wrong' }, { HTTP_AUTH_LOGIN: 'jane', HTTP_AUTH_PASSWD: token }, { KEY: 'nope' }, {} as Record<string, string>]) {
+    for (const headers of [
+      { HTTP_AUTH_LOGIN: 'admin', HTTP_AUTH_PASSWD: 'hw_wrong' },
+      { HTTP_AUTH_LOGIN: 'jane', HTTP_AUTH_PASSWD: token },
+      { KEY: 'nope' },
+      {} as Record<string, string>,
+    ]) {
       const { root } = await agent(t, token, packet(customerAdd('nobody')), headers);
       expectSystemError(root, 1001);
     }
@@ -88,7 +93,11 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     assert.equal(account.status, 'active');
 
     // by guid and by external id, with gen_info and stat
-    const got = await agent(t, token, packet(`<customer><get><filter><guid>${guid}</guid><external-id>whmcs:7</external-id></filter><dataset><gen_info/><stat/></dataset></get></customer>`));
+    const got = await agent(
+      t,
+      token,
+      packet(`<customer><get><filter><guid>${guid}</guid><external-id>whmcs:7</external-id></filter><dataset><gen_info/><stat/></dataset></get></customer>`),
+    );
     const results = all(at(got.root, 'customer/get'), 'result');
     assert.equal(results.length, 2);
     for (const r of results) {
@@ -103,8 +112,15 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
   });
 
   test('several operations in one packet are answered in order; a failing one does not stop the next', async () => {
-    const { root } = await agent(t, token, packet(`${customerAdd('multi1')}<customer><get><filter><login>missing-one</login></filter><dataset><gen_info/></dataset></get></customer>${customerAdd('multi2')}`));
-    assert.deepEqual(root.children.map((c) => c.name), ['customer', 'customer', 'customer']);
+    const { root } = await agent(
+      t,
+      token,
+      packet(`${customerAdd('multi1')}<customer><get><filter><login>missing-one</login></filter><dataset><gen_info/></dataset></get></customer>${customerAdd('multi2')}`),
+    );
+    assert.deepEqual(
+      root.children.map((c) => c.name),
+      ['customer', 'customer', 'customer'],
+    );
     expectOk(at(root.children[0], 'add/result'));
     expectError(at(root.children[1], 'get/result'), 1013);
     expectOk(at(root.children[2], 'add/result'));
@@ -123,18 +139,28 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     const defaultPlan = planResults.find((r) => text(r, 'name') === 'default')!;
     assert.match(text(defaultPlan, 'guid'), /^[0-9a-f-]{36}$/);
 
-    const pkg = await t.call('POST', '/api/v1/packages', { body: { name: 'bigger', disk_quota_mb: 2048, bandwidth_mb: 4096, max_domains: 2, max_databases: 2, max_email_accounts: 2, php_version: '8.3' } });
+    const pkg = await t.call('POST', '/api/v1/packages', {
+      body: { name: 'bigger', disk_quota_mb: 2048, bandwidth_mb: 4096, max_domains: 2, max_databases: 2, max_email_accounts: 2, php_version: '8.3' },
+    });
     assert.equal(pkg.status, 201, pkg.text);
     const byName = await agent(t, token, packet('<service-plan><get><filter><name>bigger</name></filter></get></service-plan>'));
     const biggerGuid = text(byName.root, 'service-plan/get/result/guid');
     const byGuid = await agent(t, token, packet(`<service-plan><get><filter><guid>${biggerGuid}</guid></filter></get></service-plan>`));
     assert.equal(text(byGuid.root, 'service-plan/get/result/name'), 'bigger');
 
-    const suspend = await agent(t, token, packet('<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>32</status></gen_setup></values></set></webspace>'));
+    const suspend = await agent(
+      t,
+      token,
+      packet('<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>32</status></gen_setup></values></set></webspace>'),
+    );
     expectOk(at(suspend.root, 'webspace/set/result'));
     let account = await row(`/api/v1/accounts/${accountId}`);
     assert.equal(account.status, 'suspended');
-    const get = await agent(t, token, packet(`<webspace><get><filter><id>${accountId}</id></filter><dataset><gen_info/><hosting/><limits/><stat/></dataset></get></webspace>`));
+    const get = await agent(
+      t,
+      token,
+      packet(`<webspace><get><filter><id>${accountId}</id></filter><dataset><gen_info/><hosting/><limits/><stat/></dataset></get></webspace>`),
+    );
     const r = at(get.root, 'webspace/get/result');
     expectOk(r);
     assert.equal(text(r, 'data/gen_info/status'), '32');
@@ -144,14 +170,28 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     assert.ok(all(at(r, 'data/limits'), 'limit').some((l) => l.children[0].text === 'disk_space'));
 
     // repeating a status is a success; 0 unsuspends
-    const again = await agent(t, token, packet('<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>16</status></gen_setup></values></set></webspace>'));
+    const again = await agent(
+      t,
+      token,
+      packet('<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>16</status></gen_setup></values></set></webspace>'),
+    );
     expectOk(at(again.root, 'webspace/set/result'));
-    const resume = await agent(t, token, packet('<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>0</status></gen_setup><hosting><vrt_hst><property><name>ftp_password</name><value>New-ftp-pass-1</value></property></vrt_hst></hosting></values></set></webspace>'));
+    const resume = await agent(
+      t,
+      token,
+      packet(
+        '<webspace><set><filter><name>ws-example.org</name></filter><values><gen_setup><status>0</status></gen_setup><hosting><vrt_hst><property><name>ftp_password</name><value>New-ftp-pass-1</value></property></vrt_hst></hosting></values></set></webspace>',
+      ),
+    );
     expectOk(at(resume.root, 'webspace/set/result'));
     account = await row(`/api/v1/accounts/${accountId}`);
     assert.equal(account.status, 'active');
 
-    const sw = await agent(t, token, packet(`<webspace><switch-subscription><filter><name>ws-example.org</name></filter><plan-guid>${biggerGuid}</plan-guid></switch-subscription></webspace>`));
+    const sw = await agent(
+      t,
+      token,
+      packet(`<webspace><switch-subscription><filter><name>ws-example.org</name></filter><plan-guid>${biggerGuid}</plan-guid></switch-subscription></webspace>`),
+    );
     expectOk(at(sw.root, 'webspace/switch-subscription/result'));
     assert.equal((await row(`/api/v1/accounts/${accountId}`)).package_id, pkg.body.data.id);
 
@@ -171,15 +211,29 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     const ws = await agent(t, token, packet(webspaceAdd('setme-example.org', id, 'setmeftp')));
     const accountId = Number(text(ws.root, 'webspace/add/result/id'));
 
-    const set = await agent(t, token, packet('<customer><set><filter><login>setme</login></filter><values><gen_info><passwd>Another-pass-1</passwd><email>new@example.net</email><status>16</status><description>moved</description></gen_info></values></set></customer>'));
+    const set = await agent(
+      t,
+      token,
+      packet(
+        '<customer><set><filter><login>setme</login></filter><values><gen_info><passwd>Another-pass-1</passwd><email>new@example.net</email><status>16</status><description>moved</description></gen_info></values></set></customer>',
+      ),
+    );
     expectOk(at(set.root, 'customer/set/result'));
     const client = await row(`/api/v1/clients/${id}`);
     assert.equal(client.email, 'new@example.net');
     assert.equal(client.status, 'suspended');
     assert.equal((await row(`/api/v1/accounts/${accountId}`)).status, 'suspended');
-    const bad = await agent(t, token, packet('<customer><set><filter><login>setme</login></filter><values><gen_info><status>32</status></gen_info></values></set></customer>'));
+    const bad = await agent(
+      t,
+      token,
+      packet('<customer><set><filter><login>setme</login></filter><values><gen_info><status>32</status></gen_info></values></set></customer>'),
+    );
     expectError(at(bad.root, 'customer/set/result'), 1023);
-    const back = await agent(t, token, packet('<customer><set><filter><id>' + id + '</id></filter><values><gen_info><status>0</status></gen_info></values></set></customer>'));
+    const back = await agent(
+      t,
+      token,
+      packet('<customer><set><filter><id>' + id + '</id></filter><values><gen_info><status>0</status></gen_info></values></set></customer>'),
+    );
     expectOk(at(back.root, 'customer/set/result'));
     assert.equal((await row(`/api/v1/accounts/${accountId}`)).status, 'active');
 
@@ -190,7 +244,11 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
   });
 
   test('create_session is refused with 1023; an unknown operation refuses the whole packet (1014) and writes nothing', async () => {
-    const s = await agent(t, token, packet('<server><create_session><login>admin</login><data><user_ip>MTI3LjAuMC4x</user_ip><source_server/></data></create_session></server>'));
+    const s = await agent(
+      t,
+      token,
+      packet('<server><create_session><login>admin</login><data><user_ip>MTI3LjAuMC4x</user_ip><source_server/></data></create_session></server>'),
+    );
     expectError(at(s.root, 'server/create_session/result'), 1023);
     const { root } = await agent(t, token, packet(`${customerAdd('neverwritten')}<reseller><get/></reseller>`));
     expectSystemError(root, 1014);
@@ -219,10 +277,17 @@ describe('Plesk XML API: hostile XML gets 1014 and writes nothing', () => {
   });
   after(() => t.close());
 
-  const add = (login: string) => `<customer><add><gen_info><pname>Evil</pname><login>${login}</login><passwd>S3cure-pass-1</passwd><email>${login}@example.net</email></gen_info></add></customer>`;
+  const add = (login: string) =>
+    `<customer><add><gen_info><pname>Evil</pname><login>${login}</login><passwd>S3cure-pass-1</passwd><email>${login}@example.net</email></gen_info></add></customer>`;
   const hostile: [string, string][] = [
-    ['billion laughs', `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><packet version="1.6.3.0"><customer><add><gen_info><pname>&lol3;</pname><login>evil1</login><passwd>S3cure-pass-1</passwd><email>e@example.net</email></gen_info></add></customer></packet>`],
-    ['external entity', `<?xml version="1.0"?><!DOCTYPE packet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><packet version="1.6.3.0"><customer><add><gen_info><pname>&xxe;</pname><login>evil2</login><passwd>S3cure-pass-1</passwd><email>e@example.net</email></gen_info></add></customer></packet>`],
+    [
+      'billion laughs',
+      `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><packet version="1.6.3.0"><customer><add><gen_info><pname>&lol3;</pname><login>evil1</login><passwd>S3cure-pass-1</passwd><email>e@example.net</email></gen_info></add></customer></packet>`,
+    ],
+    [
+      'external entity',
+      `<?xml version="1.0"?><!DOCTYPE packet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><packet version="1.6.3.0"><customer><add><gen_info><pname>&xxe;</pname><login>evil2</login><passwd>S3cure-pass-1</passwd><email>e@example.net</email></gen_info></add></customer></packet>`,
+    ],
     ['lowercase doctype', `<!doctype packet><packet version="1.6.3.0">${add('evil3')}</packet>`],
     ['an undeclared entity', packet(add('evil4').replace('Evil', '&xxe;'))],
     ['2000-deep nesting', packet(add('evil5').replace('</add>', `${'<x>'.repeat(2000)}${'</x>'.repeat(2000)}</add>`))],
@@ -243,7 +308,11 @@ describe('Plesk XML API: hostile XML gets 1014 and writes nothing', () => {
   });
 
   test('a form body or JSON on the XML route; text/xml on a JSON route is refused', async () => {
-    const form = await t.call('POST', '/enterprise/control/agent.php', { token: null, rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded', KEY: token } });
+    const form = await t.call('POST', '/enterprise/control/agent.php', {
+      token: null,
+      rawBody: 'a=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', KEY: token },
+    });
     assert.equal(form.status, 200);
     assert.match(form.text, /<errcode>1014<\/errcode>/);
     const json = await t.call('POST', '/api/v1/clients', { rawBody: packet(add('evil9')), headers: { 'content-type': 'text/xml' } });
@@ -253,6 +322,9 @@ describe('Plesk XML API: hostile XML gets 1014 and writes nothing', () => {
   test('nothing was written', async () => {
     const r = await t.call('GET', '/api/v1/clients');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.data.filter((c: { login: string }) => c.login.startsWith('evil')), []);
+    assert.deepEqual(
+      r.body.data.filter((c: { login: string }) => c.login.startsWith('evil')),
+      [],
+    );
   });
 });

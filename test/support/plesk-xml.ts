@@ -13,7 +13,12 @@ export interface XmlAnswer {
 }
 
 /** POSTs a packet with the WHMCS module's headers (HTTP_AUTH_LOGIN/PASSWD, text/xml); reads the answer. */
-export async function agent(t: TestApp, token: string, body: string, headers: Record<string, string> = { HTTP_AUTH_LOGIN: 'admin', HTTP_AUTH_PASSWD: token }): Promise<XmlAnswer> {
+export async function agent(
+  t: TestApp,
+  token: string,
+  body: string,
+  headers: Record<string, string> = { HTTP_AUTH_LOGIN: 'admin', HTTP_AUTH_PASSWD: token },
+): Promise<XmlAnswer> {
   const call = await t.call('POST', AGENT, { token: null, rawBody: body, headers: { 'content-type': 'text/xml', ...headers } });
   assert.equal(call.status, 200, call.text);
   assert.match(String(call.headers['content-type']), /^text\/xml/);

@@ -25,7 +25,12 @@ export class PleskXmlAgentController {
   @HttpCode(200)
   @AllowWithoutLicense()
   @Authenticated({ credentials: ['plesk-xml'] })
-  async agent(@Body() body: unknown, @Headers('http_pretty_print') prettyHeader: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async agent(
+    @Body() body: unknown,
+    @Headers('http_pretty_print') prettyHeader: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const pretty = /^(true|1|yes)$/i.test(prettyHeader?.trim() ?? '');
     reply.header('content-type', 'text/xml; charset=utf-8');
     try {

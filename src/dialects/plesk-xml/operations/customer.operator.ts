@@ -121,7 +121,11 @@ export class CustomerOperator implements XmlOperator {
     if (!info) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: customer add needs gen_info');
     const patch = patchOf(info);
     const status = clientStatusOf(statusCode(textOf(info, 'status'), 'status'));
-    const client = await this.clients.create({ ...(patch as Required<Pick<ClientPatch, 'name' | 'login' | 'email' | 'password'>>), ...patch, status: status ?? 'active' });
+    const client = await this.clients.create({
+      ...(patch as Required<Pick<ClientPatch, 'name' | 'login' | 'email' | 'password'>>),
+      ...patch,
+      status: status ?? 'active',
+    });
     return [el('result', leaf('status', 'ok'), leaf('id', client.id), leaf('guid', client.guid))];
   }
 
@@ -129,12 +133,18 @@ export class CustomerOperator implements XmlOperator {
     const dataset = child(op, 'dataset');
     const wantsInfo = !dataset || Boolean(child(dataset, 'gen_info'));
     const wantsStat = Boolean(child(dataset, 'stat'));
-    return perObject(filterItems(op, CUSTOMER_FILTERS), () => this.all(), (i) => this.find(i), 'client', async (c) => {
-      const data: XmlNode[] = [];
-      if (wantsInfo) data.push(customerGenInfo(c));
-      if (wantsStat) data.push(await this.stat(c));
-      return [el('data', ...data)];
-    });
+    return perObject(
+      filterItems(op, CUSTOMER_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'client',
+      async (c) => {
+        const data: XmlNode[] = [];
+        if (wantsInfo) data.push(customerGenInfo(c));
+        if (wantsStat) data.push(await this.stat(c));
+        return [el('data', ...data)];
+      },
+    );
   }
 
   /** Counts Hostwright knows; usage it does not measure (traffic, disk) is 0. */
@@ -163,26 +173,54 @@ export class CustomerOperator implements XmlOperator {
     if (!info) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: customer set needs values/gen_info');
     const patch = patchOf(info);
     const status = clientStatusOf(statusCode(textOf(info, 'status'), 'status'));
-    return perObject(filterItems(op, CUSTOMER_FILTERS), () => this.all(), (i) => this.find(i), 'client', async (c) => {
-      if (Object.keys(patch).length) await this.clients.update(c.id, patch);
-      if (status) await this.lifecycle.setStatus(c.id, status);
-      return [];
-    });
+    return perObject(
+      filterItems(op, CUSTOMER_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'client',
+      async (c) => {
+        if (Object.keys(patch).length) await this.clients.update(c.id, patch);
+        if (status) await this.lifecycle.setStatus(c.id, status);
+        return [];
+      },
+    );
   }
 
   private async del(op: XmlElement): Promise<XmlNode[]> {
-    return perObject(filterItems(op, CUSTOMER_FILTERS), () => this.all(), (i) => this.find(i), 'client', async (c) => {
-      await this.lifecycle.remove(c.id, { cascade: true });
-      return [];
-    });
+    return perObject(
+      filterItems(op, CUSTOMER_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'client',
+      async (c) => {
+        await this.lifecycle.remove(c.id, { cascade: true });
+        return [];
+      },
+    );
   }
 
   private async domainList(op: XmlElement): Promise<XmlNode[]> {
-    return perObject(filterItems(op, CUSTOMER_FILTERS), () => this.all(), (i) => this.find(i), 'client', async (c) => {
-      const domains = (await this.accounts.ofClient(c.id)).map((a) =>
-        el('domain', leaf('id', a.id), leaf('name', a.domain), leaf('ascii-name', a.domain), leaf('type', 'domain'), leaf('main', 'true'), leaf('guid', a.guid), leaf('parent-id', a.id), leaf('domain-id', a.id)),
-      );
-      return [el('data', ...domains)];
-    });
+    return perObject(
+      filterItems(op, CUSTOMER_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'client',
+      async (c) => {
+        const domains = (await this.accounts.ofClient(c.id)).map((a) =>
+          el(
+            'domain',
+            leaf('id', a.id),
+            leaf('name', a.domain),
+            leaf('ascii-name', a.domain),
+            leaf('type', 'domain'),
+            leaf('main', 'true'),
+            leaf('guid', a.guid),
+            leaf('parent-id', a.id),
+            leaf('domain-id', a.id),
+          ),
+        );
+        return [el('data', ...domains)];
+      },
+    );
   }
 }
