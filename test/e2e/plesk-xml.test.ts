@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { at, all, agent, expectError, expectOk, expectSystemError, packet, text } from '../support/plesk-xml';
+import { withInvalidLicence } from '../support/plesk';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const customerAdd = (login: string, extra = '') =>
@@ -260,6 +261,22 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
     const { root } = await agent(t, reader, packet(`${customerAdd('noscope')}<customer><get><filter/><dataset><gen_info/></dataset></get></customer>`));
     expectError(at(root.children[0], 'add/result'), 1006);
     expectOk(at(root.children[1], 'get/result'));
+  });
+
+  test('without a valid licence reads still answer and each write gets 1023; REST v2 sees the XML client', async () => {
+    await withInvalidLicence(t, async () => {
+      const { root } = await agent(t, token, packet(`<server><get_protos/></server>${customerAdd('nolicence')}`));
+      expectOk(at(root, 'server/get_protos/result'));
+      expectError(at(root, 'customer/add/result'), 1023);
+    });
+    assert.equal((await native('/api/v1/clients?login=nolicence')).data.length, 0);
+    const added = await agent(t, token, packet(customerAdd('bothways', '<description>from WHMCS</description>')));
+    const id = text(added.root, 'customer/add/result/id');
+    const rest = await t.call('GET', `/api/v2/clients/${id}`);
+    assert.equal(rest.status, 200, rest.text);
+    assert.equal(rest.body.login, 'bothways');
+    assert.equal(rest.body.description, 'from WHMCS');
+    assert.equal(rest.body.guid, text(added.root, 'customer/add/result/guid'));
   });
 
   test('a protocol version newer than the server → system 1005', async () => {
