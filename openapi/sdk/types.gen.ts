@@ -132,6 +132,10 @@ export type InstallLicenseDto = {
 
 export type PackageView = {
     id: number;
+    /**
+     * Stable UUID; the Plesk XML API's service-plan guid.
+     */
+    guid: string;
     name: string;
     disk_quota_mb: number;
     bandwidth_mb: number;
