@@ -18,6 +18,7 @@ import { ObservabilityModule } from './platform/observability/observability.modu
 import { PackagesModule } from './packages/packages.module';
 import { OpteriusModule } from './dialects/opterius/opterius.module';
 import { PleskModule } from './dialects/plesk/plesk.module';
+import { PleskXmlModule } from './dialects/plesk-xml/plesk-xml.module';
 import { AgentConnectionModule } from './provisioning/agent-connection.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RateLimitModule } from './platform/http/rate-limit/rate-limit.module';
@@ -26,7 +27,7 @@ import { ServerStatsModule } from './servers/server-stats.module';
 import { UsageModule } from './usage/usage.module';
 
 /** Feature modules, in the order their routes should appear. */
-export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, UsageModule, PleskModule, OpteriusModule];
+export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, UsageModule, PleskModule, PleskXmlModule, OpteriusModule];
 
 /**
  * Every route passes these, in this order: the token (401), its scopes (403), a licence that

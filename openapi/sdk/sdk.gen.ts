@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -819,6 +819,21 @@ export const restClientsStatistics = <ThrowOnError extends boolean = false>(opti
 });
 
 /**
+ * All domains (accounts), a bare array; ?name= the one with that name
+ */
+export const restDomainsList = <ThrowOnError extends boolean = false>(options?: Options<RestDomainsListData, ThrowOnError>) => (options?.client ?? client).get<RestDomainsListResponses, RestDomainsListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/domains',
+    ...options
+});
+
+/**
  * Create a hosted domain (subscription = account) → 201 {id, guid}
  */
 export const restDomainsCreate = <ThrowOnError extends boolean = false>(options: Options<RestDomainsCreateData, ThrowOnError>) => (options.client ?? client).post<RestDomainsCreateResponses, RestDomainsCreateErrors, ThrowOnError>({
@@ -835,6 +850,134 @@ export const restDomainsCreate = <ThrowOnError extends boolean = false>(options:
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Delete a domain (deprovision the account) → {id, guid}
+ */
+export const restDomainsRemove = <ThrowOnError extends boolean = false>(options: Options<RestDomainsRemoveData, ThrowOnError>) => (options.client ?? client).delete<RestDomainsRemoveResponses, RestDomainsRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/domains/{id}',
+    ...options
+});
+
+/**
+ * A domain (account)
+ */
+export const restDomainsGet = <ThrowOnError extends boolean = false>(options: Options<RestDomainsGetData, ThrowOnError>) => (options.client ?? client).get<RestDomainsGetResponses, RestDomainsGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/domains/{id}',
+    ...options
+});
+
+/**
+ * Change a domain: ftp_password, plan.name, owner_client (name and ftp_login cannot change) → {id, guid}
+ */
+export const restDomainsUpdate = <ThrowOnError extends boolean = false>(options: Options<RestDomainsUpdateData, ThrowOnError>) => (options.client ?? client).put<RestDomainsUpdateResponses, RestDomainsUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/domains/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The domain's owner; 404 when the account has none
+ */
+export const restDomainsClient = <ThrowOnError extends boolean = false>(options: Options<RestDomainsClientData, ThrowOnError>) => (options.client ?? client).get<RestDomainsClientResponses, RestDomainsClientErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/domains/{id}/client',
+    ...options
+});
+
+/**
+ * active, suspended or disabled
+ */
+export const restDomainsStatus = <ThrowOnError extends boolean = false>(options: Options<RestDomainsStatusData, ThrowOnError>) => (options.client ?? client).get<RestDomainsStatusResponses, RestDomainsStatusErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/domains/{id}/status',
+    ...options
+});
+
+/**
+ * active unsuspends; suspended or disabled suspends; idempotent → {status}
+ */
+export const restDomainsSetStatus = <ThrowOnError extends boolean = false>(options: Options<RestDomainsSetStatusData, ThrowOnError>) => (options.client ?? client).put<RestDomainsSetStatusResponses, RestDomainsSetStatusErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/domains/{id}/status',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The server: Hostwright's hostname and version
+ */
+export const restServerInfo = <ThrowOnError extends boolean = false>(options?: Options<RestServerInfoData, ThrowOnError>) => (options?.client ?? client).get<RestServerInfoResponses, RestServerInfoErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/server',
+    ...options
+});
+
+/**
+ * The address accounts are hosted on (provisioning.serverIp), shared
+ */
+export const restServerIps = <ThrowOnError extends boolean = false>(options?: Options<RestServerIpsData, ThrowOnError>) => (options?.client ?? client).get<RestServerIpsResponses, RestServerIpsErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' },
+        { scheme: 'basic', type: 'http' }
+    ],
+    url: '/api/v2/server/ips',
+    ...options
 });
 
 /**

@@ -159,6 +159,10 @@ export type InstallLicenseDto = {
 
 export type PackageView = {
     id: number;
+    /**
+     * Stable UUID; the Plesk XML API's service-plan guid.
+     */
+    guid: string;
     name: string;
     disk_quota_mb: number;
     bandwidth_mb: number;
@@ -866,7 +870,7 @@ export type RestClientRequestDto = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Free text, stored and read back; no control or bidi character.
      */
     description?: string;
 };
@@ -902,7 +906,7 @@ export type RestClientUpdateDto = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Free text, stored and read back; no control or bidi character.
      */
     description?: string;
 };
@@ -983,9 +987,15 @@ export type RestDomainRequestDto = {
      * Only `virtual` (hosted) is supported.
      */
     hosting_type?: 'virtual';
+    /**
+     * Required for virtual hosting (the only kind): ftp_login and ftp_password.
+     */
     hosting_settings: RestHostingSettingsDto;
     owner_client?: RestOwnerClientDto;
-    plan: RestPlanRefDto;
+    /**
+     * A package by name; without it the domain gets the default package (the first, package 1 on a new install).
+     */
+    plan?: RestPlanRefDto;
     /**
      * Accepted and ignored (the server's IP is used).
      */
@@ -1002,6 +1012,75 @@ export type RestDomainRequestDto = {
      * Accepted and ignored; a string must hold no control or bidi character.
      */
     description?: string;
+};
+
+export type RestDomainUpdateDto = {
+    name?: string;
+    /**
+     * Only `virtual` (hosted) is supported.
+     */
+    hosting_type?: 'virtual';
+    /**
+     * Required for virtual hosting (the only kind): ftp_login and ftp_password.
+     */
+    hosting_settings?: RestHostingSettingsDto;
+    owner_client?: RestOwnerClientDto;
+    /**
+     * A package by name; without it the domain gets the default package (the first, package 1 on a new install).
+     */
+    plan?: RestPlanRefDto;
+    /**
+     * Accepted and ignored (the server's IP is used).
+     */
+    ip_addresses?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv4?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv6?: Array<string>;
+    /**
+     * Accepted and ignored; a string must hold no control or bidi character.
+     */
+    description?: string;
+};
+
+export type RestDomainStatusView = {
+    status: 'active' | 'suspended' | 'disabled';
+};
+
+export type RestDomainStatusDto = {
+    status: 'active' | 'suspended' | 'disabled';
+};
+
+export type RestServerView = {
+    /**
+     * Unix (Hostwright runs on Linux)
+     */
+    platform: string;
+    hostname: string;
+    /**
+     * The licence's server id, empty when none
+     */
+    guid: string;
+    /**
+     * Hostwright's version
+     */
+    panel_version: string;
+    panel_revision: string;
+    panel_build_date: string;
+    panel_update_version: string;
+    extension_version: string;
+};
+
+export type RestServerIpView = {
+    ipv4: string;
+    ipv6: string;
+    netmask: string;
+    interface: string;
+    type: 'shared' | 'exclusive';
 };
 
 export type OpteriusCreateDto = {
@@ -1308,7 +1387,7 @@ export type RestClientRequestDtoWritable = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Free text, stored and read back; no control or bidi character.
      */
     description?: string;
 };
@@ -1343,7 +1422,7 @@ export type RestClientUpdateDtoWritable = {
      */
     owner_login?: string;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Free text, stored and read back; no control or bidi character.
      */
     description?: string;
 };
@@ -1369,9 +1448,48 @@ export type RestDomainRequestDtoWritable = {
      * Only `virtual` (hosted) is supported.
      */
     hosting_type?: 'virtual';
+    /**
+     * Required for virtual hosting (the only kind): ftp_login and ftp_password.
+     */
     hosting_settings: RestHostingSettingsDtoWritable;
     owner_client?: RestOwnerClientDto;
-    plan: RestPlanRefDto;
+    /**
+     * A package by name; without it the domain gets the default package (the first, package 1 on a new install).
+     */
+    plan?: RestPlanRefDto;
+    /**
+     * Accepted and ignored (the server's IP is used).
+     */
+    ip_addresses?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv4?: Array<string>;
+    /**
+     * Deprecated in Plesk; accepted and ignored.
+     */
+    ipv6?: Array<string>;
+    /**
+     * Accepted and ignored; a string must hold no control or bidi character.
+     */
+    description?: string;
+};
+
+export type RestDomainUpdateDtoWritable = {
+    name?: string;
+    /**
+     * Only `virtual` (hosted) is supported.
+     */
+    hosting_type?: 'virtual';
+    /**
+     * Required for virtual hosting (the only kind): ftp_login and ftp_password.
+     */
+    hosting_settings?: RestHostingSettingsDtoWritable;
+    owner_client?: RestOwnerClientDto;
+    /**
+     * A package by name; without it the domain gets the default package (the first, package 1 on a new install).
+     */
+    plan?: RestPlanRefDto;
     /**
      * Accepted and ignored (the server's IP is used).
      */
@@ -3242,6 +3360,34 @@ export type RestClientsStatisticsResponses = {
 
 export type RestClientsStatisticsResponse = RestClientsStatisticsResponses[keyof RestClientsStatisticsResponses];
 
+export type RestDomainsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        name?: string;
+    };
+    url: '/api/v2/domains';
+};
+
+export type RestDomainsListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+};
+
+export type RestDomainsListError = RestDomainsListErrors[keyof RestDomainsListErrors];
+
+export type RestDomainsListResponses = {
+    200: Array<RestDomainView>;
+};
+
+export type RestDomainsListResponse = RestDomainsListResponses[keyof RestDomainsListResponses];
+
 export type RestDomainsCreateData = {
     body: RestDomainRequestDtoWritable;
     path?: never;
@@ -3271,6 +3417,262 @@ export type RestDomainsCreateResponses = {
 };
 
 export type RestDomainsCreateResponse = RestDomainsCreateResponses[keyof RestDomainsCreateResponses];
+
+export type RestDomainsRemoveData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/domains/{id}';
+};
+
+export type RestDomainsRemoveErrors = {
+    /**
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
+     */
+    400: RestV2ErrorView;
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestDomainsRemoveError = RestDomainsRemoveErrors[keyof RestDomainsRemoveErrors];
+
+export type RestDomainsRemoveResponses = {
+    200: RestCreatedView;
+};
+
+export type RestDomainsRemoveResponse = RestDomainsRemoveResponses[keyof RestDomainsRemoveResponses];
+
+export type RestDomainsGetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/domains/{id}';
+};
+
+export type RestDomainsGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestDomainsGetError = RestDomainsGetErrors[keyof RestDomainsGetErrors];
+
+export type RestDomainsGetResponses = {
+    200: RestDomainView;
+};
+
+export type RestDomainsGetResponse = RestDomainsGetResponses[keyof RestDomainsGetResponses];
+
+export type RestDomainsUpdateData = {
+    body: RestDomainUpdateDtoWritable;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/domains/{id}';
+};
+
+export type RestDomainsUpdateErrors = {
+    /**
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
+     */
+    400: RestV2ErrorView;
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestDomainsUpdateError = RestDomainsUpdateErrors[keyof RestDomainsUpdateErrors];
+
+export type RestDomainsUpdateResponses = {
+    200: RestCreatedView;
+};
+
+export type RestDomainsUpdateResponse = RestDomainsUpdateResponses[keyof RestDomainsUpdateResponses];
+
+export type RestDomainsClientData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/domains/{id}/client';
+};
+
+export type RestDomainsClientErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestDomainsClientError = RestDomainsClientErrors[keyof RestDomainsClientErrors];
+
+export type RestDomainsClientResponses = {
+    200: RestClientView;
+};
+
+export type RestDomainsClientResponse = RestDomainsClientResponses[keyof RestDomainsClientResponses];
+
+export type RestDomainsStatusData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/domains/{id}/status';
+};
+
+export type RestDomainsStatusErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestDomainsStatusError = RestDomainsStatusErrors[keyof RestDomainsStatusErrors];
+
+export type RestDomainsStatusResponses = {
+    200: RestDomainStatusView;
+};
+
+export type RestDomainsStatusResponse = RestDomainsStatusResponses[keyof RestDomainsStatusResponses];
+
+export type RestDomainsSetStatusData = {
+    body: RestDomainStatusDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v2/domains/{id}/status';
+};
+
+export type RestDomainsSetStatusErrors = {
+    /**
+     * `bad_request`: The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length; `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `validation_failed`: Fields are missing or invalid; `details` has one entry per field
+     */
+    400: RestV2ErrorView;
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: RestV2ErrorView;
+};
+
+export type RestDomainsSetStatusError = RestDomainsSetStatusErrors[keyof RestDomainsSetStatusErrors];
+
+export type RestDomainsSetStatusResponses = {
+    200: RestDomainStatusView;
+};
+
+export type RestDomainsSetStatusResponse = RestDomainsSetStatusResponses[keyof RestDomainsSetStatusResponses];
+
+export type RestServerInfoData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v2/server';
+};
+
+export type RestServerInfoErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+};
+
+export type RestServerInfoError = RestServerInfoErrors[keyof RestServerInfoErrors];
+
+export type RestServerInfoResponses = {
+    200: RestServerView;
+};
+
+export type RestServerInfoResponse = RestServerInfoResponses[keyof RestServerInfoResponses];
+
+export type RestServerIpsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v2/server/ips';
+};
+
+export type RestServerIpsErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: RestV2ErrorView;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: RestV2ErrorView;
+};
+
+export type RestServerIpsError = RestServerIpsErrors[keyof RestServerIpsErrors];
+
+export type RestServerIpsResponses = {
+    200: Array<RestServerIpView>;
+};
+
+export type RestServerIpsResponse = RestServerIpsResponses[keyof RestServerIpsResponses];
 
 export type OpteriusTestData = {
     body?: never;

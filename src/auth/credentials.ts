@@ -1,7 +1,7 @@
 import { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /** The ways a request can carry a token; each is the passport strategy of that name. */
-export type Credential = 'bearer' | 'api-key' | 'signature' | 'basic';
+export type Credential = 'bearer' | 'api-key' | 'signature' | 'basic' | 'plesk-xml';
 
 /** What a native route accepts, in the order the guard tries them. */
 export const NATIVE_CREDENTIALS: readonly Credential[] = ['bearer', 'api-key', 'signature'];
@@ -41,6 +41,11 @@ export const CREDENTIAL_FORMS: Record<Credential, CredentialForm> = {
     sent: 'Authorization: Basic (any login, the token as password)',
     schemes: { basic: { type: 'http', scheme: 'basic', description: 'Plesk REST v2 clients: any login, the password is a hw_… token' } },
   },
+  'plesk-xml': {
+    sent: 'HTTP_AUTH_LOGIN (an admin login) + HTTP_AUTH_PASSWD (the token), or KEY: <token>',
+    // Only the XML API's agent.php takes it, and that route is not in the JSON OpenAPI document.
+    schemes: {},
+  },
 };
 
 /** An Authorization header of a scheme no route takes (neither Bearer nor Basic). */
@@ -64,6 +69,8 @@ export function carriedCredentials(headers: Record<string, string | string[] | u
   }
   if (headers['x-api-key'] !== undefined) carried.push('api-key');
   if (headers['x-signature'] !== undefined) carried.push('signature');
+  // The Plesk XML API's own headers (agent.php): HTTP_AUTH_PASSWD with HTTP_AUTH_LOGIN, or KEY.
+  if (headers.http_auth_passwd !== undefined || headers.key !== undefined) carried.push('plesk-xml');
   return carried;
 }
 

@@ -33,6 +33,10 @@ export class Client {
   @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
   externalId: string | null;
 
+  /** Free text (Plesk's description). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  description: string | null;
+
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt: Date;
 }

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 import { Page, PageQuery, paginate } from '../common/pagination';
-import { clientFieldProblems } from '../agent-protocol/grammar';
+import { clientFieldProblems, textProblem } from '../agent-protocol/grammar';
 import { hashPassword } from '../common/passwords';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { DatabaseService, isForeignKeyViolation } from '../platform/database/database.service';
@@ -22,6 +22,7 @@ export interface NewClientInput {
   company?: string | null;
   status?: ClientStatus;
   external_id?: string | null;
+  description?: string | null;
 }
 
 export type ClientPatch = Partial<NewClientInput>;
@@ -52,6 +53,7 @@ export class ClientsService {
       company: input.company ?? null,
       status: input.status ?? 'active',
       externalId: input.external_id ?? null,
+      description: input.description ?? null,
       createdAt: nowToTheSecond(),
     });
     await this.write(input.login, () => this.db.write((em) => em.insert(Client, client)));
@@ -105,6 +107,7 @@ export class ClientsService {
     if (patch.company !== undefined) changes.company = patch.company;
     if (patch.status !== undefined) changes.status = patch.status;
     if (patch.external_id !== undefined) changes.externalId = patch.external_id;
+    if (patch.description !== undefined) changes.description = patch.description;
     if (Object.keys(changes).length) await this.write(patch.login, () => this.db.write((em) => em.update(Client, { id }, changes)));
     return Object.assign(client, changes);
   }
@@ -139,6 +142,10 @@ export class ClientsService {
 /** The DTOs' rules (the one grammar), for callers that come without one (the Plesk adapter). */
 function assertValid(input: ClientPatch, creating: boolean): void {
   const details: ErrorDetail[] = clientFieldProblems(input, creating);
+  if (input.description != null) {
+    const problem = textProblem('description', input.description, 255, 0);
+    if (problem) details.push({ field: 'description', message: problem });
+  }
   if (input.status !== undefined && !(CLIENT_STATUSES as readonly string[]).includes(input.status)) {
     details.push({ field: 'status', message: `status must be one of ${CLIENT_STATUSES.join(', ')}` });
   }

@@ -5,6 +5,10 @@ export class HostingPackage {
   @PrimaryGeneratedColumn()
   id: number;
 
+  /** Stable UUID: Plesk service plans are found and switched by guid. */
+  @Column({ type: 'varchar', length: 36, unique: true })
+  guid: string;
+
   @Column({ type: 'varchar', length: 64, unique: true })
   name: string;
 

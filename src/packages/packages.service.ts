@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -34,8 +35,12 @@ export class PackagesService {
     return found?.name === name ? found : null;
   }
 
+  findByGuid(guid: string): Promise<HostingPackage | null> {
+    return this.packages.findOneBy({ guid });
+  }
+
   async create(input: CreatePackageDto): Promise<HostingPackage> {
-    const entity = this.packages.create({ ...this.toColumns(input), createdAt: new Date() });
+    const entity = this.packages.create({ ...this.toColumns(input), guid: randomUUID(), createdAt: new Date() });
     await this.write(() => this.db.transaction((em) => em.save(entity)));
     return entity;
   }

@@ -4,5 +4,5 @@ import { LicenseModule } from '../license/license.module';
 import { ServerStatsController } from './server-stats.controller';
 import { ServerStatsService } from './server-stats.service';
 
-@Module({ imports: [AccountsRepositoryModule, LicenseModule], controllers: [ServerStatsController], providers: [ServerStatsService] })
+@Module({ imports: [AccountsRepositoryModule, LicenseModule], controllers: [ServerStatsController], providers: [ServerStatsService], exports: [ServerStatsService] })
 export class ServerStatsModule {}

@@ -14,6 +14,8 @@ export interface ErrorDialect {
   matches(path: string): boolean;
   status(code: ErrorCode): number;
   body(error: DomainError, status: number, request: ErrorRequest): unknown;
+  /** The body's media type; JSON unless said (the Plesk XML API answers text/xml). */
+  contentType?: string;
 }
 
 /** Marks a provider as an ErrorDialect; ErrorDialects finds every one in the container. */

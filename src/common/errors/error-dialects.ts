@@ -6,6 +6,8 @@ import { ErrorDialect, ErrorDialectProvider, ErrorRequest, NATIVE_DIALECT } from
 export interface ErrorAnswer {
   status: number;
   body: unknown;
+  /** Only when the dialect's is not JSON. */
+  contentType?: string;
 }
 
 /** Every registered dialect; picks the one for a request's path (the native API otherwise) and renders the error in it. */
@@ -26,6 +28,7 @@ export class ErrorDialects implements OnModuleInit {
     const path = request.url.split('?')[0];
     const dialect = this.dialects.find((d) => d.matches(path)) ?? NATIVE_DIALECT;
     const status = dialect.status(error.code);
-    return { status, body: dialect.body(error, status, request) };
+    const body = dialect.body(error, status, request);
+    return dialect.contentType ? { status, body, contentType: dialect.contentType } : { status, body };
   }
 }

@@ -11,6 +11,7 @@ import { ResellerOrdersController } from './reseller-orders.controller';
 import { RestAuthKeysController } from './rest-auth.controller';
 import { RestClientsController } from './rest-clients.controller';
 import { RestDomainsController } from './rest-domains.controller';
+import { RestServerController } from './rest-server.controller';
 
 /**
  * The Plesk-compatible adapter: 0xhost's reseller API under /API and Plesk REST v2 under
@@ -19,7 +20,7 @@ import { RestDomainsController } from './rest-domains.controller';
  */
 @Module({
   imports: [AuthModule, ClientsModule, AccountsModule, PackagesModule],
-  controllers: [ResellerClientsController, ResellerOrdersController, RestAuthKeysController, RestClientsController, RestDomainsController],
+  controllers: [ResellerClientsController, ResellerOrdersController, RestAuthKeysController, RestClientsController, RestDomainsController, RestServerController],
   // Each dialect's error shape, found by the global exception filter: unknown routes under /API and /api/v2 answer in it too.
   providers: [PleskReferences, BasicTokenStrategy, ResellerErrors, RestV2Errors],
 })

@@ -20,6 +20,7 @@ function patchOf(body: RestClientUpdateDto): ClientPatch {
   if (body.password !== undefined) patch.password = body.password;
   if (body.company !== undefined) patch.company = body.company === '' ? null : body.company;
   if (body.external_id !== undefined) patch.external_id = body.external_id === '' ? null : body.external_id;
+  if (body.description !== undefined) patch.description = body.description === '' ? null : body.description;
   return patch;
 }
 

@@ -1,5 +1,7 @@
-import { Body, Controller, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Account } from '../../accounts/account.entity';
+import { AccountPatch } from '../../accounts/accounts.service';
 import { AccountsService } from '../../accounts/accounts.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
@@ -7,9 +9,11 @@ import { ClientsService } from '../../clients/clients.service';
 import { checkDomain } from '../../agent-protocol/grammar';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorFieldNames } from '../../common/errors/error-field-names';
+import { PackagesService } from '../../packages/packages.service';
 import { REST_V2_CREDENTIALS } from './basic-token.strategy';
-import { RestDomainRequestDto, RestOwnerClientDto } from './dto/rest.dto';
-import { RestCreatedView } from './dto/rest.view';
+import { RestDomainRequestDto, RestDomainStatusDto, RestDomainUpdateDto, RestOwnerClientDto } from './dto/rest.dto';
+import { RestClientView, RestCreatedView, RestDomainStatusView, RestDomainView } from './dto/rest.view';
+import { PleskReferences } from './plesk-references';
 import { ApiRestV2Errors } from './plesk-error-docs';
 
 const DOMAIN_FIELDS = {
@@ -21,12 +25,24 @@ const DOMAIN_FIELDS = {
   client_id: 'owner_client',
 };
 
+/** The suspend reason that remembers Plesk's `disabled` (as opposed to `suspended`). */
+const DISABLED_REASON = 'disabled through Plesk REST';
+const SUSPENDED_REASON = 'suspended through Plesk REST';
+
+/** Our status → Plesk's DomainStatus: active, suspended, or disabled (suspended as disabled, or not in service: provisioning, deleting, failed). */
+function domainStatusOf(a: Account): RestDomainStatusView['status'] {
+  if (a.status === 'active') return 'active';
+  if (a.status === 'suspended') return a.suspendReason === DISABLED_REASON ? 'disabled' : 'suspended';
+  return 'disabled';
+}
+
 /**
- * Plesk REST v2 `POST /api/v2/domains` with hosting_type virtual: a subscription, i.e. a
- * Hostwright account — name → domain, hosting_settings.ftp_login → username, ftp_password →
- * password, plan.name → package, owner_client → client (its email becomes the account's; an
- * account without owner gets webmaster@<domain>, the domain's ASCII form; a name that is not a
- * valid domain is refused on `name` alone).
+ * Plesk REST v2 domains with hosting_type virtual: a subscription, i.e. a Hostwright account —
+ * name → domain, hosting_settings.ftp_login → username, ftp_password → password, plan.name →
+ * package (without plan: the default package, the first by id), owner_client → client (its email
+ * becomes the account's; an account without owner gets webmaster@<domain>, the domain's ASCII
+ * form; a name that is not a valid domain is refused on `name` alone). `{id}` is the
+ * account's numeric id (its guid works too).
  */
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
@@ -35,7 +51,26 @@ export class RestDomainsController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly clients: ClientsService,
+    private readonly packages: PackagesService,
+    private readonly plesk: PleskReferences,
   ) {}
+
+  @Get()
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:read'] })
+  @ApiOperation({ summary: 'All domains (accounts), a bare array; ?name= the one with that name' })
+  @ApiQuery({ name: 'name', required: false, example: 'example.org' })
+  @ApiOkResponse({ type: [RestDomainView] })
+  async list(@Query('name') name?: string): Promise<RestDomainView[]> {
+    const all: RestDomainView[] = [];
+    let cursor: string | undefined;
+    const domain = typeof name === 'string' && name.trim() ? name.trim().toLowerCase() : undefined;
+    do {
+      const page = await this.accounts.list({ limit: 100, cursor, ...(domain ? { domain } : {}) }, RestDomainView.of);
+      all.push(...page.data);
+      cursor = page.meta.next_cursor ?? undefined;
+    } while (cursor);
+    return all;
+  }
 
   @Post()
   @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:write'] })
@@ -53,10 +88,97 @@ export class RestDomainsController {
       domain: body.name,
       email: owner?.email ?? `webmaster@${checkDomain(body.name).domain ?? 'invalid.invalid'}`,
       password: ftp_password!,
-      package: body.plan.name,
+      ...(body.plan ? { package: body.plan.name } : { package_id: await this.defaultPackage() }),
       client_id: owner?.id ?? null,
     });
     return RestCreatedView.of(account);
+  }
+
+  @Get(':id')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:read'] })
+  @ApiOperation({ summary: 'A domain (account)' })
+  @ApiOkResponse({ type: RestDomainView })
+  @ApiRestV2Errors(404)
+  async get(@Param('id') id: string): Promise<RestDomainView> {
+    return RestDomainView.of(await this.plesk.account(id));
+  }
+
+  @Put(':id')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:write'] })
+  @ApiOperation({ summary: 'Change a domain: ftp_password, plan.name, owner_client (name and ftp_login cannot change) → {id, guid}' })
+  @ApiOkResponse({ type: RestCreatedView })
+  @ApiRestV2Errors(400, 404)
+  @ErrorFieldNames(DOMAIN_FIELDS)
+  async update(@Param('id') id: string, @Body() body: RestDomainUpdateDto): Promise<RestCreatedView> {
+    const account = await this.plesk.account(id);
+    const immutable: { field: string; message: string }[] = [];
+    if (body.name !== undefined && body.name.trim().toLowerCase().replace(/\.$/, '') !== account.domain) immutable.push({ field: 'name', message: 'name cannot be changed' });
+    if (body.hosting_settings?.ftp_login !== undefined && body.hosting_settings.ftp_login !== account.username) immutable.push({ field: 'hosting_settings.ftp_login', message: 'hosting_settings.ftp_login cannot be changed' });
+    if (immutable.length) throw DomainError.validation(immutable);
+    const patch: AccountPatch = {};
+    if (body.hosting_settings?.ftp_password !== undefined) patch.password = body.hosting_settings.ftp_password;
+    if (body.plan) patch.package = body.plan.name;
+    if (body.owner_client) {
+      const owner = await this.owner(body.owner_client);
+      patch.client_id = owner.id;
+      patch.email = owner.email;
+    }
+    return RestCreatedView.of(Object.keys(patch).length ? await this.accounts.update(account.id, patch) : account);
+  }
+
+  @Delete(':id')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:write'] })
+  @ApiOperation({ summary: 'Delete a domain (deprovision the account) → {id, guid}' })
+  @ApiOkResponse({ type: RestCreatedView })
+  @ApiRestV2Errors(400, 404)
+  async remove(@Param('id') id: string): Promise<RestCreatedView> {
+    const account = await this.plesk.account(id);
+    await this.accounts.remove(account.id);
+    return RestCreatedView.of(account);
+  }
+
+  @Get(':id/client')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:read', 'clients:read'] })
+  @ApiOperation({ summary: "The domain's owner; 404 when the account has none" })
+  @ApiOkResponse({ type: RestClientView })
+  @ApiRestV2Errors(404)
+  async client(@Param('id') id: string): Promise<RestClientView> {
+    const account = await this.plesk.account(id);
+    const owner = account.clientId ? await this.clients.findById(account.clientId) : null;
+    if (!owner) throw DomainError.notFound('Client');
+    return RestClientView.of(owner);
+  }
+
+  @Get(':id/status')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:read'] })
+  @ApiOperation({ summary: 'active, suspended or disabled' })
+  @ApiOkResponse({ type: RestDomainStatusView })
+  @ApiRestV2Errors(404)
+  async status(@Param('id') id: string): Promise<RestDomainStatusView> {
+    return { status: domainStatusOf(await this.plesk.account(id)) };
+  }
+
+  @Put(':id/status')
+  @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:write'] })
+  @ApiOperation({ summary: 'active unsuspends; suspended or disabled suspends; idempotent → {status}' })
+  @ApiOkResponse({ type: RestDomainStatusView })
+  @ApiRestV2Errors(400, 404)
+  async setStatus(@Param('id') id: string, @Body() body: RestDomainStatusDto): Promise<RestDomainStatusView> {
+    let account = await this.plesk.account(id);
+    if (body.status === 'active') {
+      if (account.status === 'suspended') account = await this.accounts.unsuspend(account.id);
+    } else if (account.status === 'active') {
+      account = await this.accounts.suspend(account.id, body.status === 'disabled' ? DISABLED_REASON : SUSPENDED_REASON);
+    }
+    if (account.status !== 'active' && account.status !== 'suspended') throw DomainError.conflict(`The domain's account is ${account.status}; its status cannot be changed now`);
+    return { status: domainStatusOf(await this.accounts.get(account.id)) };
+  }
+
+  /** The default package: the first by id (package 1 on a new install). */
+  private async defaultPackage(): Promise<number> {
+    const first = (await this.packages.list())[0];
+    if (!first) throw DomainError.field('plan.name', 'plan is required: no package exists to default to');
+    return first.id;
   }
 
   /** owner_client names the client by any one of id, guid, login or external_id. */

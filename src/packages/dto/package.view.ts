@@ -5,6 +5,9 @@ import { HostingPackage } from '../package.entity';
 export class PackageView {
   @ApiProperty({ example: 1 })
   id: number;
+  /** Stable UUID; the Plesk XML API's service-plan guid. */
+  @ApiProperty({ example: '0f6b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' })
+  guid: string;
   @ApiProperty({ example: 'default' })
   name: string;
   @ApiProperty({ example: 10240 })
@@ -25,6 +28,7 @@ export class PackageView {
   static of(p: HostingPackage): PackageView {
     return {
       id: p.id,
+      guid: p.guid,
       name: p.name,
       disk_quota_mb: p.diskQuotaMb,
       bandwidth_mb: p.bandwidthMb,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { Allow, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { LOGIN_PATTERN, LOGIN_RULE, PASSWORD_MAX, PASSWORD_MIN } from '../../../agent-protocol/grammar';
 import { RefusedWhenSent } from '../../../common/field-rules';
 import { IsEmailAddress, IsFreeText, IsPassword, IsReference } from '../../../common/grammar-rules';
@@ -12,8 +12,8 @@ const isText = (o: { description?: unknown }) => typeof o.description === 'strin
 export const PLESK_SETTABLE_STATUSES = [0, 16] as const;
 
 /**
- * Plesk REST `ClientRequest`. Every field of the spec is declared; locale, owner_login and
- * description are accepted and ignored (one locale, one owner: the admin).
+ * Plesk REST `ClientRequest`. Every field of the spec is declared; locale and owner_login are
+ * accepted and ignored (one locale, one owner: the admin).
  */
 export class RestClientRequestDto {
   @ApiProperty({ example: 'Jane Roe', maxLength: 255, minLength: 1 })
@@ -67,12 +67,11 @@ export class RestClientRequestDto {
   @Allow()
   owner_login?: unknown;
 
-  /** Accepted and ignored; a string must hold no control or bidi character. */
-  @ApiPropertyOptional({ type: String, example: '' })
-  @Allow()
-  @ValidateIf(isText)
-  @IsFreeText(4096, 0)
-  description?: unknown;
+  /** Free text, stored and read back; no control or bidi character. */
+  @ApiPropertyOptional({ example: 'Billing client 1001' })
+  @IsOptional()
+  @IsFreeText(255, 0)
+  description?: string;
 }
 
 /** Plesk REST `ClientUpdateRequest`: any subset (a password-only body is common). */
@@ -140,7 +139,9 @@ export class RestDomainRequestDto {
   @IsIn(['virtual'], { message: 'hosting_type must be virtual (forwarding and none are not supported)' })
   hosting_type?: string;
 
+  /** Required for virtual hosting (the only kind): ftp_login and ftp_password. */
   @ApiProperty({ type: RestHostingSettingsDto })
+  @IsDefined({ message: 'hosting_settings is required for virtual hosting: send {ftp_login, ftp_password}' })
   @ValidateNested()
   @Type(() => RestHostingSettingsDto)
   hosting_settings: RestHostingSettingsDto;
@@ -151,10 +152,12 @@ export class RestDomainRequestDto {
   @Type(() => RestOwnerClientDto)
   owner_client?: RestOwnerClientDto;
 
-  @ApiProperty({ type: RestPlanRefDto })
+  /** A package by name; without it the domain gets the default package (the first, package 1 on a new install). */
+  @ApiPropertyOptional({ type: RestPlanRefDto })
+  @IsOptional()
   @ValidateNested()
   @Type(() => RestPlanRefDto)
-  plan: RestPlanRefDto;
+  plan?: RestPlanRefDto;
 
   /** Accepted and ignored (the server's IP is used). */
   @ApiPropertyOptional({ example: ['192.0.2.10'] })
@@ -190,6 +193,18 @@ export class RestDomainRequestDto {
   @ApiPropertyOptional({ description: 'Not supported: refused when sent', not: {} })
   @RefusedWhenSent('parent_domain is not supported: only main domains (subscriptions) can be created')
   parent_domain?: unknown;
+}
+
+/** Plesk REST `DomainRequest` for `PUT /api/v2/domains/{id}`: any subset; name and ftp_login cannot change. */
+export class RestDomainUpdateDto extends PartialType(RestDomainRequestDto) {}
+
+export const REST_DOMAIN_STATUSES = ['active', 'suspended', 'disabled'] as const;
+
+/** Plesk REST `DomainStatus`. */
+export class RestDomainStatusDto {
+  @ApiProperty({ enum: REST_DOMAIN_STATUSES, example: 'suspended' })
+  @IsIn(REST_DOMAIN_STATUSES, { message: 'status must be active, suspended or disabled' })
+  status: (typeof REST_DOMAIN_STATUSES)[number];
 }
 
 /** `POST /api/v2/auth/keys`: every field optional; clients commonly send `{}`. */

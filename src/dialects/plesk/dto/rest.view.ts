@@ -50,7 +50,7 @@ export class RestClientView {
       guid: c.guid,
       owner_login: 'admin',
       external_id: c.externalId ?? '',
-      description: '',
+      description: c.description ?? '',
       type: 'customer',
     };
   }
@@ -144,4 +144,44 @@ export class RestStatisticsView {
   traffic: number;
   @ApiProperty({ example: 0 })
   traffic_prevday: number;
+}
+
+/** Plesk REST `DomainStatus`. */
+export class RestDomainStatusView {
+  @ApiProperty({ enum: ['active', 'suspended', 'disabled'], example: 'active' })
+  status: string;
+}
+
+/** Plesk REST `ServerInfo`, told truthfully: this is Hostwright, not Plesk. */
+export class RestServerView {
+  @ApiProperty({ example: 'Unix', description: 'Unix (Hostwright runs on Linux)' })
+  platform: string;
+  @ApiProperty({ example: 'panel.example.net' })
+  hostname: string;
+  @ApiProperty({ example: '', description: "The licence's server id, empty when none" })
+  guid: string;
+  @ApiProperty({ example: '0.1.0', description: "Hostwright's version" })
+  panel_version: string;
+  @ApiProperty({ example: 'hostwright' })
+  panel_revision: string;
+  @ApiProperty({ example: '' })
+  panel_build_date: string;
+  @ApiProperty({ example: '' })
+  panel_update_version: string;
+  @ApiProperty({ example: '' })
+  extension_version: string;
+}
+
+/** Plesk REST `IpAddress`: the server's one address (provisioning.serverIp). */
+export class RestServerIpView {
+  @ApiProperty({ example: '192.0.2.10' })
+  ipv4: string;
+  @ApiProperty({ example: '' })
+  ipv6: string;
+  @ApiProperty({ example: '255.255.255.255' })
+  netmask: string;
+  @ApiProperty({ example: '' })
+  interface: string;
+  @ApiProperty({ example: 'shared', enum: ['shared', 'exclusive'] })
+  type: string;
 }

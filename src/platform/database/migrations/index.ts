@@ -8,6 +8,7 @@ import { LicenseAndLeases1732400050000 } from './1732400050000-LicenseAndLeases'
 import { AccountDomainReversed1732400060000 } from './1732400060000-AccountDomainReversed';
 import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalIdsTokenDialect';
 import { TokenSignatureV21732400062000 } from './1732400062000-TokenSignatureV2';
+import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AccountDomainReversed1732400060000,
   ExternalIdsTokenDialect1732400061000,
   TokenSignatureV21732400062000,
+  PleskGuids1732400063000,
 ];

@@ -1,0 +1,304 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Account } from '../../../accounts/account.entity';
+import { AccountsService } from '../../../accounts/accounts.service';
+import { Client } from '../../../clients/client.entity';
+import { ClientsService } from '../../../clients/clients.service';
+import { HostingPackage } from '../../../packages/package.entity';
+import { PackagesService } from '../../../packages/packages.service';
+import { APP_CONFIG, AppConfig } from '../../../platform/config/app-config';
+import { XmlApiError } from '../xml-api-error';
+import { child, el, leaf, textOf, XmlElement, XmlNode } from '../xml-codec';
+import { XML_ERRCODES } from '../xml-errors';
+import { filterItems, FilterItem, idOf, perObject, statusCode } from './filters';
+import { day, limitBytes, limitCount, XmlOperation, XmlOperator } from './operation';
+
+const WEBSPACE_FILTERS = ['id', 'name', 'guid', 'owner-id', 'owner-login', 'owner-guid', 'owner-external-id'] as const;
+
+/** The suspend reason that keeps which Plesk status suspended the account: 16 by the admin, 32 by a reseller. */
+const REASON_PREFIX = 'Plesk status ';
+const reasonFor = (code: number) => `${REASON_PREFIX}${code}: ${code === 32 ? 'disabled by reseller' : 'disabled by admin'} (XML API)`;
+
+/** Our status → Plesk's: active 0; suspended 16, or 32 when a reseller's status suspended it. */
+export function webspaceStatus(a: Account): number {
+  if (a.status === 'active') return 0;
+  if (a.status === 'suspended') return a.suspendReason?.startsWith(`${REASON_PREFIX}32`) ? 32 : 16;
+  return 16;
+}
+
+/** `hosting/vrt_hst/property` name → value. */
+function properties(op: XmlElement | undefined): Map<string, string> {
+  const found = new Map<string, string>();
+  const vrt = child(child(op, 'hosting'), 'vrt_hst');
+  for (const p of vrt?.children ?? []) if (p.name === 'property') found.set(textOf(p, 'name') ?? '', textOf(p, 'value') ?? '');
+  return found;
+}
+
+/**
+ * `webspace`: a subscription is a Hostwright account (its main domain is the webspace name, its
+ * FTP login the account username). Status 16 and 32 suspend, 0 unsuspends, through the accounts
+ * service as every other dialect does.
+ */
+@Injectable()
+export class WebspaceOperator implements XmlOperator {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly clients: ClientsService,
+    private readonly packages: PackagesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  operations(): XmlOperation[] {
+    return [
+      { operator: 'webspace', operation: 'add', scopes: ['accounts:write'], handle: (op) => this.add(op) },
+      { operator: 'webspace', operation: 'get', scopes: ['accounts:read'], handle: (op) => this.get(op) },
+      { operator: 'webspace', operation: 'set', scopes: ['accounts:write'], handle: (op) => this.set(op) },
+      { operator: 'webspace', operation: 'del', scopes: ['accounts:write'], handle: (op) => this.del(op) },
+      { operator: 'webspace', operation: 'switch-subscription', scopes: ['accounts:write'], handle: (op) => this.switchSubscription(op) },
+    ];
+  }
+
+  private async all(): Promise<Account[]> {
+    const rows: Account[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.accounts.list({ limit: 100, cursor }, (a) => a);
+      rows.push(...page.data);
+      cursor = page.meta.next_cursor ?? undefined;
+    } while (cursor);
+    return rows;
+  }
+
+  private async find(item: FilterItem): Promise<Account[]> {
+    const v = item.value.trim();
+    switch (item.key) {
+      case 'id': {
+        const id = idOf(v);
+        return id === null ? [] : [await this.accounts.get(id).catch(() => null)].filter((a): a is Account => a !== null);
+      }
+      case 'guid': {
+        const a = await this.accounts.findByGuid(v.toLowerCase());
+        return a ? [a] : [];
+      }
+      case 'name': {
+        const page = await this.accounts.list({ limit: 1, domain: v.toLowerCase() }, (a) => a);
+        return page.data;
+      }
+      default: {
+        const owner = await this.owner(item.key.replace(/^owner-/, ''), v).catch(() => null);
+        return owner ? this.accounts.ofClient(owner.id) : [];
+      }
+    }
+  }
+
+  /** The owner by id, login, guid or external-id. */
+  private async owner(key: string, value: string): Promise<Client> {
+    const id = key === 'id' ? idOf(value) : null;
+    const found =
+      key === 'id'
+        ? id === null
+          ? null
+          : await this.clients.findById(id)
+        : key === 'login'
+          ? await this.clients.findByLogin(value)
+          : key === 'guid'
+            ? await this.clients.findByGuid(value.toLowerCase())
+            : key === 'external-id'
+              ? await this.clients.findByExternalId(value)
+              : null;
+    if (!found) throw new XmlApiError(XML_ERRCODES.notFound, `Owner (${key} ${value}) does not exist`);
+    return found;
+  }
+
+  /** plan-name, plan-guid or plan-id; none → the first package (Plesk would make a custom subscription). */
+  private async plan(op: XmlElement): Promise<HostingPackage> {
+    const name = textOf(op, 'plan-name');
+    const guid = textOf(op, 'plan-guid');
+    const id = textOf(op, 'plan-id');
+    const found =
+      name !== undefined
+        ? await this.packages.findByName(name)
+        : guid !== undefined
+          ? await this.packages.findByGuid(guid.toLowerCase())
+          : id !== undefined
+            ? idOf(id) === null
+              ? null
+              : await this.packages.findById(idOf(id)!)
+            : ((await this.packages.list())[0] ?? null);
+    if (!found) throw new XmlApiError(XML_ERRCODES.notFound, `Service plan ${name ?? guid ?? id ?? ''} does not exist`);
+    return found;
+  }
+
+  private async add(op: XmlElement): Promise<XmlNode[]> {
+    const setup = child(op, 'gen_setup');
+    const domain = textOf(setup, 'name');
+    if (!setup || !domain) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: webspace add needs gen_setup/name');
+    const htype = textOf(setup, 'htype') ?? 'vrt_hst';
+    if (htype !== 'vrt_hst') throw new XmlApiError(XML_ERRCODES.operationFailed, `htype ${htype} is not supported: only vrt_hst (hosted)`);
+    const status = statusCode(textOf(setup, 'status'), 'status') ?? 0;
+    if (![0, 16, 32].includes(status)) throw new XmlApiError(XML_ERRCODES.operationFailed, `status ${status} is not supported: 0, 16 or 32`);
+    const ownerKey = ['owner-id', 'owner-login', 'owner-guid', 'owner-external-id'].find((k) => textOf(setup, k) !== undefined);
+    const owner = ownerKey ? await this.owner(ownerKey.replace(/^owner-/, ''), textOf(setup, ownerKey)!) : null;
+    const props = properties(op);
+    const ftpLogin = props.get('ftp_login');
+    const ftpPassword = props.get('ftp_password');
+    if (!ftpLogin || !ftpPassword) throw new XmlApiError(XML_ERRCODES.operationFailed, 'hosting/vrt_hst needs the properties ftp_login and ftp_password');
+    const plan = await this.plan(op);
+    let account = await this.accounts.create({
+      username: ftpLogin,
+      domain,
+      email: owner?.email ?? `webmaster@${domain.trim().toLowerCase()}`,
+      password: ftpPassword,
+      package_id: plan.id,
+      client_id: owner?.id ?? null,
+    });
+    if (status !== 0) account = await this.accounts.suspend(account.id, reasonFor(status));
+    return [el('result', leaf('status', 'ok'), leaf('id', account.id), leaf('guid', account.guid))];
+  }
+
+  private async get(op: XmlElement): Promise<XmlNode[]> {
+    const dataset = child(op, 'dataset');
+    const wants = (name: string) => (dataset ? Boolean(child(dataset, name)) : name === 'gen_info');
+    return perObject(
+      filterItems(op, WEBSPACE_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'webspace',
+      async (a) => {
+        const [owner, plan] = await Promise.all([a.clientId ? this.clients.findById(a.clientId) : null, this.packages.findById(a.packageId)]);
+        const data: XmlNode[] = [];
+        if (wants('gen_info')) data.push(this.genInfo(a, owner));
+        if (wants('hosting')) data.push(this.hosting(a));
+        if (wants('limits')) data.push(this.limits(a, plan));
+        if (wants('stat')) data.push(this.stat());
+        if (wants('prefs')) data.push(el('prefs', leaf('www', 'true'), leaf('stat_ttl', 0)));
+        if (wants('disk_usage')) {
+          data.push(
+            el(
+              'disk_usage',
+              leaf('httpdocs', 0),
+              leaf('httpsdocs', 0),
+              leaf('subdomains', 0),
+              leaf('anonftp', 0),
+              leaf('logs', 0),
+              leaf('dbases', 0),
+              leaf('mailboxes', 0),
+              leaf('webapps', 0),
+              leaf('maillists', 0),
+              leaf('domaindumps', 0),
+              leaf('configs', 0),
+              leaf('chroot', 0),
+            ),
+          );
+        }
+        return [el('data', ...data)];
+      },
+    );
+  }
+
+  private genInfo(a: Account, owner: Client | null): XmlNode {
+    return el(
+      'gen_info',
+      leaf('cr_date', day(a.createdAt)),
+      leaf('name', a.domain),
+      leaf('ascii-name', a.domain),
+      leaf('status', webspaceStatus(a)),
+      leaf('real_size', 0),
+      leaf('owner-id', owner?.id ?? 1),
+      leaf('owner-login', owner?.login ?? 'admin'),
+      leaf('owner-guid', owner?.guid ?? ''),
+      leaf('dns_ip_address', this.config.provisioning.serverIp),
+      leaf('htype', 'vrt_hst'),
+      leaf('guid', a.guid),
+      leaf('webspace-guid', a.guid),
+      leaf('description', ''),
+    );
+  }
+
+  private hosting(a: Account): XmlNode {
+    const prop = (name: string, value: string) => el('property', leaf('name', name), leaf('value', value));
+    return el(
+      'hosting',
+      el(
+        'vrt_hst',
+        prop('ftp_login', a.username),
+        prop('www_root', `/home/${a.username}/${a.domain}/public_html`),
+        prop('php', 'true'),
+        prop('php_handler_id', `fpm-${a.phpVersion}`),
+        leaf('ip_address', this.config.provisioning.serverIp),
+      ),
+    );
+  }
+
+  /** Bytes for disk and traffic (-1 unlimited): the account's own limits, else its package's. */
+  private limits(a: Account, plan: HostingPackage | null): XmlNode {
+    const limit = (name: string, value: number) => el('limit', leaf('name', name), leaf('value', value));
+    return el(
+      'limits',
+      leaf('overuse', 'normal'),
+      limit('disk_space', limitBytes(a.diskLimitMb ?? plan?.diskQuotaMb)),
+      limit('max_traffic', limitBytes(a.bandwidthLimitMb ?? plan?.bandwidthMb)),
+      limit('max_site', plan ? limitCount(plan.maxDomains) : -1),
+      limit('max_db', plan ? limitCount(plan.maxDatabases) : -1),
+      limit('max_box', plan ? limitCount(plan.maxEmailAccounts) : -1),
+    );
+  }
+
+  /** Hostwright does not measure usage yet: traffic and disk are 0. */
+  private stat(): XmlNode {
+    return el('stat', ...['traffic', 'subdom', 'wu', 'box', 'redir', 'mg', 'resp', 'mg_users', 'db', 'maillists', 'webapps', 'traffic_prevday'].map((n) => leaf(n, 0)));
+  }
+
+  private async set(op: XmlElement): Promise<XmlNode[]> {
+    const values = child(op, 'values');
+    if (!values) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: webspace set needs values');
+    const setup = child(values, 'gen_setup');
+    const status = statusCode(textOf(setup, 'status'), 'status');
+    if (status !== undefined && ![0, 16, 32].includes(status)) throw new XmlApiError(XML_ERRCODES.operationFailed, `status ${status} cannot be set: 0, 16 or 32`);
+    if (textOf(setup, 'name') !== undefined) throw new XmlApiError(XML_ERRCODES.operationFailed, 'The webspace name (domain) cannot be changed');
+    const password = properties(values).get('ftp_password');
+    return perObject(
+      filterItems(op, WEBSPACE_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'webspace',
+      async (a) => {
+        if (password !== undefined) await this.accounts.update(a.id, { password });
+        // Repeating a status already there is a success: billing systems retry.
+        if (status === 0 && a.status !== 'active') await this.accounts.unsuspend(a.id);
+        if (status && a.status !== 'suspended') await this.accounts.suspend(a.id, reasonFor(status));
+        return [];
+      },
+    );
+  }
+
+  private async del(op: XmlElement): Promise<XmlNode[]> {
+    return perObject(
+      filterItems(op, WEBSPACE_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'webspace',
+      async (a) => {
+        await this.accounts.remove(a.id);
+        return [];
+      },
+    );
+  }
+
+  private async switchSubscription(op: XmlElement): Promise<XmlNode[]> {
+    if (textOf(op, 'plan-guid') === undefined && textOf(op, 'plan-name') === undefined && textOf(op, 'plan-id') === undefined && textOf(op, 'no-plan') === undefined) {
+      throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: switch-subscription needs plan-guid');
+    }
+    if (textOf(op, 'no-plan') !== undefined) throw new XmlApiError(XML_ERRCODES.operationFailed, 'Every Hostwright account has a package: no-plan is not supported');
+    const plan = await this.plan(op);
+    return perObject(
+      filterItems(op, WEBSPACE_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'webspace',
+      async (a) => {
+        if (a.packageId !== plan.id) await this.accounts.update(a.id, { package_id: plan.id });
+        return [];
+      },
+    );
+  }
+}
