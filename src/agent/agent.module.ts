@@ -20,11 +20,12 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
   return buildSteps({
     files,
     users: new SystemUsers(files),
-    renderer: new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen }),
+    renderer: new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup }),
     dns: new DnsZoneStore(db),
     zone: { serverIp: p.serverIp, nameservers: p.nameservers },
     databases: new HostingDatabases(db, config.database),
     reloads,
+    webGroup: p.webGroup,
   });
 }
 

@@ -8,6 +8,7 @@ import { parsePlan, stepsFor } from '../agent-protocol/plan';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './system/template-renderer';
 import { PlanPreview } from '../agent-protocol/agent-client';
+import { values } from './steps/create-steps';
 
 /** The dry run on the agent's side: renders every template (so a bad one fails here) and lists what a create would make. */
 @Injectable()
@@ -17,9 +18,8 @@ export class PlanPreviewer {
   preview(input: unknown): PlanPreview {
     const { target } = parsePlan(input);
     const p = this.config.provisioning;
-    const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen });
-    const values = { username: target.username, domain: target.domain, email: target.email, php_version: target.php_version };
-    for (const name of TEMPLATE_NAMES) renderer.render(name, values);
+    const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup });
+    for (const name of TEMPLATE_NAMES) renderer.render(name, values(target));
     const paths = accountPaths(target);
     const serverPaths = [
       `${paths.home}/`, `${paths.publicHtml}/`, paths.index, `${paths.logs}/`, `${paths.tmp}/`,

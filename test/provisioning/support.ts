@@ -60,7 +60,7 @@ export function leftovers(root: string, target: AccountTarget): string[] {
     if (path.includes(target.username) || path.includes(target.domain)) found.push(path);
     if (path.endsWith('/') || path.endsWith('-')) continue;
     const full = join(root, path);
-    if (lstatSync(full).isSymbolicLink()) continue;
+    if (!lstatSync(full).isFile()) continue; // links, sockets
     const text = readFileSync(full, 'utf8');
     for (const line of text.split('\n')) {
       if (line.includes(target.username) || line.includes(target.domain)) found.push(`${path}: ${line}`);

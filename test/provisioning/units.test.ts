@@ -9,6 +9,8 @@ import { parsePlan } from '../../src/agent-protocol/plan';
 import { ReloadCoalescer } from '../../src/agent/system/reload-coalescer';
 import { assertSafeValue, UnsafeValueError } from '../../src/agent-protocol/safe-values';
 import { TemplateRenderer } from '../../src/agent/system/template-renderer';
+import { zoneRecords } from '../../src/agent/system/dns-zone';
+import { DISABLED_FUNCTIONS, values } from '../../src/agent/steps/create-steps';
 import { REPO_ROOT } from '../support/test-app';
 
 const renderer = new TemplateRenderer(join(REPO_ROOT, 'templates'), { root: '/srv/root', listen: '80' });
@@ -33,6 +35,26 @@ describe('template renderer and its wall', () => {
     }
     const missing = new TemplateRenderer('/nonexistent', { root: '', listen: '80' });
     assert.throws(() => missing.render('nginx-vhost.conf', { ...good, username: 'x;y' }), UnsafeValueError);
+  });
+
+  test("the pool: the web group on its socket, the exec family disabled, the account's home as open_basedir", () => {
+    const pool = new TemplateRenderer(join(REPO_ROOT, 'templates'), { root: '/srv/root', listen: '80', webGroup: 'nginx' }).render('php-fpm-pool.conf', values(good));
+    assert.match(pool, /^listen = \/srv\/root\/run\/php\/hostwright-alice\.sock$/m, 'named by the username: a unix socket path holds 107 bytes');
+    assert.match(pool, /^listen\.owner = root\nlisten\.group = nginx\nlisten\.mode = 0660$/m);
+    assert.match(pool, /^php_admin_value\[open_basedir\] = \/srv\/root\/home\/alice\/$/m);
+    assert.match(pool, new RegExp(`^php_admin_value\\[disable_functions\\] = ${DISABLED_FUNCTIONS}$`, 'm'));
+    for (const f of ['exec', 'shell_exec', 'system', 'passthru', 'proc_open', 'popen', 'pcntl_exec']) assert.ok(DISABLED_FUNCTIONS.split(',').includes(f), f);
+    assert.ok(renderer.render('nginx-vhost.conf', good).includes('fastcgi_pass unix:/srv/root/run/php/hostwright-alice.sock;'));
+    assert.throws(() => new TemplateRenderer('/t', { root: '', listen: '80', webGroup: 'www;data' }), UnsafeValueError);
+  });
+
+  test('a zone whose SOA mailbox (hostmaster.{domain}) would pass 253 characters is refused', () => {
+    const settings = { serverIp: '192.0.2.1', nameservers: ['ns1.example.net'] };
+    const label = (c: string, n: number) => c.repeat(n);
+    const d242 = [label('a', 63), label('b', 63), label('c', 63), label('d', 46), 'org'].join('.');
+    assert.equal(d242.length, 242);
+    assert.equal(zoneRecords(d242, settings)[0].content.split(' ')[1], `hostmaster.${d242}`);
+    assert.throws(() => zoneRecords(`e${d242}`, settings), /too long for a zone/);
   });
 
   test('operator settings are walled too (no directive injection through HW_ROOT_DIR or HW_NGINX_LISTEN)', () => {

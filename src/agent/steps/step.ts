@@ -30,4 +30,6 @@ export interface StepDeps {
   zone: ZoneSettings;
   databases: HostingDatabases;
   reloads: ReloadCoalescer;
+  /** nginx's group (HW_WEB_GROUP): the group of homes and web roots. */
+  webGroup: string;
 }

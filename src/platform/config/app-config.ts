@@ -29,6 +29,8 @@ export interface AppConfig {
     nginxTestCommand: string[];
     nginxReloadCommand: string[];
     phpFpmReloadCommand: string[];
+    /** The group nginx's workers run as: homes and web roots are readable by it and by the owner only. */
+    webGroup: string;
     reconcileIntervalSeconds: number;
   };
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
@@ -63,6 +65,11 @@ function parseDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.slice(1)),
   };
+}
+
+function parseGroupName(value: string): string {
+  if (!/^[a-z_][a-z0-9_.-]{0,31}$/.test(value)) throw new ConfigError(`HW_WEB_GROUP must be a group name such as www-data (got "${value}")`);
+  return value;
 }
 
 function parseListen(value: string): string {
@@ -102,6 +109,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       nginxTestCommand: env.command('HW_NGINX_TEST_CMD'),
       nginxReloadCommand: env.command('HW_NGINX_RELOAD_CMD'),
       phpFpmReloadCommand: env.command('HW_PHPFPM_RELOAD_CMD'),
+      webGroup: parseGroupName(env.string('HW_WEB_GROUP', 'www-data')),
       reconcileIntervalSeconds: env.int('HW_RECONCILE_INTERVAL', 60, 1, 86400),
     },
     agent: {
