@@ -39,12 +39,8 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     {
       provide: ReloadCoalescer,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new ReloadCoalescer({
-          nginxTest: config.provisioning.nginxTestCommand,
-          nginxReload: config.provisioning.nginxReloadCommand,
-          phpFpmReload: config.provisioning.phpFpmReloadCommand,
-        }),
+      useFactory: ({ provisioning: p }: AppConfig) =>
+        new ReloadCoalescer({ nginxTest: p.nginxTestCommand, nginxReload: p.nginxReloadCommand, phpFpmTest: p.phpFpmTestCommand, phpFpmReload: p.phpFpmReloadCommand }),
     },
     {
       provide: PROVISIONING_STEPS,

@@ -30,7 +30,7 @@ export class PlanPreviewer {
       steps: stepsFor('create').map((s) => s.step),
       files: serverPaths.map((path) => join(p.rootDir, path)),
       records: zoneRecords(target.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({ name, type, content, ttl, prio })),
-      commands: [users.createArgv(target.username), p.nginxTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
+      commands: [users.createArgv(target.username), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
     };
   }
 }

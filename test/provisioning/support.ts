@@ -91,7 +91,7 @@ export function faultyCatalog(real: StepCatalog, fault: { step: StepName | null 
   const wrapped = { ...real };
   for (const name of Object.keys(real) as StepName[]) {
     wrapped[name] = {
-      name,
+      ...real[name],
       apply: async (input) => {
         if (fault.step === name) throw new Error(`injected fault at ${name}`);
         return real[name].apply(input);

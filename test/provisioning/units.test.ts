@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { SignatureVerifier, signatureHeaders } from '../../src/agent-protocol/hmac';
 import { CommandFailedError, runCommand } from '../../src/agent/system/command-runner';
 import { parsePlan } from '../../src/agent-protocol/plan';
-import { ReloadCoalescer } from '../../src/agent/system/reload-coalescer';
+import { ReloadCoalescer, ReloadFailedError } from '../../src/agent/system/reload-coalescer';
 import { assertSafeValue, UnsafeValueError } from '../../src/agent-protocol/safe-values';
 import { TemplateRenderer } from '../../src/agent/system/template-renderer';
 import { zoneRecords } from '../../src/agent/system/dns-zone';
@@ -98,16 +98,17 @@ describe('HMAC signatures', () => {
   });
 });
 
-describe('reload coalescing (a real command that counts its runs)', () => {
-  function counter(): { argv: string[]; count: () => number } {
-    const dir = mkdtempSync(join(tmpdir(), 'hw-count-'));
-    const script = join(dir, 'count.sh');
-    writeFileSync(script, '#!/bin/sh\necho run >> "$1"\n');
-    chmodSync(script, 0o755);
-    const log = join(dir, 'runs.log');
-    return { argv: [script, log], count: () => (readdirSync(dir).includes('runs.log') ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
-  }
+/** A real command that counts its runs. */
+function counter(): { argv: string[]; count: () => number } {
+  const dir = mkdtempSync(join(tmpdir(), 'hw-count-'));
+  const script = join(dir, 'count.sh');
+  writeFileSync(script, '#!/bin/sh\necho run >> "$1"\n');
+  chmodSync(script, 0o755);
+  const log = join(dir, 'runs.log');
+  return { argv: [script, log], count: () => (readdirSync(dir).includes('runs.log') ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
+}
 
+describe('reload coalescing (a real command that counts its runs)', () => {
   test('100 parallel requests cause at most 2 reloads; the test runs before each reload', async () => {
     const test = counter();
     const reload = counter();
@@ -123,10 +124,10 @@ describe('reload coalescing (a real command that counts its runs)', () => {
     const reload = counter();
     const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: reload.argv, phpFpmReload: [] });
     const holds = Array.from({ length: 50 }, () => reloads.hold());
-    const waits = holds.map(async (release, i) => {
+    const waits = holds.map(async (ticket, i) => {
       await runCommand(['true']);
       if (i % 2) await runCommand(['true']);
-      release();
+      ticket.release();
       return reloads.request();
     });
     await Promise.all(waits);
@@ -136,6 +137,104 @@ describe('reload coalescing (a real command that counts its runs)', () => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => failing.request()));
     assert.ok(results.every((r) => r.status === 'rejected'));
     assert.equal(reload.count(), 1, 'no reload after a failed test');
+  });
+});
+
+describe('reload isolation: a failing shared test is narrowed down to the plans that cause it', () => {
+  /** A test command that fails while any *.conf in `dir` says BAD (the stand-in for nginx -t); counts its runs. */
+  function fakeTest(dir: string): string[] {
+    const script = join(dir, 'test.sh');
+    writeFileSync(script, `#!/bin/sh\necho run >> "${join(dir, 'tests.log')}"\nif grep -ls BAD "${dir}"/*.conf; then echo "BAD found" >&2; exit 1; fi\nexit 0\n`);
+    chmodSync(script, 0o755);
+    return [script];
+  }
+  const site = (dir: string, i: number, bad: boolean) => {
+    const path = join(dir, `site${i}.conf`);
+    writeFileSync(path, bad ? `server_name BAD${i};\n` : `server_name site${i};\n`);
+    return path;
+  };
+
+  test('16 plans, 2 bad: exactly those 2 fail, held out; the 14 others reload once; the tests stay O(k log n)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-bisect-'));
+    const reload = counter();
+    const reloads = new ReloadCoalescer({ nginxTest: fakeTest(dir), nginxReload: reload.argv, phpFpmReload: [] }, { idleMs: 50 });
+    const bad = new Set([3, 11]);
+    const tickets = Array.from({ length: 16 }, (_, i) => reloads.hold([{ path: site(dir, i, bad.has(i)), service: 'nginx' }]));
+    const results = await Promise.allSettled(
+      tickets.map(async (ticket) => {
+        ticket.release();
+        return reloads.request(ticket);
+      }),
+    );
+    for (const [i, r] of results.entries()) {
+      assert.equal(r.status, bad.has(i) ? 'rejected' : 'fulfilled', `plan ${i}`);
+      if (r.status === 'rejected') {
+        assert.ok(r.reason instanceof ReloadFailedError);
+        assert.match(r.reason.message, /nginx configuration test fails with this plan's files: BAD found/);
+      }
+    }
+    assert.equal(reload.count(), 1);
+    assert.ok(reloads.tests <= 2 + 2 * 2 * Math.log2(16), `tests: ${reloads.tests}`);
+    for (let i = 0; i < 16; i++) {
+      const text = readFileSync(join(dir, `site${i}.conf`), 'utf8');
+      if (bad.has(i)) assert.match(text, /^# Hostwright: held out of the configuration/);
+      else assert.equal(text, `server_name site${i};\n`, 'good files are back byte for byte');
+    }
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.hw-tmp-')), []);
+    for (const ticket of tickets) ticket.end();
+  });
+
+  test("a failure none of the plans' files causes fails them all and puts every file back; no reload", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-bisect-'));
+    const reload = counter();
+    const reloads = new ReloadCoalescer({ nginxTest: fakeTest(dir), nginxReload: reload.argv, phpFpmReload: [] }, { idleMs: 50 });
+    site(dir, 99, true); // the operator's own file, not a plan's
+    const tickets = Array.from({ length: 4 }, (_, i) => reloads.hold([{ path: site(dir, i, false), service: 'nginx' }]));
+    const results = await Promise.allSettled(tickets.map((t) => (t.release(), reloads.request(t))));
+    assert.ok(results.every((r) => r.status === 'rejected' && /the nginx configuration test failed: BAD found/.test(String(r.reason.message))));
+    assert.equal(reload.count(), 0);
+    for (let i = 0; i < 4; i++) assert.equal(readFileSync(join(dir, `site${i}.conf`), 'utf8'), `server_name site${i};\n`);
+  });
+
+  test('php-fpm -t: a failing pool never reaches the reload (which would stop the master); a plan still on its way whose pool is at fault fails as soon as it asks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-fpm-t-'));
+    const reload = counter();
+    const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: [], phpFpmTest: fakeTest(dir), phpFpmReload: reload.argv }, { idleMs: 20, maxWaitMs: 50 });
+    const good = reloads.hold([{ path: site(dir, 1, false), service: 'php-fpm' }]);
+    const late = reloads.hold([{ path: site(dir, 2, true), service: 'php-fpm' }]);
+    good.release();
+    await reloads.request(good);
+    assert.equal(reload.count(), 1, 'the good pool is reloaded without waiting for the late plan');
+    assert.match(readFileSync(join(dir, 'site2.conf'), 'utf8'), /^; Hostwright: held out/, "php-fpm's comment syntax");
+    late.release();
+    await assert.rejects(reloads.request(late), /php-fpm configuration test fails with this plan's files/);
+    assert.equal(reload.count(), 1);
+  });
+
+  test("plans that change nginx only (suspend, unsuspend) neither test nor reload php-fpm", async () => {
+    const [nginxTest, fpmTest, nginxReload, fpmReload] = [counter(), counter(), counter(), counter()];
+    const reloads = new ReloadCoalescer({ nginxTest: nginxTest.argv, nginxReload: nginxReload.argv, phpFpmTest: fpmTest.argv, phpFpmReload: fpmReload.argv });
+    const suspend = reloads.hold([], ['nginx']);
+    suspend.release();
+    await reloads.request(suspend);
+    assert.deepEqual([nginxTest.count(), nginxReload.count(), fpmTest.count(), fpmReload.count()], [1, 1, 0, 0]);
+    const create = reloads.hold([], ['nginx', 'php-fpm']);
+    create.release();
+    await reloads.request(create);
+    assert.deepEqual([nginxTest.count(), nginxReload.count(), fpmTest.count(), fpmReload.count()], [2, 2, 1, 1]);
+  });
+
+  test('configuration writes wait while a reload tests and reloads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-gate-'));
+    const script = join(dir, 'slow.sh');
+    writeFileSync(script, `#!/bin/sh\necho start >> "${dir}/order"\nsleep 0.3\necho end >> "${dir}/order"\n`);
+    chmodSync(script, 0o755);
+    const reloads = new ReloadCoalescer({ nginxTest: [script], nginxReload: [], phpFpmReload: [] });
+    const reloading = reloads.request();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await reloads.editing(async () => writeFileSync(join(dir, 'order'), 'write\n', { flag: 'a' }));
+    await reloading;
+    assert.deepEqual(readFileSync(join(dir, 'order'), 'utf8').split('\n').filter(Boolean), ['start', 'end', 'write']);
   });
 });
 

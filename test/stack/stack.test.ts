@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { TestingModuleBuilder } from '@nestjs/testing';
+import { createProvisioningSteps } from '../../src/agent/agent.module';
+import { PROVISIONING_STEPS } from '../../src/agent/plan-executor';
+import { StepInput } from '../../src/agent/steps';
 import { DISABLED_FUNCTIONS } from '../../src/agent/steps/create-steps';
+import { ReloadCoalescer } from '../../src/agent/system/reload-coalescer';
+import { APP_CONFIG, AppConfig } from '../../src/platform/config/app-config';
+import { DatabaseService } from '../../src/platform/database/database.service';
 import { AccountTarget } from '../../src/provisioning/provisioning.port';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { leftovers, readRoot } from '../provisioning/support';
@@ -144,14 +151,34 @@ esac
     fpm.once('exit', () => (fpmExited = true));
     await waitFor(() => existsSync(join(dir, 'base.sock')), 'php-fpm to listen');
 
+    // A pool that fails `php-fpm -t` for one account: the shipped templates with a bad value, only for usernames badpool…
+    const badTemplates = join(dir, 'bad-templates');
+    cpSync(join(REPO_ROOT, 'templates'), badTemplates, { recursive: true });
+    const poolTemplate = join(badTemplates, 'php-fpm-pool.conf.mustache');
+    const badPool = readFileSync(poolTemplate, 'utf8').replace(/^pm\.max_children = \d+$/m, 'pm.max_children = 0');
+    assert.match(badPool, /^pm\.max_children = 0$/m);
+    writeFileSync(poolTemplate, badPool);
+    const override = (b: TestingModuleBuilder) =>
+      b.overrideProvider(PROVISIONING_STEPS).useFactory({
+        factory: (config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer) => {
+          const real = createProvisioningSteps(config, db, reloads);
+          const bad = createProvisioningSteps({ ...config, provisioning: { ...config.provisioning, templatesDir: badTemplates } }, db, reloads);
+          const pick = (username: string) => (username.startsWith('badpool') ? bad : real);
+          return { ...real, php_pool: { ...real.php_pool, apply: (input: StepInput) => pick(input.target.username).php_pool.apply(input) } };
+        },
+        inject: [APP_CONFIG, DatabaseService, ReloadCoalescer],
+      });
+
     t = await startTestApp({
       dataDir,
+      override,
       env: {
         HW_SERVER_IP: SERVER_IP,
         HW_NAMESERVERS: 'ns1.stack.example.net,ns2.stack.example.net',
         HW_NGINX_LISTEN: `127.0.0.1:${httpPort}`,
         HW_NGINX_TEST_CMD: JSON.stringify([...nginx, '-t', '-q']),
         HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx, '-s', 'reload']),
+        HW_PHPFPM_TEST_CMD: JSON.stringify([fpmScript, 'test']),
         HW_PHPFPM_RELOAD_CMD: JSON.stringify([fpmScript, 'reload']),
       },
     });
@@ -190,10 +217,11 @@ esac
   });
 
   after(async () => {
-    // What nginx and php-fpm complained about, for a failure's post-mortem (the temp dir goes).
+    // What nginx and php-fpm complained about beyond the bad pool's expected -t failures, for a post-mortem (the temp dir goes).
+    const expected = /bad-pool\.example\.org|failed to post process the configuration|FPM initialization failed/;
     for (const log of ['nginx-error.log', 'php-fpm.log']) {
       const lines = existsSync(join(dir, log)) ? readFileSync(join(dir, log), 'utf8').split('\n').filter((l) => /\[(emerg|alert|crit|error)\]|ERROR|ALERT/.test(l)) : [];
-      if (lines.length) process.stdout.write(`# ${log}:\n${lines.slice(-20).map((l) => `#   ${l}`).join('\n')}\n`);
+      if (lines.some((l) => !expected.test(l))) process.stdout.write(`# ${log}:\n${lines.slice(-20).map((l) => `#   ${l}`).join('\n')}\n`);
     }
     spawnSync('nginx', ['-c', nginxConf, '-p', dir, '-s', 'quit']);
     pdns?.kill('SIGTERM');
@@ -373,5 +401,27 @@ echo json_encode($out);
     }
     assert.equal(digShort(`www.${long}`), SERVER_IP);
     assert.match(digShort(long, 'SOA'), new RegExp(`^ns1\\.stack\\.example\\.net\\. hostmaster\\.${long.replace(/\./g, '\\.')}\\. `));
+  });
+
+  test('a pool that fails php-fpm -t: the create fails cleanly, the master keeps running, other pools keep serving', async () => {
+    const good = await create('poolok', 'pool-ok.example.org');
+    assert.equal(good.status, 201, good.text);
+    upload('poolok', 'index.php', '<?php echo "pool ok";');
+    assert.equal((await settled('pool-ok.example.org', 200)).body, 'pool ok');
+    const master = Number(readFileSync(join(dir, 'php-fpm.pid'), 'utf8'));
+
+    const [bad, neighbour] = await Promise.all([create('badpool', 'bad-pool.example.org'), create('poolnext', 'pool-next.example.org')]);
+    assert.equal(bad.status, 500, bad.text);
+    assert.equal(bad.body.error, 'provisioning_failed');
+    assert.equal(neighbour.status, 201, `a create alongside the bad one goes on: ${neighbour.text}`);
+    assert.deepEqual(leftovers(root, { id: 0, username: 'badpool', domain: 'bad-pool.example.org', email: '', phpVersion: '8.2' }), []);
+
+    assert.equal(fpmExited, false, 'the php-fpm master is still running');
+    assert.doesNotThrow(() => process.kill(master, 0));
+    assert.equal(Number(readFileSync(join(dir, 'php-fpm.pid'), 'utf8')), master);
+    assert.equal((await get('pool-ok.example.org')).body, 'pool ok');
+    upload('poolnext', 'index.php', '<?php echo "next ok";');
+    assert.equal((await settled('pool-next.example.org', 200)).body, 'next ok');
+    assert.equal(run([join(dir, 'fpm.sh'), 'test']).status, 0, 'the live configuration still passes php-fpm -t');
   });
 });

@@ -61,33 +61,43 @@ export function homeStep({ files, users, renderer, webGroup }: StepDeps): Step {
   };
 }
 
-export function phpPoolStep({ files, renderer }: StepDeps): Step {
+export function phpPoolStep({ files, renderer, reloads }: StepDeps): Step {
   return {
     name: 'php_pool',
-    apply: ({ target }) => files.writeAtomic(accountPaths(target).pool, renderer.render('php-fpm-pool.conf', values(target))),
-    undo: ({ target }) => files.removeFile(accountPaths(target).pool),
+    apply: ({ target }) => {
+      const pool = renderer.render('php-fpm-pool.conf', values(target));
+      return reloads.editing(() => files.writeAtomic(accountPaths(target).pool, pool));
+    },
+    undo: ({ target }) => reloads.editing(() => files.removeFile(accountPaths(target).pool)),
+    stages: ({ target }) => [{ path: files.path(accountPaths(target).pool), service: 'php-fpm' }],
+    services: ['php-fpm'],
   };
 }
 
-export function vhostStep({ files, renderer }: StepDeps): Step {
-  const undo: Step['undo'] = async ({ target }) => {
-    const p = accountPaths(target);
-    await files.removeFile(p.vhostLink);
-    await files.removeFile(p.vhost);
-    for (const log of p.webLogs) await files.removeFile(log);
-  };
+export function vhostStep({ files, renderer, reloads }: StepDeps): Step {
+  const undo: Step['undo'] = ({ target }) =>
+    reloads.editing(async () => {
+      const p = accountPaths(target);
+      await files.removeFile(p.vhostLink);
+      await files.removeFile(p.vhost);
+      for (const log of p.webLogs) await files.removeFile(log);
+    });
   return {
     name: 'vhost',
     async apply(input) {
       const p = accountPaths(input.target);
       const vhost = renderer.render('nginx-vhost.conf', values(input.target));
-      await cleanOnFailure(() => undo(input), async () => {
-        await files.mkdir(p.webLogDir, 0o755);
-        await files.writeAtomic(p.vhost, vhost);
-        await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
-      });
+      await cleanOnFailure(() => undo(input), () =>
+        reloads.editing(async () => {
+          await files.mkdir(p.webLogDir, 0o755);
+          await files.writeAtomic(p.vhost, vhost);
+          await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
+        }),
+      );
     },
     undo,
+    stages: ({ target }) => [{ path: files.path(accountPaths(target).vhost), service: 'nginx' }],
+    services: ['nginx'],
   };
 }
 
@@ -126,11 +136,11 @@ export function mailStep({ files, renderer }: StepDeps): Step {
   };
 }
 
-/** Ends every plan that touched nginx or PHP-FPM: validate, then reload (coalesced). Nothing to undo. */
+/** Ends every plan that touched nginx or PHP-FPM: validate, then reload (coalesced) until it has taken effect. Nothing to undo. */
 export function reloadStep({ reloads }: StepDeps): Step {
   return {
     name: 'reload',
-    apply: () => reloads.request(),
+    apply: ({ reload }) => reloads.request(reload),
     undo: async () => undefined,
   };
 }

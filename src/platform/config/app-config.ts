@@ -28,6 +28,7 @@ export interface AppConfig {
     nginxListen: string;
     nginxTestCommand: string[];
     nginxReloadCommand: string[];
+    phpFpmTestCommand: string[];
     phpFpmReloadCommand: string[];
     /** The group nginx's workers run as: homes and web roots are readable by it and by the owner only. */
     webGroup: string;
@@ -108,6 +109,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       nginxListen: parseListen(env.string('HW_NGINX_LISTEN', '80')),
       nginxTestCommand: env.command('HW_NGINX_TEST_CMD'),
       nginxReloadCommand: env.command('HW_NGINX_RELOAD_CMD'),
+      phpFpmTestCommand: env.command('HW_PHPFPM_TEST_CMD'),
       phpFpmReloadCommand: env.command('HW_PHPFPM_RELOAD_CMD'),
       webGroup: parseGroupName(env.string('HW_WEB_GROUP', 'www-data')),
       reconcileIntervalSeconds: env.int('HW_RECONCILE_INTERVAL', 60, 1, 86400),
