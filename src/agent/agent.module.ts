@@ -40,7 +40,10 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
       provide: ReloadCoalescer,
       inject: [APP_CONFIG],
       useFactory: ({ provisioning: p }: AppConfig) =>
-        new ReloadCoalescer({ nginxTest: p.nginxTestCommand, nginxReload: p.nginxReloadCommand, phpFpmTest: p.phpFpmTestCommand, phpFpmReload: p.phpFpmReloadCommand }),
+        new ReloadCoalescer(
+          { nginxTest: p.nginxTestCommand, nginxReload: p.nginxReloadCommand, phpFpmTest: p.phpFpmTestCommand, phpFpmReload: p.phpFpmReloadCommand },
+          { wait: p.reloadWait ? { nginxPidFile: p.nginxPidFile, phpFpmPidFile: p.phpFpmPidFile, timeoutMs: p.reloadTimeoutSeconds * 1000 } : undefined },
+        ),
     },
     {
       provide: PROVISIONING_STEPS,

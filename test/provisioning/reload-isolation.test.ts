@@ -60,7 +60,7 @@ describe('one bad account never takes the others down: a failing shared nginx -t
     root = join(dataDir, 'root');
     t = await startTestApp({
       dataDir,
-      env: { HW_NGINX_TEST_CMD: fakeNginxTest(dir, root), HW_NGINX_RELOAD_CMD: countingReload(dir) },
+      env: { HW_NGINX_TEST_CMD: fakeNginxTest(dir, root), HW_NGINX_RELOAD_CMD: countingReload(dir), HW_RELOAD_WAIT: 'false' },
     });
     provisioner = t.get(AccountProvisioner);
   });

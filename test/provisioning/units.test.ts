@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -7,6 +9,8 @@ import { SignatureVerifier, signatureHeaders } from '../../src/agent-protocol/hm
 import { CommandFailedError, runCommand } from '../../src/agent/system/command-runner';
 import { parsePlan } from '../../src/agent-protocol/plan';
 import { ReloadCoalescer, ReloadFailedError } from '../../src/agent/system/reload-coalescer';
+import { nginxGeneration, phpFpmGeneration, poolListen } from '../../src/agent/system/reload-wait';
+import { waitFor } from '../support/wait-for';
 import { assertSafeValue, UnsafeValueError } from '../../src/agent-protocol/safe-values';
 import { TemplateRenderer } from '../../src/agent/system/template-renderer';
 import { zoneRecords } from '../../src/agent/system/dns-zone';
@@ -235,6 +239,92 @@ describe('reload isolation: a failing shared test is narrowed down to the plans 
     await reloads.editing(async () => writeFileSync(join(dir, 'order'), 'write\n', { flag: 'a' }));
     await reloading;
     assert.deepEqual(readFileSync(join(dir, 'order'), 'utf8').split('\n').filter(Boolean), ['start', 'end', 'write']);
+  });
+});
+
+describe('reload wait: a reload answers once it has taken effect', () => {
+  /** A stand-in nginx master: two "nginx: worker process" children; on HUP two new ones, the old ones leave after `retireMs`. */
+  function fakeMaster(dir: string, retireMs: number | null): { pidFile: string; stop: () => void } {
+    const pidFile = join(dir, 'master.pid');
+    const script = join(dir, 'master.sh');
+    const onHup = retireMs === null ? "trap '' HUP" : `trap 'OLD=$W; start; (sleep ${retireMs / 1000}; kill $OLD) &' HUP`;
+    writeFileSync(
+      script,
+      `#!/bin/bash\nstart() { W=""; for i in 1 2; do (exec -a 'nginx: worker process' sleep 600) & W="$W $!"; done; }\nstart\n${onHup}\ntrap 'kill $W $OLD 2>/dev/null; exit 0' TERM\necho $$ > "${pidFile}"\nwhile :; do sleep 0.02; done\n`,
+    );
+    chmodSync(script, 0o755);
+    const child = spawn(script, [], { stdio: 'ignore' });
+    return { pidFile, stop: () => child.kill('SIGTERM') };
+  }
+  const workers = (pidFile: string) => readFileSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}/task/${readFileSync(pidFile, 'utf8').trim()}/children`, 'utf8').split(' ').filter(Boolean);
+
+  test('nginx: the request resolves only after the old workers stopped accepting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-wait-'));
+    const master = fakeMaster(dir, 300);
+    try {
+      await waitFor(() => existsSync(master.pidFile) && workers(master.pidFile).length >= 2, 'the fake master');
+      const old = await nginxGeneration(master.pidFile);
+      assert.equal(old?.workers.length, 2);
+      const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: ['sh', '-c', `kill -HUP "$(cat '${master.pidFile}')"`], phpFpmReload: [] }, { wait: { nginxPidFile: master.pidFile, timeoutMs: 5000 } });
+      const started = Date.now();
+      await reloads.request();
+      assert.ok(Date.now() - started >= 250, `answered after ${Date.now() - started} ms, before the old workers left`);
+      const cmdline = (pid: number) => (existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '');
+      for (const pid of old!.workers) assert.ok(!cmdline(pid).includes('worker process'), `old worker ${pid} gone`);
+    } finally {
+      master.stop();
+    }
+  });
+
+  test('nginx: a master that never retires its workers fails the reload after the timeout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-wait-'));
+    const master = fakeMaster(dir, null);
+    try {
+      await waitFor(() => existsSync(master.pidFile) && workers(master.pidFile).length >= 2, 'the fake master');
+      const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: ['sh', '-c', `kill -HUP "$(cat '${master.pidFile}')"`], phpFpmReload: [] }, { wait: { nginxPidFile: master.pidFile, timeoutMs: 300 } });
+      await assert.rejects(reloads.request(), (e: unknown) => e instanceof ReloadFailedError && /still serves the old configuration 300 ms after the reload/.test(e.message));
+    } finally {
+      master.stop();
+    }
+  });
+
+  test('php-fpm: the request resolves once the master has re-executed itself and handles signals again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-wait-'));
+    const pidFile = join(dir, 'fpm.pid');
+    const script = join(dir, 'fpm.sh');
+    // Re-executes itself on USR2, as php-fpm does; the new image takes 300 ms before it handles USR2 again.
+    writeFileSync(script, `#!/bin/bash\necho "$$" > "${pidFile}"\n[ "$1" = again ] && sleep 0.3\ntrap 'exec "$0" again' USR2\nwhile :; do sleep 0.02; done\n`);
+    chmodSync(script, 0o755);
+    const child = spawn(script, [], { stdio: 'ignore' });
+    try {
+      await waitFor(async () => (await phpFpmGeneration(pidFile, 1000)) !== null, 'the fake master');
+      const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: [], phpFpmReload: ['sh', '-c', `kill -USR2 "$(cat '${pidFile}')"`] }, { wait: { nginxPidFile: join(dir, 'none.pid'), phpFpmPidFile: pidFile, timeoutMs: 5000 } });
+      const started = Date.now();
+      await reloads.request();
+      assert.ok(Date.now() - started >= 250, `answered after ${Date.now() - started} ms, while the master could not take a signal`);
+      await reloads.request();
+      await reloads.request();
+      assert.equal(child.exitCode, null, 'back-to-back reloads never signal it mid-exec');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test("php-fpm: the request resolves once the new pool's socket accepts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-wait-'));
+    const socket = join(dir, 'pool.sock');
+    const pool = join(dir, 'pool.conf');
+    writeFileSync(pool, `[x]\nuser = x\nlisten = ${socket}\n`);
+    assert.equal(poolListen(readFileSync(pool, 'utf8')), socket);
+    const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: [], phpFpmReload: ['true'] }, { wait: { nginxPidFile: join(dir, 'none.pid'), timeoutMs: 5000 } });
+    const ticket = reloads.hold([{ path: pool, service: 'php-fpm' }]);
+    const server = createServer((c) => c.destroy());
+    setTimeout(() => server.listen(socket), 300);
+    const started = Date.now();
+    ticket.release();
+    await reloads.request(ticket);
+    assert.ok(Date.now() - started >= 250, `answered after ${Date.now() - started} ms`);
+    server.close();
   });
 });
 

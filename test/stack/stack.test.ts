@@ -178,8 +178,10 @@ esac
         HW_NGINX_LISTEN: `127.0.0.1:${httpPort}`,
         HW_NGINX_TEST_CMD: JSON.stringify([...nginx, '-t', '-q']),
         HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx, '-s', 'reload']),
+        HW_NGINX_PID_FILE: join(dir, 'nginx.pid'),
         HW_PHPFPM_TEST_CMD: JSON.stringify([fpmScript, 'test']),
         HW_PHPFPM_RELOAD_CMD: JSON.stringify([fpmScript, 'reload']),
+        HW_PHPFPM_PID_FILE: join(dir, 'php-fpm.pid'),
       },
     });
 
@@ -243,11 +245,6 @@ esac
       req.on('error', reject);
       req.end();
     });
-  /** A reload takes effect asynchronously: polls until the answer has `status`. */
-  const settled = (domain: string, status: number, path = '/') => waitFor(async () => {
-    const r = await get(domain, path);
-    return r.status === status && r;
-  }, `${domain}${path} to answer ${status}`);
   const dig = (name: string, type = 'A') => run(['dig', '@127.0.0.1', '-p', String(dnsPort), '+time=2', '+tries=1', name, type]).out;
   const digShort = (name: string, type = 'A') => run(['dig', '@127.0.0.1', '-p', String(dnsPort), '+short', '+time=2', '+tries=1', name, type]).out.trim();
   const create = (username: string, domain: string) =>
@@ -272,13 +269,14 @@ esac
     lchownSync(path, ids(username).uid, ids(username).gid);
   };
 
-  test('create → welcome page over nginx, zone over PowerDNS; suspend → 503; unsuspend → 200; delete → gone', async () => {
+  test('create → welcome page over nginx at once, zone over PowerDNS; suspend → 503; unsuspend → 200; delete → gone', async () => {
     const a: AccountTarget = { id: 0, username: 'stackuser', domain: 'stack-site.example.org', email: 'owner@example.net', phpVersion: '8.2' };
     const created = await create(a.username, a.domain);
     assert.equal(created.status, 201, created.text);
     const id = created.body.data.id;
 
-    const first = await settled(a.domain, 200);
+    const first = await get(a.domain);
+    assert.equal(first.status, 200, 'the first request after 201 is served by the new configuration');
     assert.match(first.body, new RegExp(`<h1>Welcome to ${a.domain.replace(/\./g, '\\.')}</h1>`));
     assert.equal(digShort(a.domain), SERVER_IP);
     assert.equal(digShort(`www.${a.domain}`), SERVER_IP);
@@ -294,14 +292,15 @@ esac
     assert.equal(who.body, `${ids(a.username).uid} ${home}/ ${DISABLED_FUNCTIONS} ${home}/tmp ${home}/tmp`);
 
     assert.equal((await t.call('POST', `/api/v1/accounts/${id}/suspend`)).status, 200);
-    assert.match((await settled(a.domain, 503)).body, /This account is suspended/);
+    assert.equal((await get(a.domain)).status, 503);
+    assert.match((await get(a.domain)).body, /This account is suspended/);
 
     assert.equal((await t.call('POST', `/api/v1/accounts/${id}/unsuspend`)).status, 200);
-    assert.match((await settled(a.domain, 200)).body, /Welcome to/);
+    assert.match((await get(a.domain)).body, /Welcome to/);
 
     assert.equal((await t.call('DELETE', `/api/v1/accounts/${id}`)).status, 204);
     assert.equal(readRoot(root, `etc/nginx/sites-available/${a.domain}.conf`), null);
-    await settled(a.domain, 404); // nginx stops serving the vhost (the default server answers 404)
+    assert.equal((await get(a.domain)).status, 404, 'nginx stops serving the vhost (the default server answers 404)');
     const answer = dig(a.domain);
     assert.match(answer, /status: REFUSED|ANSWER: 0/);
     assert.equal(digShort(a.domain), '');
@@ -319,7 +318,7 @@ esac
     const leaked = (text: string | false | null | undefined) => typeof text === 'string' && (text.includes(ALICE_SOURCE) || text.includes(ALICE_OUTPUT));
 
     // The account's own page still serves, PHP and static.
-    const own = await settled('alice-stack.example.org', 200);
+    const own = await get('alice-stack.example.org');
     assert.equal(own.status, 200, own.body);
     assert.equal(own.body, ALICE_OUTPUT);
     assert.match((await get('alice-stack.example.org', '/index.html')).body, /Welcome to alice-stack/);
@@ -396,7 +395,8 @@ echo json_encode($out);
     const results = await Promise.all([create('longname', long), create('shortname', 'short-name.example.org'), create('longname43', domainOfLength(43))]);
     for (const r of results) assert.equal(r.status, 201, r.text);
     for (const d of [long, 'short-name.example.org', domainOfLength(43)]) {
-      const r = await settled(d, 200);
+      const r = await get(d);
+      assert.equal(r.status, 200, d);
       assert.match(r.body, /Welcome to/);
     }
     assert.equal(digShort(`www.${long}`), SERVER_IP);
@@ -407,7 +407,7 @@ echo json_encode($out);
     const good = await create('poolok', 'pool-ok.example.org');
     assert.equal(good.status, 201, good.text);
     upload('poolok', 'index.php', '<?php echo "pool ok";');
-    assert.equal((await settled('pool-ok.example.org', 200)).body, 'pool ok');
+    assert.equal((await get('pool-ok.example.org')).body, 'pool ok');
     const master = Number(readFileSync(join(dir, 'php-fpm.pid'), 'utf8'));
 
     const [bad, neighbour] = await Promise.all([create('badpool', 'bad-pool.example.org'), create('poolnext', 'pool-next.example.org')]);
@@ -421,7 +421,30 @@ echo json_encode($out);
     assert.equal(Number(readFileSync(join(dir, 'php-fpm.pid'), 'utf8')), master);
     assert.equal((await get('pool-ok.example.org')).body, 'pool ok');
     upload('poolnext', 'index.php', '<?php echo "next ok";');
-    assert.equal((await settled('pool-next.example.org', 200)).body, 'next ok');
+    assert.equal((await get('pool-next.example.org')).body, 'next ok');
     assert.equal(run([join(dir, 'fpm.sh'), 'test']).status, 0, 'the live configuration still passes php-fpm -t');
+  });
+
+  test('suspend/unsuspend answer once nginx serves the new state: 20 rounds, the very next request is never stale', async () => {
+    const r = await create('flipflop', 'flip-flop.example.org');
+    assert.equal(r.status, 201, r.text);
+    const id = r.body.data.id;
+    let stale = 0;
+    const rounds = 20;
+    const took: number[] = [];
+    const call = async (action: string) => {
+      const started = performance.now();
+      assert.equal((await t.call('POST', `/api/v1/accounts/${id}/${action}`)).status, 200);
+      took.push(performance.now() - started);
+    };
+    for (let i = 0; i < rounds; i++) {
+      await call('suspend');
+      if ((await get('flip-flop.example.org')).status !== 503) stale++;
+      await call('unsuspend');
+      if ((await get('flip-flop.example.org')).status !== 200) stale++;
+    }
+    took.sort((x, y) => x - y);
+    process.stdout.write(`# stale answers after suspend/unsuspend: ${stale} of ${2 * rounds}; answer time median ${took[rounds].toFixed(0)} ms, max ${took[took.length - 1].toFixed(0)} ms\n`);
+    assert.equal(stale, 0);
   });
 });

@@ -1,6 +1,7 @@
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { CommandFailedError, runCommand } from './command-runner';
 import { tempNameFor } from './file-ops';
+import { nginxGeneration, phpFpmGeneration, poolListen, waitForListeners, waitForNewGeneration, waitForPhpFpmReexec } from './reload-wait';
 
 export interface ReloadCommands {
   nginxTest: string[];
@@ -16,6 +17,8 @@ export interface ReloadOptions {
   /** …or after this long in any case. */
   maxWaitMs: number;
   run: (argv: string[]) => Promise<unknown>;
+  /** Answer only once a reload has taken effect (see reload-wait.ts); absent: once the commands return. */
+  wait?: { nginxPidFile: string; phpFpmPidFile?: string; timeoutMs: number };
 }
 
 export type Service = 'nginx' | 'php-fpm';
@@ -89,7 +92,7 @@ type TestResult = { ok: true } | { ok: false; service: Service; detail: string }
  *
  * A reload runs with the configuration held still (steps write vhosts and pools through
  * `editing`), so what was tested is what is reloaded: `nginx -t` and `php-fpm -t`, then the
- * reloads. When a shared test fails, the plans
+ * reloads, then (with `wait`) until they have taken effect. When a shared test fails, the plans
  * whose files cause it are found by bisection — every candidate's new files held out (a comment
  * instead of their content), then halves put back while the test passes — and only those fail;
  * their files stay held out until their rollback removes them, and the others are reloaded.
@@ -230,7 +233,7 @@ export class ReloadCoalescer {
       const members = [...batch.tickets].filter((t) => !t.failure);
       if (members.length === 0 && batch.plain === 0) return;
       for (const t of this.tickets) if (!t.failure) t.live = true;
-      await this.reloadServices(services);
+      await this.reloadServices(members, services);
       for (const t of members) t.settled = true;
     } finally {
       // Only a culprit's files stay held out; after an unexpected error (a file that could not be written) nothing does.
@@ -317,17 +320,40 @@ export class ReloadCoalescer {
     }
   }
 
-  /** php-fpm, then nginx (whose vhosts point at the pools' sockets). */
-  private async reloadServices(services: ReadonlySet<Service>): Promise<void> {
+  /** php-fpm, then nginx (whose vhosts point at the pools' sockets); with `wait`, each until it has taken effect. */
+  private async reloadServices(members: ReloadTicket[], services: ReadonlySet<Service>): Promise<void> {
     const { phpFpmReload, nginxReload } = this.commands;
+    const wait = this.options.wait;
     try {
-      if (phpFpmReload.length && services.has('php-fpm')) await this.options.run(phpFpmReload);
-      if (nginxReload.length && services.has('nginx')) await this.options.run(nginxReload);
+      if (phpFpmReload.length && services.has('php-fpm')) {
+        const before = wait?.phpFpmPidFile ? await phpFpmGeneration(wait.phpFpmPidFile, wait.timeoutMs) : null;
+        await this.options.run(phpFpmReload);
+        if (wait && before) await waitForPhpFpmReexec(wait.phpFpmPidFile!, before, wait.timeoutMs);
+        if (wait) await waitForListeners(await newPoolAddresses(members), wait.timeoutMs);
+      }
+      if (nginxReload.length && services.has('nginx')) {
+        const before = wait ? await nginxGeneration(wait.nginxPidFile) : null;
+        await this.options.run(nginxReload);
+        if (wait && before) await waitForNewGeneration(wait.nginxPidFile, before, wait.timeoutMs);
+      }
     } catch (error) {
       const detail = error instanceof CommandFailedError ? `${error.argv[0]}: ${error.detail}` : error instanceof Error ? error.message : String(error);
       throw new ReloadFailedError(`a service reload failed: ${detail.slice(0, 500)}`);
     }
   }
+}
+
+/** Where the pools these plans add listen (read back from the files they wrote). */
+async function newPoolAddresses(members: ReloadTicket[]): Promise<string[]> {
+  const addresses: string[] = [];
+  for (const t of members) {
+    for (const f of t.files) {
+      if (f.service !== 'php-fpm') continue;
+      const listen = poolListen(await readFile(f.path, 'utf8').catch(() => ''));
+      if (listen) addresses.push(listen);
+    }
+  }
+  return addresses;
 }
 
 /** Writes `content` over `path` by temp + rename (nginx or php-fpm never read half a file). */

@@ -32,6 +32,14 @@ export interface AppConfig {
     phpFpmReloadCommand: string[];
     /** The group nginx's workers run as: homes and web roots are readable by it and by the owner only. */
     webGroup: string;
+    /** After a reload, wait until it has taken effect (nginx: old workers retired; php-fpm: new pools listening). */
+    reloadWait: boolean;
+    /** The nginx master's pid file (the reload wait watches its workers). */
+    nginxPidFile: string;
+    /** The php-fpm master's pid file (the reload wait watches it re-execute itself). */
+    phpFpmPidFile: string;
+    /** How long a reload may take to take effect before the plan's reload step fails. */
+    reloadTimeoutSeconds: number;
     reconcileIntervalSeconds: number;
   };
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
@@ -112,6 +120,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       phpFpmTestCommand: env.command('HW_PHPFPM_TEST_CMD'),
       phpFpmReloadCommand: env.command('HW_PHPFPM_RELOAD_CMD'),
       webGroup: parseGroupName(env.string('HW_WEB_GROUP', 'www-data')),
+      reloadWait: env.bool('HW_RELOAD_WAIT', true),
+      nginxPidFile: resolve(env.string('HW_NGINX_PID_FILE', '/run/nginx.pid')),
+      phpFpmPidFile: resolve(env.string('HW_PHPFPM_PID_FILE', '/run/php/php8.2-fpm.pid')),
+      reloadTimeoutSeconds: env.int('HW_RELOAD_TIMEOUT', 10, 1, 600),
       reconcileIntervalSeconds: env.int('HW_RECONCILE_INTERVAL', 60, 1, 86400),
     },
     agent: {
