@@ -20,11 +20,12 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
   return buildSteps({
     files,
     users: new SystemUsers(files),
-    renderer: new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen }),
+    renderer: new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup }),
     dns: new DnsZoneStore(db),
     zone: { serverIp: p.serverIp, nameservers: p.nameservers },
     databases: new HostingDatabases(db, config.database),
     reloads,
+    webGroup: p.webGroup,
   });
 }
 
@@ -38,12 +39,11 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     {
       provide: ReloadCoalescer,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new ReloadCoalescer({
-          nginxTest: config.provisioning.nginxTestCommand,
-          nginxReload: config.provisioning.nginxReloadCommand,
-          phpFpmReload: config.provisioning.phpFpmReloadCommand,
-        }),
+      useFactory: ({ provisioning: p }: AppConfig) =>
+        new ReloadCoalescer(
+          { nginxTest: p.nginxTestCommand, nginxReload: p.nginxReloadCommand, phpFpmTest: p.phpFpmTestCommand, phpFpmReload: p.phpFpmReloadCommand },
+          { wait: p.reloadWait ? { nginxPidFile: p.nginxPidFile, phpFpmPidFile: p.phpFpmPidFile, timeoutMs: p.reloadTimeoutSeconds * 1000 } : undefined },
+        ),
     },
     {
       provide: PROVISIONING_STEPS,

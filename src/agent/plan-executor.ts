@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { parsePlan, Plan, PlanStep } from '../agent-protocol/plan';
-import { ReloadCoalescer } from './system/reload-coalescer';
+import { ReloadCoalescer, ReloadTicket } from './system/reload-coalescer';
 import { StepCatalog, StepInput } from './steps';
 import { StepObserver } from '../agent-protocol/agent-client';
 import { describeError, RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
@@ -27,14 +27,21 @@ export class PlanExecutor {
   /** Runs the plan; `observe` hears every step run, rollbacks included, as it ends. */
   async execute(input: unknown, observe: StepObserver = ignore): Promise<void> {
     const plan = parsePlan(input);
-    const release = plan.steps.some((s) => s.step === 'reload') ? this.reloads.hold() : () => undefined;
     const stepInput: StepInput = { target: plan.target, fromPhpVersion: plan.from_php_version };
+    if (plan.steps.some((s) => s.step === 'reload')) {
+      // The configuration files this plan adds: a failing nginx/php-fpm test is narrowed down to them.
+      const staged = plan.steps.filter((s) => s.op === 'apply').flatMap((s) => this.steps[s.step].stages?.(stepInput) ?? []);
+      const services = [...new Set(plan.steps.flatMap((s) => this.steps[s.step].services ?? []))];
+      stepInput.reload = this.reloads.hold(staged, services);
+    }
+    const ticket = stepInput.reload;
+    const release = () => ticket?.release();
     const run = (step: PlanStep) => this.timed(step, stepInput, observe);
     try {
       if (plan.action === 'remove') await this.runAll(plan, run, release);
-      else await this.runWithRollback(plan, run, release);
+      else await this.runWithRollback(plan, run, release, ticket);
     } finally {
-      release();
+      ticket?.end();
     }
   }
 
@@ -50,7 +57,7 @@ export class PlanExecutor {
     observe({ step: s.step, seconds: seconds(), ok: true });
   }
 
-  private async runWithRollback(plan: Plan, run: (step: PlanStep) => Promise<void>, release: () => void): Promise<void> {
+  private async runWithRollback(plan: Plan, run: (step: PlanStep) => Promise<void>, release: () => void, ticket: ReloadTicket | undefined): Promise<void> {
     const done: PlanStep[] = [];
     for (const s of plan.steps) {
       if (s.step === 'reload') release();
@@ -68,9 +75,9 @@ export class PlanExecutor {
             this.logger.error(`${plan.action} ${plan.target.username}: undo of ${d.step} failed: ${describeError(undoError)}`);
           }
         }
-        release();
-        // Another plan's reload may have picked up files we have just removed.
-        if (plan.steps.some((p) => p.step === 'reload') && done.length) await this.reloads.request().catch(() => undefined);
+        ticket?.end();
+        // Another plan's reload may have picked up files we have just removed or rewritten.
+        if (ticket?.live && done.length) await this.reloads.request().catch(() => undefined);
         throw new StepFailedError(s.step, undoFailed, describeError(error));
       }
     }

@@ -9,6 +9,7 @@ import { SafeTarget, UnsafeValueError } from '../agent-protocol/safe-values';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './system/template-renderer';
 import { PlanPreview } from '../agent-protocol/agent-client';
+import { values } from './steps/create-steps';
 
 /** The dry run on the agent's side: renders every template (so a bad one fails here) and lists what a create would make. */
 @Injectable()
@@ -20,9 +21,8 @@ export class PlanPreviewer {
     if (plan.action !== 'create') throw new UnsafeValueError('action', 'must be create: only a create is previewed');
     const target = plan.target as SafeTarget;
     const p = this.config.provisioning;
-    const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen });
-    const values = { username: target.username, domain: target.domain, email: target.email, php_version: target.php_version };
-    for (const name of TEMPLATE_NAMES) renderer.render(name, values);
+    const renderer = new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup });
+    for (const name of TEMPLATE_NAMES) renderer.render(name, values(target));
     const paths = accountPaths(target);
     const serverPaths = [
       `${paths.home}/`, `${paths.publicHtml}/`, paths.index, `${paths.logs}/`, `${paths.tmp}/`,
@@ -33,7 +33,7 @@ export class PlanPreviewer {
       steps: stepsFor('create').map((s) => s.step),
       files: serverPaths.map((path) => join(p.rootDir, path)),
       records: zoneRecords(target.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({ name, type, content, ttl, prio })),
-      commands: [users.createArgv(target.username), p.nginxTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
+      commands: [users.createArgv(target.username), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
     };
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
@@ -51,6 +51,21 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
       assert.ok(listTree(root).includes(dir), `${dir} exists`);
     }
     assert.match(readRoot(root, `home/${u}/public_html/index.html`)!, new RegExp(`Welcome to ${d.replace(/\./g, '\\.')}`));
+    // The owner and nginx's group only (www-data): other accounts' uids cannot even enter the home.
+    const [uid, gid] = entry!.split(':').slice(2, 4).map(Number);
+    const webGid = Number(readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith('www-data:'))!.split(':')[2]);
+    const asRoot = process.getuid?.() === 0;
+    for (const [path, mode, group] of [
+      [`home/${u}`, 0o710, webGid],
+      [`home/${u}/public_html`, 0o2750, webGid],
+      [`home/${u}/public_html/index.html`, 0o640, webGid],
+      [`home/${u}/logs`, 0o750, gid],
+      [`home/${u}/tmp`, 0o700, gid],
+    ] as const) {
+      const st = statSync(join(root, path));
+      assert.equal((st.mode & 0o7777).toString(8), mode.toString(8), `${path} mode`);
+      if (asRoot) assert.deepEqual([st.uid, st.gid], [uid, group], `${path} owner`);
+    }
 
     const vhost = readRoot(root, `etc/nginx/sites-available/${d}.conf`)!;
     assert.match(vhost, new RegExp(`server_name ${d} www\\.${d};`));
@@ -59,6 +74,12 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
 
     const pool = readRoot(root, `etc/php/8.2/fpm/pool.d/${d}.conf`)!;
     assert.ok(pool.includes(`[${d}]\nuser = ${u}\ngroup = ${u}\n`));
+    assert.ok(pool.includes(`listen = ${root}/run/php/hostwright-${u}.sock\n`));
+    assert.ok(vhost.includes(`fastcgi_pass unix:${root}/run/php/hostwright-${u}.sock;`));
+    assert.match(pool, /^listen\.group = www-data$/m);
+    assert.ok(pool.includes(`php_admin_value[open_basedir] = ${root}/home/${u}/\n`), 'the home only, not /tmp');
+    assert.match(pool, /^php_admin_value\[disable_functions\] = exec,passthru,shell_exec,system,proc_open,popen,pcntl_exec,/m);
+    for (const key of ['session.save_path', 'upload_tmp_dir', 'sys_temp_dir']) assert.ok(pool.includes(`php_admin_value[${key}] = ${root}/home/${u}/tmp\n`), key);
 
     assert.equal(readRoot(root, 'etc/postfix/vmailbox'), `${u}@${d} ${d}/${u}/\n`);
     assert.match(readRoot(root, 'etc/dovecot/users')!, new RegExp(`^${u}@${d}:\\{CRYPT\\}\\*:5000:5000::`));

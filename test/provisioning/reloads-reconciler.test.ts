@@ -31,6 +31,8 @@ describe('reloads and the reconciler (one app with counting reload commands)', (
         HW_NGINX_TEST_CMD: countingCommand(dir, 'nginx-test'),
         HW_NGINX_RELOAD_CMD: countingCommand(dir, 'nginx-reload'),
         HW_PHPFPM_RELOAD_CMD: countingCommand(dir, 'fpm-reload'),
+        // Nothing is reloaded for real: no new generation to wait for.
+        HW_RELOAD_WAIT: 'false',
       },
     });
     root = t.config.provisioning.rootDir;

@@ -61,7 +61,7 @@ export function leftovers(root: string, target: AccountTarget): string[] {
     if (path.includes(target.username) || path.includes(target.domain)) found.push(path);
     if (path.endsWith('/') || path.endsWith('-')) continue;
     const full = join(root, path);
-    if (lstatSync(full).isSymbolicLink()) continue;
+    if (!lstatSync(full).isFile()) continue; // links, sockets
     const text = readFileSync(full, 'utf8');
     for (const line of text.split('\n')) {
       if (line.includes(target.username) || line.includes(target.domain)) found.push(`${path}: ${line}`);
@@ -92,7 +92,7 @@ export function faultyCatalog(real: StepCatalog, fault: { step: StepName | null 
   const wrapped = { ...real };
   for (const name of Object.keys(real) as StepName[]) {
     wrapped[name] = {
-      name,
+      ...real[name],
       apply: async (input) => {
         if (fault.step === name) throw new Error(`injected fault at ${name}`);
         return real[name].apply(input);

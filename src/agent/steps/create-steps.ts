@@ -1,12 +1,25 @@
 import { chown } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { accountPaths, VMAIL_UID } from '../system/account-paths';
 import { zoneRecords } from '../system/dns-zone';
 import { keyBeforeColon, keyBeforeSpace } from '../system/file-ops';
 import { PlanTarget } from '../../agent-protocol/safe-values';
 import { Step, StepDeps } from './step';
 
+/**
+ * PHP functions a pool disables unless a package relaxes it (`{{disable_functions}}`): running
+ * programs (the exec family, process control) and putenv (LD_PRELOAD + mail() runs one anyway).
+ */
+export const DISABLED_FUNCTIONS = 'exec,passthru,shell_exec,system,proc_open,popen,pcntl_exec,pcntl_fork,putenv,dl,imap_open';
+
 /** The template values; a removal's target has no email, so its (discarded) renders get none. */
-export const values = (t: PlanTarget): Record<string, string> => ({ username: t.username, domain: t.domain, php_version: t.php_version, ...(t.email === undefined ? {} : { email: t.email }) });
+export const values = (t: PlanTarget): Record<string, string> => ({
+  username: t.username,
+  domain: t.domain,
+  php_version: t.php_version,
+  disable_functions: DISABLED_FUNCTIONS,
+  ...(t.email === undefined ? {} : { email: t.email }),
+});
 export const mailKey = (t: PlanTarget) => `${t.username}@${t.domain}`;
 
 /** A step made of several writes removes its own partial work before reporting the failure. */
@@ -27,7 +40,13 @@ export function userStep({ users }: StepDeps): Step {
   };
 }
 
-export function homeStep({ files, users, renderer }: StepDeps): Step {
+/**
+ * The home: the owner and nginx's group only. `home/` 0710 and `public_html/` 2750, both
+ * `{user}:{web group}` (nginx traverses to the web root and reads it; setgid: what the account
+ * adds there gets the web group too), files 0640; `logs/` 0750 and `tmp/` 0700 are the account's
+ * own. The pool runs as the owner; any other account's uid gets EACCES at the home itself.
+ */
+export function homeStep({ files, users, renderer, webGroup }: StepDeps): Step {
   return {
     name: 'home',
     async apply({ target }) {
@@ -36,45 +55,56 @@ export function homeStep({ files, users, renderer }: StepDeps): Step {
       const entry = await users.lookup(target.username);
       if (!entry) throw new Error(`system user ${target.username} is missing`);
       if (await files.exists(p.home)) throw new Error(`${p.home} already exists`);
+      const web = process.getuid?.() === 0 ? await users.groupId(webGroup) : entry.gid;
+      await files.mkdir(dirname(p.home), 0o755);
       await cleanOnFailure(() => files.removeTree(p.home), async () => {
-        for (const [dir, mode] of [[p.home, 0o711], [p.publicHtml, 0o755], [p.logs, 0o750], [p.tmp, 0o700]] as const) {
-          await users.chown(await files.mkdir(dir, mode), entry);
-        }
-        await files.writeAtomic(p.index, index);
-        await users.chown(files.path(p.index), entry);
+        const dirs = [[p.home, web, 0o710], [p.publicHtml, web, 0o2750], [p.logs, entry.gid, 0o750], [p.tmp, entry.gid, 0o700]] as const;
+        for (const [dir, gid, mode] of dirs) await users.own(await files.mkdir(dir, 0o700), entry, gid, mode);
+        await files.writeAtomic(p.index, index, 0o640);
+        await users.own(files.path(p.index), entry, web, 0o640);
       });
     },
     undo: ({ target }) => files.removeTree(accountPaths(target).home),
   };
 }
 
-export function phpPoolStep({ files, renderer }: StepDeps): Step {
+export function phpPoolStep({ files, renderer, reloads }: StepDeps): Step {
   return {
     name: 'php_pool',
-    apply: ({ target }) => files.writeAtomic(accountPaths(target).pool, renderer.render('php-fpm-pool.conf', values(target))),
-    undo: ({ target }) => files.removeFile(accountPaths(target).pool),
+    apply: ({ target }) => {
+      const pool = renderer.render('php-fpm-pool.conf', values(target));
+      return reloads.editing(() => files.writeAtomic(accountPaths(target).pool, pool));
+    },
+    undo: ({ target }) => reloads.editing(() => files.removeFile(accountPaths(target).pool)),
+    stages: ({ target }) => [{ path: files.path(accountPaths(target).pool), service: 'php-fpm' }],
+    services: ['php-fpm'],
   };
 }
 
-export function vhostStep({ files, renderer }: StepDeps): Step {
-  const undo: Step['undo'] = async ({ target }) => {
-    const p = accountPaths(target);
-    await files.removeFile(p.vhostLink);
-    await files.removeFile(p.vhost);
-    for (const log of p.webLogs) await files.removeFile(log);
-  };
+export function vhostStep({ files, renderer, reloads }: StepDeps): Step {
+  const undo: Step['undo'] = ({ target }) =>
+    reloads.editing(async () => {
+      const p = accountPaths(target);
+      await files.removeFile(p.vhostLink);
+      await files.removeFile(p.vhost);
+      for (const log of p.webLogs) await files.removeFile(log);
+    });
   return {
     name: 'vhost',
     async apply(input) {
       const p = accountPaths(input.target);
       const vhost = renderer.render('nginx-vhost.conf', values(input.target));
-      await cleanOnFailure(() => undo(input), async () => {
-        await files.mkdir(p.webLogDir, 0o755);
-        await files.writeAtomic(p.vhost, vhost);
-        await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
-      });
+      await cleanOnFailure(() => undo(input), () =>
+        reloads.editing(async () => {
+          await files.mkdir(p.webLogDir, 0o755);
+          await files.writeAtomic(p.vhost, vhost);
+          await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
+        }),
+      );
     },
     undo,
+    stages: ({ target }) => [{ path: files.path(accountPaths(target).vhost), service: 'nginx' }],
+    services: ['nginx'],
   };
 }
 
@@ -113,11 +143,11 @@ export function mailStep({ files, renderer }: StepDeps): Step {
   };
 }
 
-/** Ends every plan that touched nginx or PHP-FPM: validate, then reload (coalesced). Nothing to undo. */
+/** Ends every plan that touched nginx or PHP-FPM: validate, then reload (coalesced) until it has taken effect. Nothing to undo. */
 export function reloadStep({ reloads }: StepDeps): Step {
   return {
     name: 'reload',
-    apply: () => reloads.request(),
+    apply: ({ reload }) => reloads.request(reload),
     undo: async () => undefined,
   };
 }

@@ -5,11 +5,16 @@ import { mailKey, values } from './create-steps';
 import { Step, StepDeps } from './step';
 
 /** Suspend swaps the 503 vhost in; undo renders the active one again (same bytes as at create). */
-export function vhostSuspendedStep({ files, renderer }: StepDeps): Step {
+export function vhostSuspendedStep({ files, renderer, reloads }: StepDeps): Step {
+  const write = (target: Parameters<Step['apply']>[0]['target'], template: 'nginx-vhost.conf' | 'nginx-vhost-suspended.conf') => {
+    const vhost = renderer.render(template, values(target));
+    return reloads.editing(() => files.writeAtomic(accountPaths(target).vhost, vhost));
+  };
   return {
     name: 'vhost_suspended',
-    apply: ({ target }) => files.writeAtomic(accountPaths(target).vhost, renderer.render('nginx-vhost-suspended.conf', values(target))),
-    undo: ({ target }) => files.writeAtomic(accountPaths(target).vhost, renderer.render('nginx-vhost.conf', values(target))),
+    apply: ({ target }) => write(target, 'nginx-vhost-suspended.conf'),
+    undo: ({ target }) => write(target, 'nginx-vhost.conf'),
+    services: ['nginx'],
   };
 }
 
@@ -47,16 +52,22 @@ export function mailDeferredStep({ files, renderer }: StepDeps): Step {
 }
 
 /** Writes the pool for the new PHP version and removes the old one; undo puts the old one back. */
-export function phpVersionStep({ files, renderer }: StepDeps): Step {
+export function phpVersionStep({ files, renderer, reloads }: StepDeps): Step {
   const swap = async (target: Parameters<Step['apply']>[0]['target'], from: string, to: string) => {
     const pool = renderer.render('php-fpm-pool.conf', values(target));
-    await files.writeAtomic(accountPaths(target, to).pool, pool);
-    if (from !== to) await files.removeFile(accountPaths(target, from).pool);
+    await reloads.editing(async () => {
+      await files.writeAtomic(accountPaths(target, to).pool, pool);
+      if (from !== to) await files.removeFile(accountPaths(target, from).pool);
+    });
   };
   return {
     name: 'php_version',
     apply: ({ target, fromPhpVersion }) => swap(target, fromPhpVersion ?? target.php_version, target.php_version),
     undo: ({ target, fromPhpVersion }) => swap(target, target.php_version, fromPhpVersion ?? target.php_version),
+    // A new version's pool is a new file; the same version rewritten is not.
+    stages: ({ target, fromPhpVersion }) =>
+      (fromPhpVersion ?? target.php_version) === target.php_version ? [] : [{ path: files.path(accountPaths(target).pool), service: 'php-fpm' }],
+    services: ['php-fpm'],
   };
 }
 

@@ -2,7 +2,7 @@ import { DnsZoneStore, ZoneSettings } from '../system/dns-zone';
 import { FileOps } from '../system/file-ops';
 import { HostingDatabases } from '../system/hosting-databases';
 import { StepName } from '../../agent-protocol/plan';
-import { ReloadCoalescer } from '../system/reload-coalescer';
+import { ReloadCoalescer, ReloadTicket, Service, StagedFile } from '../system/reload-coalescer';
 import { PlanTarget } from '../../agent-protocol/safe-values';
 import { SystemUsers } from '../system/system-users';
 import { TemplateRenderer } from '../system/template-renderer';
@@ -11,6 +11,8 @@ export interface StepInput {
   /** A removal's target carries no email (see safe-values: an account can always be deleted). */
   target: PlanTarget;
   fromPhpVersion?: string;
+  /** The plan's place with the reload coalescer (plans that end in a reload). */
+  reload?: ReloadTicket;
 }
 
 /** One piece of server state: apply makes it, undo removes or reverses it. Both are safe to repeat. */
@@ -18,6 +20,10 @@ export interface Step {
   readonly name: StepName;
   apply(input: StepInput): Promise<void>;
   undo(input: StepInput): Promise<void>;
+  /** The nginx/php-fpm configuration files apply adds (absolute): a failing test is narrowed down to them. */
+  stages?(input: StepInput): StagedFile[];
+  /** Whose configuration apply or undo changes: the plan's reload tests and reloads those. */
+  readonly services?: readonly Service[];
 }
 
 export type StepCatalog = Record<StepName, Step>;
@@ -31,4 +37,6 @@ export interface StepDeps {
   zone: ZoneSettings;
   databases: HostingDatabases;
   reloads: ReloadCoalescer;
+  /** nginx's group (HW_WEB_GROUP): the group of homes and web roots. */
+  webGroup: string;
 }

@@ -20,6 +20,8 @@ const TTL = 3600;
 export function zoneRecords(domain: string, settings: ZoneSettings, now = new Date()): ZoneRecord[] {
   const nameservers = settings.nameservers.map((ns) => ns.replace(/\.$/, '').toLowerCase());
   if (nameservers.length === 0 || !nameservers.every(isDomainName)) throw new Error('HW_NAMESERVERS must list host names');
+  // The SOA's mailbox is the longest name of the zone: past 253 characters PowerDNS answers SERVFAIL for all of it.
+  if (!isDomainName(`hostmaster.${domain}`)) throw new Error(`${domain} is too long for a zone (hostmaster.${domain} exceeds 253 characters)`);
   const serial = `${now.toISOString().slice(0, 10).replace(/-/g, '')}01`;
   const record = (name: string, type: ZoneRecord['type'], content: string, prio: number | null = null): ZoneRecord => ({ name, type, content, ttl: TTL, prio });
   return [

@@ -23,7 +23,7 @@ export class FileOps {
   async writeAtomic(serverPath: string, content: string, mode = 0o644): Promise<void> {
     const target = this.path(serverPath);
     await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.hw-tmp-${randomBytes(6).toString('hex')}`;
+    const temp = tempNameFor(target);
     try {
       await writeFile(temp, content, { mode, flag: 'wx' });
       await rename(temp, target);
@@ -37,7 +37,7 @@ export class FileOps {
   async symlinkAtomic(serverPath: string, target: string): Promise<void> {
     const link = this.path(serverPath);
     await mkdir(dirname(link), { recursive: true });
-    const temp = `${link}.hw-tmp-${randomBytes(6).toString('hex')}`;
+    const temp = tempNameFor(link);
     await symlink(target, temp);
     try {
       await rename(temp, link);
@@ -120,6 +120,15 @@ export class FileOps {
       await this.writeAtomic(serverPath, content);
     });
   }
+}
+
+/**
+ * A temp name beside `target` that no service include matches (a dot file: not `*`, not
+ * `*.conf`) and that does not grow with the target's name (a domain of 244 characters still
+ * leaves room under NAME_MAX, 255).
+ */
+export function tempNameFor(target: string): string {
+  return join(dirname(target), `.hw-tmp-${randomBytes(6).toString('hex')}`);
 }
 
 /** Key of a whitespace-separated map line (postfix maps). */

@@ -1,4 +1,4 @@
-import { chown } from 'node:fs/promises';
+import { chmod, chown, readFile } from 'node:fs/promises';
 import { runCommand } from './command-runner';
 import { FileOps } from './file-ops';
 import { KeyedMutex } from './keyed-mutex';
@@ -87,9 +87,29 @@ export class SystemUsers {
     });
   }
 
-  /** Gives a path to the user (only when we run as root; a dev machine keeps its own owner). */
-  async chown(fullPath: string, entry: PasswdEntry): Promise<void> {
-    if (process.getuid?.() === 0) await chown(fullPath, entry.uid, entry.gid);
+  /**
+   * The gid of a host group such as nginx's (HW_WEB_GROUP): rootDir's /etc/group, and for a test
+   * rootDir the host's as well, where the services that read the files are.
+   */
+  async groupId(name: string): Promise<number> {
+    const find = (text: string | null) => {
+      const line = (text ?? '').split('\n').find((l) => l.split(':', 1)[0] === name);
+      return line === undefined ? undefined : Number(line.split(':')[2]);
+    };
+    let gid = find(await this.files.read('/etc/group'));
+    if (gid === undefined && this.files.rootDir !== '/') gid = find(await readFile('/etc/group', 'utf8').catch(() => null));
+    if (gid === undefined || !Number.isInteger(gid)) throw new Error(`group ${name} (HW_WEB_GROUP) does not exist`);
+    return gid;
+  }
+
+  /**
+   * Owner, group and mode of a path the account owns: the user and `gid` (its own group or the
+   * web server's) when we run as root (a dev machine keeps its own owner), then the mode, set
+   * explicitly (no umask, setgid kept: a chown may clear it).
+   */
+  async own(fullPath: string, entry: PasswdEntry, gid: number, mode: number): Promise<void> {
+    if (process.getuid?.() === 0) await chown(fullPath, entry.uid, gid);
+    await chmod(fullPath, mode);
   }
 
   /** A test rootDir starts empty: give the tools the files they expect. Never touches an existing file. */

@@ -15,10 +15,14 @@ export const TEMPLATE_NAMES = [
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
-/** Operator settings every template may use: `{{root}}` (the rootDir prefix, empty for `/`) and `{{listen}}`. */
+/**
+ * Operator settings every template may use: `{{root}}` (the rootDir prefix, empty for `/`),
+ * `{{listen}}` and `{{web_group}}` (nginx's group, HW_WEB_GROUP; `www-data` unless given).
+ */
 export interface RenderSettings {
   root: string;
   listen: string;
+  webGroup?: string;
 }
 
 /**
@@ -26,13 +30,17 @@ export interface RenderSettings {
  * one bad value throws before anything is rendered, so nothing is ever written from it.
  */
 export class TemplateRenderer {
-  private readonly settings: RenderSettings;
+  private readonly settings: { root: string; listen: string; web_group: string };
 
   constructor(
     private readonly templatesDir: string,
     settings: RenderSettings,
   ) {
-    this.settings = { root: assertSafeSetting('HW_ROOT_DIR', settings.root), listen: assertSafeSetting('HW_NGINX_LISTEN', settings.listen) };
+    this.settings = {
+      root: assertSafeSetting('HW_ROOT_DIR', settings.root),
+      listen: assertSafeSetting('HW_NGINX_LISTEN', settings.listen),
+      web_group: assertSafeSetting('HW_WEB_GROUP', settings.webGroup ?? 'www-data'),
+    };
   }
 
   render(name: TemplateName, values: Record<string, string>): string {

@@ -28,7 +28,18 @@ export interface AppConfig {
     nginxListen: string;
     nginxTestCommand: string[];
     nginxReloadCommand: string[];
+    phpFpmTestCommand: string[];
     phpFpmReloadCommand: string[];
+    /** The group nginx's workers run as: homes and web roots are readable by it and by the owner only. */
+    webGroup: string;
+    /** After a reload, wait until it has taken effect (nginx: old workers retired; php-fpm: new pools listening). */
+    reloadWait: boolean;
+    /** The nginx master's pid file (the reload wait watches its workers). */
+    nginxPidFile: string;
+    /** The php-fpm master's pid file (the reload wait watches it re-execute itself). */
+    phpFpmPidFile: string;
+    /** How long a reload may take to take effect before the plan's reload step fails. */
+    reloadTimeoutSeconds: number;
     reconcileIntervalSeconds: number;
   };
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
@@ -67,6 +78,11 @@ function parseDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
   };
 }
 
+function parseGroupName(value: string): string {
+  if (!/^[a-z_][a-z0-9_.-]{0,31}$/.test(value)) throw new ConfigError(`HW_WEB_GROUP must be a group name such as www-data (got "${value}")`);
+  return value;
+}
+
 function parseListen(value: string): string {
   if (!/^(?:(?:\d{1,3}\.){3}\d{1,3}:|\[[0-9a-f:]+\]:)?\d{1,5}$/i.test(value) || Number(value.split(':').pop()) > 65535) {
     throw new ConfigError(`HW_NGINX_LISTEN must be a port or address:port (got "${value}")`);
@@ -103,7 +119,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       nginxListen: parseListen(env.string('HW_NGINX_LISTEN', '80')),
       nginxTestCommand: env.command('HW_NGINX_TEST_CMD'),
       nginxReloadCommand: env.command('HW_NGINX_RELOAD_CMD'),
+      phpFpmTestCommand: env.command('HW_PHPFPM_TEST_CMD'),
       phpFpmReloadCommand: env.command('HW_PHPFPM_RELOAD_CMD'),
+      webGroup: parseGroupName(env.string('HW_WEB_GROUP', 'www-data')),
+      reloadWait: env.bool('HW_RELOAD_WAIT', true),
+      nginxPidFile: resolve(env.string('HW_NGINX_PID_FILE', '/run/nginx.pid')),
+      phpFpmPidFile: resolve(env.string('HW_PHPFPM_PID_FILE', '/run/php/php8.2-fpm.pid')),
+      reloadTimeoutSeconds: env.int('HW_RELOAD_TIMEOUT', 10, 1, 600),
       reconcileIntervalSeconds: env.int('HW_RECONCILE_INTERVAL', 60, 1, 86400),
     },
     agent: {
