@@ -12,6 +12,8 @@ export interface AccountTarget {
   domain: string;
   email: string;
   phpVersion: string;
+  /** The operation's generation (generationOf(id, op_seq)); the agent refuses plans older than the last it ran for the name. */
+  generation?: number;
 }
 
 export abstract class AccountProvisioner {

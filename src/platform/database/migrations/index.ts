@@ -5,6 +5,7 @@ import { IdempotencyAudit1732400001100 } from './1732400001100-IdempotencyAudit'
 import { PowerDns1732400002000 } from './1732400002000-PowerDns';
 import { ProvisioningCleanups1732400002500 } from './1732400002500-ProvisioningCleanups';
 import { LicenseAndLeases1732400050000 } from './1732400050000-LicenseAndLeases';
+import { AccountOperations1732400060000 } from './1732400060000-AccountOperations';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PowerDns1732400002000,
   ProvisioningCleanups1732400002500,
   LicenseAndLeases1732400050000,
+  AccountOperations1732400060000,
 ];
