@@ -5,12 +5,20 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
  * The one way to write. better-sqlite3 gives TypeORM a single shared connection, so two
  * overlapping transactions would nest into each other; on SQLite we queue them instead.
  * MariaDB runs them concurrently on pooled connections.
+ *
+ * SQLite transactions begin IMMEDIATE: another process on the same file (the agent daemon and
+ * the panel share it for the DNS rows) may commit between a deferred transaction's first read
+ * and its first write, and SQLite then fails the write at once with SQLITE_BUSY_SNAPSHOT
+ * ("database is locked") — the busy timeout (5 s, data-source-options) cannot help there. An
+ * immediate transaction takes the write lock first, waiting out the busy timeout if it must.
  */
 @Injectable()
 export class DatabaseService {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {
+    if (this.isSqlite) beginImmediately(dataSource);
+  }
 
   get isSqlite(): boolean {
     return this.dataSource.options.type === 'better-sqlite3';
@@ -48,6 +56,18 @@ export class DatabaseService {
       return false;
     }
   }
+}
+
+const IMMEDIATE = Symbol('hw-begin-immediate');
+
+/** better-sqlite3's one shared query runner starts every transaction with BEGIN IMMEDIATE (see DatabaseService). */
+function beginImmediately(dataSource: DataSource): void {
+  type Runner = { query: (sql: string, ...rest: unknown[]) => Promise<unknown>; [IMMEDIATE]?: true };
+  const runner = dataSource.driver.createQueryRunner('master') as unknown as Runner;
+  if (runner[IMMEDIATE]) return;
+  const query = runner.query.bind(runner);
+  runner.query = (sql, ...rest) => query(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest);
+  runner[IMMEDIATE] = true;
 }
 
 /** True when a unique index refused the write, on either dialect. */
