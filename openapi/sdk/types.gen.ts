@@ -235,7 +235,7 @@ export type AccountView = {
     username: string;
     domain: string;
     email: string;
-    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
     package_id: number;
     created_at: string;
     /**
@@ -274,7 +274,7 @@ export type CreatedAccountView = {
     username: string;
     domain: string;
     email: string;
-    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
     package_id: number;
     created_at: string;
 };
@@ -349,7 +349,7 @@ export type UpdateAccountDto = {
 export type AccountStatusView = {
     id: number;
     username: string;
-    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
 };
 
 export type SuspendAccountDto = {
@@ -1803,7 +1803,7 @@ export type AccountsListData = {
     body?: never;
     path?: never;
     query?: {
-        status?: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+        status?: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
         /**
          * Exact username.
          */

@@ -14,7 +14,7 @@ import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';
-import { AccountProvisioner, AccountTarget, PlanPreview } from '../provisioning/provisioning.port';
+import { AccountProvisioner, AccountTarget, leftUnchanged, PlanPreview } from '../provisioning/provisioning.port';
 import { Account, AccountStatus, PendingUpdate } from './account.entity';
 import { generationOf } from '../agent-protocol/plan';
 import { AccountsRepository } from './accounts.repository';
@@ -248,7 +248,8 @@ export class AccountsService {
 
   /**
    * Runs the operation's plan and lands the row. On failure the row is pointed back (target_status
-   * = `back`) and the reverse plan runs, so files and row agree again; when even that fails the
+   * = `back`) and, unless the server is known unchanged, the reverse plan runs, so files and row
+   * agree again; when even that fails the
    * row keeps its transitional status and the reconciler drives it to the recorded target.
    */
   private async carryOut(account: Account, op: LifecycleOp): Promise<void> {
@@ -258,7 +259,7 @@ export class AccountsService {
     } catch (error) {
       try {
         await this.accounts.updateIfStatus(account.id, [holding], { targetStatus: op.back, updatedAt: nowToTheSecond() });
-        await op.reverse(targetOf(account));
+        if (!leftUnchanged(error)) await op.reverse(targetOf(account));
         await this.accounts.transition(account, [holding], op.back, { targetStatus: null, ...(op.backExtra ?? {}) });
       } catch (undoError) {
         this.logger.error(`account ${account.id}: ${holding} failed and could not be undone, left to the reconciler: ${(undoError as Error).message}`);
@@ -280,7 +281,7 @@ export class AccountsService {
       try {
         const back: PendingUpdate = { php: { from: php.to, to: php.from }, changes: {} };
         await this.accounts.updateIfStatus(taken.id, ['updating'], { pending: JSON.stringify(back), updatedAt: nowToTheSecond() });
-        await this.provisioner.changePhpVersion({ ...targetOf(taken), phpVersion: php.from }, php.to);
+        if (!leftUnchanged(error)) await this.provisioner.changePhpVersion({ ...targetOf(taken), phpVersion: php.from }, php.to);
         await this.accounts.updateIfStatus(taken.id, ['updating'], { status, targetStatus: null, pending: null, updatedAt: nowToTheSecond() });
       } catch (undoError) {
         this.logger.error(`account ${taken.id}: PHP move failed and could not be undone, left to the reconciler: ${(undoError as Error).message}`);

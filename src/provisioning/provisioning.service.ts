@@ -6,7 +6,7 @@ import { sqlNow } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
 import { MetricsService } from '../platform/observability/metrics.service';
 import { buildPlan, generationOf, Plan, PlanAction } from '../agent-protocol/plan';
-import { AccountProvisioner, AccountTarget } from './provisioning.port';
+import { AccountProvisioner, AccountTarget, markUnchanged } from './provisioning.port';
 import { assertSafeTarget, SafeTarget, UnsafeValueError } from '../agent-protocol/safe-values';
 
 /**
@@ -107,7 +107,18 @@ export class ProvisioningService extends AccountProvisioner {
     }
   }
 
+  /** The domain error, marked unchanged when the agent ran nothing or undid everything it ran. */
   private toDomainError(error: unknown, action: PlanAction): DomainError {
+    const mapped = this.mapError(error, action);
+    const unchanged =
+      error instanceof UnsafeValueError ||
+      error instanceof StalePlanError ||
+      (error instanceof AgentUnreachableError && !error.maybeDelivered) ||
+      (error instanceof StepFailedError && action !== 'remove' && error.undoFailed.length === 0);
+    return unchanged ? markUnchanged(mapped) : mapped;
+  }
+
+  private mapError(error: unknown, action: PlanAction): DomainError {
     if (error instanceof DomainError) return error;
     if (error instanceof UnsafeValueError) return DomainError.field(error.field, error.message);
     if (error instanceof StalePlanError) return DomainError.conflict(`The provisioning agent refused the plan: ${error.message}`);
