@@ -30,7 +30,7 @@ export class PlanLedger {
     try {
       saved = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, number>;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.file} is unreadable: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.file} is unreadable: ${(error as Error).message}`, { cause: error });
     }
     for (const [key, value] of Object.entries(saved)) if (Number.isSafeInteger(value)) this.latest.set(key, value);
   }

@@ -23,42 +23,48 @@ const tick = () => { if (Date.now() > stop) { process.stdout.write(String(n)); r
 tick();
 `;
 
-describe('SQLite shared by two processes (agent daemon and panel): a transaction never fails with "database is locked"', { skip: onMariaDb() ? 'SQLite only' : false }, () => {
-  let dir: string;
-  let ds: DataSource;
+describe(
+  'SQLite shared by two processes (agent daemon and panel): a transaction never fails with "database is locked"',
+  { skip: onMariaDb() ? 'SQLite only' : false },
+  () => {
+    let dir: string;
+    let ds: DataSource;
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hw-contention-'));
-    ds = new DataSource(dataSourceOptions({ type: 'sqlite', path: join(dir, 'shared.sqlite') }));
-    await ds.initialize();
-  });
-  after(async () => {
-    await ds.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'hw-contention-'));
+      ds = new DataSource(dataSourceOptions({ type: 'sqlite', path: join(dir, 'shared.sqlite') }));
+      await ds.initialize();
+    });
+    after(async () => {
+      await ds.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  test('DNS zone writes (read, then write, in one transaction) while another process writes the file', async () => {
-    const hammer = spawn(process.execPath, ['-e', HAMMER, require.resolve('better-sqlite3'), join(dir, 'shared.sqlite'), '4000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let written = '';
-    hammer.stdout.on('data', (c) => (written += c));
-    const exited = new Promise((resolve) => hammer.once('exit', resolve));
-    const zones = new DnsZoneStore(new DatabaseService(ds));
-    const settings = { serverIp: '192.0.2.1', nameservers: ['ns1.example.net'] };
-    const failures: string[] = [];
-    const stop = Date.now() + 3000;
-    let done = 0;
-    while (Date.now() < stop) {
-      const domain = `zone${done}.example.org`;
-      try {
-        await zones.create(domain, `acct${done}`, zoneRecords(domain, settings));
-        await zones.remove(domain);
-      } catch (error) {
-        failures.push((error as Error).message);
+    test('DNS zone writes (read, then write, in one transaction) while another process writes the file', async () => {
+      const hammer = spawn(process.execPath, ['-e', HAMMER, require.resolve('better-sqlite3'), join(dir, 'shared.sqlite'), '4000'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let written = '';
+      hammer.stdout.on('data', (c) => (written += c));
+      const exited = new Promise((resolve) => hammer.once('exit', resolve));
+      const zones = new DnsZoneStore(new DatabaseService(ds));
+      const settings = { serverIp: '192.0.2.1', nameservers: ['ns1.example.net'] };
+      const failures: string[] = [];
+      const stop = Date.now() + 3000;
+      let done = 0;
+      while (Date.now() < stop) {
+        const domain = `zone${done}.example.org`;
+        try {
+          await zones.create(domain, `acct${done}`, zoneRecords(domain, settings));
+          await zones.remove(domain);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+        done++;
       }
-      done++;
-    }
-    await exited;
-    assert.ok(Number(written) > 0 && done > 0, `both sides wrote (${written} / ${done})`);
-    assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of ${done} zone writes failed`);
-  });
-});
+      await exited;
+      assert.ok(Number(written) > 0 && done > 0, `both sides wrote (${written} / ${done})`);
+      assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of ${done} zone writes failed`);
+    });
+  },
+);

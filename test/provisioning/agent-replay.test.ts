@@ -68,7 +68,13 @@ describe('agent daemon: a captured plan cannot be replayed, not even after the a
     fetch(`http://127.0.0.1:${agentPort}${c.path}`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-hw-timestamp': String(c.headers['x-hw-timestamp']), 'x-hw-nonce': String(c.headers['x-hw-nonce']), 'x-hw-signature': String(c.headers['x-hw-signature']), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-hw-timestamp': String(c.headers['x-hw-timestamp']),
+        'x-hw-nonce': String(c.headers['x-hw-nonce']),
+        'x-hw-signature': String(c.headers['x-hw-signature']),
+        ...headers,
+      },
     });
 
   test('the remove plan of a deleted account, replayed after a restart at a new account of the same name: refused, files intact', async () => {
@@ -106,7 +112,11 @@ describe('agent daemon: a captured plan cannot be replayed, not even after the a
   });
 
   test('an expired plan is refused, freshly signed or not', async () => {
-    const plan = { action: 'remove', target: { username: 'expiredone', domain: 'expiredone.example.org', email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'undo' }] };
+    const plan = {
+      action: 'remove',
+      target: { username: 'expiredone', domain: 'expiredone.example.org', email: 'a@example.org', php_version: '8.2' },
+      steps: [{ step: 'vhost', op: 'undo' }],
+    };
     const now = Math.floor(Date.now() / 1000);
     const expired = JSON.stringify({ ...plan, generation: 1, expires_at: now - 1 });
     const res = await send({ path: '/v1/plans', headers: signatureHeaders(SECRET, 'POST', '/v1/plans', expired), body: expired });
@@ -119,8 +129,16 @@ describe('agent daemon: a captured plan cannot be replayed, not even after the a
   test('daemon and panel on one SQLite file (or one MariaDB): 20 parallel creates, then 20 parallel deletes, no 500', async () => {
     const bodies = Array.from({ length: 20 }, () => accountBody());
     const created = await Promise.all(bodies.map((body) => t.call('POST', '/api/v1/accounts', { body })));
-    assert.deepEqual(created.map((r) => r.status), bodies.map(() => 201), created.find((r) => r.status !== 201)?.text);
+    assert.deepEqual(
+      created.map((r) => r.status),
+      bodies.map(() => 201),
+      created.find((r) => r.status !== 201)?.text,
+    );
     const deleted = await Promise.all(created.map((r) => t.call('DELETE', `/api/v1/accounts/${r.body.data.id}`)));
-    assert.deepEqual(deleted.map((r) => r.status), bodies.map(() => 204), deleted.find((r) => r.status !== 204)?.text);
+    assert.deepEqual(
+      deleted.map((r) => r.status),
+      bodies.map(() => 204),
+      deleted.find((r) => r.status !== 204)?.text,
+    );
   });
 });

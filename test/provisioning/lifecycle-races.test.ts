@@ -9,7 +9,7 @@ type Op = 'suspend' | 'unsuspend' | 'delete';
 
 /** A small seeded generator, so a failing round can be replayed. */
 function random(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 /**
@@ -74,7 +74,12 @@ describe('lifecycle races: rows and files never disagree', () => {
       disagreeing += new Set(problems.map((p) => p.split(' ', 1)[0])).size;
       if (problems.length && seen.length < 10) seen.push(`round ${round}: ${problems.join('; ')}`);
     }
-    console.log(`${label}: rows whose files disagree after ${ROUNDS} rounds: ${disagreeing} (answers: ${[...answers].sort().map(([k, n]) => `${k}×${n}`).join(', ')})`);
+    console.log(
+      `${label}: rows whose files disagree after ${ROUNDS} rounds: ${disagreeing} (answers: ${[...answers]
+        .sort()
+        .map(([k, n]) => `${k}×${n}`)
+        .join(', ')})`,
+    );
     answers.clear();
     assert.deepEqual(seen, [], `${label}: ${disagreeing} disagreeing row(s) after ${ROUNDS} rounds`);
     assert.deepEqual(unexpected.splice(0), [], 'every call answers 200, 204, 404 or 409');
