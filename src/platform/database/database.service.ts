@@ -37,7 +37,24 @@ export class DatabaseService {
    * trips; on SQLite it still waits its turn so it cannot land inside another transaction.
    */
   write<T>(statement: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.inTurn(() => statement(this.dataSource.manager));
+    if (this.isSqlite) return this.inTurn(() => statement(this.dataSource.manager));
+    return this.retryingDeadlocks(() => statement(this.dataSource.manager));
+  }
+
+  /**
+   * InnoDB may pick a lone statement as a deadlock victim (concurrent conditional UPDATEs and a
+   * DELETE of one account lock its primary and status-index entries in different orders). The
+   * statement was rolled back whole, so it is safe to run again.
+   */
+  private async retryingDeadlocks<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= attempts || !isDeadlock(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
@@ -68,6 +85,13 @@ function beginImmediately(dataSource: DataSource): void {
   const query = runner.query.bind(runner);
   runner.query = (sql, ...rest) => query(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest);
   runner[IMMEDIATE] = true;
+}
+
+/** True when MariaDB rolled the statement back as a deadlock victim (or a lock wait timed out). */
+export function isDeadlock(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = (error as QueryFailedError & { driverError?: { errno?: number } }).driverError;
+  return driverError?.errno === 1213 || driverError?.errno === 1205;
 }
 
 /** True when a unique index refused the write, on either dialect. */
