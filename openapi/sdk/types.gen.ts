@@ -284,7 +284,7 @@ export type AccountView = {
     username: string;
     domain: string;
     email: string;
-    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
     package_id: number;
     created_at: string;
     /**
@@ -327,7 +327,7 @@ export type CreatedAccountView = {
     username: string;
     domain: string;
     email: string;
-    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
     package_id: number;
     created_at: string;
 };
@@ -412,7 +412,7 @@ export type UpdateAccountDto = {
 export type AccountStatusView = {
     id: number;
     username: string;
-    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
 };
 
 export type SuspendAccountDto = {
@@ -486,7 +486,7 @@ export type AccountUsageView = {
     external_id: string | null;
     username: string;
     domain: string;
-    status: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+    status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
     /**
      * MiB used; null: not measured
      */
@@ -2183,7 +2183,7 @@ export type AccountsListData = {
     body?: never;
     path?: never;
     query?: {
-        status?: 'provisioning' | 'active' | 'suspended' | 'deleting' | 'failed';
+        status?: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
         /**
          * Exact username.
          */

@@ -1,7 +1,20 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ACCOUNT_STATUSES = ['provisioning', 'active', 'suspended', 'deleting', 'failed'] as const;
+/**
+ * provisioning → active ⇄ suspended, → deleting → (row gone), failed. The transitional statuses
+ * suspending, unsuspending and updating (a PHP move) are held while that operation's plan runs:
+ * every other lifecycle call on the account gets 409 meanwhile, in any process.
+ */
+export const ACCOUNT_STATUSES = ['provisioning', 'active', 'suspending', 'suspended', 'unsuspending', 'updating', 'deleting', 'failed'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+/** Statuses of an operation under way: the reconciler finishes them when their process is gone. */
+export const TRANSITIONAL_STATUSES: AccountStatus[] = ['provisioning', 'suspending', 'unsuspending', 'updating', 'deleting'];
+
+/** An `updating` row's work: the PHP move and the fields written once it is done. */
+export interface PendingUpdate {
+  php: { from: string; to: string };
+  changes: Record<string, unknown>;
+}
 
 @Entity('accounts')
 export class Account {
@@ -56,6 +69,18 @@ export class Account {
 
   @Column({ name: 'suspend_reason', type: 'varchar', length: 255, nullable: true })
   suspendReason: string | null;
+
+  /** Bumped by every operation; generationOf(id, opSeq) is the generation of its plans. */
+  @Column({ name: 'op_seq', type: 'integer', default: 0 })
+  opSeq: number;
+
+  /** Where the operation under way lands: suspended, active (also an update's own status), or null. */
+  @Column({ name: 'target_status', type: 'varchar', length: 16, nullable: true })
+  targetStatus: AccountStatus | null;
+
+  /** JSON PendingUpdate of an `updating` row; null otherwise. */
+  @Column({ type: 'text', nullable: true })
+  pending: string | null;
 
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt: Date;

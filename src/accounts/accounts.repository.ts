@@ -61,8 +61,32 @@ export class AccountsRepository {
     await em.insert(Account, account);
   }
 
-  async update(id: number, changes: Partial<Account>): Promise<void> {
-    await this.db.write((em) => em.update(Account, { id }, changes));
+  /** Writes the changes only while the status is one of `from`; false when it was not (or the row is gone). */
+  async updateIfStatus(id: number, from: AccountStatus[], changes: Partial<Account>): Promise<boolean> {
+    const result = await this.db.write((em) =>
+      em.createQueryBuilder().update(Account).set(changes).where('id = :id', { id }).andWhere('status IN (:...from)', { from }).execute(),
+    );
+    return Boolean(result.affected);
+  }
+
+  /**
+   * Starts an operation: moves the status from one of `from` to `to` and bumps op_seq in one
+   * conditional UPDATE, so of two concurrent operations (in any process) only one starts. Answers
+   * the row as it now is (its new generation included), or null when another caller moved it first.
+   */
+  async begin(id: number, from: AccountStatus[], to: AccountStatus, extra: Partial<Account> = {}): Promise<Account | null> {
+    const changes = { ...extra, status: to, updatedAt: nowToTheSecond() };
+    const result = await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .update(Account)
+        .set({ ...changes, opSeq: () => 'op_seq + 1' })
+        .where('id = :id', { id })
+        .andWhere('status IN (:...from)', { from })
+        .execute(),
+    );
+    if (!result.affected) return null;
+    return this.findById(id);
   }
 
   /** Moves the status only from one of `from`; false when another caller moved it first. */

@@ -14,8 +14,9 @@ import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';
-import { AccountProvisioner, AccountTarget, PlanPreview } from '../provisioning/provisioning.port';
-import { Account, AccountStatus } from './account.entity';
+import { AccountProvisioner, AccountTarget, leftUnchanged, PlanPreview } from '../provisioning/provisioning.port';
+import { Account, AccountStatus, PendingUpdate } from './account.entity';
+import { generationOf } from '../agent-protocol/plan';
 import { AccountsRepository } from './accounts.repository';
 import { assertNoDomainOverlap } from './domain-overlap';
 import { AccountQuery } from './dto/account-query.dto';
@@ -50,13 +51,35 @@ export interface AccountPatch {
 /** Rolls the dry-run transaction back after the indexes and the seat have had their say. */
 class DryRunRollback extends Error {}
 
+/** The account as provisioning sees it; the generation is that of the row's current operation. */
 export function targetOf(account: Account): AccountTarget {
-  return { id: account.id, username: account.username, domain: account.domain, email: account.email, phpVersion: account.phpVersion };
+  return {
+    id: account.id,
+    username: account.username,
+    domain: account.domain,
+    email: account.email,
+    phpVersion: account.phpVersion,
+    generation: generationOf(account.id, account.opSeq ?? 0),
+  };
+}
+
+/** One lifecycle operation as carryOut runs it: the plan, where it lands, and how to go back. */
+interface LifecycleOp {
+  landing: AccountStatus;
+  landingExtra?: Partial<Account>;
+  forward: (target: AccountTarget) => Promise<void>;
+  back: AccountStatus;
+  backExtra?: Partial<Account>;
+  reverse: (target: AccountTarget) => Promise<void>;
 }
 
 /**
- * Hosting accounts and their state machine: provisioning → active ⇄ suspended, deleting, failed.
- * Every server change goes through the AccountProvisioner, always outside a transaction.
+ * Hosting accounts and their state machine: provisioning → active ⇄ suspended (through
+ * suspending / unsuspending), updating (a PHP move), deleting, failed. Every operation first takes
+ * the row with one conditional UPDATE into its transitional status (recording where it lands and
+ * bumping op_seq, the plan's generation), so operations on one account never overlap, in any
+ * process; the reconciler finishes one whose process died. Every server change goes through the
+ * AccountProvisioner, always outside a transaction.
  * Conflicts are decided by the unique indexes and by conditional status updates, never by a
  * read followed by a write. The native API, the Plesk adapter and the billing adapter share it.
  */
@@ -95,7 +118,7 @@ export class AccountsService {
       await this.discard(account);
       throw error;
     }
-    await this.accounts.transition(account, ['provisioning'], 'active', { passwordHash });
+    await this.accounts.transition(account, ['provisioning'], 'active', { passwordHash, targetStatus: null });
     return account;
   }
 
@@ -189,15 +212,18 @@ export class AccountsService {
     return this.accounts.ofClient(clientId);
   }
 
-  /** Changes email, password, package (moving the PHP pool when its version differs), client, limits. */
+  /**
+   * Changes email, password, package (moving the PHP pool when its version differs), client, limits.
+   * Without a PHP move it is one conditional UPDATE (409 while another operation holds the row).
+   * With one, the row goes `updating` (its changes recorded in `pending`) while the agent moves
+   * the pool, then takes every change at once and returns to its status; a failed move is undone.
+   */
   async update(id: number, patch: AccountPatch): Promise<Account> {
     this.license.assertWritable();
     const immutable = (['username', 'domain'] as const).filter((f) => (patch as Record<string, unknown>)[f] !== undefined);
     if (immutable.length) throw DomainError.validation(immutable.map((field) => ({ field, message: `${field} is immutable: it cannot be changed after creation` })));
     const account = await this.get(id);
-    if (account.status !== 'active' && account.status !== 'suspended') {
-      throw DomainError.conflict(`The account is ${account.status}; it can be changed only when active or suspended`);
-    }
+    if (account.status !== 'active' && account.status !== 'suspended') throw this.notChangeable(account);
     assertFields(patch, false);
     const changes: Partial<Account> = {};
     if (patch.email !== undefined) changes.email = patch.email;
@@ -205,64 +231,61 @@ export class AccountsService {
     if (patch.disk_limit_mb !== undefined) changes.diskLimitMb = patch.disk_limit_mb;
     if (patch.bandwidth_limit_mb !== undefined) changes.bandwidthLimitMb = patch.bandwidth_limit_mb;
     if (patch.client_id !== undefined) changes.clientId = patch.client_id === null ? null : await this.existingClient(patch.client_id);
+    let phpMove: PendingUpdate['php'] | null = null;
     if (patch.package_id !== undefined || patch.package !== undefined) {
       const pkg = await this.resolvePackage(patch);
       changes.packageId = pkg.id;
-      if (pkg.phpVersion !== account.phpVersion) {
-        await this.provisioner.changePhpVersion({ ...targetOf(account), phpVersion: pkg.phpVersion }, account.phpVersion);
-        changes.phpVersion = pkg.phpVersion;
-      }
+      if (pkg.phpVersion !== account.phpVersion) phpMove = { from: account.phpVersion, to: pkg.phpVersion };
     }
-    changes.updatedAt = nowToTheSecond();
+    if (phpMove) return this.updateMovingPhp(account, phpMove, changes);
     try {
-      await this.accounts.update(id, changes);
+      if (!(await this.accounts.updateIfStatus(id, ['active', 'suspended'], { ...changes, updatedAt: nowToTheSecond() }))) throw this.notChangeable(await this.get(id));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw await this.missingParent(changes);
       throw error;
     }
-    return Object.assign(account, changes);
+    return (await this.accounts.findById(id)) ?? Object.assign(account, changes);
   }
 
-  /** active → suspended; 409 when already suspended (or not active). */
+  /** suspending → suspended; 409 when already suspended (or not active, or another operation holds it). */
   async suspend(id: number, reason?: string | null): Promise<Account> {
     this.license.assertWritable();
     const refused = suspendReasonProblem(reason);
     if (refused) throw DomainError.field('reason', refused);
-    const account = await this.get(id);
-    if (!(await this.accounts.transition(account, ['active'], 'suspended', { suspendReason: reason || null }))) {
-      throw this.stateConflict(await this.get(id), 'suspended', 'suspend');
-    }
-    try {
-      await this.provisioner.suspend(targetOf(account));
-    } catch (error) {
-      await this.accounts.transition(account, ['suspended'], 'active', { suspendReason: null });
-      throw error;
-    }
+    const account = await this.begin(id, ['active'], 'suspending', 'suspended', 'suspend', { suspendReason: reason || null });
+    await this.carryOut(account, {
+      landing: 'suspended',
+      forward: (t) => this.provisioner.suspend(t),
+      back: 'active',
+      reverse: (t) => this.provisioner.unsuspend(t),
+      backExtra: { suspendReason: null },
+    });
     return account;
   }
 
-  /** suspended → active; 409 when already active (or not suspended). */
+  /** unsuspending → active; 409 when already active (or not suspended, or another operation holds it). */
   async unsuspend(id: number): Promise<Account> {
     this.license.assertWritable();
-    const account = await this.get(id);
-    const reason = account.suspendReason;
-    if (!(await this.accounts.transition(account, ['suspended'], 'active', { suspendReason: null }))) {
-      throw this.stateConflict(await this.get(id), 'active', 'unsuspend');
-    }
-    try {
-      await this.provisioner.unsuspend(targetOf(account));
-    } catch (error) {
-      await this.accounts.transition(account, ['active'], 'suspended', { suspendReason: reason });
-      throw error;
-    }
+    const account = await this.begin(id, ['suspended'], 'unsuspending', 'active', 'unsuspend');
+    await this.carryOut(account, {
+      landing: 'active',
+      landingExtra: { suspendReason: null },
+      forward: (t) => this.provisioner.unsuspend(t),
+      back: 'suspended',
+      reverse: (t) => this.provisioner.suspend(t),
+    });
     return account;
   }
 
-  /** deleting → provisioner.remove → row gone. A failed removal leaves the row `failed` (retryable). */
+  /**
+   * deleting → provisioner.remove → row gone. Allowed from active, suspended and failed (a failed
+   * row can always be deleted again); the removal takes everything whatever state the files are
+   * in. A failed removal leaves the row `failed` (retryable); 409 while another operation holds it.
+   */
   async remove(id: number): Promise<void> {
     this.license.assertWritable();
-    const account = await this.get(id);
-    if (!(await this.accounts.transition(account, ['active', 'suspended', 'failed'], 'deleting'))) {
+    const account = await this.accounts.begin(id, ['active', 'suspended', 'failed'], 'deleting', { targetStatus: null });
+    if (!account) {
       const now = await this.get(id);
       throw DomainError.conflict(`The account is ${now.status}; it cannot be deleted now`);
     }
@@ -273,6 +296,74 @@ export class AccountsService {
       throw error;
     }
     await this.accounts.deleteIfStatus(id, ['deleting']);
+  }
+
+  /** Takes the row for one operation (recorded with where it lands) or answers 404/409. */
+  private async begin(id: number, from: AccountStatus[], to: AccountStatus, landing: AccountStatus, action: string, extra: Partial<Account> = {}): Promise<Account> {
+    const account = await this.accounts.begin(id, from, to, { ...extra, targetStatus: landing });
+    if (!account) throw this.stateConflict(await this.get(id), landing, action);
+    return account;
+  }
+
+  /**
+   * Runs the operation's plan and lands the row. On failure the row is pointed back (target_status
+   * = `back`) and, unless the server is known unchanged, the reverse plan runs, so files and row
+   * agree again; when even that fails the
+   * row keeps its transitional status and the reconciler drives it to the recorded target.
+   */
+  private async carryOut(account: Account, op: LifecycleOp): Promise<void> {
+    const holding = account.status;
+    try {
+      await op.forward(targetOf(account));
+    } catch (error) {
+      try {
+        await this.accounts.updateIfStatus(account.id, [holding], { targetStatus: op.back, updatedAt: nowToTheSecond() });
+        if (!leftUnchanged(error)) await op.reverse(targetOf(account));
+        await this.accounts.transition(account, [holding], op.back, { targetStatus: null, ...(op.backExtra ?? {}) });
+      } catch (undoError) {
+        this.logger.error(`account ${account.id}: ${holding} failed and could not be undone, left to the reconciler: ${(undoError as Error).message}`);
+      }
+      throw error;
+    }
+    if (!(await this.accounts.transition(account, [holding], op.landing, { targetStatus: null, ...(op.landingExtra ?? {}) }))) {
+      this.logger.warn(`account ${account.id}: left ${holding} while its plan ran`);
+    }
+  }
+
+  /** The package change that moves the PHP pool: recorded (`updating` + pending), moved, then written at once. */
+  private async updateMovingPhp(account: Account, php: PendingUpdate['php'], changes: Partial<Account>): Promise<Account> {
+    const status = account.status;
+    const pending: PendingUpdate = { php, changes: changes as Record<string, unknown> };
+    const taken = await this.accounts.begin(account.id, [status], 'updating', { targetStatus: status, pending: JSON.stringify(pending) });
+    if (!taken) throw this.notChangeable(await this.get(account.id));
+    const undo = async (error: unknown): Promise<never> => {
+      try {
+        const back: PendingUpdate = { php: { from: php.to, to: php.from }, changes: {} };
+        await this.accounts.updateIfStatus(taken.id, ['updating'], { pending: JSON.stringify(back), updatedAt: nowToTheSecond() });
+        if (!leftUnchanged(error)) await this.provisioner.changePhpVersion({ ...targetOf(taken), phpVersion: php.from }, php.to);
+        await this.accounts.updateIfStatus(taken.id, ['updating'], { status, targetStatus: null, pending: null, updatedAt: nowToTheSecond() });
+      } catch (undoError) {
+        this.logger.error(`account ${taken.id}: PHP move failed and could not be undone, left to the reconciler: ${(undoError as Error).message}`);
+      }
+      throw error;
+    };
+    try {
+      await this.provisioner.changePhpVersion({ ...targetOf(taken), phpVersion: php.to }, php.from);
+    } catch (error) {
+      return undo(error);
+    }
+    const done = { ...changes, phpVersion: php.to, status, targetStatus: null, pending: null, updatedAt: nowToTheSecond() };
+    try {
+      await this.accounts.updateIfStatus(taken.id, ['updating'], done);
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return undo(await this.missingParent(changes));
+      throw error;
+    }
+    return Object.assign(taken, done);
+  }
+
+  private notChangeable(account: Account): DomainError {
+    return DomainError.conflict(`The account is ${account.status}; it can be changed only when active or suspended`);
   }
 
   /** Validates the input and builds the row (status provisioning); nothing is written. */
@@ -297,6 +388,9 @@ export class AccountsService {
       bandwidthLimitMb: input.bandwidth_limit_mb ?? null,
       externalId: input.external_id ?? null,
       suspendReason: null,
+      opSeq: 0,
+      targetStatus: 'active' as AccountStatus,
+      pending: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -31,3 +31,6 @@ export class AgentUnreachableError extends Error {
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The agent refused the plan unrun: expired, or older than the last plan it ran for that name. */
+export class StalePlanError extends Error {}

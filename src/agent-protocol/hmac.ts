@@ -1,4 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export const SIGNATURE_HEADERS = { timestamp: 'x-hw-timestamp', nonce: 'x-hw-nonce', signature: 'x-hw-signature' } as const;
 export const SIGNATURE_WINDOW_SECONDS = 300;
@@ -41,18 +43,76 @@ export function signatureHeaders(secret: string, method: string, path: string, b
   };
 }
 
+/** Where the verifier remembers nonces: loaded once, told of every new one before it is accepted. */
+export interface NonceStore {
+  /** Every remembered nonce with the Unix second it may be forgotten at. */
+  load(): Map<string, number>;
+  /** Remembers one more (durably before the request runs); `live` is every nonce still remembered. */
+  add(nonce: string, expires: number, live: Map<string, number>): void;
+}
+
+/**
+ * Nonces in a file of the agent's data dir, one `expires nonce` line each, appended synchronously
+ * before a plan runs, so a restarted agent still refuses a replay within the window. Compacted
+ * (expired lines dropped, temp + rename) at load and every `compactEvery` appends.
+ */
+export class FileNonceStore implements NonceStore {
+  private appended = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly now: () => number = Date.now,
+    private readonly compactEvery = 5000,
+  ) {
+    mkdirSync(dirname(file), { recursive: true });
+  }
+
+  load(): Map<string, number> {
+    const live = new Map<string, number>();
+    let text = '';
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const nowSeconds = this.now() / 1000;
+    for (const line of text.split('\n')) {
+      const [expires, nonce] = line.split(' ');
+      if (nonce && /^[0-9a-f]{32,64}$/.test(nonce) && Number(expires) >= nowSeconds) live.set(nonce, Number(expires));
+    }
+    this.rewrite(live);
+    return live;
+  }
+
+  add(nonce: string, expires: number, live: Map<string, number>): void {
+    appendFileSync(this.file, `${expires} ${nonce}\n`, { mode: 0o600 });
+    if (++this.appended >= this.compactEvery) this.rewrite(live);
+  }
+
+  private rewrite(live: Map<string, number>): void {
+    const temp = `${this.file}.tmp-${process.pid}`;
+    writeFileSync(temp, [...live].map(([nonce, expires]) => `${expires} ${nonce}\n`).join(''), { mode: 0o600 });
+    renameSync(temp, this.file);
+    this.appended = 0;
+  }
+}
+
 /**
  * The agent's check: a well-formed signature in constant time, a timestamp within ±300 s, and a
- * nonce never seen before (nonces are kept for twice the window, so a replay is always caught).
+ * nonce never seen before (nonces are kept for twice the window, so a replay is always caught;
+ * with a NonceStore they outlive a restart of the agent too).
  */
 export class SignatureVerifier {
-  private readonly seen = new Map<string, number>();
+  private readonly seen: Map<string, number>;
 
   constructor(
     private readonly secret: string,
     private readonly now: () => number = Date.now,
     private readonly windowSeconds = SIGNATURE_WINDOW_SECONDS,
-  ) {}
+    private readonly store?: NonceStore,
+  ) {
+    this.seen = store?.load() ?? new Map();
+  }
 
   verify(method: string, path: string, headers: Record<string, string | string[] | undefined>, body: string): boolean {
     const timestamp = single(headers[SIGNATURE_HEADERS.timestamp]);
@@ -66,7 +126,9 @@ export class SignatureVerifier {
     if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return false;
     this.prune(nowSeconds);
     if (this.seen.has(nonce)) return false;
-    this.seen.set(nonce, nowSeconds + 2 * this.windowSeconds);
+    const expires = Math.ceil(nowSeconds + 2 * this.windowSeconds);
+    this.seen.set(nonce, expires);
+    this.store?.add(nonce, expires, this.seen);
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { UnsafeValueError } from './safe-values';
 import { AgentClient, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepTiming } from './agent-client';
-import { AgentUnreachableError, RemovalIncompleteError, StepFailedError } from './agent-errors';
+import { AgentUnreachableError, RemovalIncompleteError, StalePlanError, StepFailedError } from './agent-errors';
 import { signatureHeaders } from './hmac';
 import { Plan } from './plan';
 
@@ -26,6 +26,7 @@ export class HttpAgentClient extends AgentClient {
     if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
     if (status === 500 && answer.error === 'step_failed') throw new StepFailedError(String(answer.step), toStrings(answer.undo_failed));
     if (status === 500 && answer.error === 'removal_incomplete') throw new RemovalIncompleteError(toStrings(answer.failed_steps));
+    if (status === 409 && answer.error === 'stale_plan') throw new StalePlanError(String(answer.message ?? 'the agent refused a stale plan'));
     if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
     throw new AgentUnreachableError(`the agent answered ${status}`, true);
   }

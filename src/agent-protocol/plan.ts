@@ -35,6 +35,28 @@ export interface Plan {
   /** change_php only: the version whose pool is replaced. */
   from_php_version?: string;
   steps: PlanStep[];
+  /**
+   * The account operation this plan belongs to: globally increasing (see generationOf), so a new
+   * account with an old name has a higher one. The agent refuses a plan older than the last it ran
+   * for the same username or domain. Required to execute; a preview may go without.
+   */
+  generation?: number;
+  /** Unix seconds after which the agent refuses the plan (PLAN_TTL_SECONDS after it was built). */
+  expires_at?: number;
+}
+
+/** How long a built plan stays valid; the agent refuses it afterwards, whatever its signature says. */
+export const PLAN_TTL_SECONDS = 300;
+/** Operations per account that fit in one generation block (see generationOf). */
+export const OPERATIONS_PER_ACCOUNT = 2 ** 20;
+
+/**
+ * An account operation's generation: the row id (never reused: AUTOINCREMENT on SQLite, InnoDB's
+ * persistent counter on MariaDB) times 2^20 plus the row's operation counter. Every operation
+ * bumps the counter, and a later row always has a larger id, so generations only grow per name.
+ */
+export function generationOf(accountId: number, opSeq: number): number {
+  return accountId * OPERATIONS_PER_ACCOUNT + Math.min(opSeq, OPERATIONS_PER_ACCOUNT - 1);
 }
 
 const apply = (...names: StepName[]): PlanStep[] => names.map((step) => ({ step, op: 'apply' }));
@@ -57,9 +79,15 @@ export function stepsFor(action: PlanAction): PlanStep[] {
   }
 }
 
-export function buildPlan(action: PlanAction, target: PlanTarget, fromPhpVersion?: string): Plan {
+export function buildPlan(action: PlanAction, target: PlanTarget, fromPhpVersion?: string, generation?: number, nowMs = Date.now()): Plan {
   const carried: PlanTarget = action === 'remove' ? { username: target.username, domain: target.domain, php_version: target.php_version } : target;
-  return { action, target: carried, ...(fromPhpVersion ? { from_php_version: fromPhpVersion } : {}), steps: stepsFor(action) };
+  return {
+    action,
+    target: carried,
+    ...(fromPhpVersion ? { from_php_version: fromPhpVersion } : {}),
+    steps: stepsFor(action),
+    ...(generation !== undefined ? { generation, expires_at: Math.floor(nowMs / 1000) + PLAN_TTL_SECONDS } : {}),
+  };
 }
 
 /**
@@ -98,5 +126,11 @@ export function parsePlan(input: unknown): Plan {
     plan.from_php_version = raw.from_php_version;
   }
   if (plan.action === 'change_php' && !plan.from_php_version) throw new UnsafeValueError('from_php_version', 'is required');
+  for (const field of ['generation', 'expires_at'] as const) {
+    const value = raw[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new UnsafeValueError(field, 'must be a whole number');
+    plan[field] = value;
+  }
   return plan;
 }

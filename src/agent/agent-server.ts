@@ -1,11 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { UnsafeValueError } from '../agent-protocol/safe-values';
 import { PLANS_PATH, PREVIEW_PATH, StepTiming } from '../agent-protocol/agent-client';
-import { RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
-import { SignatureVerifier } from '../agent-protocol/hmac';
+import { RemovalIncompleteError, StalePlanError, StepFailedError } from '../agent-protocol/agent-errors';
+import { FileNonceStore, SignatureVerifier } from '../agent-protocol/hmac';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
 
@@ -14,8 +15,8 @@ const BODY_LIMIT = 64 * 1024;
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
  * executor the panel uses in-process and answers 200 with the step timings; `POST /v1/plans/preview`
- * answers what a create would make; `GET /health`
- * answers unsigned. Plain HTTP on loopback.
+ * answers what a create would make; `GET /health` answers unsigned. Plain HTTP on loopback. A
+ * replayed nonce gets 401 (also after a restart); an expired or stale plan (PlanLedger) 409.
  */
 @Injectable()
 export class AgentServer implements OnModuleDestroy {
@@ -31,7 +32,8 @@ export class AgentServer implements OnModuleDestroy {
   async listen(host = this.config.agent.listenHost, port = this.config.agent.listenPort): Promise<AddressInfo> {
     const secret = this.config.agent.secret;
     if (!secret) throw new Error('HW_AGENT_SECRET must be set to run the agent');
-    const verifier = new SignatureVerifier(secret);
+    // Seen nonces live in the agent's data dir: a request captured before a restart is still refused after it.
+    const verifier = new SignatureVerifier(secret, Date.now, undefined, new FileNonceStore(join(agentStateDir(this.config), 'nonces.log')));
     const server = createServer((req, res) => void this.handle(req, res, verifier));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -84,12 +86,18 @@ export class AgentServer implements OnModuleDestroy {
       return reply(res, 200, { steps });
     } catch (error) {
       if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
+      if (error instanceof StalePlanError) return reply(res, 409, { error: 'stale_plan', message: error.message });
       if (error instanceof StepFailedError) return reply(res, 500, { error: 'step_failed', step: error.step, undo_failed: error.undoFailed, steps });
       if (error instanceof RemovalIncompleteError) return reply(res, 500, { error: 'removal_incomplete', failed_steps: error.failedSteps, steps });
       this.logger.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
       return reply(res, 500, { error: 'internal_error', steps });
     }
   }
+}
+
+/** The agent's own state (seen nonces, plan generations): under its data dir, never in the panel's database. */
+export function agentStateDir(config: AppConfig): string {
+  return join(config.dataDir, 'agent');
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

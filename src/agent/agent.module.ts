@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
-import { AgentServer } from './agent-server';
+import { AgentServer, agentStateDir } from './agent-server';
+import { PlanLedger } from './plan-ledger';
 import { LocalAgentClient } from './local-agent-client';
 import { PlanExecutor, PROVISIONING_STEPS } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
@@ -50,6 +51,7 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
       inject: [APP_CONFIG, DatabaseService, ReloadCoalescer],
       useFactory: createProvisioningSteps,
     },
+    { provide: PlanLedger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PlanLedger(agentStateDir(config)) },
     PlanExecutor,
     PlanPreviewer,
     { provide: LocalAgentClient, inject: [PlanExecutor, PlanPreviewer], useFactory: (e: PlanExecutor, p: PlanPreviewer) => new LocalAgentClient(e, p) },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { parsePlan, Plan, PlanStep } from '../agent-protocol/plan';
 import { ReloadCoalescer, ReloadTicket } from './system/reload-coalescer';
+import { PlanLedger } from './plan-ledger';
 import { StepCatalog, StepInput } from './steps';
 import { StepObserver } from '../agent-protocol/agent-client';
 import { describeError, RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
@@ -11,7 +12,7 @@ export const PROVISIONING_STEPS = Symbol('PROVISIONING_STEPS');
 const ignore: StepObserver = () => undefined;
 
 /**
- * The agent's core: checks a plan (again) and runs it step by step. A failure at step k runs the
+ * The agent's core: checks a plan (again: values, expiry, generation) and runs it step by step. A failure at step k runs the
  * reverse op of steps k-1…1 and throws StepFailedError; a removal runs every step regardless and
  * reports the ones that failed.
  */
@@ -22,11 +23,14 @@ export class PlanExecutor {
   constructor(
     @Inject(PROVISIONING_STEPS) private readonly steps: StepCatalog,
     private readonly reloads: ReloadCoalescer,
+    private readonly ledger: PlanLedger,
   ) {}
 
   /** Runs the plan; `observe` hears every step run, rollbacks included, as it ends. */
   async execute(input: unknown, observe: StepObserver = ignore): Promise<void> {
     const plan = parsePlan(input);
+    // Expired, or older than what already ran for this username or domain: refused before any step.
+    this.ledger.admit(plan);
     const stepInput: StepInput = { target: plan.target, fromPhpVersion: plan.from_php_version };
     if (plan.steps.some((s) => s.step === 'reload')) {
       // The configuration files this plan adds: a failing nginx/php-fpm test is narrowed down to them.

@@ -12,8 +12,27 @@ export interface AccountTarget {
   domain: string;
   email: string;
   phpVersion: string;
+  /** The operation's generation (generationOf(id, op_seq)); the agent refuses plans older than the last it ran for the name. */
+  generation?: number;
 }
 
+const UNCHANGED = Symbol.for('hostwright.provisioning.unchanged');
+
+/** Marks an error after which the server is exactly as before the call (nothing ran, or all was undone). */
+export function markUnchanged<E extends object>(error: E): E {
+  (error as { [UNCHANGED]?: true })[UNCHANGED] = true;
+  return error;
+}
+
+/** True for an error marked by markUnchanged: the caller can put its row back without a reverse plan. */
+export function leftUnchanged(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { [UNCHANGED]?: true })[UNCHANGED] === true;
+}
+
+/**
+ * A failed call throws; when the server is known to be unchanged the error is markUnchanged,
+ * otherwise (a plan that may have run partly) the caller must assume anything between before and after.
+ */
 export abstract class AccountProvisioner {
   /** Applies every step; on failure undoes those already applied and throws (nothing left behind). */
   abstract create(target: AccountTarget): Promise<void>;

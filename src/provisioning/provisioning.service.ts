@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
-import { AgentUnreachableError, describeError, RemovalIncompleteError, StepFailedError } from '../agent-protocol/agent-errors';
+import { AgentUnreachableError, describeError, RemovalIncompleteError, StalePlanError, StepFailedError } from '../agent-protocol/agent-errors';
 import { DomainError } from '../common/errors/domain-error';
 import { sqlNow } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
 import { MetricsService } from '../platform/observability/metrics.service';
-import { assertPlanTarget, buildPlan, Plan, PlanAction } from '../agent-protocol/plan';
-import { AccountProvisioner, AccountTarget } from './provisioning.port';
+import { assertPlanTarget, buildPlan, generationOf, Plan, PlanAction } from '../agent-protocol/plan';
+import { AccountProvisioner, AccountTarget, markUnchanged } from './provisioning.port';
 import { PlanTarget, UnsafeValueError } from '../agent-protocol/safe-values';
 
 /**
@@ -73,7 +73,7 @@ export class ProvisioningService extends AccountProvisioner {
   }
 
   private async run(action: PlanAction, target: AccountTarget, fromVersion?: string): Promise<void> {
-    const plan = buildPlan(action, this.safe(action, target), fromVersion);
+    const plan = buildPlan(action, this.safe(action, target), fromVersion, target.generation ?? generationOf(target.id, 0));
     this.working.set(target.id, (this.working.get(target.id) ?? 0) + 1);
     try {
       await this.agent.execute(plan, this.observeStep);
@@ -94,21 +94,35 @@ export class ProvisioningService extends AccountProvisioner {
    */
   private async cleanUp(plan: Plan): Promise<void> {
     try {
-      await this.agent.execute(buildPlan('remove', plan.target), this.observeStep);
+      await this.agent.execute(buildPlan('remove', plan.target, undefined, plan.generation), this.observeStep);
     } catch (error) {
       this.logger.error(`clean-up of ${plan.target.username} failed, left to the reconciler: ${describeError(error)}`);
       const t = plan.target;
       await this.db
         .transaction((em) =>
-          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, created_at) VALUES (?, ?, ?, ?, ?)', [t.username, t.domain, t.email ?? '', t.php_version, sqlNow()]),
+          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, generation, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+            t.username, t.domain, t.email ?? '', t.php_version, plan.generation ?? 0, sqlNow(),
+          ]),
         )
         .catch((dbError: unknown) => this.logger.error(`could not record the clean-up of ${t.username}: ${describeError(dbError)}`));
     }
   }
 
+  /** The domain error, marked unchanged when the agent ran nothing or undid everything it ran. */
   private toDomainError(error: unknown, action: PlanAction): DomainError {
+    const mapped = this.mapError(error, action);
+    const unchanged =
+      error instanceof UnsafeValueError ||
+      error instanceof StalePlanError ||
+      (error instanceof AgentUnreachableError && !error.maybeDelivered) ||
+      (error instanceof StepFailedError && action !== 'remove' && error.undoFailed.length === 0);
+    return unchanged ? markUnchanged(mapped) : mapped;
+  }
+
+  private mapError(error: unknown, action: PlanAction): DomainError {
     if (error instanceof DomainError) return error;
     if (error instanceof UnsafeValueError) return DomainError.field(error.field, error.message);
+    if (error instanceof StalePlanError) return DomainError.conflict(`The provisioning agent refused the plan: ${error.message}`);
     if (error instanceof AgentUnreachableError) {
       const message = error.maybeDelivered
         ? 'The provisioning agent stopped answering; what it may have made is being removed. Try again later.'

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { Account } from '../accounts/account.entity';
+import { Account, AccountStatus, PendingUpdate, TRANSITIONAL_STATUSES } from '../accounts/account.entity';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { describeError } from '../agent-protocol/agent-errors';
+import { generationOf } from '../agent-protocol/plan';
+import { nowToTheSecond } from '../common/whole-seconds';
 import { ProvisioningService } from './provisioning.service';
 
 interface CleanupRow {
@@ -13,13 +15,18 @@ interface CleanupRow {
   domain: string;
   email: string;
   php_version: string;
+  generation: number | string;
 }
 
 const INTERVAL_NAME = 'provisioning-reconciler';
 
 /**
- * Finishes what a killed process left: an account stuck in `provisioning` is rolled back (its
- * pieces removed, its row deleted), one stuck in `deleting` is deleted. Runs at start and every
+ * Finishes what a killed process left, driving each row to the target its operation recorded:
+ * `provisioning` is rolled back (pieces removed, row deleted: the client never got its 201 and the
+ * password hash is not stored yet), `deleting` is deleted, `suspending`/`unsuspending` re-run the
+ * plan towards target_status (suspended or active) and land there, `updating` re-runs the PHP move
+ * in `pending` and writes its changes. Every plan is idempotent, so re-running a half-run one is
+ * safe; it carries the operation's own generation. Runs at start and every
  * HW_RECONCILE_INTERVAL seconds; skips rows this process is working on and rows touched within
  * the last interval (another instance may still be on them). Every pass is idempotent.
  */
@@ -58,7 +65,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
   private async pass(graceSeconds: number): Promise<number> {
     let settled = 0;
     try {
-      const stuck = await this.accounts.findStuck(['provisioning', 'deleting'], new Date(Date.now() - graceSeconds * 1000));
+      const stuck = await this.accounts.findStuck(TRANSITIONAL_STATUSES, new Date(Date.now() - graceSeconds * 1000));
       for (const account of stuck) {
         if (this.stopped) break;
         if (this.provisioner.isWorkingOn(account.id)) continue;
@@ -74,7 +81,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
   /** Leftovers of failed creates whose clean-up failed; skipped once the name belongs to an account again. */
   private async cleanUps(): Promise<number> {
     const rows: CleanupRow[] = await this.db.dataSource.query(
-      'SELECT id, username, domain, email, php_version FROM provisioning_cleanups ORDER BY id',
+      'SELECT id, username, domain, email, php_version, generation FROM provisioning_cleanups ORDER BY id',
     );
     let done = 0;
     for (const row of rows) {
@@ -85,7 +92,8 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
       // A later create of the same name succeeded: its pieces are not ours to remove.
       if (!owners.length) {
         try {
-          await this.provisioner.remove({ id: 0, username: row.username, domain: row.domain, email: row.email, phpVersion: row.php_version });
+          const generation = Number(row.generation);
+          await this.provisioner.remove({ id: 0, username: row.username, domain: row.domain, email: row.email, phpVersion: row.php_version, generation });
         } catch (error) {
           this.logger.warn(`clean-up of ${row.username} failed, retrying next pass: ${describeError(error)}`);
           continue;
@@ -103,8 +111,10 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
    */
   private async settle(account: Account): Promise<boolean> {
     const left = account.status;
+    if (left === 'suspending' || left === 'unsuspending') return this.finishSuspension(account);
+    if (left === 'updating') return this.finishUpdate(account);
     if (left === 'provisioning' && !(await this.accounts.transition(account, ['provisioning'], 'deleting'))) return false;
-    const target = { id: account.id, username: account.username, domain: account.domain, email: account.email, phpVersion: account.phpVersion };
+    const target = this.targetOf(account);
     try {
       await this.provisioner.remove(target);
     } catch (error) {
@@ -113,6 +123,59 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
     }
     if (!(await this.accounts.deleteIfStatus(account.id, ['deleting']))) return false;
     this.logger.log(`account ${account.id} (${account.username}) was left ${left}: ${left === 'provisioning' ? 'rolled back' : 'deleted'}`);
+    return true;
+  }
+
+  private targetOf(account: Account) {
+    const generation = generationOf(account.id, account.opSeq ?? 0);
+    return { id: account.id, username: account.username, domain: account.domain, email: account.email, phpVersion: account.phpVersion, generation };
+  }
+
+  /** A suspend or unsuspend (or its undo) that stopped midway: the plan towards target_status, then the row lands there. */
+  private async finishSuspension(account: Account): Promise<boolean> {
+    const left = account.status;
+    const to: AccountStatus = account.targetStatus === 'active' || account.targetStatus === 'suspended' ? account.targetStatus : left === 'suspending' ? 'suspended' : 'active';
+    try {
+      if (to === 'suspended') await this.provisioner.suspend(this.targetOf(account));
+      else await this.provisioner.unsuspend(this.targetOf(account));
+    } catch (error) {
+      this.logger.warn(`account ${account.id} (${left}): driving it ${to} failed, retrying next pass: ${describeError(error)}`);
+      return false;
+    }
+    const suspendReason = to === 'active' ? null : account.suspendReason;
+    if (!(await this.accounts.transition(account, [left], to, { targetStatus: null, suspendReason }))) return false;
+    this.logger.log(`account ${account.id} (${account.username}) was left ${left}: now ${to}`);
+    return true;
+  }
+
+  /** A package change whose PHP move stopped midway: the move again, then the recorded changes and status. */
+  private async finishUpdate(account: Account): Promise<boolean> {
+    let pending: PendingUpdate | null = null;
+    try {
+      pending = account.pending ? (JSON.parse(account.pending) as PendingUpdate) : null;
+    } catch {
+      pending = null;
+    }
+    const to: AccountStatus = account.targetStatus === 'suspended' ? 'suspended' : 'active';
+    const changes: Record<string, unknown> = { ...(pending?.changes ?? {}) };
+    if (pending?.php) {
+      try {
+        await this.provisioner.changePhpVersion({ ...this.targetOf(account), phpVersion: pending.php.to }, pending.php.from);
+      } catch (error) {
+        this.logger.warn(`account ${account.id} (updating): the PHP move failed, retrying next pass: ${describeError(error)}`);
+        return false;
+      }
+      changes.phpVersion = pending.php.to;
+    }
+    const done = { ...changes, status: to, targetStatus: null, pending: null, updatedAt: nowToTheSecond() } as Partial<Account>;
+    const landed = await this.accounts.updateIfStatus(account.id, ['updating'], done).catch(async (error: unknown) => {
+      // A client or package named in the changes went meanwhile: keep the move, drop the rest.
+      this.logger.warn(`account ${account.id} (updating): recorded changes refused (${describeError(error)}); only the PHP version is kept`);
+      const phpOnly = { status: to, targetStatus: null, pending: null, updatedAt: nowToTheSecond(), ...(pending?.php ? { phpVersion: pending.php.to } : {}) } as Partial<Account>;
+      return this.accounts.updateIfStatus(account.id, ['updating'], phpOnly);
+    });
+    if (!landed) return false;
+    this.logger.log(`account ${account.id} (${account.username}) was left updating: now ${to}`);
     return true;
   }
 }

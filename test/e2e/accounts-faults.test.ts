@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../src/common/errors/domain-error';
 import { LicenseService } from '../../src/license/license.service';
-import { AccountProvisioner, AccountTarget, PlanPreview } from '../../src/provisioning/provisioning.port';
+import { AccountProvisioner, AccountTarget, markUnchanged, PlanPreview } from '../../src/provisioning/provisioning.port';
 import { accountBody, countRows, createAccount } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -16,7 +16,8 @@ class ScriptedProvisioner extends AccountProvisioner {
 
   private step(step: Step, detail: string): void {
     this.calls.push(`${step} ${detail}`);
-    if (this.failing.has(step)) throw new DomainError('agent_unreachable', 'The agent did not answer');
+    // It fails before doing anything: the server is unchanged (the accounts service needs no reverse plan).
+    if (this.failing.has(step)) throw markUnchanged(new DomainError('agent_unreachable', 'The agent did not answer'));
   }
   async create(t: AccountTarget) { this.step('create', t.username); }
   async suspend(t: AccountTarget) { this.step('suspend', t.username); }

@@ -66,7 +66,7 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
   });
 
   test('a good signed request runs; tampered body, stale timestamp, replayed nonce and wrong secret get 401', async () => {
-    const plan = (username: string) => JSON.stringify({ action: 'remove', target: { username, domain: `${username}.example.org`, email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'undo' }] });
+    const plan = (username: string) => JSON.stringify({ action: 'remove', target: { username, domain: `${username}.example.org`, email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'undo' }], generation: 1, expires_at: Math.floor(Date.now() / 1000) + 300 });
     const body = plan('nobodyhere');
     const headers = signatureHeaders(SECRET, 'POST', '/v1/plans', body);
     const ran = await post(body, headers);

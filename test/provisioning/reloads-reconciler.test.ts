@@ -8,6 +8,7 @@ import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provis
 import { ProvisioningReconciler } from '../../src/provisioning/reconciler.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { accountRow, dnsRows, insertAccount, leftovers, newTarget, readRoot } from './support';
+import { disagreements } from './agreement';
 
 /** A command that appends its name to a log: the real reload commands of this app. */
 function countingCommand(dir: string, name: string): string {
@@ -72,6 +73,48 @@ describe('reloads and the reconciler (one app with counting reload commands)', (
       assert.deepEqual(await dnsRows(t, a.domain), { domains: 0, records: 0 });
     }
     assert.equal(await reconciler.reconcile(-1), 0);
+  });
+
+  test('reconciler drives interrupted suspend, unsuspend, undo and PHP move to the target their row recorded', async () => {
+    const ds = t.get(DataSource);
+    const reconciler = t.get(ProvisioningReconciler);
+    const made = async (prefix: string) => {
+      const a = await insertAccount(t, newTarget(prefix), 'provisioning');
+      await provisioner.create(a);
+      return a;
+    };
+    // A suspend killed after its first step; an unsuspend killed after its first; a suspend whose
+    // failure was being undone (target active); a package change killed mid PHP move.
+    const suspending = await made('rsus');
+    await ds.query("UPDATE accounts SET status = 'suspending', target_status = 'suspended', suspend_reason = 'unpaid' WHERE id = ?", [suspending.id]);
+    const unsuspending = await made('runs');
+    await provisioner.suspend(unsuspending);
+    await ds.query("UPDATE accounts SET status = 'unsuspending', target_status = 'active', suspend_reason = 'x' WHERE id = ?", [unsuspending.id]);
+    const undoing = await made('rund');
+    await provisioner.suspend(undoing);
+    await ds.query("UPDATE accounts SET status = 'suspending', target_status = 'active', suspend_reason = 'x' WHERE id = ?", [undoing.id]);
+    const updating = await made('rupd');
+    const pending = JSON.stringify({ php: { from: '8.2', to: '8.3' }, changes: { email: 'moved@example.net' } });
+    await ds.query("UPDATE accounts SET status = 'updating', target_status = 'active', pending = ? WHERE id = ?", [pending, updating.id]);
+
+    assert.equal(await reconciler.reconcile(-1), 4);
+    const row = async (id: number) => (await ds.query('SELECT status, target_status, suspend_reason, php_version, email, pending FROM accounts WHERE id = ?', [id]))[0];
+    assert.deepEqual({ ...(await row(suspending.id)) }, { status: 'suspended', target_status: null, suspend_reason: 'unpaid', php_version: '8.2', email: suspending.email, pending: null });
+    assert.equal((await row(unsuspending.id)).status, 'active');
+    assert.equal((await row(unsuspending.id)).suspend_reason, null);
+    assert.equal((await row(undoing.id)).status, 'active');
+    const updated = await row(updating.id);
+    assert.deepEqual([updated.status, updated.php_version, updated.email, updated.pending], ['active', '8.3', 'moved@example.net', null]);
+    assert.ok(readRoot(root, `etc/php/8.3/fpm/pool.d/${updating.domain}.conf`), 'the pool moved to 8.3');
+    assert.equal(readRoot(root, `etc/php/8.2/fpm/pool.d/${updating.domain}.conf`), null, 'the 8.2 pool is gone');
+    const status = async (a: AccountTarget) => (await row(a.id)).status as string;
+    const problems = disagreements(root, await Promise.all([suspending, unsuspending, undoing, updating].map(async (a) => ({ ...a, status: await status(a) }))));
+    assert.deepEqual(problems, []);
+    assert.equal(await reconciler.reconcile(-1), 0, 'nothing left to do');
+    for (const a of [suspending, unsuspending, undoing, updating]) {
+      await provisioner.remove({ ...a, phpVersion: a === updating ? '8.3' : a.phpVersion });
+      await ds.query('DELETE FROM accounts WHERE id = ?', [a.id]);
+    }
   });
 
   test('reconciler leaves an account this process is still creating alone', async () => {

@@ -9,6 +9,7 @@ import { AccountDomainReversed1732400060000 } from './1732400060000-AccountDomai
 import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalIdsTokenDialect';
 import { TokenSignatureV21732400062000 } from './1732400062000-TokenSignatureV2';
 import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
+import { AccountOperations1732400064000 } from './1732400064000-AccountOperations';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ExternalIdsTokenDialect1732400061000,
   TokenSignatureV21732400062000,
   PleskGuids1732400063000,
+  AccountOperations1732400064000,
 ];
