@@ -24,10 +24,9 @@ async function authenticated(request: FastifyRequest, reply: FastifyReply): Prom
 
 app.get<{ Params: { id: string } }>('/api/v1/accounts/:id', async (request, reply) => {
   if (!(await authenticated(request, reply))) return reply;
-  const [rows] = await pool.execute<RowDataPacket[]>(
-    'SELECT id, username, domain, email, status, package_id, created_at FROM accounts WHERE id = ?',
-    [Number(request.params.id)],
-  );
+  const [rows] = await pool.execute<RowDataPacket[]>('SELECT id, username, domain, email, status, package_id, created_at FROM accounts WHERE id = ?', [
+    Number(request.params.id),
+  ]);
   const a = rows[0];
   if (!a) return reply.code(404).send({ error: 'not_found', message: 'Account not found' });
   return { data: { id: a.id, username: a.username, domain: a.domain, email: a.email, status: a.status, package_id: a.package_id, created_at: iso(a.created_at) } };
@@ -56,4 +55,13 @@ app.get<{ Params: { id: string } }>('/api/v1/packages/:id', async (request, repl
 app.get('/health', async () => ({ status: 'ok' }));
 
 void app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(
+    signal,
+    () =>
+      void app
+        .close()
+        .then(() => pool.end())
+        .then(() => process.exit(0)),
+  );
+}

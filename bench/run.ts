@@ -30,7 +30,14 @@ function databaseUrl(database?: string): string {
 
 async function admin() {
   const url = new URL(SERVER_URL);
-  return createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: url.pathname.slice(1) || undefined, multipleStatements: false });
+  return createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1) || undefined,
+    multipleStatements: false,
+  });
 }
 
 /** Adds accounts with plain multi-row INSERTs until the table holds `total`; returns the highest id. */
@@ -39,13 +46,16 @@ async function seedAccounts(total: number): Promise<number> {
   await conn.query(`USE \`${DATABASE}\``);
   const [[{ n }]] = (await conn.query('SELECT COUNT(*) AS n FROM accounts')) as unknown as [[{ n: number }]];
   const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
-  for (let done = Number(n); done < total; ) {
+  for (let done = Number(n); done < total;) {
     const batch = Math.min(5000, total - done);
     const values = Array.from({ length: batch }, (_, i) => {
       const k = `s${String(done + i).padStart(7, '0')}`;
       return [randomUUID(), k, `${k}.bench.test`, `test.bench.${k}.`, `${k}@bench.test`, 'x', 1, 'active', '8.2', now, now];
     });
-    await conn.query('INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES ?', [values]);
+    await conn.query(
+      'INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES ?',
+      [values],
+    );
     done += batch;
   }
   const [[{ maxId }]] = (await conn.query('SELECT MAX(id) AS maxId FROM accounts')) as unknown as [[{ maxId: number }]];
@@ -118,7 +128,13 @@ async function creates(panel: Server, headers: Record<string, string>, rootDir: 
     row(clients === 1 ? 'POST /api/v1/accounts' : '', `${clients} client${clients > 1 ? 's' : ''}`, ...loadCells(result), cpu, clients === 1 ? 'target p50 ≤ 50 ms' : '');
   }
   const steps = await stepMillis(panel, headers);
-  row('', 'per create', Object.entries(steps).map(([step, ms]) => `${step} ${f(ms)} ms`).join(', '));
+  row(
+    '',
+    'per create',
+    Object.entries(steps)
+      .map(([step, ms]) => `${step} ${f(ms)} ms`)
+      .join(', '),
+  );
   const homes = existsSync(join(rootDir, 'home')) ? readdirSync(join(rootDir, 'home')).length : 0;
   row('', 'files written', `${homes} home dirs under the temp rootDir`);
 }
@@ -131,7 +147,12 @@ async function metricsText(panel: Server, headers: Record<string, string>): Prom
 async function stepMillis(panel: Server, headers: Record<string, string>): Promise<Record<string, number>> {
   const text = await metricsText(panel, headers);
   const series = (kind: 'sum' | 'count') =>
-    new Map([...text.matchAll(new RegExp(`^hostwright_provisioning_step_duration_seconds_${kind}\\{step="(\\w+)",result="ok"\\} (\\S+)$`, 'gm'))].map((m) => [m[1], Number(m[2])]));
+    new Map(
+      [...text.matchAll(new RegExp(`^hostwright_provisioning_step_duration_seconds_${kind}\\{step="(\\w+)",result="ok"\\} (\\S+)$`, 'gm'))].map((m) => [
+        m[1],
+        Number(m[2]),
+      ]),
+    );
   const sums = series('sum');
   const counts = series('count');
   return Object.fromEntries([...sums].map(([step, sum]) => [step, (sum * 1000) / (counts.get(step) || 1)]));
@@ -237,7 +258,13 @@ function benchLicense(dataDir: string): Record<string, string> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const year = 365 * 86_400_000;
   const doc = signLicense(
-    { licensee: 'bench', plan: 'bench', max_accounts: 0, issued_at: new Date(Date.now() - 86_400_000).toISOString(), expires_at: new Date(Date.now() + year).toISOString() },
+    {
+      licensee: 'bench',
+      plan: 'bench',
+      max_accounts: 0,
+      issued_at: new Date(Date.now() - 86_400_000).toISOString(),
+      expires_at: new Date(Date.now() + year).toISOString(),
+    },
     privateKey,
   );
   const file = join(dataDir, 'license.json');

@@ -39,7 +39,10 @@ export async function startServer(script: string, env: Record<string, string>, p
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}:\n${output}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`${script} did not get ready:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 5));

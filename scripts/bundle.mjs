@@ -34,7 +34,8 @@ const notInstalledStaysExternal = {
  * Code we never run, replaced by a module that says so if it is ever reached: TypeORM's other
  * drivers (only DriverFactory names them) and class-validator's phone-number metadata.
  */
-const UNUSED = /node_modules\/(typeorm\/driver\/(postgres|aurora-postgres|aurora-mysql|cockroachdb|sqlserver|oracle|sap|spanner|cordova|react-native|nativescript|expo|capacitor|sqljs)\/|libphonenumber-js\/)/;
+const UNUSED =
+  /node_modules\/(typeorm\/driver\/(postgres|aurora-postgres|aurora-mysql|cockroachdb|sqlserver|oracle|sap|spanner|cordova|react-native|nativescript|expo|capacitor|sqljs)\/|libphonenumber-js\/)/;
 /** Loads fine (DriverFactory requires every driver up front); any export fails when used. */
 const unusedModule = (name) => `
 const fail = () => { throw new Error(${JSON.stringify(`not in the Hostwright bundle: ${name}`)}); };
@@ -45,9 +46,7 @@ const unusedCode = {
   setup(onBuild) {
     onBuild.onLoad({ filter: UNUSED }, ({ path }) =>
       // typeorm's index exports this one class of the SQL Server driver
-      path.endsWith('/sqlserver/MssqlParameter.js')
-        ? undefined
-        : { contents: unusedModule(path.replace(/.*node_modules\//, '')), loader: 'js' },
+      path.endsWith('/sqlserver/MssqlParameter.js') ? undefined : { contents: unusedModule(path.replace(/.*node_modules\//, '')), loader: 'js' },
     );
   },
 };

@@ -27,7 +27,22 @@ import { ServerStatsModule } from './servers/server-stats.module';
 import { UsageModule } from './usage/usage.module';
 
 /** Feature modules, in the order their routes should appear. */
-export const FEATURE_MODULES = [HealthModule, AuthModule, LicenseModule, PackagesModule, ProvisioningModule, ClientsModule, AccountsModule, IdempotencyModule, AuditModule, ServerStatsModule, UsageModule, PleskModule, PleskXmlModule, OpteriusModule];
+export const FEATURE_MODULES = [
+  HealthModule,
+  AuthModule,
+  LicenseModule,
+  PackagesModule,
+  ProvisioningModule,
+  ClientsModule,
+  AccountsModule,
+  IdempotencyModule,
+  AuditModule,
+  ServerStatsModule,
+  UsageModule,
+  PleskModule,
+  PleskXmlModule,
+  OpteriusModule,
+];
 
 /**
  * Every route passes these, in this order: the token (401), its scopes (403), a licence that
@@ -41,7 +56,16 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ErrorsModule, ScheduleModule.forRoot(), AgentConnectionModule.forRoot(config), ...FEATURE_MODULES, ObservabilityModule, RateLimitModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        ErrorsModule,
+        ScheduleModule.forRoot(),
+        AgentConnectionModule.forRoot(config),
+        ...FEATURE_MODULES,
+        ObservabilityModule,
+        RateLimitModule,
+      ],
       providers: GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useClass: guard })),
     };
   }

@@ -54,10 +54,21 @@ export class AccountsController {
   @ApiBody({
     type: CreateAccountDto,
     examples: {
-      seed: { summary: 'By package id (seed 000)', value: { username: 'alice', domain: 'alice.example.com', email: 'alice@example.com', password: 's3cur3p@ss', package_id: 1 } },
+      seed: {
+        summary: 'By package id (seed 000)',
+        value: { username: 'alice', domain: 'alice.example.com', email: 'alice@example.com', password: 's3cur3p@ss', package_id: 1 },
+      },
       billing: {
         summary: 'By package name, with limit overrides (billing module)',
-        value: { username: 'alice', password: 's3cur3p@ss', domain: 'alice.example.com', package: 'default', email: 'alice@example.com', disk_limit_mb: 5120, bandwidth_limit_mb: 51200 },
+        value: {
+          username: 'alice',
+          password: 's3cur3p@ss',
+          domain: 'alice.example.com',
+          package: 'default',
+          email: 'alice@example.com',
+          disk_limit_mb: 5120,
+          bandwidth_limit_mb: 51200,
+        },
       },
     },
   })
@@ -103,7 +114,10 @@ export class AccountsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @Authenticated({ scopes: ['accounts:write'] })
-  @ApiOperation({ summary: 'Suspend an account (web 503, no shell, mail refused; reversible)', description: '409 when already suspended; on the billing alias /api/accounts/{id}/suspend that is a 200.' })
+  @ApiOperation({
+    summary: 'Suspend an account (web 503, no shell, mail refused; reversible)',
+    description: '409 when already suspended; on the billing alias /api/accounts/{id}/suspend that is a 200.',
+  })
   @ApiData(AccountStatusView)
   @ApiErrors(404, 409, 422, 503)
   async suspend(@Param('id', ParseIdPipe) id: number, @Body() body: SuspendAccountDto, @Req() request: FastifyRequest): Promise<{ data: AccountStatusView }> {

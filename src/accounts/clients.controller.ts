@@ -98,7 +98,8 @@ export class ClientsController {
   @Authenticated({ scopes: ['clients:write'] })
   @ApiOperation({
     summary: 'Delete a client (409 while it owns accounts, unless cascade=true)',
-    description: 'With `?cascade=true` its accounts are deprovisioned and deleted first (as DELETE /api/v1/accounts/{id} does), then the client; that needs `accounts:write` as well.',
+    description:
+      'With `?cascade=true` its accounts are deprovisioned and deleted first (as DELETE /api/v1/accounts/{id} does), then the client; that needs `accounts:write` as well.',
   })
   @ApiErrors(404, 409, 422, 503)
   async remove(@Param('id', ParseIdPipe) id: number, @Query() query: DeleteClientQuery, @CurrentPrincipal() caller?: Principal): Promise<void> {

@@ -34,7 +34,14 @@ export function sign(secret: string, parts: SignedParts, scheme = AGENT_SCHEME):
 }
 
 /** The three headers of a signed request (timestamp in Unix seconds, a fresh 128-bit nonce). */
-export function signatureHeaders(secret: string, method: string, path: string, body: string, nowMs = Date.now(), nonce = randomBytes(16).toString('hex')): Record<string, string> {
+export function signatureHeaders(
+  secret: string,
+  method: string,
+  path: string,
+  body: string,
+  nowMs = Date.now(),
+  nonce = randomBytes(16).toString('hex'),
+): Record<string, string> {
   const timestamp = String(Math.floor(nowMs / 1000));
   return {
     [SIGNATURE_HEADERS.timestamp]: timestamp,

@@ -10,7 +10,10 @@ import { join } from 'node:path';
  */
 export function hostIdentityProblem(username: string, roots: readonly string[] = ['/']): string | null {
   for (const root of roots) {
-    for (const [file, what] of [['etc/passwd', 'user'], ['etc/group', 'group']] as const) {
+    for (const [file, what] of [
+      ['etc/passwd', 'user'],
+      ['etc/group', 'group'],
+    ] as const) {
       if (namesIn(join(root, file)).has(username)) return `username ${username} is taken by a system ${what} of this server`;
     }
   }
@@ -25,5 +28,10 @@ function namesIn(path: string): Set<string> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
     throw error;
   }
-  return new Set(text.split('\n').map((line) => line.split(':', 1)[0]).filter(Boolean));
+  return new Set(
+    text
+      .split('\n')
+      .map((line) => line.split(':', 1)[0])
+      .filter(Boolean),
+  );
 }

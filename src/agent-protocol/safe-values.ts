@@ -7,7 +7,10 @@ export { isDomainName, PHP_VERSION_PATTERN, USERNAME_PATTERN } from './grammar';
  * a path or a command. A value that fails here never gets near the system.
  */
 export class UnsafeValueError extends Error {
-  constructor(readonly field: string, reason: string) {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
     super(`${field} ${reason}`);
   }
 }

@@ -25,14 +25,29 @@ export class PlanPreviewer {
     for (const name of TEMPLATE_NAMES) renderer.render(name, values(target));
     const paths = accountPaths(target);
     const serverPaths = [
-      `${paths.home}/`, `${paths.publicHtml}/`, paths.index, `${paths.logs}/`, `${paths.tmp}/`,
-      paths.pool, paths.vhost, paths.vhostLink, `${paths.mailDir}/`, paths.dovecotUsers, paths.postfixVmailbox,
+      `${paths.home}/`,
+      `${paths.publicHtml}/`,
+      paths.index,
+      `${paths.logs}/`,
+      `${paths.tmp}/`,
+      paths.pool,
+      paths.vhost,
+      paths.vhostLink,
+      `${paths.mailDir}/`,
+      paths.dovecotUsers,
+      paths.postfixVmailbox,
     ];
     const users = new SystemUsers(new FileOps(p.rootDir));
     return {
       steps: stepsFor('create').map((s) => s.step),
       files: serverPaths.map((path) => join(p.rootDir, path)),
-      records: zoneRecords(target.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({ name, type, content, ttl, prio })),
+      records: zoneRecords(target.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({
+        name,
+        type,
+        content,
+        ttl,
+        prio,
+      })),
       commands: [users.createArgv(target.username), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
     };
   }

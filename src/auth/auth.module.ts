@@ -13,15 +13,7 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiToken, SeenSignature])],
   controllers: [TokensController],
-  providers: [
-    TokensService,
-    BearerStrategy,
-    ApiKeyStrategy,
-    SecretBox,
-    RequestSignatureService,
-    SignatureStrategy,
-    AuthFailureBudget,
-  ],
+  providers: [TokensService, BearerStrategy, ApiKeyStrategy, SecretBox, RequestSignatureService, SignatureStrategy, AuthFailureBudget],
   exports: [TokensService, SecretBox, AuthFailureBudget],
 })
 export class AuthModule {}

@@ -75,8 +75,7 @@ export function carriedCredentials(headers: Record<string, string | string[] | u
 }
 
 /** The 401 text when a request carries several credentials that are not all the same valid token. */
-export const CONFLICTING_CREDENTIALS =
-  'The request carries several credentials: each must be valid and name the same token (send one)';
+export const CONFLICTING_CREDENTIALS = 'The request carries several credentials: each must be valid and name the same token (send one)';
 
 /** The 401 text for a route: it names exactly what that route accepts. */
 export function unauthenticatedMessage(credentials: readonly Credential[]): string {

@@ -2,6 +2,4 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Principal, principalOf } from './principal';
 
 /** The calling token, as a handler parameter. */
-export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal | undefined => principalOf(ctx.switchToHttp().getRequest()),
-);
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined => principalOf(ctx.switchToHttp().getRequest()));

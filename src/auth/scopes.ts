@@ -32,5 +32,8 @@ export function ungranted(held: readonly string[], requested: readonly string[])
 }
 
 export function parseScopes(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -10,13 +10,18 @@ export const tokenCommands: CliCommand[] = [
     needsApp: true,
     async run(args, app, out) {
       const name = requireFlag(args, 'name');
-      const scopes = requireFlag(args, 'scopes').split(',').map((s) => s.trim()).filter(Boolean);
+      const scopes = requireFlag(args, 'scopes')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
       if (unknown.length) throw new CliUsageError(`unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`);
       const expires = args.flags.expires ? new Date(args.flags.expires) : null;
       if (expires && (Number.isNaN(expires.getTime()) || expires <= new Date())) throw new CliUsageError('--expires must be a future date');
       const dialect = args.flags.dialect ?? null;
-      if (dialect !== null && !(TOKEN_DIALECTS as readonly string[]).includes(dialect)) throw new CliUsageError(`unknown dialect ${dialect}; known: ${TOKEN_DIALECTS.join(', ')}`);
+      if (dialect !== null && !(TOKEN_DIALECTS as readonly string[]).includes(dialect)) {
+        throw new CliUsageError(`unknown dialect ${dialect}; known: ${TOKEN_DIALECTS.join(', ')}`);
+      }
       const canSign = args.flags['can-sign'] === 'true';
       const requireSignatureV2 = args.flags['signature-v2'] === 'true';
       if (requireSignatureV2 && !canSign) throw new CliUsageError('--signature-v2 needs --can-sign');

@@ -26,7 +26,10 @@ export class TokensController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create an API token; the secret is in this answer only', description: 'The new token may hold only scopes the calling token holds (a write scope grants its read scope; `*` grants all); 403 otherwise.' })
+  @ApiOperation({
+    summary: 'Create an API token; the secret is in this answer only',
+    description: 'The new token may hold only scopes the calling token holds (a write scope grants its read scope; `*` grants all); 403 otherwise.',
+  })
   @ApiData(CreatedTokenView, 201)
   @ApiErrors(422)
   async create(@Body() body: CreateTokenDto, @CurrentPrincipal() caller: Principal): Promise<{ data: CreatedTokenView }> {

@@ -45,18 +45,18 @@ export function decodeCursor(cursor: string | undefined): number {
 }
 
 /** Keyset pagination on `alias.id`, so a late page costs what the first page costs. */
-export async function paginate<E extends ObjectLiteral & { id: number }, V>(
-  qb: SelectQueryBuilder<E>,
-  query: PageQuery,
-  view: (entity: E) => V,
-): Promise<Page<V>> {
+export async function paginate<E extends ObjectLiteral & { id: number }, V>(qb: SelectQueryBuilder<E>, query: PageQuery, view: (entity: E) => V): Promise<Page<V>> {
   const limit = query.limit ?? 25;
   const after = decodeCursor(query.cursor);
   if (after < 0) {
     throw DomainError.field('cursor', 'cursor must be a next_cursor value from a previous page');
   }
   const alias = qb.alias;
-  const rows = await qb.andWhere(`${alias}.id > :hwAfter`, { hwAfter: after }).orderBy(`${alias}.id`, 'ASC').take(limit + 1).getMany();
+  const rows = await qb
+    .andWhere(`${alias}.id > :hwAfter`, { hwAfter: after })
+    .orderBy(`${alias}.id`, 'ASC')
+    .take(limit + 1)
+    .getMany();
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   return {

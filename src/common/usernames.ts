@@ -1,5 +1,5 @@
 import { ValidationOptions } from 'class-validator';
-import { usernameProblem as grammarProblem, USERNAME_RULE } from '../agent-protocol/grammar';
+import { usernameProblem as grammarProblem } from '../agent-protocol/grammar';
 import { hostIdentityProblem } from '../agent-protocol/host-identities';
 import { Grammar } from './grammar-rules';
 
@@ -17,4 +17,3 @@ export function usernameProblem(value: unknown): string | null {
 export function IsHostingUsername(options?: ValidationOptions): PropertyDecorator {
   return Grammar('isHostingUsername', (value) => usernameProblem(value) ?? null, options);
 }
-

@@ -17,6 +17,12 @@ export class AgentConnectionModule {
     if (url && secret) {
       return { module: AgentConnectionModule, global: true, providers: [{ provide: AgentClient, useValue: new HttpAgentClient(url, secret) }], exports: [AgentClient] };
     }
-    return { module: AgentConnectionModule, global: true, imports: [AgentModule], providers: [{ provide: AgentClient, useExisting: LocalAgentClient }], exports: [AgentClient] };
+    return {
+      module: AgentConnectionModule,
+      global: true,
+      imports: [AgentModule],
+      providers: [{ provide: AgentClient, useExisting: LocalAgentClient }],
+      exports: [AgentClient],
+    };
   }
 }

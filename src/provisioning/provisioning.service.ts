@@ -101,7 +101,12 @@ export class ProvisioningService extends AccountProvisioner {
       await this.db
         .transaction((em) =>
           em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, generation, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-            t.username, t.domain, t.email ?? '', t.php_version, plan.generation ?? 0, sqlNow(),
+            t.username,
+            t.domain,
+            t.email ?? '',
+            t.php_version,
+            plan.generation ?? 0,
+            sqlNow(),
           ]),
         )
         .catch((dbError: unknown) => this.logger.error(`could not record the clean-up of ${t.username}: ${describeError(dbError)}`));
@@ -133,7 +138,7 @@ export class ProvisioningService extends AccountProvisioner {
       return new DomainError('provisioning_failed', `Provisioning failed at step "${error.step}"; the changes made so far were undone`);
     }
     if (error instanceof RemovalIncompleteError) {
-      return new DomainError('provisioning_failed', 'Some of the account\'s resources could not be removed; the request can be repeated');
+      return new DomainError('provisioning_failed', "Some of the account's resources could not be removed; the request can be repeated");
     }
     return new DomainError('provisioning_failed', 'Provisioning failed; the changes made so far were undone');
   }

@@ -46,7 +46,10 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     const seconds = this.config.provisioning.reconcileIntervalSeconds;
-    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => void this.reconcile(), seconds * 1000));
+    this.scheduler.addInterval(
+      INTERVAL_NAME,
+      setInterval(() => void this.reconcile(), seconds * 1000),
+    );
     void this.reconcile();
   }
 
@@ -80,9 +83,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
 
   /** Leftovers of failed creates whose clean-up failed; skipped once the name belongs to an account again. */
   private async cleanUps(): Promise<number> {
-    const rows: CleanupRow[] = await this.db.dataSource.query(
-      'SELECT id, username, domain, email, php_version, generation FROM provisioning_cleanups ORDER BY id',
-    );
+    const rows: CleanupRow[] = await this.db.dataSource.query('SELECT id, username, domain, email, php_version, generation FROM provisioning_cleanups ORDER BY id');
     let done = 0;
     for (const row of rows) {
       if (this.stopped) break;
@@ -134,7 +135,8 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
   /** A suspend or unsuspend (or its undo) that stopped midway: the plan towards target_status, then the row lands there. */
   private async finishSuspension(account: Account): Promise<boolean> {
     const left = account.status;
-    const to: AccountStatus = account.targetStatus === 'active' || account.targetStatus === 'suspended' ? account.targetStatus : left === 'suspending' ? 'suspended' : 'active';
+    const to: AccountStatus =
+      account.targetStatus === 'active' || account.targetStatus === 'suspended' ? account.targetStatus : left === 'suspending' ? 'suspended' : 'active';
     try {
       if (to === 'suspended') await this.provisioner.suspend(this.targetOf(account));
       else await this.provisioner.unsuspend(this.targetOf(account));
@@ -171,7 +173,13 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
     const landed = await this.accounts.updateIfStatus(account.id, ['updating'], done).catch(async (error: unknown) => {
       // A client or package named in the changes went meanwhile: keep the move, drop the rest.
       this.logger.warn(`account ${account.id} (updating): recorded changes refused (${describeError(error)}); only the PHP version is kept`);
-      const phpOnly = { status: to, targetStatus: null, pending: null, updatedAt: nowToTheSecond(), ...(pending?.php ? { phpVersion: pending.php.to } : {}) } as Partial<Account>;
+      const phpOnly = {
+        status: to,
+        targetStatus: null,
+        pending: null,
+        updatedAt: nowToTheSecond(),
+        ...(pending?.php ? { phpVersion: pending.php.to } : {}),
+      } as Partial<Account>;
       return this.accounts.updateIfStatus(account.id, ['updating'], phpOnly);
     });
     if (!landed) return false;

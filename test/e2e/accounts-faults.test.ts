@@ -19,11 +19,21 @@ class ScriptedProvisioner extends AccountProvisioner {
     // It fails before doing anything: the server is unchanged (the accounts service needs no reverse plan).
     if (this.failing.has(step)) throw markUnchanged(new DomainError('agent_unreachable', 'The agent did not answer'));
   }
-  async create(t: AccountTarget) { this.step('create', t.username); }
-  async suspend(t: AccountTarget) { this.step('suspend', t.username); }
-  async unsuspend(t: AccountTarget) { this.step('unsuspend', t.username); }
-  async remove(t: AccountTarget) { this.step('remove', t.username); }
-  async changePhpVersion(t: AccountTarget, from: string) { this.step('changePhpVersion', `${t.username} ${from}->${t.phpVersion}`); }
+  async create(t: AccountTarget) {
+    this.step('create', t.username);
+  }
+  async suspend(t: AccountTarget) {
+    this.step('suspend', t.username);
+  }
+  async unsuspend(t: AccountTarget) {
+    this.step('unsuspend', t.username);
+  }
+  async remove(t: AccountTarget) {
+    this.step('remove', t.username);
+  }
+  async changePhpVersion(t: AccountTarget, from: string) {
+    this.step('changePhpVersion', `${t.username} ${from}->${t.phpVersion}`);
+  }
   async plan(t: AccountTarget): Promise<PlanPreview> {
     return { steps: ['user'], files: [], records: [], commands: [['useradd', t.username]] };
   }
@@ -122,7 +132,11 @@ describe('accounts: provisioning and licence failures leave nothing behind', () 
 
   test('a package change calls changePhpVersion only when the PHP version differs', async () => {
     const mk = async (name: string, php: string) =>
-      (await t.call('POST', '/api/v1/packages', { body: { name, disk_quota_mb: 1, bandwidth_mb: 1, max_domains: 1, max_databases: 1, max_email_accounts: 1, php_version: php } })).body.data.id;
+      (
+        await t.call('POST', '/api/v1/packages', {
+          body: { name, disk_quota_mb: 1, bandwidth_mb: 1, max_domains: 1, max_databases: 1, max_email_accounts: 1, php_version: php },
+        })
+      ).body.data.id;
     const same = await mk('same82', '8.2');
     const newer = await mk('new83', '8.3');
     const account = await createAccount(t);

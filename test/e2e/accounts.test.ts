@@ -99,12 +99,54 @@ describe('accounts: the native lifecycle API', () => {
   });
 
   test('hostile usernames are refused; hostile and non-canonical domains are refused, never rewritten', async () => {
-    for (const username of ['../x', 'a;b', 'ROOT', 'root', 'admin', 'mysql', 'postmaster', 'nginx', 'www', 'systemdx', 'foo bar', 'alice\n', ' alice', '1abc', 'ab-c', 'a_b', 'ünï', '$(id)']) {
+    for (const username of [
+      '../x',
+      'a;b',
+      'ROOT',
+      'root',
+      'admin',
+      'mysql',
+      'postmaster',
+      'nginx',
+      'www',
+      'systemdx',
+      'foo bar',
+      'alice\n',
+      ' alice',
+      '1abc',
+      'ab-c',
+      'a_b',
+      'ünï',
+      '$(id)',
+    ]) {
       const r = await t.call('POST', '/api/v1/accounts', { body: accountBody({ username }) });
       assert.equal(r.status, 422, JSON.stringify(username));
       assert.deepEqual(fieldsOf(r.body), ['username'], JSON.stringify(username));
     }
-    for (const domain of ['../x', 'a;b.com', 'foo bar.com', '1.2.3.4', '0x7f.1', '[::1]', 'exa_mple.com', '-a.com', 'a-.com', 'com', 'a..b.com', 'a.com..', `${'a'.repeat(64)}.com`, `${'abcdefghi.'.repeat(26)}com`, 'ex%61mple.com', 'x.com/evil', '{{x}}.com', "a'b.com", 'xn--zz.com', '', 'x-com.example\n', '  Mixed.CASE.Example.ORG.  ']) {
+    for (const domain of [
+      '../x',
+      'a;b.com',
+      'foo bar.com',
+      '1.2.3.4',
+      '0x7f.1',
+      '[::1]',
+      'exa_mple.com',
+      '-a.com',
+      'a-.com',
+      'com',
+      'a..b.com',
+      'a.com..',
+      `${'a'.repeat(64)}.com`,
+      `${'abcdefghi.'.repeat(26)}com`,
+      'ex%61mple.com',
+      'x.com/evil',
+      '{{x}}.com',
+      "a'b.com",
+      'xn--zz.com',
+      '',
+      'x-com.example\n',
+      '  Mixed.CASE.Example.ORG.  ',
+    ]) {
       const r = await t.call('POST', '/api/v1/accounts', { body: accountBody({ domain }) });
       assert.equal(r.status, 422, JSON.stringify(domain));
       assert.deepEqual(fieldsOf(r.body), ['domain'], JSON.stringify(domain));
@@ -149,7 +191,10 @@ describe('accounts: the native lifecycle API', () => {
     } while (cursor && pages < 100);
     assert.equal(seen.length, total);
     assert.equal(new Set(seen).size, total);
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
     const dflt = await t.call('GET', '/api/v1/accounts');
     assert.equal(dflt.body.meta.limit, 25);
     for (const bad of ['limit=0', 'limit=101', 'limit=x', 'cursor=%24%24', 'status=sleeping', 'client_id=x']) {
@@ -166,13 +211,25 @@ describe('accounts: the native lifecycle API', () => {
     assert.equal((await t.call('POST', `/api/v1/accounts/${suspended.id}/suspend`)).status, 200);
 
     const byStatus = await t.call('GET', '/api/v1/accounts?status=suspended&limit=100');
-    assert.deepEqual(byStatus.body.data.map((a: { id: number }) => a.id), [suspended.id]);
+    assert.deepEqual(
+      byStatus.body.data.map((a: { id: number }) => a.id),
+      [suspended.id],
+    );
     const byUsername = await t.call('GET', `/api/v1/accounts?username=${owned.username}`);
-    assert.deepEqual(byUsername.body.data.map((a: { id: number }) => a.id), [owned.id]);
+    assert.deepEqual(
+      byUsername.body.data.map((a: { id: number }) => a.id),
+      [owned.id],
+    );
     const byDomain = await t.call('GET', `/api/v1/accounts?domain=${encodeURIComponent(owned.domain.toUpperCase() + '.')}`);
-    assert.deepEqual(byDomain.body.data.map((a: { id: number }) => a.id), [owned.id]);
+    assert.deepEqual(
+      byDomain.body.data.map((a: { id: number }) => a.id),
+      [owned.id],
+    );
     const byClient = await t.call('GET', `/api/v1/accounts?client_id=${client.body.data.id}`);
-    assert.deepEqual(byClient.body.data.map((a: { id: number }) => a.id), [owned.id]);
+    assert.deepEqual(
+      byClient.body.data.map((a: { id: number }) => a.id),
+      [owned.id],
+    );
     assert.equal(byClient.body.data[0].client_id, client.body.data.id);
     const none = await t.call('GET', '/api/v1/accounts?username=nobodyhere');
     assert.deepEqual(none.body, { data: [], meta: { next_cursor: null, limit: 25 } });
@@ -306,7 +363,9 @@ describe('accounts: the native lifecycle API', () => {
   });
 
   test('create by package name with limit overrides: stored and returned; both or neither of package/package_id → 422', async () => {
-    const r = await t.call('POST', '/api/accounts', { body: { ...accountBody(), package_id: undefined, package: 'default', disk_limit_mb: 5120, bandwidth_limit_mb: 51200 } });
+    const r = await t.call('POST', '/api/accounts', {
+      body: { ...accountBody(), package_id: undefined, package: 'default', disk_limit_mb: 5120, bandwidth_limit_mb: 51200 },
+    });
     assert.equal(r.status, 201, r.text);
     assert.deepEqual(Object.keys(r.body.data).sort(), SEED_CREATE_KEYS);
     assert.equal(r.body.data.package_id, 1);

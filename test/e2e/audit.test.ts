@@ -76,7 +76,10 @@ describe('audit log', () => {
       seen.push(...r.body.data.map((e: Entry) => e.id));
       cursor = r.body.meta.next_cursor;
     } while (cursor);
-    assert.deepEqual(seen, all.map((e) => e.id));
+    assert.deepEqual(
+      seen,
+      all.map((e) => e.id),
+    );
     assert.equal((await t.call('GET', '/api/v1/audit?method=GET')).status, 422);
   });
 

@@ -39,9 +39,15 @@ describe('failed authentication is limited per client address (default budget)',
   test('50 wrong-token guesses do not all get 401: past the budget they get 429 rate_limited', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 50; i++) statuses.push((await t.call('GET', '/api/v1/packages', { token: `hw_guess${i}` })).status);
-    assert.ok(statuses.slice(0, 10).every((s) => s === 401), statuses.join(','));
+    assert.ok(
+      statuses.slice(0, 10).every((s) => s === 401),
+      statuses.join(','),
+    );
     assert.equal(statuses[49], 429, statuses.join(','));
-    assert.ok(statuses.every((s) => s === 401 || s === 429), statuses.join(','));
+    assert.ok(
+      statuses.every((s) => s === 401 || s === 429),
+      statuses.join(','),
+    );
   });
 });
 
@@ -61,14 +67,17 @@ describe('failed authentication is limited per client address (HW_AUTH_FAILURE_L
       await t.call('GET', '/api/v1/packages', { token: null, headers: signedHeaders(signer, '{}', Math.floor(Date.now() / 1000) - 1000) }),
       await t.call('POST', '/API/plesk/clients/create', { token: null, headers: { 'x-api-key': 'hw_wrong' }, body: {} }),
     ];
-    assert.deepEqual(failures.map((r) => r.status), [401, 401, 401, 401, 401]);
+    assert.deepEqual(
+      failures.map((r) => r.status),
+      [401, 401, 401, 401, 401],
+    );
 
     assertRateLimited(await t.call('GET', '/api/v1/packages', { token: 'hw_wrong' }), 5, 120);
     assertRateLimited(await t.call('GET', '/api/v1/packages'), 5, 120);
     assertRateLimited(await t.call('GET', '/api/v1/packages', { token: null, headers: signedHeaders(signer, '{}') }), 5, 120);
     const v2 = await t.call('GET', '/api/v2/clients', { token: 'hw_wrong' });
     assert.equal(v2.status, 429);
-    assert.deepEqual(v2.body, { code: 429, message: v2.body.message }, 'in the dialect\'s envelope');
+    assert.deepEqual(v2.body, { code: 429, message: v2.body.message }, "in the dialect's envelope");
     assert.ok(v2.headers['retry-after']);
     // Monitors are not held up.
     assert.equal((await t.call('GET', '/health', { token: null })).status, 200);

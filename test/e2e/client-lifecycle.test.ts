@@ -22,7 +22,9 @@ describe('client lifecycle: one rule for the native API and both Plesk dialects'
   /** A client with two accounts: the first active, the second suspended on its own (an unpaid invoice). */
   async function clientWithAccounts(): Promise<Owned> {
     n += 1;
-    const created = await t.call('POST', '/api/v1/clients', { body: { name: `Owner ${n}`, login: `owner.${n}`, email: `owner${n}@example.com`, password: 'owner-pass' } });
+    const created = await t.call('POST', '/api/v1/clients', {
+      body: { name: `Owner ${n}`, login: `owner.${n}`, email: `owner${n}@example.com`, password: 'owner-pass' },
+    });
     assert.equal(created.status, 201, created.text);
     const client = created.body.data;
     const accounts = [await createAccount(t, { client_id: client.id }), await createAccount(t, { client_id: client.id })];
@@ -86,14 +88,26 @@ describe('client lifecycle: one rule for the native API and both Plesk dialects'
       assert.doesNotMatch(readRoot(root, `etc/nginx/sites-available/${owned.accounts[0].domain}.conf`)!, /return 503/, `${dialect}: back on the server`);
     }
     const every = (state: unknown) => Object.fromEntries(Object.keys(dialects).map((d) => [d, state]));
-    assert.deepEqual(suspended, every({
-      client: 'suspended',
-      accounts: [{ status: 'suspended', suspend_reason: CLIENT_SUSPENDED_REASON }, { status: 'suspended', suspend_reason: 'Overdue invoice #9' }],
-    }));
-    assert.deepEqual(unsuspended, every({
-      client: 'active',
-      accounts: [{ status: 'active', suspend_reason: null }, { status: 'suspended', suspend_reason: 'Overdue invoice #9' }],
-    }));
+    assert.deepEqual(
+      suspended,
+      every({
+        client: 'suspended',
+        accounts: [
+          { status: 'suspended', suspend_reason: CLIENT_SUSPENDED_REASON },
+          { status: 'suspended', suspend_reason: 'Overdue invoice #9' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      unsuspended,
+      every({
+        client: 'active',
+        accounts: [
+          { status: 'active', suspend_reason: null },
+          { status: 'suspended', suspend_reason: 'Overdue invoice #9' },
+        ],
+      }),
+    );
   });
 
   test('native DELETE of a client with accounts → 409 and nothing changes; with ?cascade=true → 204, its accounts deprovisioned (files gone) and deleted, then the client', async () => {
@@ -134,7 +148,10 @@ describe('client lifecycle: one rule for the native API and both Plesk dialects'
     }
     assert.deepEqual(await states(owned), {
       client: 'active',
-      accounts: [{ status: 'active', suspend_reason: null }, { status: 'suspended', suspend_reason: 'Overdue invoice #9' }],
+      accounts: [
+        { status: 'active', suspend_reason: null },
+        { status: 'suspended', suspend_reason: 'Overdue invoice #9' },
+      ],
     });
   });
 });

@@ -39,7 +39,10 @@ describe('clients: customers who own accounts', () => {
     for (const login of ['ab', 'a'.repeat(65), 'a b', 'a;b', '../x', 'ünï', 'a@b']) {
       const r = await t.call('POST', '/api/v1/clients', { body: clientBody({ login }) });
       assert.equal(r.status, 422, login);
-      assert.deepEqual(r.body.details.map((d: { field: string }) => d.field), ['login']);
+      assert.deepEqual(
+        r.body.details.map((d: { field: string }) => d.field),
+        ['login'],
+      );
     }
     assert.equal((await t.call('POST', '/api/v1/clients', { body: clientBody({ login: 'same.login' }) })).status, 201);
     const dup = await t.call('POST', '/api/v1/clients', { body: clientBody({ login: 'Same.Login' }) });
@@ -53,9 +56,15 @@ describe('clients: customers who own accounts', () => {
   test('list with filters and cursor; PATCH; setStatus through the service', async () => {
     const a = (await t.call('POST', '/api/v1/clients', { body: clientBody({ external_id: 'ext-a' }) })).body.data;
     const page = await t.call('GET', '/api/v1/clients?external_id=ext-a');
-    assert.deepEqual(page.body.data.map((c: { id: number }) => c.id), [a.id]);
+    assert.deepEqual(
+      page.body.data.map((c: { id: number }) => c.id),
+      [a.id],
+    );
     const byLogin = await t.call('GET', `/api/v1/clients?login=${a.login.toUpperCase()}`);
-    assert.deepEqual(byLogin.body.data.map((c: { id: number }) => c.id), [a.id]);
+    assert.deepEqual(
+      byLogin.body.data.map((c: { id: number }) => c.id),
+      [a.id],
+    );
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
@@ -70,7 +79,10 @@ describe('clients: customers who own accounts', () => {
     assert.equal(patched.status, 200, patched.text);
     assert.equal(patched.body.data.name, 'Renamed');
     assert.equal(patched.body.data.status, 'suspended');
-    assert.equal((await t.call('GET', '/api/v1/clients?status=suspended')).body.data.some((c: { id: number }) => c.id === a.id), true);
+    assert.equal(
+      (await t.call('GET', '/api/v1/clients?status=suspended')).body.data.some((c: { id: number }) => c.id === a.id),
+      true,
+    );
     const service = t.get(ClientsService);
     assert.equal((await service.setStatus(a.id, 'active')).status, 'active');
     assert.equal((await service.findByLogin(a.login.toUpperCase()))?.id, a.id);
@@ -85,7 +97,10 @@ describe('clients: customers who own accounts', () => {
     await createAccount(t);
     const list = await t.call('GET', `/api/v1/clients/${client.id}/accounts`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.data.map((a: { id: number }) => a.id), [owned.id]);
+    assert.deepEqual(
+      list.body.data.map((a: { id: number }) => a.id),
+      [owned.id],
+    );
     assert.equal((await t.call('GET', '/api/v1/clients/999999/accounts')).status, 404);
 
     const refused = await t.call('DELETE', `/api/v1/clients/${client.id}`);

@@ -14,14 +14,21 @@ describe('credentials: where a token may travel', () => {
 
   test('a token in the query string (?access_token=) is not a credential, on every dialect', async () => {
     const token = encodeURIComponent(t.adminToken);
-    for (const url of [`/api/v1/packages?access_token=${token}`, `/api/packages?access_token=${token}`, `/API/plesk/clients?access_token=${token}`, `/api/v2/clients?access_token=${token}`]) {
+    for (const url of [
+      `/api/v1/packages?access_token=${token}`,
+      `/api/packages?access_token=${token}`,
+      `/API/plesk/clients?access_token=${token}`,
+      `/api/v2/clients?access_token=${token}`,
+    ]) {
       const r = await t.call('GET', url, { token: null });
       assert.equal(r.status, 401, `${url}: ${r.text}`);
     }
   });
 
   test('a token in the body (access_token) is not a credential: a reseller suspend so sent suspends nothing', async () => {
-    const client = await t.call('POST', '/API/plesk/clients/create', { body: { name: 'Body Token', login: 'bodytoken', email: 'bt@example.com', password: 'SecurePass123' } });
+    const client = await t.call('POST', '/API/plesk/clients/create', {
+      body: { name: 'Body Token', login: 'bodytoken', email: 'bt@example.com', password: 'SecurePass123' },
+    });
     assert.equal(client.status, 200, client.text);
     const id = client.body.data.id;
     const viaBody = await t.call('POST', `/API/plesk/clients/${id}/suspend`, { token: null, body: { access_token: t.adminToken } });
@@ -32,13 +39,20 @@ describe('credentials: where a token may travel', () => {
 
     const created = await t.call('POST', '/api/v1/accounts', { token: null, body: { ...accountBody(), access_token: t.adminToken } });
     assert.equal(created.status, 401, created.text);
-    const v2 = await t.call('POST', '/api/v2/clients', { token: null, body: { name: 'Form', login: 'formtoken', email: 'ft@example.com', password: 'long-enough', access_token: t.adminToken } });
+    const v2 = await t.call('POST', '/api/v2/clients', {
+      token: null,
+      body: { name: 'Form', login: 'formtoken', email: 'ft@example.com', password: 'long-enough', access_token: t.adminToken },
+    });
     assert.equal(v2.status, 401, v2.text);
     assert.equal(await countRows(t, 'clients', 'login = ?', ['formtoken']), 0);
   });
 
   test('a form body carrying access_token is refused without acting on it', async () => {
-    const r = await t.call('POST', '/api/v1/packages', { token: null, rawBody: `access_token=${encodeURIComponent(t.adminToken)}&name=form`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await t.call('POST', '/api/v1/packages', {
+      token: null,
+      rawBody: `access_token=${encodeURIComponent(t.adminToken)}&name=form`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.ok(r.status === 401 || r.status === 415, `${r.status}: ${r.text}`);
     assert.equal(await countRows(t, 'packages', 'name = ?', ['form']), 0);
   });
@@ -46,7 +60,11 @@ describe('credentials: where a token may travel', () => {
   test('each header credential still works on its own: Bearer, x-api-key, Basic on REST v2, a signature', async () => {
     const signer = (await t.call('POST', '/api/v1/tokens', { body: { name: 'signer', scopes: ['*'], can_sign: true } })).body.data.token;
     assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: { authorization: `Bearer ${t.adminToken}` } })).status, 200);
-    assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: { authorization: `bearer ${t.adminToken}` } })).status, 200, 'the scheme is case-insensitive');
+    assert.equal(
+      (await t.call('GET', '/api/v1/packages', { token: null, headers: { authorization: `bearer ${t.adminToken}` } })).status,
+      200,
+      'the scheme is case-insensitive',
+    );
     assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: { 'x-api-key': t.adminToken } })).status, 200);
     assert.equal((await t.call('GET', '/api/v2/clients', { token: null, headers: { authorization: basic(t.adminToken) } })).status, 200);
     assert.equal((await t.call('GET', '/api/v1/packages', { token: null, headers: signedHeaders(signer, '{}', Math.floor(Date.now() / 1000) - 3) })).status, 200);
@@ -138,7 +156,7 @@ describe('minting tokens: a token grants at most the scopes it holds', () => {
     assert.equal((await mint(t.adminToken, ['*'])).status, 201);
   });
 
-  test('Plesk REST v2 keys carry exactly the caller\'s scopes: a tokens:admin key cannot write accounts nor mint *', async () => {
+  test("Plesk REST v2 keys carry exactly the caller's scopes: a tokens:admin key cannot write accounts nor mint *", async () => {
     const admin = await t.createToken(['tokens:admin'], 'rest-admin');
     const minted = await t.call('POST', '/api/v2/auth/keys', { token: null, headers: { authorization: basic(admin) }, body: {} });
     assert.equal(minted.status, 201, minted.text);

@@ -46,7 +46,10 @@ describe('one error vocabulary: a catalogue code decides the status, the dialect
     assert.equal((dialects.answer(invalid, { url: '/api/v2/domains' }).body as { message: string }).message, 'The request has invalid fields: name is required');
     // Plesk's words for a taken login come from the code and the field, with the login as sent; not from the service's message.
     const taken = DomainError.taken('login', 'A client with login jane already exists');
-    assert.deepEqual(dialects.answer(taken, { url: '/api/v2/clients/7', body: { login: 'Jane' } }).body, { code: 400, message: "Client with login 'Jane' already exists" });
+    assert.deepEqual(dialects.answer(taken, { url: '/api/v2/clients/7', body: { login: 'Jane' } }).body, {
+      code: 400,
+      message: "Client with login 'Jane' already exists",
+    });
   });
 
   test('README and the OpenAPI description list the catalogue; ErrorBody.error is its enum', async () => {

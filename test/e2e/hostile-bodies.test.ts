@@ -50,7 +50,11 @@ describe('hostile bodies and paths are refused cleanly', () => {
     assert.equal(suspend.status, 200, suspend.text);
     const del = await t.call('DELETE', `/api/v1/accounts/${a.id}`, { rawBody: '', headers: json });
     assert.equal(del.status, 204, del.text);
-    const client = await t.call('POST', '/api/v2/clients', { headers: { 'x-api-key': t.adminToken }, token: null, body: { name: 'Empty Body', login: 'emptybody', password: 'correct horse', email: 'eb@example.net' } });
+    const client = await t.call('POST', '/api/v2/clients', {
+      headers: { 'x-api-key': t.adminToken },
+      token: null,
+      body: { name: 'Empty Body', login: 'emptybody', password: 'correct horse', email: 'eb@example.net' },
+    });
     assert.equal(client.status, 201, client.text);
     const put = await t.call('PUT', `/api/v2/clients/${client.body.id}/suspend`, { token: null, rawBody: '', headers: { ...json, 'x-api-key': t.adminToken } });
     assert.equal(put.status, 200, put.text);
@@ -65,7 +69,10 @@ describe('hostile bodies and paths are refused cleanly', () => {
     const r = await t.call('POST', '/api/v1/accounts', { rawBody: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(r.status, 415, r.text);
     assert.equal(r.body.error, 'unsupported_media_type');
-    const c = await t.call('POST', '/api/v1/clients', { rawBody: 'name=Form&email=form%40example.net', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const c = await t.call('POST', '/api/v1/clients', {
+      rawBody: 'name=Form&email=form%40example.net',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(c.status, 415, c.text);
     assert.equal(await countRows(t, 'accounts', 'username = ?', [body.username]), 0);
     assert.equal(await countRows(t, 'clients', 'email = ?', ['form@example.net']), 0);
@@ -131,7 +138,9 @@ describe('slow and piled-up uploads are bounded', () => {
   const openUpload = () =>
     new Promise<Socket>((resolve) => {
       const socket = connect(t.port, '127.0.0.1', () => {
-        socket.write(`POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.adminToken}\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n{`);
+        socket.write(
+          `POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.adminToken}\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n{`,
+        );
         resolve(socket);
       });
       socket.on('error', () => undefined);
@@ -149,18 +158,28 @@ describe('slow and piled-up uploads are bounded', () => {
 
   test(`past ${MAX_UPLOADS_IN_FLIGHT} bodies in flight, the next upload gets 503 with Retry-After before its body is read`, async () => {
     const sockets = await Promise.all(Array.from({ length: MAX_UPLOADS_IN_FLIGHT }, openUpload));
-    const refused = await waitFor(async () => {
-      const r = await t.call('POST', '/api/v1/clients', { body: { name: 'One Too Many', login: 'toomany', password: 'correct horse', email: 'toomany@example.net' } });
-      return r.status === 503 ? r : undefined;
-    }, 'the upload limit to refuse', 5000);
+    const refused = await waitFor(
+      async () => {
+        const r = await t.call('POST', '/api/v1/clients', { body: { name: 'One Too Many', login: 'toomany', password: 'correct horse', email: 'toomany@example.net' } });
+        return r.status === 503 ? r : undefined;
+      },
+      'the upload limit to refuse',
+      5000,
+    );
     assert.equal(refused.body.error, 'service_unavailable');
     assert.equal(refused.headers['retry-after'], '1');
     for (const s of sockets) s.destroy();
-    const after = await waitFor(async () => {
-      const r = await t.call('POST', '/api/v1/clients', { body: { name: 'Room Again', login: 'roomagain', password: 'correct horse', email: 'roomagain@example.net' } });
-      if (r.status !== 503) assert.equal(r.status, 201, r.text);
-      return r.status === 201 ? r : undefined;
-    }, 'room for uploads again', 5000);
+    const after = await waitFor(
+      async () => {
+        const r = await t.call('POST', '/api/v1/clients', {
+          body: { name: 'Room Again', login: 'roomagain', password: 'correct horse', email: 'roomagain@example.net' },
+        });
+        if (r.status !== 503) assert.equal(r.status, 201, r.text);
+        return r.status === 201 ? r : undefined;
+      },
+      'room for uploads again',
+      5000,
+    );
     assert.equal(after.status, 201);
     assert.equal(await countRows(t, 'clients', 'email = ?', ['toomany@example.net']), 0);
   });

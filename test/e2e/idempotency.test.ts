@@ -54,8 +54,7 @@ describe('Idempotency-Key on creates', () => {
     provisioner.creates = [];
   });
 
-  const post = (key: string, body: unknown, token?: string, path = '/api/v1/accounts') =>
-    t.call('POST', path, { body, token, headers: { 'idempotency-key': key } });
+  const post = (key: string, body: unknown, token?: string, path = '/api/v1/accounts') => t.call('POST', path, { body, token, headers: { 'idempotency-key': key } });
 
   test('same key + same body: the first answer replayed (same status and body), one account', async () => {
     const body = accountBody();

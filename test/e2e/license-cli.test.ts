@@ -41,7 +41,21 @@ describe('licence CLI: keygen → issue → PUT → show', () => {
 
   test('an issued licence verifies on a panel given the printed key (PEM file path works too), and license:show reports it', async () => {
     const issue = cli(
-      ['license:issue', '--key', 'keys/license-private.pem', '--licensee', 'ACME Hosting', '--plan', 'pro', '--max-accounts', '100', '--expires', '2099-12-31', '--out', 'license.json'],
+      [
+        'license:issue',
+        '--key',
+        'keys/license-private.pem',
+        '--licensee',
+        'ACME Hosting',
+        '--plan',
+        'pro',
+        '--max-accounts',
+        '100',
+        '--expires',
+        '2099-12-31',
+        '--out',
+        'license.json',
+      ],
       work,
     );
     assert.equal(issue.status, 0, issue.stderr);
@@ -69,10 +83,16 @@ describe('licence CLI: keygen → issue → PUT → show', () => {
   });
 
   test('issue refuses bad input with a usage error; a server-bound licence only verifies on that server', async () => {
-    const bad = cli(['license:issue', '--key', 'keys/license-private.pem', '--licensee', 'X', '--plan', 'pro', '--max-accounts', 'many', '--expires', '2099-01-01'], work);
+    const bad = cli(
+      ['license:issue', '--key', 'keys/license-private.pem', '--licensee', 'X', '--plan', 'pro', '--max-accounts', 'many', '--expires', '2099-01-01'],
+      work,
+    );
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--max-accounts/);
-    const bound = cli(['license:issue', '--key', 'keys/license-private.pem', '--licensee', 'X', '--plan', 'pro', '--max-accounts', '3', '--expires', '2099-01-01', '--server-id', 'web1'], work);
+    const bound = cli(
+      ['license:issue', '--key', 'keys/license-private.pem', '--licensee', 'X', '--plan', 'pro', '--max-accounts', '3', '--expires', '2099-01-01', '--server-id', 'web1'],
+      work,
+    );
     assert.equal(bound.status, 0, bound.stderr);
     const put = await t.call('PUT', '/api/v1/license', { body: { license: bound.stdout } });
     assert.equal(put.status, 422);

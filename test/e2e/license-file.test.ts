@@ -28,6 +28,9 @@ test('HW_LICENSE_PUBLIC_KEY accepts PEM (also with \\n escapes), a PEM file path
     assert.equal(verifyLicenseText(text, parsePublicKey(form)).payload.plan, 'pro', form);
   }
   for (const bad of ['not a key', 'AAAA', '-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----']) {
-    assert.throws(() => parsePublicKey(bad), (e: Error) => e instanceof ConfigError && /HW_LICENSE_PUBLIC_KEY/.test(e.message));
+    assert.throws(
+      () => parsePublicKey(bad),
+      (e: Error) => e instanceof ConfigError && /HW_LICENSE_PUBLIC_KEY/.test(e.message),
+    );
   }
 });

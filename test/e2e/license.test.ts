@@ -103,13 +103,20 @@ describe('licence: states, write blocking, install, expiry, limits', () => {
     await placeFile(vendor.issue({ plan: 'starter', max_accounts: 2, licensee: 'Starter Ltd', expires_at: '2099-01-01T00:00:00Z' }));
     const r = await t.call('GET', '/api/v1/license');
     assert.deepEqual(r.body.data, {
-      status: 'valid', plan: 'starter', max_accounts: 2, accounts_used: 0, expires_at: '2099-01-01T00:00:00Z', licensee: 'Starter Ltd', reason: null,
+      status: 'valid',
+      plan: 'starter',
+      max_accounts: 2,
+      accounts_used: 0,
+      expires_at: '2099-01-01T00:00:00Z',
+      licensee: 'Starter Ltd',
+      reason: null,
     });
     const db = t.get(DatabaseService);
-    const take = (name: string) => db.transaction(async (em) => {
-      await t.get(LicenseService).reserveSeat(em);
-      await insertAccount(em, name);
-    });
+    const take = (name: string) =>
+      db.transaction(async (em) => {
+        await t.get(LicenseService).reserveSeat(em);
+        await insertAccount(em, name);
+      });
     await take('seat1');
     await take('seat2');
     await assert.rejects(take('seat3'), { code: 'account_limit_reached' });
@@ -136,7 +143,10 @@ describe('licence: states, write blocking, install, expiry, limits', () => {
     test(`${label} licence file: every write answers 403 license_required, reads keep working, seats refused`, async () => {
       await placeFile(text());
       await assertWritesBlocked(status);
-      await assert.rejects(t.get(DatabaseService).transaction((em) => t.get(LicenseService).reserveSeat(em)), { code: 'license_required' });
+      await assert.rejects(
+        t.get(DatabaseService).transaction((em) => t.get(LicenseService).reserveSeat(em)),
+        { code: 'license_required' },
+      );
     });
   }
 

@@ -66,8 +66,24 @@ describe('observability: request ids and /metrics', () => {
 
   test('accounts by state come from the accounts table at scrape time', async () => {
     const db = t.get(DataSource);
-    const row = (n: number, status: string) => [`00000000-0000-4000-8000-00000000000${n}`, `user${n}`, `d${n}.example.com`, `com.example.d${n}.`, 'a@example.com', 'x', 1, status, '8.2', '2026-01-01 00:00:00', '2026-01-01 00:00:00'];
-    for (const [n, status] of [[1, 'active'], [2, 'active'], [3, 'suspended']] as const) {
+    const row = (n: number, status: string) => [
+      `00000000-0000-4000-8000-00000000000${n}`,
+      `user${n}`,
+      `d${n}.example.com`,
+      `com.example.d${n}.`,
+      'a@example.com',
+      'x',
+      1,
+      status,
+      '8.2',
+      '2026-01-01 00:00:00',
+      '2026-01-01 00:00:00',
+    ];
+    for (const [n, status] of [
+      [1, 'active'],
+      [2, 'active'],
+      [3, 'suspended'],
+    ] as const) {
       await db.query(
         'INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         row(n, status),

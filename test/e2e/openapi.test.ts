@@ -38,9 +38,15 @@ test('each operation is listed once: no /api alias of an /api/v1 route, and uniq
   const paths = Object.keys(doc.paths);
   assert.ok(paths.includes('/api/v1/accounts'));
   const aliases = paths.filter((path) => path.startsWith('/api/v1/')).map((path) => path.replace('/api/v1/', '/api/'));
-  assert.deepEqual(aliases.filter((alias) => paths.includes(alias)), []);
+  assert.deepEqual(
+    aliases.filter((alias) => paths.includes(alias)),
+    [],
+  );
   const ids = Object.values<Record<string, { operationId: string }>>(doc.paths).flatMap((operations) => Object.values(operations).map((o) => o.operationId));
-  assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i || id.includes('[')), []);
+  assert.deepEqual(
+    ids.filter((id, i) => ids.indexOf(id) !== i || id.includes('[')),
+    [],
+  );
   assert.match(doc.info.description, /also answers without `v1`/);
 });
 

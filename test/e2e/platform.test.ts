@@ -132,7 +132,10 @@ describe('platform: auth, errors, health, tokens', () => {
     assert.equal((await t.call('GET', '/api/ping')).status, 200);
     const paths = Object.keys((await t.call('GET', '/docs/json', { token: null })).body.paths);
     assert.ok(paths.includes('/api/v1/packages') && paths.includes('/api/v1/ping'));
-    assert.deepEqual(paths.filter((path) => /^\/api\/(accounts|clients|packages|server|ping)\b/.test(path)), []);
+    assert.deepEqual(
+      paths.filter((path) => /^\/api\/(accounts|clients|packages|server|ping)\b/.test(path)),
+      [],
+    );
   });
 
   test('Swagger UI at /docs and the JSON at /docs/json', async () => {

@@ -33,15 +33,15 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
           method: 'POST',
           headers: {
             'x-api-key': key,
-            'Content-Type': 'application/json'
+            'Content-Type': 'application/json',
           },
           body: JSON.stringify({
-            "name": "John Doe",
-            "login": "johndoe",
-            "email": "john@example.com",
-            "password": "SecurePass123",
-            "company": "ACME Corp"
-          })
+            name: 'John Doe',
+            login: 'johndoe',
+            email: 'john@example.com',
+            password: 'SecurePass123',
+            company: 'ACME Corp',
+          }),
         });
         const data = await response.json();
         console.log('Response:', data);
@@ -57,7 +57,10 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
     assert.deepEqual(Object.keys(data.data).sort(), SEED_DATA_KEYS);
     assert.match(data.data.id, UUID);
     assert.match(data.data.plesk_client_id, /^[1-9]\d*$/);
-    assert.deepEqual({ ...data.data, id: undefined, plesk_client_id: undefined }, { id: undefined, plesk_client_id: undefined, name: 'John Doe', login: 'johndoe', email: 'john@example.com', company: 'ACME Corp' });
+    assert.deepEqual(
+      { ...data.data, id: undefined, plesk_client_id: undefined },
+      { id: undefined, plesk_client_id: undefined, name: 'John Doe', login: 'johndoe', email: 'john@example.com', company: 'ACME Corp' },
+    );
     assert.ok(!JSON.stringify(data).includes('SecurePass123'));
 
     // The status the vendor's Python sample insists on, through a real socket too.
@@ -123,7 +126,13 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
     envelope(forbidden);
     assert.match(forbidden.body.message as string, /clients:write/);
 
-    for (const url of ['/API/plesk/clients/999999', '/API/plesk/clients/5f0c2e1a-6b7d-4c1e-9a10-2b3c4d5e6f70', '/API/plesk/clients/not-an-id', '/API/plesk/nothing', '/API/plesk/subscriptions/detail?id=999999']) {
+    for (const url of [
+      '/API/plesk/clients/999999',
+      '/API/plesk/clients/5f0c2e1a-6b7d-4c1e-9a10-2b3c4d5e6f70',
+      '/API/plesk/clients/not-an-id',
+      '/API/plesk/nothing',
+      '/API/plesk/subscriptions/detail?id=999999',
+    ]) {
       const r = await api('GET', url);
       assert.equal(r.status, 404, url);
       envelope(r);
@@ -163,7 +172,9 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
   });
 
   test('extensions: list, get by UUID or numeric id, update, suspend/unsuspend (idempotent, cascading), delete with its subscriptions', async () => {
-    const created = await api('POST', '/API/plesk/clients/create', { body: { name: 'Ext Client', login: 'ext.client', email: 'ext@example.com', password: 'long-enough', external_id: 'billing-9' } });
+    const created = await api('POST', '/API/plesk/clients/create', {
+      body: { name: 'Ext Client', login: 'ext.client', email: 'ext@example.com', password: 'long-enough', external_id: 'billing-9' },
+    });
     assert.equal(created.status, 200, created.text);
     const { id: guid, plesk_client_id: numeric } = created.body.data;
     assert.equal(created.body.data.company, null);
@@ -171,7 +182,10 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
     const list = await api('GET', '/API/plesk/clients?external_id=billing-9');
     assert.equal(list.status, 200);
     assert.equal(list.body.success, true);
-    assert.deepEqual(list.body.data.map((c: { id: string }) => c.id), [guid]);
+    assert.deepEqual(
+      list.body.data.map((c: { id: string }) => c.id),
+      [guid],
+    );
     assert.deepEqual(Object.keys(list.body.meta).sort(), ['limit', 'next_cursor']);
     const one = list.body.data[0];
     assert.deepEqual(Object.keys(one).sort(), ['company', 'created_at', 'email', 'external_id', 'id', 'login', 'name', 'plesk_client_id', 'status']);
@@ -191,7 +205,15 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
     assert.deepEqual(taken.body.errors, { login: ['login is already taken'] });
 
     const order = await api('POST', '/API/orders/create_order_plesk', {
-      body: { plan_id: 'default', client_id: guid, domain_name: 'ext-client.example.org', ftp_login: 'extftp', ftp_password: 'ftp-password-1', subscription_duration: 1, type_payment: 'balance' },
+      body: {
+        plan_id: 'default',
+        client_id: guid,
+        domain_name: 'ext-client.example.org',
+        ftp_login: 'extftp',
+        ftp_password: 'ftp-password-1',
+        subscription_duration: 1,
+        type_payment: 'balance',
+      },
     });
     assert.equal(order.status, 200, order.text);
     for (let i = 0; i < 2; i++) {
@@ -217,12 +239,26 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
   });
 
   test('orders: create_order_plesk (payment fields ignored) → an account; subscriptions/detail; create_order_scale_plesk changes the package', async () => {
-    const client = (await api('POST', '/API/plesk/clients/create', { body: { name: 'Jane Roe', login: 'janeroe', email: 'jane@example.net', password: 'long-enough', company: 'Roe Ltd' } })).body.data;
-    const business = await t.call('POST', '/api/v1/packages', { body: { name: 'business', disk_quota_mb: 4096, bandwidth_mb: 8192, max_domains: 5, max_databases: 5, max_email_accounts: 10, php_version: '8.2' } });
+    const client = (
+      await api('POST', '/API/plesk/clients/create', {
+        body: { name: 'Jane Roe', login: 'janeroe', email: 'jane@example.net', password: 'long-enough', company: 'Roe Ltd' },
+      })
+    ).body.data;
+    const business = await t.call('POST', '/api/v1/packages', {
+      body: { name: 'business', disk_quota_mb: 4096, bandwidth_mb: 8192, max_domains: 5, max_databases: 5, max_email_accounts: 10, php_version: '8.2' },
+    });
     assert.equal(business.status, 201, business.text);
 
     const order = await api('POST', '/API/orders/create_order_plesk', {
-      body: { plan_id: '1', client_id: client.plesk_client_id, domain_name: 'example.org', ftp_login: 'exampleftp', ftp_password: 'ftp-password-1', subscription_duration: 3, type_payment: 'crypto' },
+      body: {
+        plan_id: '1',
+        client_id: client.plesk_client_id,
+        domain_name: 'example.org',
+        ftp_login: 'exampleftp',
+        ftp_password: 'ftp-password-1',
+        subscription_duration: 3,
+        type_payment: 'crypto',
+      },
     });
     assert.equal(order.status, 200, order.text);
     assert.deepEqual(Object.keys(order.body).sort(), ['balance_after', 'message', 'order', 'subscription', 'success']);
@@ -243,7 +279,19 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
       const detail = await api('GET', `/API/plesk/subscriptions/detail?id=${id}`);
       assert.equal(detail.status, 200, detail.text);
       assert.equal(detail.body.success, true);
-      assert.deepEqual(Object.keys(detail.body.subscription).sort(), ['auto_renew', 'client_id', 'client_name', 'created_at', 'domain_name', 'expires_at', 'ftp_username', 'id', 'plan_name', 'price', 'status']);
+      assert.deepEqual(Object.keys(detail.body.subscription).sort(), [
+        'auto_renew',
+        'client_id',
+        'client_name',
+        'created_at',
+        'domain_name',
+        'expires_at',
+        'ftp_username',
+        'id',
+        'plan_name',
+        'price',
+        'status',
+      ]);
       assert.equal(detail.body.subscription.client_id, client.id);
       assert.equal(detail.body.subscription.client_name, 'Jane Roe');
       assert.equal(detail.body.subscription.plan_name, 'default');
@@ -251,7 +299,9 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
       assert.equal(detail.body.orders.length, 1);
     }
 
-    const scaled = await api('POST', '/API/orders/create_order_scale_plesk', { body: { subscription_id: sub.id, new_plan_id: 'business', months: 1, type_payment: 'balance' } });
+    const scaled = await api('POST', '/API/orders/create_order_scale_plesk', {
+      body: { subscription_id: sub.id, new_plan_id: 'business', months: 1, type_payment: 'balance' },
+    });
     assert.equal(scaled.status, 200, scaled.text);
     assert.equal(scaled.body.message, 'Subscription renewed successfully');
     assert.deepEqual(scaled.body.subscription, { id: sub.id, domain_name: 'example.org', plan_name: 'business', new_expires_at: null, months_added: 1 });
@@ -262,16 +312,24 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
     assert.equal(renewOnly.body.subscription.plan_name, 'business');
 
     // Refusals name the order's fields.
-    const dup = await api('POST', '/API/orders/create_order_plesk', { body: { plan_id: 1, client_id: client.id, domain_name: 'example.org', ftp_login: 'otherftp', ftp_password: 'ftp-password-1' } });
+    const dup = await api('POST', '/API/orders/create_order_plesk', {
+      body: { plan_id: 1, client_id: client.id, domain_name: 'example.org', ftp_login: 'otherftp', ftp_password: 'ftp-password-1' },
+    });
     assert.equal(dup.status, 409);
     assert.deepEqual(dup.body.errors, { domain_name: ['domain_name is already taken'] });
-    const bad = await api('POST', '/API/orders/create_order_plesk', { body: { plan_id: 'nope', client_id: client.id, domain_name: 'fresh.example.org', ftp_login: 'Bad_Login', ftp_password: 'x' } });
+    const bad = await api('POST', '/API/orders/create_order_plesk', {
+      body: { plan_id: 'nope', client_id: client.id, domain_name: 'fresh.example.org', ftp_login: 'Bad_Login', ftp_password: 'x' },
+    });
     assert.equal(bad.status, 422);
     assert.deepEqual(Object.keys(bad.body.errors).sort(), ['ftp_login', 'ftp_password']);
-    const noPlan = await api('POST', '/API/orders/create_order_plesk', { body: { plan_id: 'nope', client_id: client.id, domain_name: 'fresh.example.org', ftp_login: 'freshftp', ftp_password: 'ftp-password-1' } });
+    const noPlan = await api('POST', '/API/orders/create_order_plesk', {
+      body: { plan_id: 'nope', client_id: client.id, domain_name: 'fresh.example.org', ftp_login: 'freshftp', ftp_password: 'ftp-password-1' },
+    });
     assert.equal(noPlan.status, 422);
     assert.deepEqual(Object.keys(noPlan.body.errors), ['plan_id']);
-    const noClient = await api('POST', '/API/orders/create_order_plesk', { body: { plan_id: 1, client_id: '999999', domain_name: 'fresh.example.org', ftp_login: 'freshftp', ftp_password: 'ftp-password-1' } });
+    const noClient = await api('POST', '/API/orders/create_order_plesk', {
+      body: { plan_id: 1, client_id: '999999', domain_name: 'fresh.example.org', ftp_login: 'freshftp', ftp_password: 'ftp-password-1' },
+    });
     assert.equal(noClient.status, 422);
     assert.deepEqual(Object.keys(noClient.body.errors), ['client_id']);
     assert.equal(await countRows(t, 'accounts', 'username = ?', ['freshftp']), 0);

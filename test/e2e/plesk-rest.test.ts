@@ -8,7 +8,18 @@ import { CallResult, startTestApp, TestApp } from '../support/test-app';
 
 const CLIENT_KEYS = ['company', 'created', 'description', 'email', 'external_id', 'guid', 'id', 'locale', 'login', 'name', 'owner_login', 'status', 'type'];
 const DOMAIN_KEYS = ['aliases', 'ascii_name', 'base_domain_id', 'created', 'guid', 'hosting_type', 'id', 'name', 'www_root'];
-const STATISTICS_KEYS = ['active_domains', 'databases', 'disk_space', 'email_postboxes', 'email_redirects', 'email_response_messages', 'mailing_lists', 'subdomains', 'traffic', 'traffic_prevday'];
+const STATISTICS_KEYS = [
+  'active_domains',
+  'databases',
+  'disk_space',
+  'email_postboxes',
+  'email_redirects',
+  'email_response_messages',
+  'mailing_lists',
+  'subdomains',
+  'traffic',
+  'traffic_prevday',
+];
 
 describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
   let t: TestApp;
@@ -33,7 +44,19 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     // plesk-node: POST /clients/ with a 32-character generated password; reads id and guid.
     const password = 'Aa1!Aa1!Aa1!Aa1!Aa1!Aa1!Aa1!Aa1!';
     const created = await rest('POST', '/api/v2/clients/', {
-      body: { name: 'Jane Roe', login: 'janeroe', email: 'jane@example.net', password, type: 'customer', owner_login: 'admin', locale: 'en-US', status: 0, external_id: 'billing:1001', company: '', description: '' },
+      body: {
+        name: 'Jane Roe',
+        login: 'janeroe',
+        email: 'jane@example.net',
+        password,
+        type: 'customer',
+        owner_login: 'admin',
+        locale: 'en-US',
+        status: 0,
+        external_id: 'billing:1001',
+        company: '',
+        description: '',
+      },
     });
     assert.equal(created.status, 201, created.text);
     assert.deepEqual(Object.keys(created.body).sort(), ['guid', 'id']);
@@ -46,10 +69,24 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     assert.ok(Array.isArray(list.body));
     const mine = list.body.find((c: { email: string }) => c.email === 'jane@example.net');
     assert.deepEqual(Object.keys(mine).sort(), CLIENT_KEYS);
-    assert.deepEqual({ ...mine, created: undefined }, {
-      id, guid, created: undefined, name: 'Jane Roe', company: '', login: 'janeroe', status: 0, email: 'jane@example.net',
-      locale: 'en-US', owner_login: 'admin', external_id: 'billing:1001', description: '', type: 'customer',
-    });
+    assert.deepEqual(
+      { ...mine, created: undefined },
+      {
+        id,
+        guid,
+        created: undefined,
+        name: 'Jane Roe',
+        company: '',
+        login: 'janeroe',
+        status: 0,
+        email: 'jane@example.net',
+        locale: 'en-US',
+        owner_login: 'admin',
+        external_id: 'billing:1001',
+        description: '',
+        type: 'customer',
+      },
+    );
     assert.match(mine.created, /^\d{4}-\d\d-\d\d$/);
     assert.deepEqual((await rest('GET', `/api/v2/clients/${id}`)).body, mine);
     assert.deepEqual((await rest('GET', `/api/v2/clients/${guid}/`)).body, mine);
@@ -64,8 +101,13 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     // plesk-node: POST /domains with owner_client built from the create answer.
     const domain = await rest('POST', '/api/v2/domains/', {
       body: {
-        name: 'example.org', hosting_type: 'virtual', hosting_settings: { ftp_login: 'janeroe', ftp_password: 'ftp-password-1' },
-        owner_client: { id, login: 'janeroe', guid, external_id: '' }, ip_addresses: ['192.0.2.10'], ipv4: ['192.0.2.10'], plan: { name: 'default' },
+        name: 'example.org',
+        hosting_type: 'virtual',
+        hosting_settings: { ftp_login: 'janeroe', ftp_password: 'ftp-password-1' },
+        owner_client: { id, login: 'janeroe', guid, external_id: '' },
+        ip_addresses: ['192.0.2.10'],
+        ipv4: ['192.0.2.10'],
+        plan: { name: 'default' },
       },
     });
     assert.equal(domain.status, 201, domain.text);
@@ -79,10 +121,20 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     assert.equal(domains.status, 200);
     assert.equal(domains.body.length, 1);
     assert.deepEqual(Object.keys(domains.body[0]).sort(), DOMAIN_KEYS);
-    assert.deepEqual({ ...domains.body[0], created: undefined }, {
-      id: domain.body.id, name: 'example.org', ascii_name: 'example.org', hosting_type: 'virtual', base_domain_id: 0,
-      www_root: '/home/janeroe/example.org/public_html', guid: domain.body.guid, created: undefined, aliases: [],
-    });
+    assert.deepEqual(
+      { ...domains.body[0], created: undefined },
+      {
+        id: domain.body.id,
+        name: 'example.org',
+        ascii_name: 'example.org',
+        hosting_type: 'virtual',
+        base_domain_id: 0,
+        www_root: '/home/janeroe/example.org/public_html',
+        guid: domain.body.guid,
+        created: undefined,
+        aliases: [],
+      },
+    );
     const stats = await rest('GET', `/api/v2/clients/${id}/statistics`);
     assert.deepEqual(Object.keys(stats.body).sort(), STATISTICS_KEYS);
     assert.ok(Object.values(stats.body).every(Number.isInteger));
@@ -138,22 +190,32 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
 
   test('authentication: X-API-Key, Basic (any non-empty login), both at once with one token; 401 otherwise, in {code, message}', async () => {
     const token = await t.createToken(['clients:read'], 'reader');
-    const ok: Record<string, string>[] = [
-      { 'X-API-Key': token },
-      { authorization: basic(token, 'root') },
-      { authorization: basic(token), 'X-API-Key': token },
-    ];
+    const ok: Record<string, string>[] = [{ 'X-API-Key': token }, { authorization: basic(token, 'root') }, { authorization: basic(token), 'X-API-Key': token }];
     for (const headers of ok) assert.equal((await rest('GET', '/api/v2/clients', { headers })).status, 200, JSON.stringify(headers));
     // passport-http wants a non-empty login (any value); the password is what counts.
-    const refused: Record<string, string>[] = [{}, { authorization: basic(token, '') }, { authorization: basic('hw_wrong') }, { authorization: 'Basic !!!' }, { 'X-API-Key': 'hw_wrong' }, { authorization: basic('hw_wrong'), 'X-API-Key': 'hw_wrong' },
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: basic(token, '') },
+      { authorization: basic('hw_wrong') },
+      { authorization: 'Basic !!!' },
+      { 'X-API-Key': 'hw_wrong' },
+      { authorization: basic('hw_wrong'), 'X-API-Key': 'hw_wrong' },
       // Both at once must both be right: a wrong one beside a right one is refused, either way round.
-      { authorization: basic(token), 'x-api-key': 'hw_wrong' }, { authorization: basic('hw_wrong'), 'X-API-Key': token }];
+      { authorization: basic(token), 'x-api-key': 'hw_wrong' },
+      { authorization: basic('hw_wrong'), 'X-API-Key': token },
+    ];
     for (const headers of refused) errorBody(await rest('GET', '/api/v2/clients/', { headers }), 401);
     // Scopes hold in this dialect too.
-    errorBody(await rest('POST', '/api/v2/clients', { headers: { authorization: basic(token) }, body: { name: 'x', login: 'scoped', email: 's@example.com', password: 'long-enough', type: 'customer' } }), 403);
+    errorBody(
+      await rest('POST', '/api/v2/clients', {
+        headers: { authorization: basic(token) },
+        body: { name: 'x', login: 'scoped', email: 's@example.com', password: 'long-enough', type: 'customer' },
+      }),
+      403,
+    );
   });
 
-  test('auth keys: POST → 201 {key} with the caller\'s scopes; the key works; DELETE → {status: success}, then 401 and 404', async () => {
+  test("auth keys: POST → 201 {key} with the caller's scopes; the key works; DELETE → {status: success}, then 401 and 404", async () => {
     const admin = await t.createToken(['tokens:admin', 'clients:read'], 'key-admin');
     const minted = await rest('POST', '/api/v2/auth/keys/', { headers: { authorization: basic(admin) }, body: {} });
     assert.equal(minted.status, 201, minted.text);
@@ -162,7 +224,10 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     assert.equal((await rest('GET', '/api/v2/clients', { headers: { 'X-API-Key': key } })).status, 200);
     const [row] = await t.get(DataSource).query('SELECT name, scopes, revoked_at FROM api_tokens ORDER BY id DESC LIMIT 1');
     assert.deepEqual({ name: row.name, scopes: row.scopes, revoked: row.revoked_at }, { name: 'plesk-rest-key', scopes: 'tokens:admin,clients:read', revoked: null });
-    const described = await rest('POST', '/api/v2/auth/keys', { headers: { 'X-API-Key': admin }, body: { ip: '192.0.2.1', ips: ['192.0.2.1'], login: 'admin', description: 'WHMCS <prod>' } });
+    const described = await rest('POST', '/api/v2/auth/keys', {
+      headers: { 'X-API-Key': admin },
+      body: { ip: '192.0.2.1', ips: ['192.0.2.1'], login: 'admin', description: 'WHMCS <prod>' },
+    });
     assert.equal(described.status, 201);
     assert.equal((await t.get(DataSource).query('SELECT name FROM api_tokens ORDER BY id DESC LIMIT 1'))[0].name, 'WHMCS prod');
 
@@ -186,24 +251,66 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
     // The same login in the reseller dialect stays a 409.
     assert.equal((await t.call('POST', '/API/plesk/clients/create', { body: { ...body, type: undefined } })).status, 409);
 
-    for (const bad of [{}, { ...body, login: 'other', type: 'reseller' }, { ...body, login: 'other', status: 4 }, { ...body, login: 'other', password: 'short' }, { ...body, login: 'other', unknown: 1 }]) {
+    for (const bad of [
+      {},
+      { ...body, login: 'other', type: 'reseller' },
+      { ...body, login: 'other', status: 4 },
+      { ...body, login: 'other', password: 'short' },
+      { ...body, login: 'other', unknown: 1 },
+    ]) {
       errorBody(await rest('POST', '/api/v2/clients', { body: bad }), 400);
     }
     const missing = await rest('POST', '/api/v2/clients', { body: {} });
     for (const field of ['name', 'login', 'email', 'password']) assert.match(missing.body.message, new RegExp(`${field} is required`));
-    const domainBad = await rest('POST', '/api/v2/domains', { body: { name: 'bad.example.org', hosting_type: 'virtual', hosting_settings: { ftp_login: 'Bad_Login', ftp_password: 'ftp-password-1' }, plan: { name: 'nope' } } });
+    const domainBad = await rest('POST', '/api/v2/domains', {
+      body: { name: 'bad.example.org', hosting_type: 'virtual', hosting_settings: { ftp_login: 'Bad_Login', ftp_password: 'ftp-password-1' }, plan: { name: 'nope' } },
+    });
     errorBody(domainBad, 400);
     assert.match(domainBad.body.message, /hosting_settings\.ftp_login|username/);
-    errorBody(await rest('POST', '/api/v2/domains', { body: { name: 'x.example.org', hosting_type: 'standard_forwarding', hosting_settings: { dest_url: 'https://a.example' }, plan: { name: 'default' } } }), 400);
-    errorBody(await rest('POST', '/api/v2/domains', { body: { name: 'y.example.org', hosting_settings: { ftp_login: 'yftp', ftp_password: 'ftp-password-1' }, owner_client: { login: 'nobody' }, plan: { name: 'default' } } }), 400);
-    for (const [field, value] of [['base_domain', { id: 1 }], ['parent_domain', { name: 'example.org' }], ['base_domain', null]] as const) {
-      const refused = await rest('POST', '/api/v2/domains', { body: { name: 'z.example.org', hosting_type: 'virtual', hosting_settings: { ftp_login: 'zftp', ftp_password: 'ftp-password-1' }, plan: { name: 'default' }, [field]: value } });
+    errorBody(
+      await rest('POST', '/api/v2/domains', {
+        body: { name: 'x.example.org', hosting_type: 'standard_forwarding', hosting_settings: { dest_url: 'https://a.example' }, plan: { name: 'default' } },
+      }),
+      400,
+    );
+    errorBody(
+      await rest('POST', '/api/v2/domains', {
+        body: {
+          name: 'y.example.org',
+          hosting_settings: { ftp_login: 'yftp', ftp_password: 'ftp-password-1' },
+          owner_client: { login: 'nobody' },
+          plan: { name: 'default' },
+        },
+      }),
+      400,
+    );
+    for (const [field, value] of [
+      ['base_domain', { id: 1 }],
+      ['parent_domain', { name: 'example.org' }],
+      ['base_domain', null],
+    ] as const) {
+      const refused = await rest('POST', '/api/v2/domains', {
+        body: {
+          name: 'z.example.org',
+          hosting_type: 'virtual',
+          hosting_settings: { ftp_login: 'zftp', ftp_password: 'ftp-password-1' },
+          plan: { name: 'default' },
+          [field]: value,
+        },
+      });
       errorBody(refused, 400);
       assert.match(refused.body.message, new RegExp(`${field} is not supported`));
     }
     assert.equal(await countRows(t, 'accounts', "domain IN ('bad.example.org', 'x.example.org', 'y.example.org', 'z.example.org')"), 0);
 
-    for (const url of ['/api/v2/clients/999999', '/api/v2/clients/5f0c2e1a-6b7d-4c1e-9a10-2b3c4d5e6f70', '/api/v2/clients/abc', '/api/v2/clients/999999/domains', '/api/v2/clients/999999/statistics', '/api/v2/nothing']) {
+    for (const url of [
+      '/api/v2/clients/999999',
+      '/api/v2/clients/5f0c2e1a-6b7d-4c1e-9a10-2b3c4d5e6f70',
+      '/api/v2/clients/abc',
+      '/api/v2/clients/999999/domains',
+      '/api/v2/clients/999999/statistics',
+      '/api/v2/nothing',
+    ]) {
       errorBody(await rest('GET', url), 404);
     }
     errorBody(await rest('PUT', '/api/v2/clients/999999/suspend'), 404);

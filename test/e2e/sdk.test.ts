@@ -25,28 +25,38 @@ describe('SDK generated from openapi/openapi.json', () => {
   });
   after(() => t.close());
 
-  test('the committed openapi/sdk is what `npm run sdk` generates from the committed openapi.json', { skip: onMariaDb() && 'no database involved: checked on the SQLite pass' }, () => {
-    const fresh = mkdtempSync(join(tmpdir(), 'hw-sdk-'));
-    try {
-      const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/sdk.mjs'), fresh], { encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-      const committed = join(REPO_ROOT, 'openapi/sdk');
-      const names = (dir: string) => filesUnder(dir).map((f) => relative(dir, f)).sort();
-      assert.deepEqual(names(committed), names(fresh), 'openapi/sdk is stale: run `npm run sdk` and commit it');
-      for (const name of names(fresh)) {
-        assert.equal(readFileSync(join(committed, name), 'utf8'), readFileSync(join(fresh, name), 'utf8'), `openapi/sdk/${name} is stale: run \`npm run sdk\``);
+  test(
+    'the committed openapi/sdk is what `npm run sdk` generates from the committed openapi.json',
+    { skip: onMariaDb() && 'no database involved: checked on the SQLite pass' },
+    () => {
+      const fresh = mkdtempSync(join(tmpdir(), 'hw-sdk-'));
+      try {
+        const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/sdk.mjs'), fresh], { encoding: 'utf8' });
+        assert.equal(run.status, 0, run.stderr);
+        const committed = join(REPO_ROOT, 'openapi/sdk');
+        const names = (dir: string) =>
+          filesUnder(dir)
+            .map((f) => relative(dir, f))
+            .sort();
+        assert.deepEqual(names(committed), names(fresh), 'openapi/sdk is stale: run `npm run sdk` and commit it');
+        for (const name of names(fresh)) {
+          assert.equal(readFileSync(join(committed, name), 'utf8'), readFileSync(join(fresh, name), 'utf8'), `openapi/sdk/${name} is stale: run \`npm run sdk\``);
+        }
+      } finally {
+        rmSync(fresh, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(fresh, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   test('packages through the typed client: list, create, get; errors come back typed', async () => {
     const list = await packagesList({ client: sdk });
     assert.equal(list.response.status, 200);
     assert.ok(list.data!.data.some((p) => p.name === 'default'));
 
-    const created = await packagesCreate({ client: sdk, body: { name: 'sdk-plan', disk_quota_mb: 2048, bandwidth_mb: 4096, max_domains: 2, max_databases: 2, max_email_accounts: 5, php_version: '8.3' } });
+    const created = await packagesCreate({
+      client: sdk,
+      body: { name: 'sdk-plan', disk_quota_mb: 2048, bandwidth_mb: 4096, max_domains: 2, max_databases: 2, max_email_accounts: 5, php_version: '8.3' },
+    });
     assert.equal(created.response.status, 201, JSON.stringify(created.error));
     const id = created.data!.data.id;
     const got = await packagesGet({ client: sdk, path: { id } });

@@ -83,7 +83,10 @@ describe('signed requests (X-Timestamp + X-Signature)', () => {
     assert.equal(rows.find((r) => r.name === 'whmcs')!.secret_enc, null);
     assert.equal(statSync(t.config.secretKeyFile).mode & 0o777, 0o600);
     const listed = (await t.call('GET', '/api/v1/tokens')).body.data;
-    assert.deepEqual(listed.filter((x: { can_sign: boolean; revoked_at: string | null }) => x.can_sign && !x.revoked_at).map((x: { name: string }) => x.name), ['commerce']);
+    assert.deepEqual(
+      listed.filter((x: { can_sign: boolean; revoked_at: string | null }) => x.can_sign && !x.revoked_at).map((x: { name: string }) => x.name),
+      ['commerce'],
+    );
   });
 
   test('a billing client that signs runs create → get → suspend → unsuspend → delete on /api/accounts', async () => {
@@ -94,8 +97,13 @@ describe('signed requests (X-Timestamp + X-Signature)', () => {
       return signedCall(method, url, raw, signedHeaders(signer, raw || '{}', clock++));
     };
     const create = await send('POST', '/api/accounts', {
-      username: 'billed', password: 'Str0ng-pass', domain: 'billed.example.com', package: 'default', email: 'owner@example.com',
-      disk_limit_mb: 2048, bandwidth_limit_mb: 4096,
+      username: 'billed',
+      password: 'Str0ng-pass',
+      domain: 'billed.example.com',
+      package: 'default',
+      email: 'owner@example.com',
+      disk_limit_mb: 2048,
+      bandwidth_limit_mb: 4096,
     });
     assert.equal(create.status, 201, create.text);
     const id = create.body.data.id;
@@ -194,7 +202,11 @@ describe('version 2 signatures: method, path with query, timestamp, nonce and bo
     assert.equal((await send('GET', `/api/v1/accounts/${victim.id + 1}`, headers)).status, 401, 'another path');
     assert.equal((await send('GET', `${url}?x=1`, headers)).status, 401, 'another query');
     assert.equal((await send('GET', `/api${url.slice('/api/v1'.length)}`, headers)).status, 401, 'the alias path');
-    assert.equal((await send('POST', `${url}/suspend`, signedHeadersV2(signer, 'POST', `${url}/suspend`, '{"reason":"a"}'), '{"reason":"b"}')).status, 401, 'another body');
+    assert.equal(
+      (await send('POST', `${url}/suspend`, signedHeadersV2(signer, 'POST', `${url}/suspend`, '{"reason":"a"}'), '{"reason":"b"}')).status,
+      401,
+      'another body',
+    );
     assert.equal((await send('GET', url, headers)).status, 200);
     assert.equal((await send('GET', url, headers)).status, 401, 'a replay');
     assert.equal((await t.call('GET', url)).body.data.status, 'active');
@@ -213,7 +225,10 @@ describe('version 2 signatures: method, path with query, timestamp, nonce and bo
     assert.equal((await send('GET', '/api/ping', signedHeadersV2(signer, 'GET', '/api/ping', '', nowSeconds(), 'short'))).status, 401);
     assert.equal((await send('GET', '/api/ping', { ...signedHeadersV2(signer, 'GET', '/api/ping'), 'x-signature-version': '3' })).status, 401);
     assert.equal((await send('GET', '/api/ping', signedHeadersV2(signer, 'GET', '/api/ping', '', nowSeconds() - 301))).status, 401);
-    assert.equal((await send('GET', '/api/ping', { ...signedHeaders(signer, '{}', nowSeconds() - 30), 'x-signature-version': '2', 'x-nonce': 'b'.repeat(32) })).status, 401);
+    assert.equal(
+      (await send('GET', '/api/ping', { ...signedHeaders(signer, '{}', nowSeconds() - 30), 'x-signature-version': '2', 'x-nonce': 'b'.repeat(32) })).status,
+      401,
+    );
     assert.equal((await send('GET', '/api/ping', good)).status, 200);
   });
 });

@@ -35,7 +35,11 @@ describe('starting the panel as an operator does', () => {
     const again = await get(`https://127.0.0.1:${second.port}/api/v1/packages`, { 'x-api-key': token! });
     assert.equal(again.status, 200, 'the token survives the restart');
     const recorded = await queryPanelDatabase(database, dataDir, 'SELECT name FROM migrations ORDER BY id');
-    assert.deepEqual(recorded.map((r) => r.name), MIGRATIONS.map((m) => m.name), 'the bundle ran each migration once, under its class name');
+    assert.deepEqual(
+      recorded.map((r) => r.name),
+      MIGRATIONS.map((m) => m.name),
+      'the bundle ran each migration once, under its class name',
+    );
     await stopServer(second);
   });
 
@@ -50,7 +54,12 @@ describe('starting the panel as an operator does', () => {
   });
 
   test('a bad setting prints one line naming the variable and exits 1', async () => {
-    for (const [name, value] of [['HW_PORT', 'eighty'], ['DATABASE_URL', 'postgres://x/y'], ['HW_TLS', 'maybe'], ['HW_SERVER_IP', '300.1.1.1']]) {
+    for (const [name, value] of [
+      ['HW_PORT', 'eighty'],
+      ['DATABASE_URL', 'postgres://x/y'],
+      ['HW_TLS', 'maybe'],
+      ['HW_SERVER_IP', '300.1.1.1'],
+    ]) {
       const server = await startServer({ HW_DATA_DIR: dataDir, [name]: value, HW_PORT: name === 'HW_PORT' ? value : '1' });
       assert.equal(await server.exited, 1, name);
       const lines = server.stderr().trim().split('\n');

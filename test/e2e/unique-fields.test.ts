@@ -9,7 +9,7 @@ import { takenField } from '../../src/platform/database/unique-fields';
 import { accountBody, countRows } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 
-describe('unique conflicts: the refusing index names the field, never the driver\'s text', () => {
+describe("unique conflicts: the refusing index names the field, never the driver's text", () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp();
@@ -18,13 +18,30 @@ describe('unique conflicts: the refusing index names the field, never the driver
 
   test('a taken value is named by the refusing index, on this database: username, domain, login, package name; an unnamed index gives null', async () => {
     const db = t.get(DataSource);
-    const refusal = (sql: string, params: unknown[]) => db.query(sql, params).then(() => assert.fail(`not refused: ${sql}`), (e: unknown) => e);
+    const refusal = (sql: string, params: unknown[]) =>
+      db.query(sql, params).then(
+        () => assert.fail(`not refused: ${sql}`),
+        (e: unknown) => e,
+      );
     const INSERT_ACCOUNT =
       'INSERT INTO accounts (guid, username, domain, domain_rev, email, password_hash, package_id, status, php_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    const account = (username: string, domain: string, guid = randomUUID()) => [guid, username, domain, reversedLabels(domain), 'owner@example.com', 'x', 1, 'active', '8.2', sqlNow(), sqlNow()];
+    const account = (username: string, domain: string, guid = randomUUID()) => [
+      guid,
+      username,
+      domain,
+      reversedLabels(domain),
+      'owner@example.com',
+      'x',
+      1,
+      'active',
+      '8.2',
+      sqlNow(),
+      sqlNow(),
+    ];
     const INSERT_CLIENT = 'INSERT INTO clients (guid, name, login, email, password_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
     const client = (login: string) => [randomUUID(), 'Owner', login, 'owner@example.com', 'x', 'active', sqlNow()];
-    const INSERT_PACKAGE = 'INSERT INTO packages (name, disk_quota_mb, bandwidth_mb, max_domains, max_databases, max_email_accounts, php_version, created_at) VALUES (?, 1, 1, 1, 1, 1, ?, ?)';
+    const INSERT_PACKAGE =
+      'INSERT INTO packages (name, disk_quota_mb, bandwidth_mb, max_domains, max_databases, max_email_accounts, php_version, created_at) VALUES (?, 1, 1, 1, 1, 1, ?, ?)';
 
     const guid = randomUUID();
     await db.query(INSERT_ACCOUNT, account('domainuser', 'usernamehost.example.org', guid));
@@ -54,7 +71,9 @@ describe('unique conflicts: the refusing index names the field, never the driver
     assert.match(domain.body.message, /domain usernames\.example\.org/);
     assert.equal(await countRows(t, 'accounts', 'username = ?', ['usernameless']), 0);
     // The same refusal in the order dialect, under its own field name.
-    const client = await t.call('POST', '/API/plesk/clients/create', { body: { name: 'Owner', login: 'order.owner', email: 'order.owner@example.com', password: 'long-enough' } });
+    const client = await t.call('POST', '/API/plesk/clients/create', {
+      body: { name: 'Owner', login: 'order.owner', email: 'order.owner@example.com', password: 'long-enough' },
+    });
     const order = await t.call('POST', '/API/orders/create_order_plesk', {
       body: { plan_id: 1, client_id: client.body.data.id, domain_name: 'fresh.example.org', ftp_login: 'domainowner', ftp_password: 'ftp-password-1' },
     });

@@ -53,7 +53,24 @@ describe('one value grammar, every dialect', () => {
 
   test('issue 14: PATCH email "a&b@example.com" (the wall refuses it) is refused with 422 naming email; so is every other address the wall would refuse', async () => {
     const account = await createAccount(t);
-    for (const email of ['a&b@example.com', "o'brien@example.com", 'a|b@example.com', 'a$b@example.com', 'a{b}@example.com', '-a@example.com', 'a..b@example.com', '.a@example.com', 'a.@example.com', 'a b@example.com', 'a@b@example.com', 'a@exa_mple.com', 'a@bücher.de', 'a@xn--pple-43d.com', 'a@example.com\n', `${'a'.repeat(65)}@example.com`]) {
+    for (const email of [
+      'a&b@example.com',
+      "o'brien@example.com",
+      'a|b@example.com',
+      'a$b@example.com',
+      'a{b}@example.com',
+      '-a@example.com',
+      'a..b@example.com',
+      '.a@example.com',
+      'a.@example.com',
+      'a b@example.com',
+      'a@b@example.com',
+      'a@exa_mple.com',
+      'a@bücher.de',
+      'a@xn--pple-43d.com',
+      'a@example.com\n',
+      `${'a'.repeat(65)}@example.com`,
+    ]) {
       refused(await t.call('PATCH', `/api/v1/accounts/${account.id}`, { body: { email } }), 422, ['email'], email);
       refused(await t.call('POST', '/api/v1/accounts', { body: accountBody({ email }) }), 422, ['email'], email);
     }
@@ -77,29 +94,80 @@ describe('one value grammar, every dialect', () => {
       }
     };
     const account = await createAccount(t);
-    const emails = ['ok@example.com', 'A.B+c@Example.ORG', 'x_y=z@sub.example.co.uk', 'a&b@example.com', 'a#b!c%d@example.com', 'x@y', 'a@localhost', "it's@example.com", 'a@[127.0.0.1]', '"quoted"@example.com', 'a@example.com.', 'ünï@example.com'];
+    const emails = [
+      'ok@example.com',
+      'A.B+c@Example.ORG',
+      'x_y=z@sub.example.co.uk',
+      'a&b@example.com',
+      'a#b!c%d@example.com',
+      'x@y',
+      'a@localhost',
+      "it's@example.com",
+      'a@[127.0.0.1]',
+      '"quoted"@example.com',
+      'a@example.com.',
+      'ünï@example.com',
+    ];
     for (const email of emails) {
       const r = await t.call('PATCH', `/api/v1/accounts/${account.id}`, { body: { email } });
       assert.ok(r.status === 200 || r.status === 422, r.text);
       assert.equal(r.status === 200, wallAccepts({ username: account.username, domain: account.domain, email }), `PATCH email ${JSON.stringify(email)}: ${r.status}`);
     }
     const candidates: Record<string, unknown>[] = [
-      {}, { domain: 'ünicode.de' }, { domain: 'xn--bcher-kva.de' }, { domain: '日本語.jp' }, { domain: 'ελληνικά.gr' }, { domain: 'аpple.com' }, { domain: 'xn--pple-43d.com' },
-      { domain: 'EXAMPLE.com' }, { domain: 'example.com.' }, { username: 'none' }, { username: 'yes' }, { username: 'mailerdaemon' }, { domain: 'ab--c.example' },
-      { domain: 'xn--example-.com' }, { domain: 'a\u200bb.example' },
+      {},
+      { domain: 'ünicode.de' },
+      { domain: 'xn--bcher-kva.de' },
+      { domain: '日本語.jp' },
+      { domain: 'ελληνικά.gr' },
+      { domain: 'аpple.com' },
+      { domain: 'xn--pple-43d.com' },
+      { domain: 'EXAMPLE.com' },
+      { domain: 'example.com.' },
+      { username: 'none' },
+      { username: 'yes' },
+      { username: 'mailerdaemon' },
+      { domain: 'ab--c.example' },
+      { domain: 'xn--example-.com' },
+      { domain: 'a\u200bb.example' },
     ];
     for (const overrides of candidates) {
       const body = accountBody(overrides);
       const api = await t.call('POST', '/api/v1/accounts', { body });
       assert.ok(api.status === 201 || api.status === 422, api.text);
       const domain = api.status === 201 ? api.body.data.domain : String(body.domain);
-      assert.equal(api.status === 201, wallAccepts({ username: String(body.username), domain, email: String(body.email) }), `${JSON.stringify(overrides)}: API ${api.status}`);
+      assert.equal(
+        api.status === 201,
+        wallAccepts({ username: String(body.username), domain, email: String(body.email) }),
+        `${JSON.stringify(overrides)}: API ${api.status}`,
+      );
     }
   });
 
   test('issue 14: usernames that are system identities → 422 on username, in every dialect', async () => {
     // The documented reserved list: PHP INI constants (none → empty user, yes → uid 1), system and service users, mail roles.
-    const reserved = ['none', 'yes', 'true', 'false', 'null', 'off', 'nobody', 'daemon', 'nginx', 'mysql', 'postfix', 'dovecot', 'vmail', 'admin', 'root', 'postmaster', 'abuse', 'mailerdaemon', 'hostmaster', 'wwwdata', 'systemdfoo'];
+    const reserved = [
+      'none',
+      'yes',
+      'true',
+      'false',
+      'null',
+      'off',
+      'nobody',
+      'daemon',
+      'nginx',
+      'mysql',
+      'postfix',
+      'dovecot',
+      'vmail',
+      'admin',
+      'root',
+      'postmaster',
+      'abuse',
+      'mailerdaemon',
+      'hostmaster',
+      'wwwdata',
+      'systemdfoo',
+    ];
     // And whatever this very host has in /etc/passwd and /etc/group, read at check time: a user and a group made now.
     const hostUser = fresh('hwsys');
     const hostGroup = fresh('hwgrp');
@@ -109,8 +177,24 @@ describe('one value grammar, every dialect', () => {
       for (const username of [...reserved, hostUser, hostGroup]) {
         refused(await t.call('POST', '/api/v1/accounts', { body: accountBody({ username }) }), 422, ['username'], username);
         const domain = `${fresh('order')}.example.org`;
-        refused(await reseller('POST', '/API/orders/create_order_plesk', { plan_id: 1, client_id: clientGuid, domain_name: domain, ftp_login: username, ftp_password: 'ftp-password-1' }), 422, ['ftp_login'], username);
-        const r = await rest('POST', '/api/v2/domains', { name: `${fresh('rest')}.example.org`, hosting_type: 'virtual', hosting_settings: { ftp_login: username, ftp_password: 'ftp-password-1' }, plan: { name: 'default' } });
+        refused(
+          await reseller('POST', '/API/orders/create_order_plesk', {
+            plan_id: 1,
+            client_id: clientGuid,
+            domain_name: domain,
+            ftp_login: username,
+            ftp_password: 'ftp-password-1',
+          }),
+          422,
+          ['ftp_login'],
+          username,
+        );
+        const r = await rest('POST', '/api/v2/domains', {
+          name: `${fresh('rest')}.example.org`,
+          hosting_type: 'virtual',
+          hosting_settings: { ftp_login: username, ftp_password: 'ftp-password-1' },
+          plan: { name: 'default' },
+        });
         refused(r, 400, null, username);
         assert.match(r.body.message, /username/);
       }
@@ -138,15 +222,26 @@ describe('one value grammar, every dialect', () => {
       assert.equal(native.body.error, 'conflict');
       const dry = await t.call('POST', '/api/v1/accounts?dry_run=true', { body: accountBody({ domain }) });
       refused(dry, 409, ['domain'], domain);
-      const order = await reseller('POST', '/API/orders/create_order_plesk', { plan_id: 1, client_id: clientGuid, domain_name: domain, ftp_login: fresh('ftp'), ftp_password: 'ftp-password-1' });
+      const order = await reseller('POST', '/API/orders/create_order_plesk', {
+        plan_id: 1,
+        client_id: clientGuid,
+        domain_name: domain,
+        ftp_login: fresh('ftp'),
+        ftp_password: 'ftp-password-1',
+      });
       refused(order, 409, ['domain_name'], domain);
       // Plesk REST answers 400 for every refusal of the data (an existing domain included).
-      const restR = await rest('POST', '/api/v2/domains', { name: domain, hosting_type: 'virtual', hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' }, plan: { name: 'default' } });
+      const restR = await rest('POST', '/api/v2/domains', {
+        name: domain,
+        hosting_type: 'virtual',
+        hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' },
+        plan: { name: 'default' },
+      });
       refused(restR, 400, null, domain);
       assert.match(restR.body.message, /domain/);
     }
     const sibling = a.domain.replace(/^[^.]+/, fresh('sibling'));
-    assert.equal((await t.call('POST', '/api/v1/accounts', { body: accountBody({ domain: sibling }) })).status, 201, 'a sibling is not another account\'s hostname');
+    assert.equal((await t.call('POST', '/api/v1/accounts', { body: accountBody({ domain: sibling }) })).status, 201, "a sibling is not another account's hostname");
     assert.equal((await t.call('POST', '/api/v1/accounts', { body: accountBody({ domain: `x${a.domain}` }) })).status, 201, 'a suffix that is not a parent label');
     assert.equal(await countRows(t, 'accounts', 'domain = ? OR domain LIKE ?', [parent, `%.${a.domain}`]), 0);
   });
@@ -165,16 +260,45 @@ describe('one value grammar, every dialect', () => {
 
   test('issue 15: homoglyphs — mixed-script labels, as Unicode or as punycode → 422 on the domain, in every dialect', async () => {
     // Cyrillic а (U+0430), Greek ο (U+03BF), Cyrillic е (U+0435) among Latin letters; Arabic-Indic digit among Latin.
-    const homoglyphs = ['аpple.com', 'xn--pple-43d.com', 'gοogle.com', 'xn--ggle-0nda.com', 'exаmple.org', 'paypаl.example', 'micrоsoft.com', 'shop1٣.com', 'bаnk.xn--p1ai'];
+    const homoglyphs = [
+      'аpple.com',
+      'xn--pple-43d.com',
+      'gοogle.com',
+      'xn--ggle-0nda.com',
+      'exаmple.org',
+      'paypаl.example',
+      'micrоsoft.com',
+      'shop1٣.com',
+      'bаnk.xn--p1ai',
+    ];
     for (const domain of homoglyphs) {
       refused(await t.call('POST', '/api/v1/accounts', { body: accountBody({ domain }) }), 422, ['domain'], domain);
-      refused(await reseller('POST', '/API/orders/create_order_plesk', { plan_id: 1, client_id: clientGuid, domain_name: domain, ftp_login: fresh('ftp'), ftp_password: 'ftp-password-1' }), 422, ['domain_name'], domain);
-      const r = await rest('POST', '/api/v2/domains', { name: domain, hosting_type: 'virtual', hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' }, plan: { name: 'default' } });
+      refused(
+        await reseller('POST', '/API/orders/create_order_plesk', {
+          plan_id: 1,
+          client_id: clientGuid,
+          domain_name: domain,
+          ftp_login: fresh('ftp'),
+          ftp_password: 'ftp-password-1',
+        }),
+        422,
+        ['domain_name'],
+        domain,
+      );
+      const r = await rest('POST', '/api/v2/domains', {
+        name: domain,
+        hosting_type: 'virtual',
+        hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' },
+        plan: { name: 'default' },
+      });
       refused(r, 400, null, domain);
       assert.match(r.body.message, /mixes scripts/);
     }
     // One script per label is fine, also Latin with Japanese; and the stored form is punycode.
-    for (const [domain, stored] of [['россия.example', 'xn--h1alffa9f.example'], ['ひらがなabc.jp', 'xn--abc-o73b4fvb9j.jp']]) {
+    for (const [domain, stored] of [
+      ['россия.example', 'xn--h1alffa9f.example'],
+      ['ひらがなabc.jp', 'xn--abc-o73b4fvb9j.jp'],
+    ]) {
       const r = await t.call('POST', '/api/v1/accounts', { body: accountBody({ domain }) });
       assert.equal(r.status, 201, r.text);
       assert.equal(r.body.data.domain, stored);
@@ -182,60 +306,201 @@ describe('one value grammar, every dialect', () => {
   });
 
   test('issue 15: no silent rewriting — untrimmed, uppercase, fullwidth, U+3002, trailing-dot domains → 422 naming the field, in every dialect', async () => {
-    const rewritten = ['example.org\r\n', 'example.org\n', 'example.org ', ' example.org', 'example.org\t', 'Example.org', 'EXAMPLE.ORG', 'ｅｘａｍｐｌｅ.org', 'example。org', 'example.org.', 'Ünicode.de', 'exa\u00admple.org', 'cafe\u0301.fr'];
+    const rewritten = [
+      'example.org\r\n',
+      'example.org\n',
+      'example.org ',
+      ' example.org',
+      'example.org\t',
+      'Example.org',
+      'EXAMPLE.ORG',
+      'ｅｘａｍｐｌｅ.org',
+      'example。org',
+      'example.org.',
+      'Ünicode.de',
+      'exa\u00admple.org',
+      'cafe\u0301.fr',
+    ];
     for (const domain of rewritten) {
       refused(await t.call('POST', '/api/v1/accounts', { body: accountBody({ domain }) }), 422, ['domain'], domain);
-      refused(await reseller('POST', '/API/orders/create_order_plesk', { plan_id: 1, client_id: clientGuid, domain_name: domain, ftp_login: fresh('ftp'), ftp_password: 'ftp-password-1' }), 422, ['domain_name'], domain);
-      refused(await rest('POST', '/api/v2/domains', { name: domain, hosting_type: 'virtual', hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' }, plan: { name: 'default' } }), 400, null, domain);
+      refused(
+        await reseller('POST', '/API/orders/create_order_plesk', {
+          plan_id: 1,
+          client_id: clientGuid,
+          domain_name: domain,
+          ftp_login: fresh('ftp'),
+          ftp_password: 'ftp-password-1',
+        }),
+        422,
+        ['domain_name'],
+        domain,
+      );
+      refused(
+        await rest('POST', '/api/v2/domains', {
+          name: domain,
+          hosting_type: 'virtual',
+          hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' },
+          plan: { name: 'default' },
+        }),
+        400,
+        null,
+        domain,
+      );
     }
     assert.equal(await countRows(t, 'accounts', "domain LIKE 'example.org%'"), 0);
   });
 
   test('issue 15: plan_id, client_id, subscription references are taken exactly — "1 " is refused, not trimmed', async () => {
     for (const plan_id of ['1 ', ' 1', '1\n', 'default ', ' default', '\tdefault']) {
-      refused(await reseller('POST', '/API/orders/create_order_plesk', { plan_id, client_id: clientGuid, domain_name: `${fresh('plan')}.example.org`, ftp_login: fresh('ftp'), ftp_password: 'ftp-password-1' }), 422, ['plan_id'], plan_id);
+      refused(
+        await reseller('POST', '/API/orders/create_order_plesk', {
+          plan_id,
+          client_id: clientGuid,
+          domain_name: `${fresh('plan')}.example.org`,
+          ftp_login: fresh('ftp'),
+          ftp_password: 'ftp-password-1',
+        }),
+        422,
+        ['plan_id'],
+        plan_id,
+      );
     }
-    refused(await reseller('POST', '/API/orders/create_order_plesk', { plan_id: 1, client_id: ` ${clientGuid}`, domain_name: `${fresh('plan')}.example.org`, ftp_login: fresh('ftp'), ftp_password: 'ftp-password-1' }), 422, ['client_id'], 'client_id');
+    refused(
+      await reseller('POST', '/API/orders/create_order_plesk', {
+        plan_id: 1,
+        client_id: ` ${clientGuid}`,
+        domain_name: `${fresh('plan')}.example.org`,
+        ftp_login: fresh('ftp'),
+        ftp_password: 'ftp-password-1',
+      }),
+      422,
+      ['client_id'],
+      'client_id',
+    );
     refused(await reseller('GET', '/API/plesk/subscriptions/detail?id=1%20'), 422, ['id'], 'id=1 ');
-    refused(await rest('POST', '/api/v2/domains', { name: `${fresh('plan')}.example.org`, hosting_type: 'virtual', hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' }, plan: { name: 'default ' } }), 400, null, 'plan.name');
+    refused(
+      await rest('POST', '/api/v2/domains', {
+        name: `${fresh('plan')}.example.org`,
+        hosting_type: 'virtual',
+        hosting_settings: { ftp_login: fresh('rest'), ftp_password: 'ftp-password-1' },
+        plan: { name: 'default ' },
+      }),
+      400,
+      null,
+      'plan.name',
+    );
     refused(await t.call('POST', '/api/v1/accounts', { body: accountBody({ package_id: undefined, package: 'default ' }) }), 422, ['package'], 'package');
     refused(await t.call('POST', '/api/v1/accounts', { body: accountBody({ package_id: undefined, package: 'DEFAULT' }) }), 422, ['package'], 'package DEFAULT');
-    const ok = await reseller('POST', '/API/orders/create_order_plesk', { plan_id: '1', client_id: clientGuid, domain_name: `${fresh('plan')}.example.org`, ftp_login: fresh('ftp'), ftp_password: 'ftp-password-1' });
+    const ok = await reseller('POST', '/API/orders/create_order_plesk', {
+      plan_id: '1',
+      client_id: clientGuid,
+      domain_name: `${fresh('plan')}.example.org`,
+      ftp_login: fresh('ftp'),
+      ftp_password: 'ftp-password-1',
+    });
     assert.equal(ok.status, 200, ok.text);
   });
 
   test('issue 15: passwords with NUL or other control characters, or a lone surrogate → 422 on the password, in every dialect', async () => {
-    const passwords = ['secret\u0000password', '\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000', 'secret-password\n', 'secret\u001bpassword', 'secret\u007fpassword', 'secret\ud800password'];
+    const passwords = [
+      'secret\u0000password',
+      '\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000',
+      'secret-password\n',
+      'secret\u001bpassword',
+      'secret\u007fpassword',
+      'secret\ud800password',
+    ];
     const account = await createAccount(t);
     for (const password of passwords) {
       refused(await t.call('POST', '/api/v1/accounts', { body: accountBody({ password }) }), 422, ['password'], password);
       refused(await t.call('PATCH', `/api/v1/accounts/${account.id}`, { body: { password } }), 422, ['password'], password);
       refused(await t.call('POST', '/api/v1/clients', { body: { name: 'N', login: fresh('login'), email: 'n@example.com', password } }), 422, ['password'], password);
-      refused(await reseller('POST', '/API/orders/create_order_plesk', { plan_id: 1, client_id: clientGuid, domain_name: `${fresh('pw')}.example.org`, ftp_login: fresh('ftp'), ftp_password: password }), 422, ['ftp_password'], password);
+      refused(
+        await reseller('POST', '/API/orders/create_order_plesk', {
+          plan_id: 1,
+          client_id: clientGuid,
+          domain_name: `${fresh('pw')}.example.org`,
+          ftp_login: fresh('ftp'),
+          ftp_password: password,
+        }),
+        422,
+        ['ftp_password'],
+        password,
+      );
       refused(await reseller('POST', '/API/plesk/clients/create', { name: 'N', login: fresh('login'), email: 'n@example.com', password }), 422, ['password'], password);
       refused(await rest('POST', '/api/v2/clients', { name: 'N', login: fresh('login'), email: 'n@example.com', password }), 400, null, password);
-      refused(await rest('POST', '/api/v2/domains', { name: `${fresh('pw')}.example.org`, hosting_type: 'virtual', hosting_settings: { ftp_login: fresh('rest'), ftp_password: password }, plan: { name: 'default' } }), 400, null, password);
+      refused(
+        await rest('POST', '/api/v2/domains', {
+          name: `${fresh('pw')}.example.org`,
+          hosting_type: 'virtual',
+          hosting_settings: { ftp_login: fresh('rest'), ftp_password: password },
+          plan: { name: 'default' },
+        }),
+        400,
+        null,
+        password,
+      );
     }
   });
 
   test('issue 15: free text (client name, company, suspend reason, descriptions) refuses control and bidi characters', async () => {
-    const hostile = ['Alice\u202eecilA', 'Evil\u202dCorp', 'x\u2066y\u2069', 'rtl\u200fmark', 'ltr\u200emark', 'alm\u061cmark', 'bom\ufeff', 'line\nbreak', 'nul\u0000', 'esc\u001b[31m', 'c1\u0085', 'sep\u2028'];
+    const hostile = [
+      'Alice\u202eecilA',
+      'Evil\u202dCorp',
+      'x\u2066y\u2069',
+      'rtl\u200fmark',
+      'ltr\u200emark',
+      'alm\u061cmark',
+      'bom\ufeff',
+      'line\nbreak',
+      'nul\u0000',
+      'esc\u001b[31m',
+      'c1\u0085',
+      'sep\u2028',
+    ];
     const account = await createAccount(t);
     const client = await t.call('POST', '/api/v1/clients', { body: { name: 'Fine', login: fresh('login'), email: 'f@example.com', password: 'client-pass-1' } });
     assert.equal(client.status, 201, client.text);
     for (const text of hostile) {
-      refused(await t.call('POST', '/api/v1/clients', { body: { name: text, login: fresh('login'), email: 'n@example.com', password: 'client-pass-1' } }), 422, ['name'], text);
-      refused(await t.call('POST', '/api/v1/clients', { body: { name: 'N', login: fresh('login'), email: 'n@example.com', password: 'client-pass-1', company: text } }), 422, ['company'], text);
+      refused(
+        await t.call('POST', '/api/v1/clients', { body: { name: text, login: fresh('login'), email: 'n@example.com', password: 'client-pass-1' } }),
+        422,
+        ['name'],
+        text,
+      );
+      refused(
+        await t.call('POST', '/api/v1/clients', { body: { name: 'N', login: fresh('login'), email: 'n@example.com', password: 'client-pass-1', company: text } }),
+        422,
+        ['company'],
+        text,
+      );
       refused(await t.call('PATCH', `/api/v1/clients/${client.body.data.id}`, { body: { name: text } }), 422, ['name'], text);
       refused(await t.call('POST', `/api/v1/accounts/${account.id}/suspend`, { body: { reason: text } }), 422, ['reason'], text);
-      refused(await reseller('POST', '/API/plesk/clients/create', { name: text, login: fresh('login'), email: 'n@example.com', password: 'client-pass-1' }), 422, ['name'], text);
-      refused(await rest('POST', '/api/v2/clients', { name: 'N', login: fresh('login'), email: 'n@example.com', password: 'client-pass-1', company: text }), 400, null, text);
-      refused(await rest('POST', '/api/v2/clients', { name: 'N', login: fresh('login'), email: 'n@example.com', password: 'client-pass-1', description: text }), 400, null, text);
+      refused(
+        await reseller('POST', '/API/plesk/clients/create', { name: text, login: fresh('login'), email: 'n@example.com', password: 'client-pass-1' }),
+        422,
+        ['name'],
+        text,
+      );
+      refused(
+        await rest('POST', '/api/v2/clients', { name: 'N', login: fresh('login'), email: 'n@example.com', password: 'client-pass-1', company: text }),
+        400,
+        null,
+        text,
+      );
+      refused(
+        await rest('POST', '/api/v2/clients', { name: 'N', login: fresh('login'), email: 'n@example.com', password: 'client-pass-1', description: text }),
+        400,
+        null,
+        text,
+      );
     }
     const [row] = await t.get(DataSource).query('SELECT status FROM accounts WHERE id = ?', [account.id]);
     assert.equal(row.status, 'active', 'no suspend went through');
     // Printable Unicode stays welcome.
-    const fine = await t.call('POST', '/api/v1/clients', { body: { name: 'Zoë Ångström 李小龍 😀', login: fresh('login'), email: 'z@example.com', password: 'client-pass-1', company: 'Müller & Söhne GmbH' } });
+    const fine = await t.call('POST', '/api/v1/clients', {
+      body: { name: 'Zoë Ångström 李小龍 😀', login: fresh('login'), email: 'z@example.com', password: 'client-pass-1', company: 'Müller & Söhne GmbH' },
+    });
     assert.equal(fine.status, 201, fine.text);
     const suspended = await t.call('POST', `/api/v1/accounts/${account.id}/suspend`, { body: { reason: 'Überfällige Rechnung #1234' } });
     assert.equal(suspended.status, 200, suspended.text);

@@ -62,9 +62,16 @@ describe('provisioning through the accounts API', () => {
   test('hostile usernames and domains → 422 validation_failed; nothing written', async () => {
     const before = listTree(root);
     const hostile = [
-      { username: 'a;rm' }, { username: '../etc' }, { username: 'root' }, { username: 'x\ny' },
-      { domain: 'x.example.org;include /etc/passwd' }, { domain: 'x.example.org\n}' }, { domain: '../../etc' },
-      { domain: 'a"b.example.org' }, { domain: 'a{b}.example.org' }, { domain: 'a/b.example.org' },
+      { username: 'a;rm' },
+      { username: '../etc' },
+      { username: 'root' },
+      { username: 'x\ny' },
+      { domain: 'x.example.org;include /etc/passwd' },
+      { domain: 'x.example.org\n}' },
+      { domain: '../../etc' },
+      { domain: 'a"b.example.org' },
+      { domain: 'a{b}.example.org' },
+      { domain: 'a/b.example.org' },
     ];
     for (const bad of hostile) {
       const r = await t.call('POST', '/api/v1/accounts', { body: accountBody(bad) });

@@ -20,7 +20,6 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
 import { freePort } from '../support/spawn-server';
 
-
 const SECRET = 'agent-secret-'.padEnd(48, 'x');
 
 describe('agent daemon: plans over HMAC-signed HTTP', () => {
@@ -66,13 +65,24 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
   });
 
   test('a good signed request runs; tampered body, stale timestamp, replayed nonce and wrong secret get 401', async () => {
-    const plan = (username: string) => JSON.stringify({ action: 'remove', target: { username, domain: `${username}.example.org`, email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'undo' }], generation: 1, expires_at: Math.floor(Date.now() / 1000) + 300 });
+    const plan = (username: string) =>
+      JSON.stringify({
+        action: 'remove',
+        target: { username, domain: `${username}.example.org`, email: 'a@example.org', php_version: '8.2' },
+        steps: [{ step: 'vhost', op: 'undo' }],
+        generation: 1,
+        expires_at: Math.floor(Date.now() / 1000) + 300,
+      });
     const body = plan('nobodyhere');
     const headers = signatureHeaders(SECRET, 'POST', '/v1/plans', body);
     const ran = await post(body, headers);
     assert.equal(ran.status, 200);
     const { steps } = (await ran.json()) as { steps: { step: string; seconds: number; ok: boolean }[] };
-    assert.deepEqual(steps.map(({ step, ok }) => ({ step, ok })), [{ step: 'vhost', ok: true }], 'the step timings travel back');
+    assert.deepEqual(
+      steps.map(({ step, ok }) => ({ step, ok })),
+      [{ step: 'vhost', ok: true }],
+      'the step timings travel back',
+    );
     assert.ok(steps[0].seconds >= 0);
     const replay = await post(body, headers);
     assert.equal(replay.status, 401);
@@ -93,7 +103,11 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
 
   test('the daemon rechecks every plan: a hostile value gets 400 invalid_plan and writes nothing', async () => {
     const before = listTree(root);
-    const body = JSON.stringify({ action: 'create', target: { username: 'evil', domain: 'e.example.org;\ninclude /etc', email: 'a@example.org', php_version: '8.2' }, steps: [{ step: 'vhost', op: 'apply' }] });
+    const body = JSON.stringify({
+      action: 'create',
+      target: { username: 'evil', domain: 'e.example.org;\ninclude /etc', email: 'a@example.org', php_version: '8.2' },
+      steps: [{ step: 'vhost', op: 'apply' }],
+    });
     const res = await post(body, signatureHeaders(SECRET, 'POST', '/v1/plans', body));
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: string }).error, 'invalid_plan');
@@ -106,7 +120,10 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     const dropper = createServer((socket) => socket.once('data', () => socket.destroy()));
     await new Promise<void>((resolve) => dropper.listen(port, '127.0.0.1', resolve));
     const a = await insertAccount(t, newTarget('drop'), 'provisioning');
-    const error = await provisioner.create(a).then(() => null, (e: unknown) => e);
+    const error = await provisioner.create(a).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof DomainError && error.code === 'agent_unreachable');
     await t.get(DataSource).query('DELETE FROM accounts WHERE id = ?', [a.id]);
     assert.equal((await t.get(DataSource).query('SELECT username FROM provisioning_cleanups')).length, 1);
@@ -124,7 +141,10 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
   test('agent not listening: create fails with 503 agent_unreachable and leaves nothing', async () => {
     await agent.get(AgentServer).close();
     const a = await insertAccount(t, newTarget('down'), 'provisioning');
-    const error = await provisioner.create(a).then(() => null, (e: unknown) => e);
+    const error = await provisioner.create(a).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof DomainError);
     assert.equal(statusOf(error.code), 503);
     assert.equal(error.code, 'agent_unreachable');

@@ -24,7 +24,10 @@ describe('the value grammar and the lifecycle, on real files', () => {
     const id = created.body.data.id;
     const patched = await t.call('PATCH', `/api/v1/accounts/${id}`, { body: { email: 'a&b@example.com' } });
     assert.equal(patched.status, 422, patched.text);
-    assert.deepEqual(patched.body.details.map((d: { field: string }) => d.field), ['email']);
+    assert.deepEqual(
+      patched.body.details.map((d: { field: string }) => d.field),
+      ['email'],
+    );
     assert.equal((await t.call('POST', `/api/v1/accounts/${id}/suspend`)).status, 200);
     const deleted = await t.call('DELETE', `/api/v1/accounts/${id}`);
     assert.equal(deleted.status, 204, deleted.text);
@@ -75,7 +78,10 @@ describe('the value grammar and the lifecycle, on real files', () => {
     for (const username of ['none', 'yes', 'true', 'off', 'null', 'false']) {
       const r = await t.call('POST', '/api/v1/accounts', { body: accountBody({ username }) });
       assert.equal(r.status, 422, r.text);
-      assert.deepEqual(r.body.details.map((d: { field: string }) => d.field), ['username']);
+      assert.deepEqual(
+        r.body.details.map((d: { field: string }) => d.field),
+        ['username'],
+      );
     }
     assert.deepEqual(listTree(root), before);
     assert.doesNotMatch(readRoot(root, 'etc/passwd') ?? '', /^(none|yes):/m);

@@ -14,7 +14,10 @@ import { faultOverride, dnsRows, insertAccount, leftovers, listTree, newTarget, 
 const CREATE_STEPS: StepName[] = ['user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
 
 async function expectDomainError(work: Promise<unknown>, status: number, code: string): Promise<DomainError> {
-  const error = await work.then(() => null, (e: unknown) => e);
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof DomainError, `expected DomainError ${code}, got ${String(error)}`);
   assert.equal(statusOf(error.code), status);
   assert.equal(error.code, code);
@@ -53,7 +56,12 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     assert.match(readRoot(root, `home/${u}/public_html/index.html`)!, new RegExp(`Welcome to ${d.replace(/\./g, '\\.')}`));
     // The owner and nginx's group only (www-data): other accounts' uids cannot even enter the home.
     const [uid, gid] = entry!.split(':').slice(2, 4).map(Number);
-    const webGid = Number(readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith('www-data:'))!.split(':')[2]);
+    const webGid = Number(
+      readFileSync('/etc/group', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('www-data:'))!
+        .split(':')[2],
+    );
     const asRoot = process.getuid?.() === 0;
     for (const [path, mode, group] of [
       [`home/${u}`, 0o710, webGid],
@@ -113,7 +121,15 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
   test('suspend swaps in the 503 vhost, nologin shell and deferred mail; unsuspend restores every byte', async () => {
     const a = await insertAccount(t, newTarget('sus'), 'provisioning');
     await provisioner.create(a);
-    const files = ['etc/passwd', 'etc/shadow', 'etc/group', `etc/nginx/sites-available/${a.domain}.conf`, 'etc/dovecot/users', 'etc/postfix/vmailbox', 'etc/postfix/hostwright-suspended'];
+    const files = [
+      'etc/passwd',
+      'etc/shadow',
+      'etc/group',
+      `etc/nginx/sites-available/${a.domain}.conf`,
+      'etc/dovecot/users',
+      'etc/postfix/vmailbox',
+      'etc/postfix/hostwright-suspended',
+    ];
     const before = Object.fromEntries(files.map((f) => [f, readRoot(root, f)]));
 
     await provisioner.suspend(a);

@@ -43,13 +43,21 @@ describe('one bad account never takes the others down: a failing shared nginx -t
   let root: string;
   let dir: string;
   let provisioner: AccountProvisioner;
-  const runs = (name: string) => (existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').split('\n').filter((l) => l === name).length : 0);
+  const runs = (name: string) =>
+    existsSync(join(dir, 'runs.log'))
+      ? readFileSync(join(dir, 'runs.log'), 'utf8')
+          .split('\n')
+          .filter((l) => l === name).length
+      : 0;
   const longTarget = (prefix: string): AccountTarget => {
     const base = newTarget(prefix);
     return { ...base, domain: `${base.username}${'x'.repeat(43)}.example.org` };
   };
   const outcome = async (work: Promise<unknown>) => {
-    const error = await work.then(() => null, (e: unknown) => e);
+    const error = await work.then(
+      () => null,
+      (e: unknown) => e,
+    );
     if (error === null) return 'ok';
     return error instanceof DomainError ? error.code : String(error);
   };
@@ -76,7 +84,10 @@ describe('one bad account never takes the others down: a failing shared nginx -t
     const results = await Promise.all(all.map((a) => outcome(provisioner.create(a))));
     const failedNeighbours = all.filter((a, i) => good.includes(a) && results[i] !== 'ok').length;
     process.stdout.write(`# neighbours failed by a bad create: ${failedNeighbours} of ${good.length}; nginx -t runs: ${runs('test')}\n`);
-    assert.deepEqual(results, all.map((a) => (bad.includes(a) ? 'provisioning_failed' : 'ok')));
+    assert.deepEqual(
+      results,
+      all.map((a) => (bad.includes(a) ? 'provisioning_failed' : 'ok')),
+    );
     assert.equal(runs('reload'), 1, 'one reload for the good ones');
     // Bisection: 2 + 2·k·log2(n) = 14 runs for k = 2 of n = 8 in one batch (testing without each would take n + 1 per culprit).
     assert.ok(runs('test') <= 16, `tests run: ${runs('test')}`);

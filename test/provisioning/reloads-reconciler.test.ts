@@ -23,7 +23,12 @@ describe('reloads and the reconciler (one app with counting reload commands)', (
   let root: string;
   let provisioner: AccountProvisioner;
   let dir: string;
-  const runs = (name: string) => (existsSync(join(dir, 'runs.log')) ? readFileSync(join(dir, 'runs.log'), 'utf8').split('\n').filter((l) => l === name).length : 0);
+  const runs = (name: string) =>
+    existsSync(join(dir, 'runs.log'))
+      ? readFileSync(join(dir, 'runs.log'), 'utf8')
+          .split('\n')
+          .filter((l) => l === name).length
+      : 0;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hw-reloads-'));
@@ -99,7 +104,10 @@ describe('reloads and the reconciler (one app with counting reload commands)', (
 
     assert.equal(await reconciler.reconcile(-1), 4);
     const row = async (id: number) => (await ds.query('SELECT status, target_status, suspend_reason, php_version, email, pending FROM accounts WHERE id = ?', [id]))[0];
-    assert.deepEqual({ ...(await row(suspending.id)) }, { status: 'suspended', target_status: null, suspend_reason: 'unpaid', php_version: '8.2', email: suspending.email, pending: null });
+    assert.deepEqual(
+      { ...(await row(suspending.id)) },
+      { status: 'suspended', target_status: null, suspend_reason: 'unpaid', php_version: '8.2', email: suspending.email, pending: null },
+    );
     assert.equal((await row(unsuspending.id)).status, 'active');
     assert.equal((await row(unsuspending.id)).suspend_reason, null);
     assert.equal((await row(undoing.id)).status, 'active');

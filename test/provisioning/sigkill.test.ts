@@ -50,7 +50,10 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
-    }).then((r) => r.status, () => 'connection lost');
+    }).then(
+      (r) => r.status,
+      () => 'connection lost',
+    );
     await waitFor(() => readRoot(root, 'etc/dovecot/users')?.includes(`${target.username}@`), 'the create to reach its reload step');
     assert.ok(readRoot(root, `etc/nginx/sites-available/${target.domain}.conf`));
     assert.equal((await query(db, dataDir, 'SELECT status FROM accounts WHERE username = ?', [target.username]))[0].status, 'provisioning');

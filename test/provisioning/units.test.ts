@@ -184,7 +184,10 @@ describe('reload isolation: a failing shared test is narrowed down to the plans 
       if (bad.has(i)) assert.match(text, /^# Hostwright: held out of the configuration/);
       else assert.equal(text, `server_name site${i};\n`, 'good files are back byte for byte');
     }
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.hw-tmp-')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('.hw-tmp-')),
+      [],
+    );
     for (const ticket of tickets) ticket.end();
   });
 
@@ -215,7 +218,7 @@ describe('reload isolation: a failing shared test is narrowed down to the plans 
     assert.equal(reload.count(), 1);
   });
 
-  test("plans that change nginx only (suspend, unsuspend) neither test nor reload php-fpm", async () => {
+  test('plans that change nginx only (suspend, unsuspend) neither test nor reload php-fpm', async () => {
     const [nginxTest, fpmTest, nginxReload, fpmReload] = [counter(), counter(), counter(), counter()];
     const reloads = new ReloadCoalescer({ nginxTest: nginxTest.argv, nginxReload: nginxReload.argv, phpFpmTest: fpmTest.argv, phpFpmReload: fpmReload.argv });
     const suspend = reloads.hold([], ['nginx']);
@@ -256,7 +259,10 @@ describe('reload wait: a reload answers once it has taken effect', () => {
     const child = spawn(script, [], { stdio: 'ignore' });
     return { pidFile, stop: () => child.kill('SIGTERM') };
   }
-  const workers = (pidFile: string) => readFileSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}/task/${readFileSync(pidFile, 'utf8').trim()}/children`, 'utf8').split(' ').filter(Boolean);
+  const workers = (pidFile: string) =>
+    readFileSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}/task/${readFileSync(pidFile, 'utf8').trim()}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean);
 
   test('nginx: the request resolves only after the old workers stopped accepting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hw-wait-'));
@@ -265,7 +271,10 @@ describe('reload wait: a reload answers once it has taken effect', () => {
       await waitFor(() => existsSync(master.pidFile) && workers(master.pidFile).length >= 2, 'the fake master');
       const old = await nginxGeneration(master.pidFile);
       assert.equal(old?.workers.length, 2);
-      const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: ['sh', '-c', `kill -HUP "$(cat '${master.pidFile}')"`], phpFpmReload: [] }, { wait: { nginxPidFile: master.pidFile, timeoutMs: 5000 } });
+      const reloads = new ReloadCoalescer(
+        { nginxTest: [], nginxReload: ['sh', '-c', `kill -HUP "$(cat '${master.pidFile}')"`], phpFpmReload: [] },
+        { wait: { nginxPidFile: master.pidFile, timeoutMs: 5000 } },
+      );
       const started = Date.now();
       await reloads.request();
       assert.ok(Date.now() - started >= 250, `answered after ${Date.now() - started} ms, before the old workers left`);
@@ -281,8 +290,14 @@ describe('reload wait: a reload answers once it has taken effect', () => {
     const master = fakeMaster(dir, null);
     try {
       await waitFor(() => existsSync(master.pidFile) && workers(master.pidFile).length >= 2, 'the fake master');
-      const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: ['sh', '-c', `kill -HUP "$(cat '${master.pidFile}')"`], phpFpmReload: [] }, { wait: { nginxPidFile: master.pidFile, timeoutMs: 300 } });
-      await assert.rejects(reloads.request(), (e: unknown) => e instanceof ReloadFailedError && /still serves the old configuration 300 ms after the reload/.test(e.message));
+      const reloads = new ReloadCoalescer(
+        { nginxTest: [], nginxReload: ['sh', '-c', `kill -HUP "$(cat '${master.pidFile}')"`], phpFpmReload: [] },
+        { wait: { nginxPidFile: master.pidFile, timeoutMs: 300 } },
+      );
+      await assert.rejects(
+        reloads.request(),
+        (e: unknown) => e instanceof ReloadFailedError && /still serves the old configuration 300 ms after the reload/.test(e.message),
+      );
     } finally {
       master.stop();
     }
@@ -298,7 +313,10 @@ describe('reload wait: a reload answers once it has taken effect', () => {
     const child = spawn(script, [], { stdio: 'ignore' });
     try {
       await waitFor(async () => (await phpFpmGeneration(pidFile, 1000)) !== null, 'the fake master');
-      const reloads = new ReloadCoalescer({ nginxTest: [], nginxReload: [], phpFpmReload: ['sh', '-c', `kill -USR2 "$(cat '${pidFile}')"`] }, { wait: { nginxPidFile: join(dir, 'none.pid'), phpFpmPidFile: pidFile, timeoutMs: 5000 } });
+      const reloads = new ReloadCoalescer(
+        { nginxTest: [], nginxReload: [], phpFpmReload: ['sh', '-c', `kill -USR2 "$(cat '${pidFile}')"`] },
+        { wait: { nginxPidFile: join(dir, 'none.pid'), phpFpmPidFile: pidFile, timeoutMs: 5000 } },
+      );
       const started = Date.now();
       await reloads.request();
       assert.ok(Date.now() - started >= 250, `answered after ${Date.now() - started} ms, while the master could not take a signal`);

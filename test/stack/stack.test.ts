@@ -222,8 +222,19 @@ esac
     // What nginx and php-fpm complained about beyond the bad pool's expected -t failures, for a post-mortem (the temp dir goes).
     const expected = /bad-pool\.example\.org|failed to post process the configuration|FPM initialization failed/;
     for (const log of ['nginx-error.log', 'php-fpm.log']) {
-      const lines = existsSync(join(dir, log)) ? readFileSync(join(dir, log), 'utf8').split('\n').filter((l) => /\[(emerg|alert|crit|error)\]|ERROR|ALERT/.test(l)) : [];
-      if (lines.some((l) => !expected.test(l))) process.stdout.write(`# ${log}:\n${lines.slice(-20).map((l) => `#   ${l}`).join('\n')}\n`);
+      const lines = existsSync(join(dir, log))
+        ? readFileSync(join(dir, log), 'utf8')
+            .split('\n')
+            .filter((l) => /\[(emerg|alert|crit|error)\]|ERROR|ALERT/.test(l))
+        : [];
+      if (lines.some((l) => !expected.test(l))) {
+        process.stdout.write(
+          `# ${log}:\n${lines
+            .slice(-20)
+            .map((l) => `#   ${l}`)
+            .join('\n')}\n`,
+        );
+      }
     }
     spawnSync('nginx', ['-c', nginxConf, '-p', dir, '-s', 'quit']);
     pdns?.kill('SIGTERM');
@@ -248,14 +259,23 @@ esac
   const dig = (name: string, type = 'A') => run(['dig', '@127.0.0.1', '-p', String(dnsPort), '+time=2', '+tries=1', name, type]).out;
   const digShort = (name: string, type = 'A') => run(['dig', '@127.0.0.1', '-p', String(dnsPort), '+short', '+time=2', '+tries=1', name, type]).out.trim();
   const create = (username: string, domain: string) =>
-    t.call('POST', '/api/v1/accounts', { body: { username, domain, email: `owner@${domain.length > 60 ? 'example.net' : domain}`, password: 'correct horse battery', package_id: 1 } });
+    t.call('POST', '/api/v1/accounts', {
+      body: { username, domain, email: `owner@${domain.length > 60 ? 'example.net' : domain}`, password: 'correct horse battery', package_id: 1 },
+    });
   const ids = (username: string) => {
-    const line = readRoot(root, 'etc/passwd')!.split('\n').find((l) => l.startsWith(`${username}:`));
+    const line = readRoot(root, 'etc/passwd')!
+      .split('\n')
+      .find((l) => l.startsWith(`${username}:`));
     assert.ok(line, `${username} in rootDir's passwd`);
     const [, , uid, gid] = line.split(':');
     return { uid: Number(uid), gid: Number(gid) };
   };
-  const webGid = Number(readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith('www-data:'))!.split(':')[2]);
+  const webGid = Number(
+    readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('www-data:'))!
+      .split(':')[2],
+  );
   /** Puts a file in an account's web root the way an upload would (the tenant's uid, umask 022). */
   const upload = (username: string, name: string, content: string) => {
     const path = join(root, 'home', username, 'public_html', name);
@@ -285,7 +305,11 @@ esac
     assert.match(digShort(a.domain, 'TXT'), /v=spf1 a mx ~all/);
 
     // PHP runs in the account's own pool, as the account's uid, with the pool's limits.
-    upload(a.username, 'whoami.php', '<?php echo posix_getuid(), " ", ini_get("open_basedir"), " ", ini_get("disable_functions"), " ", ini_get("session.save_path"), " ", ini_get("upload_tmp_dir");');
+    upload(
+      a.username,
+      'whoami.php',
+      '<?php echo posix_getuid(), " ", ini_get("open_basedir"), " ", ini_get("disable_functions"), " ", ini_get("session.save_path"), " ", ini_get("upload_tmp_dir");',
+    );
     const who = await get(a.domain, '/whoami.php');
     assert.equal(who.status, 200, who.body);
     const home = join(root, 'home', a.username);
@@ -308,7 +332,10 @@ esac
   });
 
   test("tenants cannot read each other's files: not from PHP, not through exec, not through a symlink, not as the uid", async () => {
-    for (const [u, d] of [['alicestack', 'alice-stack.example.org'], ['bobstack', 'bob-stack.example.org']]) {
+    for (const [u, d] of [
+      ['alicestack', 'alice-stack.example.org'],
+      ['bobstack', 'bob-stack.example.org'],
+    ]) {
       const r = await create(u, d);
       assert.equal(r.status, 201, r.text);
     }
@@ -361,7 +388,9 @@ echo json_encode($out);
     const phpLeaks = phpAttempts.filter(([, v]) => leaked(v as string | false) || (v !== false && v !== ''));
 
     // Through nginx: symlinks in bob's web root pointing into alice's (disable_symlinks if_not_owner).
-    const web = await Promise.all(['/alice.txt', '/alice.php', '/alice-dir/index.php', '/alice-dir/index.html'].map(async (path) => ({ path, ...(await get('bob-stack.example.org', path)) })));
+    const web = await Promise.all(
+      ['/alice.txt', '/alice.php', '/alice-dir/index.php', '/alice-dir/index.html'].map(async (path) => ({ path, ...(await get('bob-stack.example.org', path)) })),
+    );
     const webLeaks = web.filter((r) => r.status === 200 || leaked(r.body));
 
     // As bob's uid, whatever PHP allows (a relaxed pool): the filesystem itself says no.
@@ -378,7 +407,9 @@ echo json_encode($out);
     const shellLeaks = shell.filter((r) => r.status === 0 || leaked(r.out));
 
     const attempts = phpAttempts.length + web.length + shell.length;
-    process.stdout.write(`# cross-tenant read attempts: ${attempts} (php ${phpAttempts.length}, nginx ${web.length}, uid ${shell.length}); succeeded: ${phpLeaks.length + webLeaks.length + shellLeaks.length} (${[...phpLeaks.map(([k]) => k), ...webLeaks.map((r) => r.path), ...shellLeaks.map((r) => r.argv.slice(-1)[0])].join(', ')})\n`);
+    process.stdout.write(
+      `# cross-tenant read attempts: ${attempts} (php ${phpAttempts.length}, nginx ${web.length}, uid ${shell.length}); succeeded: ${phpLeaks.length + webLeaks.length + shellLeaks.length} (${[...phpLeaks.map(([k]) => k), ...webLeaks.map((r) => r.path), ...shellLeaks.map((r) => r.argv.slice(-1)[0])].join(', ')})\n`,
+    );
     assert.deepEqual(results.available, [], 'the exec family is disabled in the pool');
     assert.deepEqual(phpLeaks, [], JSON.stringify(results));
     assert.deepEqual(webLeaks, []);
@@ -444,7 +475,9 @@ echo json_encode($out);
       if ((await get('flip-flop.example.org')).status !== 200) stale++;
     }
     took.sort((x, y) => x - y);
-    process.stdout.write(`# stale answers after suspend/unsuspend: ${stale} of ${2 * rounds}; answer time median ${took[rounds].toFixed(0)} ms, max ${took[took.length - 1].toFixed(0)} ms\n`);
+    process.stdout.write(
+      `# stale answers after suspend/unsuspend: ${stale} of ${2 * rounds}; answer time median ${took[rounds].toFixed(0)} ms, max ${took[took.length - 1].toFixed(0)} ms\n`,
+    );
     assert.equal(stale, 0);
   });
 });

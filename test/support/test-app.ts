@@ -104,7 +104,13 @@ export class TestApp {
 
 const keepAlive = new Agent({ keepAlive: true });
 
-function httpCall(port: number, method: string, path: string, headers: Record<string, string>, payload?: string): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
+function httpCall(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  payload?: string,
+): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent: keepAlive }, (res) => {
       const chunks: Buffer[] = [];
@@ -139,7 +145,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(undefined, 'silent', config.requestTimeoutSeconds), { logger: false, rawBody: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(undefined, 'silent', config.requestTimeoutSeconds), {
+    logger: false,
+    rawBody: true,
+  });
   await configureApp(app);
   await app.listen(0, '127.0.0.1');
   const adminToken = (await app.get(TokensService).create({ name: 'test-admin', scopes: ['*'] })).secret;

@@ -76,7 +76,9 @@ export function checkDomain(value: unknown): DomainCheck {
       if (!aLabel) return { problem: `${DOMAIN_RULE}: ${label} is not a valid internationalised label` };
       const canonical = domainToUnicode(aLabel);
       if (canonical !== label) {
-        return { problem: `domain must be sent in its canonical form (${canonical} for ${label}): no uppercase or fullwidth letters, no ideographic full stop, composed (NFC) characters` };
+        return {
+          problem: `domain must be sent in its canonical form (${canonical} for ${label}): no uppercase or fullwidth letters, no ideographic full stop, composed (NFC) characters`,
+        };
       }
       labels.push(aLabel);
     }

@@ -57,12 +57,20 @@ export function homeStep({ files, users, renderer, webGroup }: StepDeps): Step {
       if (await files.exists(p.home)) throw new Error(`${p.home} already exists`);
       const web = process.getuid?.() === 0 ? await users.groupId(webGroup) : entry.gid;
       await files.mkdir(dirname(p.home), 0o755);
-      await cleanOnFailure(() => files.removeTree(p.home), async () => {
-        const dirs = [[p.home, web, 0o710], [p.publicHtml, web, 0o2750], [p.logs, entry.gid, 0o750], [p.tmp, entry.gid, 0o700]] as const;
-        for (const [dir, gid, mode] of dirs) await users.own(await files.mkdir(dir, 0o700), entry, gid, mode);
-        await files.writeAtomic(p.index, index, 0o640);
-        await users.own(files.path(p.index), entry, web, 0o640);
-      });
+      await cleanOnFailure(
+        () => files.removeTree(p.home),
+        async () => {
+          const dirs = [
+            [p.home, web, 0o710],
+            [p.publicHtml, web, 0o2750],
+            [p.logs, entry.gid, 0o750],
+            [p.tmp, entry.gid, 0o700],
+          ] as const;
+          for (const [dir, gid, mode] of dirs) await users.own(await files.mkdir(dir, 0o700), entry, gid, mode);
+          await files.writeAtomic(p.index, index, 0o640);
+          await users.own(files.path(p.index), entry, web, 0o640);
+        },
+      );
     },
     undo: ({ target }) => files.removeTree(accountPaths(target).home),
   };
@@ -94,12 +102,14 @@ export function vhostStep({ files, renderer, reloads }: StepDeps): Step {
     async apply(input) {
       const p = accountPaths(input.target);
       const vhost = renderer.render('nginx-vhost.conf', values(input.target));
-      await cleanOnFailure(() => undo(input), () =>
-        reloads.editing(async () => {
-          await files.mkdir(p.webLogDir, 0o755);
-          await files.writeAtomic(p.vhost, vhost);
-          await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
-        }),
+      await cleanOnFailure(
+        () => undo(input),
+        () =>
+          reloads.editing(async () => {
+            await files.mkdir(p.webLogDir, 0o755);
+            await files.writeAtomic(p.vhost, vhost);
+            await files.symlinkAtomic(p.vhostLink, p.vhostLinkTarget);
+          }),
       );
     },
     undo,
@@ -131,13 +141,16 @@ export function mailStep({ files, renderer }: StepDeps): Step {
       const vmailbox = renderer.render('postfix-vmailbox.line', values(target));
       const dovecot = renderer.render('dovecot-users.line', values(target));
       if (await files.exists(p.mailDir)) throw new Error(`${p.mailDir} already exists`);
-      await cleanOnFailure(() => undo(input), async () => {
-        const dir = await files.mkdir(p.mailDir, 0o770);
-        if (process.getuid?.() === 0) await chown(dir, VMAIL_UID, VMAIL_UID);
-        await files.editLine(p.postfixVmailbox, mailKey(target), vmailbox, keyBeforeSpace);
-        await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon);
-        await files.ensureFile(p.postfixSuspended);
-      });
+      await cleanOnFailure(
+        () => undo(input),
+        async () => {
+          const dir = await files.mkdir(p.mailDir, 0o770);
+          if (process.getuid?.() === 0) await chown(dir, VMAIL_UID, VMAIL_UID);
+          await files.editLine(p.postfixVmailbox, mailKey(target), vmailbox, keyBeforeSpace);
+          await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon);
+          await files.ensureFile(p.postfixSuspended);
+        },
+      );
     },
     undo,
   };

@@ -6,7 +6,10 @@ import { packageRoot } from '../../platform/config/package-root';
 import type { RelayAnswer } from './command-relay.child';
 
 export class CommandFailedError extends Error {
-  constructor(readonly argv: string[], readonly detail: string) {
+  constructor(
+    readonly argv: string[],
+    readonly detail: string,
+  ) {
     super(`${argv[0]} failed: ${detail}`);
   }
 }

@@ -48,9 +48,10 @@ export class DnsZoneStore {
       const [{ id }] = await em.query('SELECT id FROM domains WHERE name = ?', [domain]);
       if (records.length === 0) return;
       const rows = records.map(() => '(?, ?, ?, ?, ?, ?, 0, 1)').join(', ');
-      await em.query(`INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) VALUES ${rows}`, records.flatMap((r) => [
-        id, r.name, r.type, r.content, r.ttl, r.prio,
-      ]));
+      await em.query(
+        `INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) VALUES ${rows}`,
+        records.flatMap((r) => [id, r.name, r.type, r.content, r.ttl, r.prio]),
+      );
     });
   }
 

@@ -249,7 +249,10 @@ export class ReloadCoalescer {
   private async test(services: ReadonlySet<Service>): Promise<TestResult> {
     this.tests++;
     const { nginxTest, phpFpmTest = [] } = this.commands;
-    for (const [service, argv] of [['nginx', nginxTest], ['php-fpm', phpFpmTest]] as const) {
+    for (const [service, argv] of [
+      ['nginx', nginxTest],
+      ['php-fpm', phpFpmTest],
+    ] as const) {
       if (argv.length === 0 || !services.has(service)) continue;
       try {
         await this.options.run(argv);

@@ -82,7 +82,9 @@ export async function waitForNewGeneration(pidFile: string, before: NginxGenerat
       if (now && now.master !== before.master) return;
     }
     if (Date.now() > deadline) {
-      throw new Error(old ? `nginx still serves the old configuration ${timeoutMs} ms after the reload (${old} old workers accept)` : `the nginx master stopped during the reload`);
+      throw new Error(
+        old ? `nginx still serves the old configuration ${timeoutMs} ms after the reload (${old} old workers accept)` : `the nginx master stopped during the reload`,
+      );
     }
     await sleep(POLL_MS);
   }

@@ -116,10 +116,7 @@ function matcherV2(request: SignedRequest, presented: Buffer): (secret: string) 
  * alone does not. Version 2: token and nonce. Hashed, so any target fits the 64-character key.
  */
 function replayKey(request: SignedRequest, tokenId: number): string {
-  const key =
-    request.version === 2
-      ? `v2\n${tokenId}\n${request.nonce}`
-      : `v1\n${request.method.toUpperCase()}\n${request.target}\n${request.signature.toLowerCase()}`;
+  const key = request.version === 2 ? `v2\n${tokenId}\n${request.nonce}` : `v1\n${request.method.toUpperCase()}\n${request.target}\n${request.signature.toLowerCase()}`;
   return createHash('sha256').update(key).digest('hex');
 }
 

@@ -25,8 +25,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, body, contentType } = this.dialects.answer(error, { url: request.url ?? '', body: request.body });
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error.rateLimit !== undefined) {
-      reply.header('x-ratelimit-limit', String(error.rateLimit)).header('x-ratelimit-remaining', '0').header('x-ratelimit-reset', String(error.retryAfterSeconds ?? 0));
+      reply
+        .header('x-ratelimit-limit', String(error.rateLimit))
+        .header('x-ratelimit-remaining', '0')
+        .header('x-ratelimit-reset', String(error.retryAfterSeconds ?? 0));
     }
-    reply.status(status).header('content-type', contentType ?? 'application/json; charset=utf-8').send(body);
+    reply
+      .status(status)
+      .header('content-type', contentType ?? 'application/json; charset=utf-8')
+      .send(body);
   }
 }

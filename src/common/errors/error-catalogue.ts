@@ -10,7 +10,10 @@ interface CatalogueEntry {
  * looks the status up here (a dialect may map a code to its own, as Plesk REST v2 does).
  */
 export const ERROR_CATALOGUE = {
-  bad_request: { status: 400, meaning: 'The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length' },
+  bad_request: {
+    status: 400,
+    meaning: 'The request could not be read: malformed JSON, a key sent twice, nesting past 32 levels, a body that is not an object, or a wrong Content-Length',
+  },
   unauthenticated: { status: 401, meaning: 'No valid credentials: a missing, unknown, revoked or expired token, or a bad signature' },
   forbidden: { status: 403, meaning: 'The token lacks a scope the route needs' },
   license_required: { status: 403, meaning: 'Writes are blocked until a valid licence is installed' },

@@ -88,7 +88,7 @@ export class ResellerClientsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @Authenticated({ scopes: ['clients:write', 'accounts:write'] })
-  @ApiOperation({ summary: "Suspend a client and its subscriptions; idempotent (extension)" })
+  @ApiOperation({ summary: 'Suspend a client and its subscriptions; idempotent (extension)' })
   @ApiOkResponse({ type: ResellerClientEnvelope })
   @ApiResellerErrors(404)
   async suspend(@Param('id') id: string): Promise<ResellerClientEnvelope> {

@@ -18,7 +18,15 @@ import { ApiResellerErrors } from './plesk-error-docs';
 import { PleskReferences } from './plesk-references';
 
 /** Account fields → the order's names, for 422 details and 409s. */
-const ORDER_FIELDS = { username: 'ftp_login', domain: 'domain_name', password: 'ftp_password', email: 'client_id', package: 'plan_id', package_id: 'plan_id', client_id: 'client_id' };
+const ORDER_FIELDS = {
+  username: 'ftp_login',
+  domain: 'domain_name',
+  password: 'ftp_password',
+  email: 'client_id',
+  package: 'plan_id',
+  package_id: 'plan_id',
+  client_id: 'client_id',
+};
 
 /**
  * 0xhost's Plesk orders and subscriptions. A subscription is a Hostwright account: domain_name →
@@ -47,7 +55,14 @@ export class ResellerOrdersController {
   async create(@Body() body: ResellerCreateOrderDto): Promise<ResellerOrderCreatedEnvelope> {
     const client = await this.plesk.client(body.client_id, 'client_id');
     const plan = await this.plesk.plan(body.plan_id, 'plan_id');
-    const account = await this.accounts.create({ username: body.ftp_login, domain: body.domain_name, email: client.email, password: body.ftp_password, package_id: plan.id, client_id: client.id });
+    const account = await this.accounts.create({
+      username: body.ftp_login,
+      domain: body.domain_name,
+      email: client.email,
+      password: body.ftp_password,
+      package_id: plan.id,
+      client_id: client.id,
+    });
     return {
       success: true,
       message: 'Plesk order created successfully',

@@ -23,11 +23,15 @@ export class RestAuthKeysController {
   constructor(private readonly tokens: TokensService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a secret key (a token with the caller\'s scopes) → 201 {key}' })
+  @ApiOperation({ summary: "Create a secret key (a token with the caller's scopes) → 201 {key}" })
   @ApiCreatedResponse({ type: RestKeyView })
   @ApiRestV2Errors(400)
   async create(@Body() body: RestAuthKeyDto, @CurrentPrincipal() caller: Principal): Promise<RestKeyView> {
-    const name = (body.description ?? '').replace(/[^A-Za-z0-9 ._-]/g, '').trim().slice(0, 100) || 'plesk-rest-key';
+    const name =
+      (body.description ?? '')
+        .replace(/[^A-Za-z0-9 ._-]/g, '')
+        .trim()
+        .slice(0, 100) || 'plesk-rest-key';
     const { secret } = await this.tokens.create({ name, scopes: caller.scopes, grantedBy: caller });
     return { key: secret };
   }

@@ -66,7 +66,10 @@ export class RestClientsController {
   @ApiCreatedResponse({ type: RestCreatedView })
   @ApiRestV2Errors(400)
   async create(@Body() body: RestClientRequestDto): Promise<RestCreatedView> {
-    const input = { ...(patchOf(body) as Required<Pick<ClientPatch, 'name' | 'login' | 'email' | 'password'>>), status: body.status === 16 ? ('suspended' as const) : ('active' as const) };
+    const input = {
+      ...(patchOf(body) as Required<Pick<ClientPatch, 'name' | 'login' | 'email' | 'password'>>),
+      status: body.status === 16 ? ('suspended' as const) : ('active' as const),
+    };
     return RestCreatedView.of(await this.clients.create(input));
   }
 
@@ -95,7 +98,7 @@ export class RestClientsController {
 
   @Delete(':id')
   @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:write', 'accounts:write'] })
-  @ApiOperation({ summary: "Delete a client; its domains (accounts) are deprovisioned first → {id, guid}" })
+  @ApiOperation({ summary: 'Delete a client; its domains (accounts) are deprovisioned first → {id, guid}' })
   @ApiOkResponse({ type: RestCreatedView })
   @ApiRestV2Errors(400, 404)
   async remove(@Param('id') id: string): Promise<RestCreatedView> {

@@ -112,8 +112,12 @@ export class RestDomainsController {
   async update(@Param('id') id: string, @Body() body: RestDomainUpdateDto): Promise<RestCreatedView> {
     const account = await this.plesk.account(id);
     const immutable: { field: string; message: string }[] = [];
-    if (body.name !== undefined && body.name.trim().toLowerCase().replace(/\.$/, '') !== account.domain) immutable.push({ field: 'name', message: 'name cannot be changed' });
-    if (body.hosting_settings?.ftp_login !== undefined && body.hosting_settings.ftp_login !== account.username) immutable.push({ field: 'hosting_settings.ftp_login', message: 'hosting_settings.ftp_login cannot be changed' });
+    if (body.name !== undefined && body.name.trim().toLowerCase().replace(/\.$/, '') !== account.domain) {
+      immutable.push({ field: 'name', message: 'name cannot be changed' });
+    }
+    if (body.hosting_settings?.ftp_login !== undefined && body.hosting_settings.ftp_login !== account.username) {
+      immutable.push({ field: 'hosting_settings.ftp_login', message: 'hosting_settings.ftp_login cannot be changed' });
+    }
     if (immutable.length) throw DomainError.validation(immutable);
     const patch: AccountPatch = {};
     if (body.hosting_settings?.ftp_password !== undefined) patch.password = body.hosting_settings.ftp_password;
@@ -170,7 +174,9 @@ export class RestDomainsController {
     } else if (account.status === 'active') {
       account = await this.accounts.suspend(account.id, body.status === 'disabled' ? DISABLED_REASON : SUSPENDED_REASON);
     }
-    if (account.status !== 'active' && account.status !== 'suspended') throw DomainError.conflict(`The domain's account is ${account.status}; its status cannot be changed now`);
+    if (account.status !== 'active' && account.status !== 'suspended') {
+      throw DomainError.conflict(`The domain's account is ${account.status}; its status cannot be changed now`);
+    }
     return { status: domainStatusOf(await this.accounts.get(account.id)) };
   }
 

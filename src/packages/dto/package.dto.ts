@@ -11,20 +11,30 @@ export class CreatePackageDto {
   name: string;
 
   /** Disk quota in MiB; 0 means unlimited. */
-  @IsInt() @Min(0) @Max(MAX_LIMIT_MB)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LIMIT_MB)
   disk_quota_mb: number;
 
   /** Monthly traffic in MiB; 0 means unlimited. */
-  @IsInt() @Min(0) @Max(MAX_LIMIT_MB)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LIMIT_MB)
   bandwidth_mb: number;
 
-  @IsInt() @Min(0) @Max(100000)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
   max_domains: number;
 
-  @IsInt() @Min(0) @Max(100000)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
   max_databases: number;
 
-  @IsInt() @Min(0) @Max(100000)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
   max_email_accounts: number;
 
   @IsIn(PHP_VERSIONS, { message: `php_version must be one of ${PHP_VERSIONS.join(', ')}` })

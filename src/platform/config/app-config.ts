@@ -6,8 +6,7 @@ import { packageRoot } from './package-root';
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'mariadb'; url: string; host: string; port: number; username: string; password: string; database: string };
+  { type: 'sqlite'; path: string } | { type: 'mariadb'; url: string; host: string; port: number; username: string; password: string; database: string };
 
 export interface AppConfig {
   host: string;
@@ -96,7 +95,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const certFile = env.optional('HW_TLS_CERT');
   const keyFile = env.optional('HW_TLS_KEY');
   if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError('HW_TLS_CERT and HW_TLS_KEY must be set together');
-  for (const [name, file] of [['HW_TLS_CERT', certFile], ['HW_TLS_KEY', keyFile]] as const) {
+  for (const [name, file] of [
+    ['HW_TLS_CERT', certFile],
+    ['HW_TLS_KEY', keyFile],
+  ] as const) {
     if (file && !existsSync(file)) throw new ConfigError(`${name} points to a missing file: ${file}`);
   }
   const agentUrl = env.optional('HW_AGENT_URL');

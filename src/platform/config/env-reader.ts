@@ -46,7 +46,10 @@ export class EnvReader {
   list(name: string, fallback: string[]): string[] {
     const value = this.raw(name);
     if (value === undefined) return fallback;
-    return value.split(',').map((item) => item.trim()).filter(Boolean);
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   }
 
   /** A command as an argument array: a JSON array, or words split on spaces. Empty means "do nothing". */

@@ -18,7 +18,9 @@ function useStrictBodies(app: NestFastifyApplication): void {
   });
   // The Plesk XML API's packets, as text for its hardened parser; text/xml is refused on every other route.
   app.useBodyParser(['text/xml', 'application/xml'], { bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
-    if (request.url.split('?')[0] !== '/enterprise/control/agent.php') return done(new DomainError('unsupported_media_type', 'Send the body as application/json'), undefined);
+    if (request.url.split('?')[0] !== '/enterprise/control/agent.php') {
+      return done(new DomainError('unsupported_media_type', 'Send the body as application/json'), undefined);
+    }
     done(null, body.toString('utf8'));
   });
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, (_request, _body, done) => {

@@ -18,7 +18,16 @@ export async function loadTls(config: AppConfig): Promise<{ key: Buffer; cert: B
     const pems = await generate([{ name: 'commonName', value: hostname() }], {
       keySize: 2048,
       algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 2, value: hostname() }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 2, value: hostname() },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     } as never);
     writeFileSync(keyFile, pems.private, { mode: 0o600 });
     writeFileSync(certFile, pems.cert, { mode: 0o644 });

@@ -39,15 +39,13 @@ export class LeaseService {
 
   private async take(name: string, ttlSeconds: number, now: string, later: string): Promise<boolean> {
     const taken = await this.db.transaction((em) =>
-      affected(em, `UPDATE scheduler_leases SET holder = ?, expires_at = ${later} WHERE name = ? AND expires_at <= ${now}`, [
-        this.holder,
-        this.ttl(ttlSeconds),
-        name,
-      ]),
+      affected(em, `UPDATE scheduler_leases SET holder = ?, expires_at = ${later} WHERE name = ? AND expires_at <= ${now}`, [this.holder, this.ttl(ttlSeconds), name]),
     );
     if (taken === 1) return true;
     try {
-      await this.db.transaction((em) => em.query(`INSERT INTO scheduler_leases (name, holder, expires_at) VALUES (?, ?, ${later})`, [name, this.holder, this.ttl(ttlSeconds)]));
+      await this.db.transaction((em) =>
+        em.query(`INSERT INTO scheduler_leases (name, holder, expires_at) VALUES (?, ?, ${later})`, [name, this.holder, this.ttl(ttlSeconds)]),
+      );
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false; // someone else holds it (or took it a moment ago)
@@ -77,12 +75,15 @@ export class LeaseService {
   async runExclusive<T>(name: string, ttlSeconds: number, fn: (signal: AbortSignal) => Promise<T>): Promise<ExclusiveResult<T>> {
     if (!(await this.acquire(name, ttlSeconds))) return { ran: false };
     const lost = new AbortController();
-    const renewal = setInterval(() => {
-      this.renew(name, ttlSeconds).then(
-        (ok) => ok || lost.abort(new Error(`lease ${name} lost`)),
-        (error) => lost.abort(error),
-      );
-    }, Math.max(250, (ttlSeconds * 1000) / 3));
+    const renewal = setInterval(
+      () => {
+        this.renew(name, ttlSeconds).then(
+          (ok) => ok || lost.abort(new Error(`lease ${name} lost`)),
+          (error) => lost.abort(error),
+        );
+      },
+      Math.max(250, (ttlSeconds * 1000) / 3),
+    );
     renewal.unref();
     try {
       return { ran: true, result: await fn(lost.signal) };
@@ -105,7 +106,6 @@ export class LeaseService {
       : { now: 'UTC_TIMESTAMP()', later: 'UTC_TIMESTAMP() + INTERVAL ? SECOND' };
   }
 }
-
 
 function isLockConflict(error: unknown): boolean {
   const driverError = (error as { driverError?: { errno?: number; code?: string } })?.driverError;

@@ -116,7 +116,14 @@ export class ResellerOrderView {
 
   static of(a: Account, at: Date = a.updatedAt): ResellerOrderView {
     const day = resellerTime(at).slice(0, 10).replace(/-/g, '');
-    return { id: a.guid, order_number: `PLK_${day}_${String(a.id).padStart(6, '0')}`, status: 'completed', amount: '0.00', currency: 'EUR', created_at: resellerTime(at) };
+    return {
+      id: a.guid,
+      order_number: `PLK_${day}_${String(a.id).padStart(6, '0')}`,
+      status: 'completed',
+      amount: '0.00',
+      currency: 'EUR',
+      created_at: resellerTime(at),
+    };
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { Allow, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { LOGIN_PATTERN, LOGIN_RULE, PASSWORD_MAX, PASSWORD_MIN } from '../../../agent-protocol/grammar';
 import { RefusedWhenSent } from '../../../common/field-rules';
 import { IsEmailAddress, IsFreeText, IsPassword, IsReference } from '../../../common/grammar-rules';

@@ -57,11 +57,7 @@ export class PowerDns1732400002000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'supermasters',
-        columns: [
-          { ...col.string('ip', 64), isPrimary: true },
-          { ...col.string('nameserver', 255), isPrimary: true },
-          col.string('account', 40),
-        ],
+        columns: [{ ...col.string('ip', 64), isPrimary: true }, { ...col.string('nameserver', 255), isPrimary: true }, col.string('account', 40)],
       }),
     );
     await q.createTable(

@@ -15,11 +15,7 @@ export class LicenseAndLeases1732400050000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'scheduler_leases',
-        columns: [
-          { name: 'name', type: 'varchar', length: '100', isPrimary: true },
-          col.string('holder', 128),
-          col.date('expires_at'),
-        ],
+        columns: [{ name: 'name', type: 'varchar', length: '100', isPrimary: true }, col.string('holder', 128), col.date('expires_at')],
       }),
     );
   }
