@@ -219,3 +219,32 @@ describe('null is not a value for a field a PATCH may only change', () => {
     assert.equal((await t.call('GET', `/api/v1/clients/${c.body.data.id}`)).body.data.name, 'Null Client');
   });
 });
+
+describe('Plesk lookups take a reference exactly as sent', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  test('" <id>", "<id> ", "0<id>", an upper-case guid name no client: 404, and the client stays active', async () => {
+    const key = { 'x-api-key': t.adminToken };
+    const c = await t.call('POST', '/API/plesk/clients/create', {
+      token: null,
+      headers: key,
+      body: { name: 'Exact Ref', login: 'exactref', email: 'exactref@example.net', password: 'correct horse' },
+    });
+    assert.equal(c.status, 200, c.text);
+    const id = c.body.data.plesk_client_id as string;
+    const guid = c.body.data.id as string;
+    for (const ref of [`%20${id}`, `${id}%20`, `0${id}`, `+${id}`, guid.toUpperCase(), `%20${guid}`]) {
+      const r = await t.call('POST', `/API/plesk/clients/${ref}/suspend`, { token: null, headers: key });
+      assert.equal(r.status, 404, `${ref}: ${r.text}`);
+      assert.equal(r.body.success, false);
+    }
+    const rest = await t.call('GET', `/api/v2/clients/%20${id}`, { token: null, headers: key });
+    assert.equal(rest.status, 404, rest.text);
+    assert.equal((await t.call('GET', `/api/v1/clients/${id}`)).body.data.status, 'active');
+    assert.equal((await t.call('POST', `/API/plesk/clients/${guid}/suspend`, { token: null, headers: key })).status, 200, 'the canonical guid still works');
+  });
+});

@@ -7,7 +7,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { HostingPackage } from '../../packages/package.entity';
 import { PackagesService } from '../../packages/packages.service';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NUMERIC_ID = /^[1-9]\d{0,15}$/;
 
 /**
@@ -25,26 +25,31 @@ export class PleskReferences {
 
   /** By numeric id or guid; 404 otherwise, or 422 on `field` when the reference came in a body field. */
   async client(ref: unknown, field?: string): Promise<Client> {
-    const text = typeof ref === 'number' || typeof ref === 'string' ? String(ref).trim() : '';
-    const found = NUMERIC_ID.test(text) ? await this.clients.findById(Number(text)) : UUID.test(text) ? await this.clients.findByGuid(text.toLowerCase()) : null;
+    const text = canonicalRef(ref);
+    const found = NUMERIC_ID.test(text) ? await this.clients.findById(Number(text)) : UUID.test(text) ? await this.clients.findByGuid(text) : null;
     if (found) return found;
     throw field ? DomainError.field(field, `${field}: no client ${JSON.stringify(ref ?? null)}`) : DomainError.notFound('Client');
   }
 
   /** An account ("subscription", "domain") by numeric id or guid; 404 otherwise. */
   async account(ref: unknown): Promise<Account> {
-    const text = typeof ref === 'number' || typeof ref === 'string' ? String(ref).trim() : '';
+    const text = canonicalRef(ref);
     if (NUMERIC_ID.test(text)) return this.accounts.get(Number(text));
-    const found = UUID.test(text) ? await this.accounts.findByGuid(text.toLowerCase()) : null;
+    const found = UUID.test(text) ? await this.accounts.findByGuid(text) : null;
     if (!found) throw DomainError.notFound('Subscription');
     return found;
   }
 
   /** A plan = a package, by numeric id or name; 422 on `field` otherwise. */
   async plan(ref: unknown, field: string): Promise<HostingPackage> {
-    const text = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : '';
+    const text = canonicalRef(ref);
     const found = (NUMERIC_ID.test(text) ? await this.packages.findById(Number(text)) : null) ?? (text ? await this.packages.findByName(text) : null);
     if (!found) throw DomainError.field(field, `${field}: no plan ${JSON.stringify(ref ?? null)} (send a package id or name)`);
     return found;
   }
+}
+
+/** A reference as sent: only the canonical form names something (no trimming, no case folding), as for native path ids. */
+function canonicalRef(ref: unknown): string {
+  return typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref : '';
 }
