@@ -116,6 +116,17 @@ export class CustomerOperator implements XmlOperator {
     }
   }
 
+  /** The operation's work once per customer its filter selects (an empty filter: all). */
+  private each(op: XmlElement, work: (c: Client) => Promise<XmlNode[]>): Promise<XmlNode[]> {
+    return perObject(
+      filterItems(op, CUSTOMER_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'client',
+      work,
+    );
+  }
+
   private async add(op: XmlElement): Promise<XmlNode[]> {
     const info = child(op, 'gen_info');
     if (!info) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: customer add needs gen_info');
@@ -133,18 +144,12 @@ export class CustomerOperator implements XmlOperator {
     const dataset = child(op, 'dataset');
     const wantsInfo = !dataset || Boolean(child(dataset, 'gen_info'));
     const wantsStat = Boolean(child(dataset, 'stat'));
-    return perObject(
-      filterItems(op, CUSTOMER_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'client',
-      async (c) => {
-        const data: XmlNode[] = [];
-        if (wantsInfo) data.push(customerGenInfo(c));
-        if (wantsStat) data.push(await this.stat(c));
-        return [el('data', ...data)];
-      },
-    );
+    return this.each(op, async (c) => {
+      const data: XmlNode[] = [];
+      if (wantsInfo) data.push(customerGenInfo(c));
+      if (wantsStat) data.push(await this.stat(c));
+      return [el('data', ...data)];
+    });
   }
 
   /** Counts Hostwright knows; usage it does not measure (traffic, disk) is 0. */
@@ -173,54 +178,36 @@ export class CustomerOperator implements XmlOperator {
     if (!info) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: customer set needs values/gen_info');
     const patch = patchOf(info);
     const status = clientStatusOf(statusCode(textOf(info, 'status'), 'status'));
-    return perObject(
-      filterItems(op, CUSTOMER_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'client',
-      async (c) => {
-        if (Object.keys(patch).length) await this.clients.update(c.id, patch);
-        if (status) await this.lifecycle.setStatus(c.id, status);
-        return [];
-      },
-    );
+    return this.each(op, async (c) => {
+      if (Object.keys(patch).length) await this.clients.update(c.id, patch);
+      if (status) await this.lifecycle.setStatus(c.id, status);
+      return [];
+    });
   }
 
   private async del(op: XmlElement): Promise<XmlNode[]> {
-    return perObject(
-      filterItems(op, CUSTOMER_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'client',
-      async (c) => {
-        await this.lifecycle.remove(c.id, { cascade: true });
-        return [];
-      },
-    );
+    return this.each(op, async (c) => {
+      await this.lifecycle.remove(c.id, { cascade: true });
+      return [];
+    });
   }
 
   private async domainList(op: XmlElement): Promise<XmlNode[]> {
-    return perObject(
-      filterItems(op, CUSTOMER_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'client',
-      async (c) => {
-        const domains = (await this.accounts.ofClient(c.id)).map((a) =>
-          el(
-            'domain',
-            leaf('id', a.id),
-            leaf('name', a.domain),
-            leaf('ascii-name', a.domain),
-            leaf('type', 'domain'),
-            leaf('main', 'true'),
-            leaf('guid', a.guid),
-            leaf('parent-id', a.id),
-            leaf('domain-id', a.id),
-          ),
-        );
-        return [el('data', ...domains)];
-      },
-    );
+    return this.each(op, async (c) => {
+      const domains = (await this.accounts.ofClient(c.id)).map((a) =>
+        el(
+          'domain',
+          leaf('id', a.id),
+          leaf('name', a.domain),
+          leaf('ascii-name', a.domain),
+          leaf('type', 'domain'),
+          leaf('main', 'true'),
+          leaf('guid', a.guid),
+          leaf('parent-id', a.id),
+          leaf('domain-id', a.id),
+        ),
+      );
+      return [el('data', ...domains)];
+    });
   }
 }

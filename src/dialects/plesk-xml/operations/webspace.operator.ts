@@ -57,6 +57,17 @@ export class WebspaceOperator implements XmlOperator {
     ];
   }
 
+  /** The operation's work once per webspace its filter selects (an empty filter: all). */
+  private each(op: XmlElement, work: (a: Account) => Promise<XmlNode[]>): Promise<XmlNode[]> {
+    return perObject(
+      filterItems(op, WEBSPACE_FILTERS),
+      () => this.all(),
+      (i) => this.find(i),
+      'webspace',
+      work,
+    );
+  }
+
   private async all(): Promise<Account[]> {
     const rows: Account[] = [];
     let cursor: string | undefined;
@@ -158,41 +169,35 @@ export class WebspaceOperator implements XmlOperator {
   private async get(op: XmlElement): Promise<XmlNode[]> {
     const dataset = child(op, 'dataset');
     const wants = (name: string) => (dataset ? Boolean(child(dataset, name)) : name === 'gen_info');
-    return perObject(
-      filterItems(op, WEBSPACE_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'webspace',
-      async (a) => {
-        const [owner, plan] = await Promise.all([a.clientId ? this.clients.findById(a.clientId) : null, this.packages.findById(a.packageId)]);
-        const data: XmlNode[] = [];
-        if (wants('gen_info')) data.push(this.genInfo(a, owner));
-        if (wants('hosting')) data.push(this.hosting(a));
-        if (wants('limits')) data.push(this.limits(a, plan));
-        if (wants('stat')) data.push(this.stat());
-        if (wants('prefs')) data.push(el('prefs', leaf('www', 'true'), leaf('stat_ttl', 0)));
-        if (wants('disk_usage')) {
-          data.push(
-            el(
-              'disk_usage',
-              leaf('httpdocs', 0),
-              leaf('httpsdocs', 0),
-              leaf('subdomains', 0),
-              leaf('anonftp', 0),
-              leaf('logs', 0),
-              leaf('dbases', 0),
-              leaf('mailboxes', 0),
-              leaf('webapps', 0),
-              leaf('maillists', 0),
-              leaf('domaindumps', 0),
-              leaf('configs', 0),
-              leaf('chroot', 0),
-            ),
-          );
-        }
-        return [el('data', ...data)];
-      },
-    );
+    return this.each(op, async (a) => {
+      const [owner, plan] = await Promise.all([a.clientId ? this.clients.findById(a.clientId) : null, this.packages.findById(a.packageId)]);
+      const data: XmlNode[] = [];
+      if (wants('gen_info')) data.push(this.genInfo(a, owner));
+      if (wants('hosting')) data.push(this.hosting(a));
+      if (wants('limits')) data.push(this.limits(a, plan));
+      if (wants('stat')) data.push(this.stat());
+      if (wants('prefs')) data.push(el('prefs', leaf('www', 'true'), leaf('stat_ttl', 0)));
+      if (wants('disk_usage')) {
+        data.push(
+          el(
+            'disk_usage',
+            leaf('httpdocs', 0),
+            leaf('httpsdocs', 0),
+            leaf('subdomains', 0),
+            leaf('anonftp', 0),
+            leaf('logs', 0),
+            leaf('dbases', 0),
+            leaf('mailboxes', 0),
+            leaf('webapps', 0),
+            leaf('maillists', 0),
+            leaf('domaindumps', 0),
+            leaf('configs', 0),
+            leaf('chroot', 0),
+          ),
+        );
+      }
+      return [el('data', ...data)];
+    });
   }
 
   private genInfo(a: Account, owner: Client | null): XmlNode {
@@ -256,32 +261,20 @@ export class WebspaceOperator implements XmlOperator {
     if (status !== undefined && ![0, 16, 32].includes(status)) throw new XmlApiError(XML_ERRCODES.operationFailed, `status ${status} cannot be set: 0, 16 or 32`);
     if (textOf(setup, 'name') !== undefined) throw new XmlApiError(XML_ERRCODES.operationFailed, 'The webspace name (domain) cannot be changed');
     const password = properties(values).get('ftp_password');
-    return perObject(
-      filterItems(op, WEBSPACE_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'webspace',
-      async (a) => {
-        if (password !== undefined) await this.accounts.update(a.id, { password });
-        // Repeating a status already there is a success: billing systems retry.
-        if (status === 0 && a.status !== 'active') await this.accounts.unsuspend(a.id);
-        if (status && a.status !== 'suspended') await this.accounts.suspend(a.id, reasonFor(status));
-        return [];
-      },
-    );
+    return this.each(op, async (a) => {
+      if (password !== undefined) await this.accounts.update(a.id, { password });
+      // Repeating a status already there is a success: billing systems retry.
+      if (status === 0 && a.status !== 'active') await this.accounts.unsuspend(a.id);
+      if (status && a.status !== 'suspended') await this.accounts.suspend(a.id, reasonFor(status));
+      return [];
+    });
   }
 
   private async del(op: XmlElement): Promise<XmlNode[]> {
-    return perObject(
-      filterItems(op, WEBSPACE_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'webspace',
-      async (a) => {
-        await this.accounts.remove(a.id);
-        return [];
-      },
-    );
+    return this.each(op, async (a) => {
+      await this.accounts.remove(a.id);
+      return [];
+    });
   }
 
   private async switchSubscription(op: XmlElement): Promise<XmlNode[]> {
@@ -290,15 +283,9 @@ export class WebspaceOperator implements XmlOperator {
     }
     if (textOf(op, 'no-plan') !== undefined) throw new XmlApiError(XML_ERRCODES.operationFailed, 'Every Hostwright account has a package: no-plan is not supported');
     const plan = await this.plan(op);
-    return perObject(
-      filterItems(op, WEBSPACE_FILTERS),
-      () => this.all(),
-      (i) => this.find(i),
-      'webspace',
-      async (a) => {
-        if (a.packageId !== plan.id) await this.accounts.update(a.id, { package_id: plan.id });
-        return [];
-      },
-    );
+    return this.each(op, async (a) => {
+      if (a.packageId !== plan.id) await this.accounts.update(a.id, { package_id: plan.id });
+      return [];
+    });
   }
 }
