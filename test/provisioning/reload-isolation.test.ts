@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DomainError } from '../../src/common/errors/domain-error';
 import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provisioning.port';
 import { startTestApp, TestApp } from '../support/test-app';
-import { dnsRows, insertAccount, leftovers, newTarget, readRoot } from './support';
+import { countingCommand, dnsRows, insertAccount, leftovers, loggedRuns, newTarget, readRoot } from './support';
 
 /**
  * Stands in for `nginx -t` with the default server_names_hash_bucket_size (64): it fails when an
@@ -31,24 +31,12 @@ exit 0
   return JSON.stringify([script]);
 }
 
-function countingReload(dir: string): string {
-  const script = join(dir, 'reload.sh');
-  writeFileSync(script, `#!/bin/sh\necho reload >> "${join(dir, 'runs.log')}"\n`);
-  chmodSync(script, 0o755);
-  return JSON.stringify([script]);
-}
-
 describe('one bad account never takes the others down: a failing shared nginx -t fails only the plans that cause it', () => {
   let t: TestApp;
   let root: string;
   let dir: string;
   let provisioner: AccountProvisioner;
-  const runs = (name: string) =>
-    existsSync(join(dir, 'runs.log'))
-      ? readFileSync(join(dir, 'runs.log'), 'utf8')
-          .split('\n')
-          .filter((l) => l === name).length
-      : 0;
+  const runs = (name: string) => loggedRuns(dir, name);
   const longTarget = (prefix: string): AccountTarget => {
     const base = newTarget(prefix);
     return { ...base, domain: `${base.username}${'x'.repeat(43)}.example.org` };
@@ -68,7 +56,7 @@ describe('one bad account never takes the others down: a failing shared nginx -t
     root = join(dataDir, 'root');
     t = await startTestApp({
       dataDir,
-      env: { HW_NGINX_TEST_CMD: fakeNginxTest(dir, root), HW_NGINX_RELOAD_CMD: countingReload(dir), HW_RELOAD_WAIT: 'false' },
+      env: { HW_NGINX_TEST_CMD: fakeNginxTest(dir, root), HW_NGINX_RELOAD_CMD: countingCommand(dir, 'reload'), HW_RELOAD_WAIT: 'false' },
     });
     provisioner = t.get(AccountProvisioner);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,28 +7,15 @@ import { DataSource } from 'typeorm';
 import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provisioning.port';
 import { ProvisioningReconciler } from '../../src/provisioning/reconciler.service';
 import { startTestApp, TestApp } from '../support/test-app';
-import { accountRow, dnsRows, insertAccount, leftovers, newTarget, readRoot } from './support';
+import { accountRow, countingCommand, dnsRows, insertAccount, leftovers, loggedRuns, newTarget, readRoot } from './support';
 import { disagreements } from './agreement';
-
-/** A command that appends its name to a log: the real reload commands of this app. */
-function countingCommand(dir: string, name: string): string {
-  const script = join(dir, `${name}.sh`);
-  writeFileSync(script, `#!/bin/sh\necho ${name} >> "${join(dir, 'runs.log')}"\n`);
-  chmodSync(script, 0o755);
-  return JSON.stringify([script]);
-}
 
 describe('reloads and the reconciler (one app with counting reload commands)', () => {
   let t: TestApp;
   let root: string;
   let provisioner: AccountProvisioner;
   let dir: string;
-  const runs = (name: string) =>
-    existsSync(join(dir, 'runs.log'))
-      ? readFileSync(join(dir, 'runs.log'), 'utf8')
-          .split('\n')
-          .filter((l) => l === name).length
-      : 0;
+  const runs = (name: string) => loggedRuns(dir, name);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hw-reloads-'));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DataSource } from 'typeorm';
 import { reversedLabels } from '../../src/agent-protocol/grammar';
@@ -110,4 +110,22 @@ export function faultOverride(fault: { step: StepName | null }) {
       factory: (config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer) => faultyCatalog(createProvisioningSteps(config, db, reloads), fault),
       inject: [APP_CONFIG, DatabaseService, ReloadCoalescer],
     });
+}
+
+/** A command that appends its name to `dir`/runs.log: a stand-in reload (or test) command that is counted. */
+export function countingCommand(dir: string, name: string): string {
+  const script = join(dir, `${name}.sh`);
+  writeFileSync(script, `#!/bin/sh\necho ${name} >> "${join(dir, 'runs.log')}"\n`);
+  chmodSync(script, 0o755);
+  return JSON.stringify([script]);
+}
+
+/** How many times the command `name` logged itself in `dir`/runs.log. */
+export function loggedRuns(dir: string, name: string): number {
+  const log = join(dir, 'runs.log');
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l === name).length
+    : 0;
 }
