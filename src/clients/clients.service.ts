@@ -68,6 +68,10 @@ export class ClientsService {
     return paginate(qb, query as PageQuery, view);
   }
 
+  count(): Promise<number> {
+    return this.clients.count();
+  }
+
   async get(id: number): Promise<Client> {
     const client = await this.findById(id);
     if (!client) throw DomainError.notFound('Client');

@@ -1,16 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../../auth/principal';
 import { grants } from '../../auth/scopes';
+import { AbsentObjectsOperator } from './operations/absent-objects.operators';
 import { CustomerOperator } from './operations/customer.operator';
 import { XmlOperation } from './operations/operation';
-import { IpOperator, ServerOperator, ServicePlanOperator, SUPPORTED_PROTOS } from './operations/server.operators';
+import { IpOperator, ServerOperator, ServicePlanOperator } from './operations/server.operators';
 import { WebspaceOperator } from './operations/webspace.operator';
 import { XmlApiError } from './xml-api-error';
 import { el, parsePacket, XmlElement, XmlNode } from './xml-codec';
 import { ANSWER_VERSION, errorResult, XML_ERRCODES, xmlErrorOf } from './xml-errors';
 
 /** Operators that exist since protocol 1.6.0.0 (Plesk 10); older packets only negotiate. */
-const SINCE_1_6 = new Set(['customer', 'webspace', 'service-plan']);
+const SINCE_1_6 = new Set(['customer', 'webspace', 'service-plan', 'service-plan-addon', 'reseller-plan', 'site']);
 /** Operations in one packet: billing modules send one to three. */
 const MAX_OPERATIONS = 50;
 
@@ -34,8 +35,8 @@ export class XmlPacketService {
   private readonly logger = new Logger('PleskXml');
   private readonly registry = new Map<string, XmlOperation>();
 
-  constructor(customer: CustomerOperator, webspace: WebspaceOperator, server: ServerOperator, ip: IpOperator, plans: ServicePlanOperator) {
-    for (const operator of [customer, webspace, server, ip, plans]) {
+  constructor(customer: CustomerOperator, webspace: WebspaceOperator, server: ServerOperator, ip: IpOperator, plans: ServicePlanOperator, absent: AbsentObjectsOperator) {
+    for (const operator of [customer, webspace, server, ip, plans, absent]) {
       for (const op of operator.operations()) this.registry.set(`${op.operator}/${op.operation}`, op);
     }
   }
@@ -70,7 +71,8 @@ export class XmlPacketService {
       for (const { element, operation } of ops) done.push(el(element.name, ...(await this.runOne(element, operation, principal, version))));
       answer.push(el(operator.name, ...done));
     }
-    return { name: 'packet', attrs: { version: SUPPORTED_PROTOS.includes(version as never) ? version : ANSWER_VERSION }, children: answer };
+    // Plesk answers in the version the packet was sent in.
+    return { name: 'packet', attrs: { version }, children: answer };
   }
 
   private async runOne(element: XmlElement, operation: XmlOperation, principal: Principal, version: string): Promise<XmlNode[]> {

@@ -7,7 +7,8 @@ import { XmlApiError } from '../xml-api-error';
 import { child, el, leaf, textOf, XmlElement, XmlNode } from '../xml-codec';
 import { XML_ERRCODES } from '../xml-errors';
 import { filterItems, FilterItem, idOf, perObject, statusCode } from './filters';
-import { day, XmlOperation, XmlOperator } from './operation';
+import { bytesOf, day, XmlOperation, XmlOperator } from './operation';
+import { AccountUsage, UsageService } from '../../../usage/usage.service';
 
 const CUSTOMER_FILTERS = ['id', 'login', 'guid', 'external-id', 'owner-id', 'owner-login', 'owner-guid'] as const;
 /** Every client belongs to the admin; Plesk's admin is client 1 (owner-id 1). */
@@ -70,16 +71,18 @@ export class CustomerOperator implements XmlOperator {
     private readonly clients: ClientsService,
     private readonly accounts: AccountsService,
     private readonly lifecycle: ClientLifecycleService,
+    private readonly usage: UsageService,
   ) {}
 
+  /** `client` is the same object under the protocol 1.0–1.5 name (WHMCS's oldest templates use it). */
   operations(): XmlOperation[] {
-    return [
-      { operator: 'customer', operation: 'add', scopes: ['clients:write'], handle: (op) => this.add(op) },
-      { operator: 'customer', operation: 'get', scopes: ['clients:read'], handle: (op) => this.get(op) },
-      { operator: 'customer', operation: 'set', scopes: ['clients:write', 'accounts:write'], handle: (op) => this.set(op) },
-      { operator: 'customer', operation: 'del', scopes: ['clients:write', 'accounts:write'], handle: (op) => this.del(op) },
-      { operator: 'customer', operation: 'get-domain-list', scopes: ['clients:read', 'accounts:read'], handle: (op) => this.domainList(op) },
-    ];
+    return ['customer', 'client'].flatMap((operator): XmlOperation[] => [
+      { operator, operation: 'add', scopes: ['clients:write'], handle: (op) => this.add(op) },
+      { operator, operation: 'get', scopes: ['clients:read'], handle: (op) => this.get(op) },
+      { operator, operation: 'set', scopes: ['clients:write', 'accounts:write'], handle: (op) => this.set(op) },
+      { operator, operation: 'del', scopes: ['clients:write', 'accounts:write'], handle: (op) => this.del(op) },
+      { operator, operation: 'get-domain-list', scopes: ['clients:read', 'accounts:read'], handle: (op) => this.domainList(op) },
+    ]);
   }
 
   /** Every client, in id order. */
@@ -152,15 +155,20 @@ export class CustomerOperator implements XmlOperator {
     });
   }
 
-  /** Counts Hostwright knows; usage it does not measure (traffic, disk) is 0. */
+  /** Counts Hostwright knows; disk and traffic (bytes) summed over the customer's accounts from the usage figures. */
   private async stat(c: Client): Promise<XmlNode> {
     const accounts = await this.accounts.ofClient(c.id);
+    const usage = await Promise.all(accounts.map((a) => this.usage.of(a)));
+    const sum = (pick: (u: AccountUsage) => number | null) => usage.reduce((total, u) => total + bytesOf(pick(u)), 0);
     return el(
       'stat',
       leaf('active_domains', accounts.filter((a) => a.status === 'active').length),
       leaf('domains', accounts.length),
       leaf('subdomains', 0),
-      leaf('disk_space', 0),
+      leaf(
+        'disk_space',
+        sum((u) => u.diskUsedMb),
+      ),
       leaf('email_postboxes', 0),
       leaf('email_redirects', 0),
       leaf('email_groups', 0),
@@ -168,7 +176,10 @@ export class CustomerOperator implements XmlOperator {
       leaf('email_lists', 0),
       leaf('data_bases', 0),
       leaf('web_users', 0),
-      leaf('traffic', 0),
+      leaf(
+        'traffic',
+        sum((u) => u.bandwidthUsedMb),
+      ),
       leaf('traffic_prevday', 0),
     );
   }

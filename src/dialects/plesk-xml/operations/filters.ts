@@ -14,7 +14,8 @@ export interface FilterItem {
  */
 export function filterItems(op: XmlElement, allowed: readonly string[]): FilterItem[] | null {
   const filter = child(op, 'filter');
-  if (!filter || filter.children.length === 0) return null;
+  // `<filter/>` and `<filter><all/></filter>` (reseller-plan's form) both mean every object.
+  if (!filter || filter.children.length === 0 || (filter.children.length === 1 && filter.children[0].name === 'all')) return null;
   return filter.children.map((c) => {
     if (!allowed.includes(c.name)) throw new XmlApiError(XML_ERRCODES.parse, `XML parsing error: filter by ${c.name} is not supported (use ${allowed.join(', ')})`);
     return { key: c.name, value: c.text };
@@ -24,7 +25,9 @@ export function filterItems(op: XmlElement, allowed: readonly string[]): FilterI
 /**
  * Runs `work` for every object each filter item names (all objects for an empty filter), one
  * `<result>` per object in order; an item naming nothing answers 1013, a failing object answers its
- * own error, and the other items still run.
+ * own error, and the other items still run. An item for which `emptyIsOk` holds (an owner with no
+ * webspaces) answers `ok` with its filter-id and no id when it selects nothing, as Plesk does:
+ * WHMCS's terminate reads that as "the customer has no subscriptions left" and deletes it.
  */
 export async function perObject<T extends { id: number }>(
   items: FilterItem[] | null,
@@ -32,6 +35,7 @@ export async function perObject<T extends { id: number }>(
   find: (item: FilterItem) => Promise<T[]>,
   what: string,
   work: (row: T) => Promise<XmlNode[]>,
+  emptyIsOk: (item: FilterItem) => boolean = () => false,
 ): Promise<XmlNode[]> {
   const results: XmlNode[] = [];
   const run = async (row: T, filterId: string) => {
@@ -46,8 +50,15 @@ export async function perObject<T extends { id: number }>(
     return results;
   }
   for (const item of items) {
-    const rows = await find(item);
-    if (!rows.length) results.push(errorResult(new XmlApiError(XML_ERRCODES.notFound, `${what} does not exist`), leaf('filter-id', item.value)));
+    let rows: T[];
+    try {
+      rows = await find(item);
+    } catch (error) {
+      results.push(errorResult(xmlErrorOf(error), leaf('filter-id', item.value)));
+      continue;
+    }
+    if (!rows.length && emptyIsOk(item)) results.push(el('result', leaf('status', 'ok'), leaf('filter-id', item.value)));
+    else if (!rows.length) results.push(errorResult(new XmlApiError(XML_ERRCODES.notFound, `${what} does not exist`), leaf('filter-id', item.value)));
     for (const row of rows) await run(row, item.value);
   }
   return results;

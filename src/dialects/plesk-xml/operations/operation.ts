@@ -29,3 +29,5 @@ export const day = (date: Date): string => date.toISOString().slice(0, 10);
 export const limitBytes = (mb: number | null | undefined): number => (!mb ? -1 : mb * 1024 * 1024);
 /** A count limit; 0 → -1 (unlimited). */
 export const limitCount = (n: number): number => (n === 0 ? -1 : n);
+/** A use in MiB → bytes, as Plesk writes usage; not measured yet (null) → 0, what Plesk shows for a new webspace. */
+export const bytesOf = (mb: number | null): number => (mb === null ? 0 : Math.round(mb * 1024 * 1024));

@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { version } from '../../../../package.json';
+import { ClientsService } from '../../../clients/clients.service';
 import { HostingPackage } from '../../../packages/package.entity';
 import { PackagesService } from '../../../packages/packages.service';
 import { APP_CONFIG, AppConfig } from '../../../platform/config/app-config';
 import { ServerStatsService } from '../../../servers/server-stats.service';
 import { XmlApiError } from '../xml-api-error';
-import { child, el, leaf, XmlElement, XmlNode } from '../xml-codec';
+import { el, leaf, XmlElement, XmlNode } from '../xml-codec';
 import { XML_ERRCODES } from '../xml-errors';
 import { filterItems, idOf, perObject } from './filters';
 import { limitBytes, limitCount, XmlOperation, XmlOperator } from './operation';
+import { serverDataset, serverStat } from './server-info';
 
 /** The protocol versions `server get_protos` offers, oldest first (clients pick the highest they have templates for). */
 export const SUPPORTED_PROTOS = [
@@ -34,6 +35,7 @@ const ok = (...children: XmlNode[]) => el('result', leaf('status', 'ok'), ...chi
 export class ServerOperator implements XmlOperator {
   constructor(
     private readonly stats: ServerStatsService,
+    private readonly clients: ClientsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,49 +57,15 @@ export class ServerOperator implements XmlOperator {
     ];
   }
 
+  /** Each dataset asked for, in the order asked; one Plesk does not have is a parse error (its schema refuses it). */
   private async get(op: XmlElement): Promise<XmlNode[]> {
-    const s = await this.stats.stats();
-    const wants = (name: string) => Boolean(child(op, name));
+    const facts = { stats: await this.stats.stats(), clients: await this.clients.count(), config: this.config };
     const parts: XmlNode[] = [];
-    if (wants('key')) parts.push(el('key', el('property', leaf('name', 'plesk_key_id'), leaf('value', 'hostwright'))));
-    if (wants('gen_info')) parts.push(el('gen_info', leaf('server_name', s.hostname), leaf('server_guid', this.config.license.serverId ?? ''), leaf('mode', 'standard')));
-    if (wants('stat')) {
-      parts.push(
-        el(
-          'stat',
-          el('product', leaf('version', version), leaf('build', 'hostwright'), leaf('os', process.platform), leaf('os_ver', '')),
-          el(
-            'objects',
-            leaf('clients', 0),
-            leaf('domains', s.accounts_total),
-            leaf('databases', 0),
-            leaf('active_domains', s.accounts.active ?? 0),
-            leaf('mail_boxes', 0),
-            leaf('mail_redirects', 0),
-            leaf('web_users', 0),
-          ),
-          el('version', leaf('plesk_name', 'Hostwright'), leaf('plesk_version', version), leaf('plesk_os', process.platform)),
-          el('uptime', leaf('uptime', s.uptime_seconds)),
-          el(
-            'load_avg',
-            leaf('l1', Math.round((s.load_average[0] ?? 0) * 100)),
-            leaf('l5', Math.round((s.load_average[1] ?? 0) * 100)),
-            leaf('l15', Math.round((s.load_average[2] ?? 0) * 100)),
-          ),
-          el(
-            'diskspace',
-            el(
-              'device',
-              leaf('name', this.config.provisioning.rootDir),
-              leaf('total', s.disk_total_bytes),
-              leaf('used', s.disk_total_bytes - s.disk_free_bytes),
-              leaf('free', s.disk_free_bytes),
-            ),
-          ),
-        ),
-      );
+    for (const dataset of op.children) {
+      const node = dataset.name === 'stat' ? await serverStat(facts) : serverDataset(dataset.name, facts);
+      if (!node) throw new XmlApiError(XML_ERRCODES.parse, `XML parsing error: server get has no dataset ${dataset.name}`);
+      parts.push(node);
     }
-    if (wants('prefs')) parts.push(el('prefs', leaf('stat_ttl', 0), leaf('traffic_accounting', 3), leaf('restart_apache_interval', 0)));
     return [ok(...parts)];
   }
 }

@@ -6,11 +6,13 @@ import { ClientsService } from '../../../clients/clients.service';
 import { HostingPackage } from '../../../packages/package.entity';
 import { PackagesService } from '../../../packages/packages.service';
 import { APP_CONFIG, AppConfig } from '../../../platform/config/app-config';
+import { Scope } from '../../../auth/scopes';
+import { UsageService } from '../../../usage/usage.service';
 import { XmlApiError } from '../xml-api-error';
 import { child, el, leaf, textOf, XmlElement, XmlNode } from '../xml-codec';
-import { XML_ERRCODES } from '../xml-errors';
+import { errorResult, XML_ERRCODES } from '../xml-errors';
 import { filterItems, FilterItem, idOf, perObject, statusCode } from './filters';
-import { day, limitBytes, limitCount, XmlOperation, XmlOperator } from './operation';
+import { bytesOf, day, limitBytes, limitCount, XmlOperation, XmlOperator } from './operation';
 
 const WEBSPACE_FILTERS = ['id', 'name', 'guid', 'owner-id', 'owner-login', 'owner-guid', 'owner-external-id'] as const;
 
@@ -25,12 +27,42 @@ export function webspaceStatus(a: Account): number {
   return 16;
 }
 
-/** `hosting/vrt_hst/property` name → value. */
+/**
+ * `hosting/vrt_hst` settings, name → value: `<property><name/><value/></property>` (protocol 1.6) or
+ * a child per setting, `<ftp_password>…</ftp_password>` (the `domain` operator of protocol 1.0–1.5).
+ */
 function properties(op: XmlElement | undefined): Map<string, string> {
   const found = new Map<string, string>();
   const vrt = child(child(op, 'hosting'), 'vrt_hst');
-  for (const p of vrt?.children ?? []) if (p.name === 'property') found.set(textOf(p, 'name') ?? '', textOf(p, 'value') ?? '');
+  for (const p of vrt?.children ?? []) {
+    if (p.name === 'property') found.set(textOf(p, 'name') ?? '', textOf(p, 'value') ?? '');
+    else if (p.name !== 'ip_address' && !p.children.length) found.set(p.name, p.text);
+  }
   return found;
+}
+
+/** `hosting/vrt_hst/ip_address` values (several: IPv4 and IPv6), and `gen_setup/ip_address`. */
+function addressesOf(op: XmlElement | undefined): string[] {
+  const vrt = child(child(op, 'hosting'), 'vrt_hst');
+  const sources = [...(vrt?.children ?? []), ...(child(op, 'gen_setup')?.children ?? [])];
+  return sources.filter((c) => c.name === 'ip_address' && c.text !== '').map((c) => c.text);
+}
+
+const MIB = 1024 * 1024;
+/** `limits/limit` disk_space and max_traffic (bytes) → per-account overrides in MiB; -1 and 0 leave the package's. */
+function limitOverrides(op: XmlElement | undefined): { disk_limit_mb?: number; bandwidth_limit_mb?: number } {
+  const overrides: { disk_limit_mb?: number; bandwidth_limit_mb?: number } = {};
+  for (const limit of child(op, 'limits')?.children ?? []) {
+    if (limit.name !== 'limit') continue;
+    const name = textOf(limit, 'name');
+    const value = textOf(limit, 'value') ?? '';
+    if (name !== 'disk_space' && name !== 'max_traffic') continue;
+    if (!/^-?\d{1,19}$/.test(value)) throw new XmlApiError(XML_ERRCODES.operationFailed, `limit ${name} must be a number of bytes (-1 unlimited)`);
+    const bytes = Number(value);
+    if (bytes <= 0) continue;
+    overrides[name === 'disk_space' ? 'disk_limit_mb' : 'bandwidth_limit_mb'] = Math.ceil(bytes / MIB);
+  }
+  return overrides;
 }
 
 /**
@@ -44,17 +76,35 @@ export class WebspaceOperator implements XmlOperator {
     private readonly accounts: AccountsService,
     private readonly clients: ClientsService,
     private readonly packages: PackagesService,
+    private readonly usage: UsageService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * `domain` is the same object under the protocol 1.0–1.5 name: WHMCS's Plesk module still sends
+   * its status and FTP password changes as `<packet version="1.0.0.0"><domain><set>`.
+   */
   operations(): XmlOperation[] {
-    return [
-      { operator: 'webspace', operation: 'add', scopes: ['accounts:write'], handle: (op) => this.add(op) },
-      { operator: 'webspace', operation: 'get', scopes: ['accounts:read'], handle: (op) => this.get(op) },
-      { operator: 'webspace', operation: 'set', scopes: ['accounts:write'], handle: (op) => this.set(op) },
-      { operator: 'webspace', operation: 'del', scopes: ['accounts:write'], handle: (op) => this.del(op) },
-      { operator: 'webspace', operation: 'switch-subscription', scopes: ['accounts:write'], handle: (op) => this.switchSubscription(op) },
-    ];
+    return ['webspace', 'domain'].flatMap((operator) => [
+      { operator, operation: 'add', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.add(op) },
+      { operator, operation: 'get', scopes: ['accounts:read'] as Scope[], handle: (op: XmlElement) => this.get(op) },
+      { operator, operation: 'set', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.set(op) },
+      { operator, operation: 'del', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.del(op) },
+      ...(operator === 'webspace'
+        ? [{ operator, operation: 'switch-subscription', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.switchSubscription(op) }]
+        : []),
+    ]);
+  }
+
+  /** An IP address the packet names must be this server's (Plesk refuses an address it does not have). */
+  private checkAddresses(op: XmlElement): void {
+    const foreign = addressesOf(op).filter((ip) => ip !== this.config.provisioning.serverIp);
+    if (foreign.length) {
+      throw new XmlApiError(
+        XML_ERRCODES.operationFailed,
+        `IP address ${foreign[0].slice(0, 45)} does not exist on this server (ip get lists ${this.config.provisioning.serverIp})`,
+      );
+    }
   }
 
   /** The operation's work once per webspace its filter selects (an empty filter: all). */
@@ -65,6 +115,7 @@ export class WebspaceOperator implements XmlOperator {
       (i) => this.find(i),
       'webspace',
       work,
+      (i) => i.key.startsWith('owner-'),
     );
   }
 
@@ -95,8 +146,8 @@ export class WebspaceOperator implements XmlOperator {
         return page.data;
       }
       default: {
-        const owner = await this.owner(item.key.replace(/^owner-/, ''), v).catch(() => null);
-        return owner ? this.accounts.ofClient(owner.id) : [];
+        const owner = await this.owner(item.key.replace(/^owner-/, ''), v);
+        return this.accounts.ofClient(owner.id);
       }
     }
   }
@@ -116,7 +167,7 @@ export class WebspaceOperator implements XmlOperator {
             : key === 'external-id'
               ? await this.clients.findByExternalId(value)
               : null;
-    if (!found) throw new XmlApiError(XML_ERRCODES.notFound, `Owner (${key} ${value}) does not exist`);
+    if (!found) throw new XmlApiError(XML_ERRCODES.notFound, `client does not exist (owner-${key} ${value.slice(0, 64)})`);
     return found;
   }
 
@@ -153,6 +204,7 @@ export class WebspaceOperator implements XmlOperator {
     const ftpLogin = props.get('ftp_login');
     const ftpPassword = props.get('ftp_password');
     if (!ftpLogin || !ftpPassword) throw new XmlApiError(XML_ERRCODES.operationFailed, 'hosting/vrt_hst needs the properties ftp_login and ftp_password');
+    this.checkAddresses(op);
     const plan = await this.plan(op);
     let account = await this.accounts.create({
       username: ftpLogin,
@@ -161,6 +213,7 @@ export class WebspaceOperator implements XmlOperator {
       password: ftpPassword,
       package_id: plan.id,
       client_id: owner?.id ?? null,
+      ...limitOverrides(op),
     });
     if (status !== 0) account = await this.accounts.suspend(account.id, reasonFor(status));
     return [el('result', leaf('status', 'ok'), leaf('id', account.id), leaf('guid', account.guid))];
@@ -170,12 +223,22 @@ export class WebspaceOperator implements XmlOperator {
     const dataset = child(op, 'dataset');
     const wants = (name: string) => (dataset ? Boolean(child(dataset, name)) : name === 'gen_info');
     return this.each(op, async (a) => {
-      const [owner, plan] = await Promise.all([a.clientId ? this.clients.findById(a.clientId) : null, this.packages.findById(a.packageId)]);
+      const [owner, plan, usage] = await Promise.all([a.clientId ? this.clients.findById(a.clientId) : null, this.packages.findById(a.packageId), this.usage.of(a)]);
+      const used = { disk: bytesOf(usage.diskUsedMb), traffic: bytesOf(usage.bandwidthUsedMb) };
       const data: XmlNode[] = [];
-      if (wants('gen_info')) data.push(this.genInfo(a, owner));
+      if (wants('gen_info')) data.push(this.genInfo(a, owner, used.disk));
       if (wants('hosting')) data.push(this.hosting(a));
       if (wants('limits')) data.push(this.limits(a, plan));
-      if (wants('stat')) data.push(this.stat());
+      if (wants('stat')) data.push(this.stat(used.traffic));
+      if (wants('resource-usage')) {
+        const resource = (name: string, value: number) => el('resource', leaf('name', name), leaf('value', value));
+        data.push(
+          el('resource-usage', resource('disk_space', used.disk), resource('max_traffic', used.traffic), resource('max_site', 1), resource('max_dom_aliases', 0)),
+        );
+      }
+      if (wants('subscriptions')) {
+        data.push(el('subscriptions', el('subscription', leaf('locked', 'false'), leaf('synchronized', 'true'), el('plan', leaf('plan-guid', plan?.guid ?? '')))));
+      }
       if (wants('prefs')) data.push(el('prefs', leaf('www', 'true'), leaf('stat_ttl', 0)));
       if (wants('disk_usage')) {
         data.push(
@@ -200,14 +263,15 @@ export class WebspaceOperator implements XmlOperator {
     });
   }
 
-  private genInfo(a: Account, owner: Client | null): XmlNode {
+  /** real_size is the disk in use, in bytes (WHMCS's UsageUpdate reads it as the disk usage). */
+  private genInfo(a: Account, owner: Client | null, diskBytes: number): XmlNode {
     return el(
       'gen_info',
       leaf('cr_date', day(a.createdAt)),
       leaf('name', a.domain),
       leaf('ascii-name', a.domain),
       leaf('status', webspaceStatus(a)),
-      leaf('real_size', 0),
+      leaf('real_size', diskBytes),
       leaf('owner-id', owner?.id ?? 1),
       leaf('owner-login', owner?.login ?? 'admin'),
       leaf('owner-guid', owner?.guid ?? ''),
@@ -248,26 +312,53 @@ export class WebspaceOperator implements XmlOperator {
     );
   }
 
-  /** Hostwright does not measure usage yet: traffic and disk are 0. */
-  private stat(): XmlNode {
-    return el('stat', ...['traffic', 'subdom', 'wu', 'box', 'redir', 'mg', 'resp', 'mg_users', 'db', 'maillists', 'webapps', 'traffic_prevday'].map((n) => leaf(n, 0)));
+  /** traffic is this month's, in bytes, from the usage figures; the counts are of what Hostwright has (one site, no mail objects). */
+  private stat(trafficBytes: number): XmlNode {
+    const counts = ['subdom', 'wu', 'box', 'redir', 'mg', 'resp', 'mg_users', 'db', 'maillists', 'webapps'].map((n) => leaf(n, 0));
+    return el('stat', leaf('traffic', trafficBytes), leaf('domains', 1), ...counts, leaf('traffic_prevday', 0));
   }
 
   private async set(op: XmlElement): Promise<XmlNode[]> {
+    const unfiltered = !child(op, 'filter') && !child(op, 'values') ? textOf(child(op, 'gen_setup'), 'name') : undefined;
+    if (unfiltered !== undefined) return this.setNamed(op, unfiltered);
     const values = child(op, 'values');
     if (!values) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: webspace set needs values');
     const setup = child(values, 'gen_setup');
     const status = statusCode(textOf(setup, 'status'), 'status');
     if (status !== undefined && ![0, 16, 32].includes(status)) throw new XmlApiError(XML_ERRCODES.operationFailed, `status ${status} cannot be set: 0, 16 or 32`);
-    if (textOf(setup, 'name') !== undefined) throw new XmlApiError(XML_ERRCODES.operationFailed, 'The webspace name (domain) cannot be changed');
+    const unsupported = setup?.children.find((c) => c.name !== 'status');
+    if (unsupported) {
+      throw new XmlApiError(
+        XML_ERRCODES.operationFailed,
+        `gen_setup ${unsupported.name} cannot be changed here (only status: the domain, owner and description are fixed)`,
+      );
+    }
+    this.checkAddresses(values);
     const password = properties(values).get('ftp_password');
+    const limits = limitOverrides(values);
     return this.each(op, async (a) => {
-      if (password !== undefined) await this.accounts.update(a.id, { password });
+      if (password !== undefined || Object.keys(limits).length) await this.accounts.update(a.id, { ...(password !== undefined ? { password } : {}), ...limits });
       // Repeating a status already there is a success: billing systems retry.
       if (status === 0 && a.status !== 'active') await this.accounts.unsuspend(a.id);
       if (status && a.status !== 'suspended') await this.accounts.suspend(a.id, reasonFor(status));
       return [];
     });
+  }
+
+  /**
+   * FOSSBilling's package change sends `set` with gen_setup/hosting/limits and neither filter nor
+   * values (real Plesk refuses that packet with a schema error). It is taken as meant: the webspace
+   * named in gen_setup/name gets the FTP password and the disk and traffic limits sent.
+   */
+  private async setNamed(op: XmlElement, name: string): Promise<XmlNode[]> {
+    this.checkAddresses(op);
+    const password = properties(op).get('ftp_password');
+    const limits = limitOverrides(op);
+    const rows = await this.find({ key: 'name', value: name });
+    if (!rows.length) return [errorResult(new XmlApiError(XML_ERRCODES.notFound, 'webspace does not exist'), leaf('filter-id', name))];
+    const a = rows[0];
+    await this.accounts.update(a.id, { ...(password ? { password } : {}), ...limits });
+    return [el('result', leaf('status', 'ok'), leaf('filter-id', name), leaf('id', a.id))];
   }
 
   private async del(op: XmlElement): Promise<XmlNode[]> {
