@@ -251,7 +251,7 @@ describe('Plesk XML API (/enterprise/control/agent.php)', () => {
       packet('<server><create_session><login>admin</login><data><user_ip>MTI3LjAuMC4x</user_ip><source_server/></data></create_session></server>'),
     );
     expectError(at(s.root, 'server/create_session/result'), 1023);
-    const { root } = await agent(t, token, packet(`${customerAdd('neverwritten')}<reseller><get/></reseller>`));
+    const { root } = await agent(t, token, packet(`${customerAdd('neverwritten')}<mail><create/></mail>`));
     expectSystemError(root, 1014);
     assert.equal((await native('/api/v1/clients?login=neverwritten')).data.length, 0);
   });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { AuthModule } from '../../auth/auth.module';
 import { ClientsModule } from '../../clients/clients.module';
+import { UsageModule } from '../../usage/usage.module';
 import { PackagesModule } from '../../packages/packages.module';
 import { BasicTokenStrategy } from './basic-token.strategy';
 import { ResellerErrors, RestV2Errors } from './plesk-errors';
@@ -19,7 +20,7 @@ import { RestServerController } from './rest-server.controller';
  * tokens services do the work, so a client is the same row, with the same rules, in every dialect.
  */
 @Module({
-  imports: [AuthModule, ClientsModule, AccountsModule, PackagesModule],
+  imports: [AuthModule, ClientsModule, AccountsModule, PackagesModule, UsageModule],
   controllers: [ResellerClientsController, ResellerOrdersController, RestAuthKeysController, RestClientsController, RestDomainsController, RestServerController],
   // Each dialect's error shape, found by the global exception filter: unknown routes under /API and /api/v2 answer in it too.
   providers: [PleskReferences, BasicTokenStrategy, ResellerErrors, RestV2Errors],

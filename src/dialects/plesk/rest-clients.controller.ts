@@ -5,6 +5,7 @@ import { ClientLifecycleService } from '../../accounts/client-lifecycle.service'
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { ClientStatus } from '../../clients/client.entity';
 import { ClientPatch, ClientsService } from '../../clients/clients.service';
+import { AccountUsage, UsageService } from '../../usage/usage.service';
 import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestClientRequestDto, RestClientUpdateDto } from './dto/rest.dto';
 import { RestClientView, RestCreatedView, RestDomainView, RestStatisticsView, RestStatusView } from './dto/rest.view';
@@ -43,6 +44,7 @@ export class RestClientsController {
     private readonly accounts: AccountsService,
     private readonly lifecycle: ClientLifecycleService,
     private readonly plesk: PleskReferences,
+    private readonly usage: UsageService,
   ) {}
 
   @Get()
@@ -139,22 +141,24 @@ export class RestClientsController {
 
   @Get(':id/statistics')
   @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['clients:read', 'accounts:read'] })
-  @ApiOperation({ summary: "The client's ten counters (Hostwright counts active domains; usage counters are 0 until measured)" })
+  @ApiOperation({ summary: "The client's ten counters: active domains, and disk and traffic in bytes summed over its accounts (0 while not measured)" })
   @ApiOkResponse({ type: RestStatisticsView })
   @ApiRestV2Errors(404)
   async statistics(@Param('id') id: string): Promise<RestStatisticsView> {
     const client = await this.plesk.client(id);
     const accounts = await this.accounts.ofClient(client.id);
+    const usage = await Promise.all(accounts.map((a) => this.usage.of(a)));
+    const bytes = (pick: (u: AccountUsage) => number | null) => usage.reduce((sum, u) => sum + Math.round((pick(u) ?? 0) * 1024 * 1024), 0);
     return {
       active_domains: accounts.filter((a) => a.status === 'active').length,
       subdomains: 0,
-      disk_space: 0,
+      disk_space: bytes((u) => u.diskUsedMb),
       email_postboxes: 0,
       email_redirects: 0,
       email_response_messages: 0,
       mailing_lists: 0,
       databases: 0,
-      traffic: 0,
+      traffic: bytes((u) => u.bandwidthUsedMb),
       traffic_prevday: 0,
     };
   }

@@ -41,13 +41,6 @@ function properties(op: XmlElement | undefined): Map<string, string> {
   return found;
 }
 
-/** `hosting/vrt_hst/ip_address` values (several: IPv4 and IPv6), and `gen_setup/ip_address`. */
-function addressesOf(op: XmlElement | undefined): string[] {
-  const vrt = child(child(op, 'hosting'), 'vrt_hst');
-  const sources = [...(vrt?.children ?? []), ...(child(op, 'gen_setup')?.children ?? [])];
-  return sources.filter((c) => c.name === 'ip_address' && c.text !== '').map((c) => c.text);
-}
-
 const MIB = 1024 * 1024;
 /** `limits/limit` disk_space and max_traffic (bytes) → per-account overrides in MiB; -1 and 0 leave the package's. */
 function limitOverrides(op: XmlElement | undefined): { disk_limit_mb?: number; bandwidth_limit_mb?: number } {
@@ -94,17 +87,6 @@ export class WebspaceOperator implements XmlOperator {
         ? [{ operator, operation: 'switch-subscription', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.switchSubscription(op) }]
         : []),
     ]);
-  }
-
-  /** An IP address the packet names must be this server's (Plesk refuses an address it does not have). */
-  private checkAddresses(op: XmlElement): void {
-    const foreign = addressesOf(op).filter((ip) => ip !== this.config.provisioning.serverIp);
-    if (foreign.length) {
-      throw new XmlApiError(
-        XML_ERRCODES.operationFailed,
-        `IP address ${foreign[0].slice(0, 45)} does not exist on this server (ip get lists ${this.config.provisioning.serverIp})`,
-      );
-    }
   }
 
   /** The operation's work once per webspace its filter selects (an empty filter: all). */
@@ -204,7 +186,6 @@ export class WebspaceOperator implements XmlOperator {
     const ftpLogin = props.get('ftp_login');
     const ftpPassword = props.get('ftp_password');
     if (!ftpLogin || !ftpPassword) throw new XmlApiError(XML_ERRCODES.operationFailed, 'hosting/vrt_hst needs the properties ftp_login and ftp_password');
-    this.checkAddresses(op);
     const plan = await this.plan(op);
     let account = await this.accounts.create({
       username: ftpLogin,
@@ -333,7 +314,6 @@ export class WebspaceOperator implements XmlOperator {
         `gen_setup ${unsupported.name} cannot be changed here (only status: the domain, owner and description are fixed)`,
       );
     }
-    this.checkAddresses(values);
     const password = properties(values).get('ftp_password');
     const limits = limitOverrides(values);
     return this.each(op, async (a) => {
@@ -351,7 +331,6 @@ export class WebspaceOperator implements XmlOperator {
    * named in gen_setup/name gets the FTP password and the disk and traffic limits sent.
    */
   private async setNamed(op: XmlElement, name: string): Promise<XmlNode[]> {
-    this.checkAddresses(op);
     const password = properties(op).get('ftp_password');
     const limits = limitOverrides(op);
     const rows = await this.find({ key: 'name', value: name });
