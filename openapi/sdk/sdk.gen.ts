@@ -804,7 +804,7 @@ export const restClientsDomains = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * The client's ten counters (Hostwright counts active domains; usage counters are 0 until measured)
+ * The client's ten counters: active domains, and disk and traffic in bytes summed over its accounts (0 while not measured)
  */
 export const restClientsStatistics = <ThrowOnError extends boolean = false>(options: Options<RestClientsStatisticsData, ThrowOnError>) => (options.client ?? client).get<RestClientsStatisticsResponses, RestClientsStatisticsErrors, ThrowOnError>({
     security: [
