@@ -254,6 +254,11 @@ describe('Plesk XML API as api-php-lib, FOSSBilling and WHMCS speak it', () => {
     const customer = await send(packet('<customer><get><filter><login>whuser</login></filter><dataset><stat/></dataset></get></customer>'));
     assert.equal(text(customer.root, 'customer/get/result/data/stat/disk_space'), String(USED.disk * MIB));
     assert.equal(text(customer.root, 'customer/get/result/data/stat/traffic'), String(USED.traffic * MIB));
+    const ownerId = text(customer.root, 'customer/get/result/id');
+    const rest = await t.call('GET', `/api/v2/clients/${ownerId}/statistics`, { token: null, headers: { 'x-api-key': token } });
+    assert.equal(rest.status, 200, rest.text);
+    assert.equal(rest.body.disk_space, USED.disk * MIB);
+    assert.equal(rest.body.traffic, USED.traffic * MIB);
   });
 
   test('WHMCS plan lists and add-ons: reseller-plan (<filter><all/>), service-plan-addon and reseller answer empty; their writes 1023', async () => {
