@@ -176,6 +176,10 @@ describe('Plesk XML API as api-php-lib, FOSSBilling and WHMCS speak it', () => {
       ),
     );
     const id = Number(text(at(add.root, 'webspace/add/result'), 'id'));
+    const old = await send(packet('<client><get><filter><login>whuser</login></filter><dataset><gen_info/></dataset></get></client>', '1.0.0.0'));
+    assert.equal(text(old.root, 'client/get/result/id'), String(ownerId), 'client is the protocol 1.0 name of customer');
+    const oldWebspace = await send(packet('<domain><get><filter><name>measured.example.test</name></filter><dataset><hosting/></dataset></get></domain>', '1.0.0.0'));
+    assert.equal(text(oldWebspace.root, 'domain/get/result/data/hosting/vrt_hst/ip_address'), ip);
     const status = (code: number) =>
       send(
         packet(
