@@ -14,6 +14,9 @@ export interface AccountTarget {
   phpVersion: string;
   /** The operation's generation (generationOf(id, op_seq)); the agent refuses plans older than the last it ran for the name. */
   generation?: number;
+  /** A removal's: the hosting databases and database users made for the account, which must be gone after it. */
+  databases?: string[];
+  databaseUsers?: string[];
 }
 
 const UNCHANGED = Symbol.for('hostwright.provisioning.unchanged');
