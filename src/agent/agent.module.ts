@@ -15,7 +15,10 @@ import { SystemUsers } from './system/system-users';
 import { rootPrefix, TemplateRenderer } from './system/template-renderer';
 
 /** The real steps over rootDir and the panel's database (tests wrap this to inject faults). */
-export function createProvisioningSteps(config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer,
+export function createProvisioningSteps(
+  config: AppConfig,
+  db: DatabaseService,
+  reloads: ReloadCoalescer,
   databases = new HostingDatabases(config.hostingDatabases),
 ): StepCatalog {
   const p = config.provisioning;

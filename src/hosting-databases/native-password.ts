@@ -7,5 +7,7 @@ const sha1 = (data: Buffer | string) => createHash('sha1').update(data).digest()
  * `CREATE USER … IDENTIFIED BY PASSWORD '<hash>'` takes, so the clear password never leaves the panel.
  */
 export function nativePasswordHash(password: string): string {
-  return `*${sha1(sha1(Buffer.from(password, 'utf8'))).toString('hex').toUpperCase()}`;
+  return `*${sha1(sha1(Buffer.from(password, 'utf8')))
+    .toString('hex')
+    .toUpperCase()}`;
 }

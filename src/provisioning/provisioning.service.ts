@@ -148,7 +148,10 @@ export class ProvisioningService extends AccountProvisioner {
       return new DomainError('provisioning_failed', `Provisioning failed at step "${error.step}"; the changes made so far were undone`);
     }
     if (error instanceof RemovalIncompleteError) {
-      return new DomainError('provisioning_failed', `Some of the account's resources could not be removed (${error.failedSteps.join(', ')}); the account is kept as failed and the request can be repeated`);
+      return new DomainError(
+        'provisioning_failed',
+        `Some of the account's resources could not be removed (${error.failedSteps.join(', ')}); the account is kept as failed and the request can be repeated`,
+      );
     }
     return new DomainError('provisioning_failed', 'Provisioning failed; the changes made so far were undone');
   }

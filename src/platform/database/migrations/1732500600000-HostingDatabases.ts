@@ -40,8 +40,20 @@ export class HostingDatabases1732500600000 implements MigrationInterface {
         ],
         indices: [{ name: 'ix_hosting_database_grants_database', columnNames: ['database_id'] }],
         foreignKeys: [
-          { name: 'fk_hosting_database_grants_user', columnNames: ['user_id'], referencedTableName: 'hosting_database_users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-          { name: 'fk_hosting_database_grants_database', columnNames: ['database_id'], referencedTableName: 'hosting_databases', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            name: 'fk_hosting_database_grants_user',
+            columnNames: ['user_id'],
+            referencedTableName: 'hosting_database_users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            name: 'fk_hosting_database_grants_database',
+            columnNames: ['database_id'],
+            referencedTableName: 'hosting_databases',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
