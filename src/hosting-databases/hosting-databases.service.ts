@@ -222,8 +222,9 @@ export class HostingDatabasesService {
     if (error instanceof DatabaseOpError && error.kind === 'unconfigured') {
       return new DomainError('database_server_unavailable', `The hosting database server is not available: ${error.message}`, { retryAfterSeconds: 30 });
     }
-    if (error instanceof AgentUnreachableError)
+    if (error instanceof AgentUnreachableError) {
       return new DomainError('agent_unreachable', 'The provisioning agent is unreachable. Try again later.', { retryAfterSeconds: 30 });
+    }
     this.logger.error(`database operation failed: ${describeError(error)}`);
     return new DomainError('provisioning_failed', `The database server refused the change: ${describeError(error)}`);
   }

@@ -4,10 +4,18 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
-import { createAccount } from '../support/accounts';
-import { createHostingAdmin, HostingAdmin, mariaRoot, rootConnection, serverState, visibleDatabases } from '../support/hosting-db';
+import { createAccount as createAccountRow } from '../support/accounts';
+import { createHostingAdmin, dropPrefixes, HostingAdmin, mariaRoot, rootConnection, serverState, visibleDatabases } from '../support/hosting-db';
 import { startTestApp, TestApp } from '../support/test-app';
 import { nativePasswordHash } from '../../src/hosting-databases/native-password';
+
+const made: string[] = [];
+/** An account whose prefix is cleaned off the shared MariaDB server at the end, whatever the test left. */
+async function createAccount(t: TestApp, overrides: Record<string, unknown> = {}): Promise<{ id: number; username: string; domain: string }> {
+  const account = await createAccountRow(t, overrides);
+  made.push(account.username);
+  return account;
+}
 
 const PASSWORD = 'Db-Pw-4f9c-unique';
 const NEW_PASSWORD = 'Db-Pw-77aa-other';
@@ -53,6 +61,7 @@ describe('hosting databases: an account’s MariaDB databases and users, through
   after(async () => {
     await t?.close();
     await admin?.drop();
+    await dropPrefixes(made);
   });
 
   const dbs = (id: number) => `/api/v1/accounts/${id}/databases`;

@@ -85,3 +85,19 @@ export async function visibleDatabases(user: string, password: string): Promise<
     await conn.end();
   }
 }
+
+/** Drops, as root, whatever a test left on the server under these accounts' prefixes (databases, users). */
+export async function dropPrefixes(usernames: string[]): Promise<void> {
+  const root = await rootConnection();
+  try {
+    for (const username of usernames) {
+      const like = `${username}\\_%`;
+      const [dbs] = await root.query('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [like]);
+      for (const { n } of dbs as { n: string }[]) await root.query(`DROP DATABASE IF EXISTS \`${n}\``);
+      const [users] = await root.query('SELECT User AS u, Host AS h FROM mysql.user WHERE User LIKE ?', [like]);
+      for (const { u, h } of users as { u: string; h: string }[]) await root.query('DROP USER IF EXISTS ?@?', [u, h]);
+    }
+  } finally {
+    await root.end();
+  }
+}
