@@ -3,13 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Account } from '../accounts/account.entity';
 import { AccountsService } from '../accounts/accounts.service';
-import { AgentClient } from '../agent-protocol/agent-client';
-import { AgentUnreachableError, describeError } from '../agent-protocol/agent-errors';
-import { DatabaseOp, DatabaseOpError } from '../agent-protocol/database-ops';
+import { describeError } from '../agent-protocol/agent-errors';
+import { DatabaseOp } from '../agent-protocol/database-ops';
 import { databaseNameProblem, databaseUserProblem } from '../agent-protocol/grammar';
-import { UnsafeValueError } from '../agent-protocol/safe-values';
 import { DomainError } from '../common/errors/domain-error';
 import { PackagesService } from '../packages/packages.service';
+import { DatabaseProvisioner } from '../provisioning/provisioning.port';
 import { DatabaseService, isUniqueViolation } from '../platform/database/database.service';
 import { HostingDatabase, HostingDatabaseGrant, HostingDatabaseUser } from './hosting-database.entity';
 import { nativePasswordHash } from './native-password';
@@ -36,7 +35,7 @@ export class HostingDatabasesService {
     private readonly db: DatabaseService,
     private readonly accounts: AccountsService,
     private readonly packages: PackagesService,
-    private readonly agent: AgentClient,
+    private readonly provisioner: DatabaseProvisioner,
     @InjectRepository(HostingDatabase) private readonly databases: Repository<HostingDatabase>,
     @InjectRepository(HostingDatabaseUser) private readonly users: Repository<HostingDatabaseUser>,
     @InjectRepository(HostingDatabaseGrant) private readonly grants: Repository<HostingDatabaseGrant>,
@@ -163,7 +162,7 @@ export class HostingDatabasesService {
   private async afterwardsGone(account: Account, undo: DatabaseOp): Promise<void> {
     const now = await this.accounts.get(account.id).catch(() => null);
     if (now && now.id === account.id && OPEN_STATUSES.includes(now.status)) return;
-    await this.agent.databases(undo).catch((error: unknown) => this.logger.error(`could not undo ${undo.op} for ${account.username}: ${describeError(error)}`));
+    await this.provisioner.run(undo).catch((error: unknown) => this.logger.error(`could not undo ${undo.op} for ${account.username}: ${describeError(error)}`));
     throw DomainError.conflict('The account was deleted meanwhile');
   }
 
@@ -207,25 +206,7 @@ export class HostingDatabasesService {
     if (problem) throw DomainError.field(field, problem);
   }
 
-  private async send(op: DatabaseOp): Promise<void> {
-    try {
-      await this.agent.databases(op);
-    } catch (error) {
-      throw this.toDomainError(error);
-    }
-  }
-
-  private toDomainError(error: unknown): DomainError {
-    if (error instanceof DomainError) return error;
-    if (error instanceof UnsafeValueError) return DomainError.field(error.field, error.message);
-    if (error instanceof DatabaseOpError && error.kind === 'exists') return DomainError.taken('name', error.message);
-    if (error instanceof DatabaseOpError && error.kind === 'unconfigured') {
-      return new DomainError('database_server_unavailable', `The hosting database server is not available: ${error.message}`, { retryAfterSeconds: 30 });
-    }
-    if (error instanceof AgentUnreachableError) {
-      return new DomainError('agent_unreachable', 'The provisioning agent is unreachable. Try again later.', { retryAfterSeconds: 30 });
-    }
-    this.logger.error(`database operation failed: ${describeError(error)}`);
-    return new DomainError('provisioning_failed', `The database server refused the change: ${describeError(error)}`);
+  private send(op: DatabaseOp): Promise<void> {
+    return this.provisioner.run(op);
   }
 }
