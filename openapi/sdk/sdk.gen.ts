@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, HostingDatabasesCreateDatabaseData, HostingDatabasesCreateDatabaseErrors, HostingDatabasesCreateDatabaseResponses, HostingDatabasesCreateUserData, HostingDatabasesCreateUserErrors, HostingDatabasesCreateUserResponses, HostingDatabasesDropDatabaseData, HostingDatabasesDropDatabaseErrors, HostingDatabasesDropDatabaseResponses, HostingDatabasesDropUserData, HostingDatabasesDropUserErrors, HostingDatabasesDropUserResponses, HostingDatabasesGetUserData, HostingDatabasesGetUserErrors, HostingDatabasesGetUserResponses, HostingDatabasesListDatabasesData, HostingDatabasesListDatabasesErrors, HostingDatabasesListDatabasesResponses, HostingDatabasesListUsersData, HostingDatabasesListUsersErrors, HostingDatabasesListUsersResponses, HostingDatabasesUpdateUserData, HostingDatabasesUpdateUserErrors, HostingDatabasesUpdateUserResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -425,6 +425,134 @@ export const clientAccountsList = <ThrowOnError extends boolean = false>(options
     ],
     url: '/api/v1/clients/{id}/accounts',
     ...options
+});
+
+/**
+ * List the account's databases and the users that may use each
+ */
+export const hostingDatabasesListDatabases = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesListDatabasesData, ThrowOnError>) => (options.client ?? client).get<HostingDatabasesListDatabasesResponses, HostingDatabasesListDatabasesErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/databases',
+    ...options
+});
+
+/**
+ * Create a database
+ *
+ * 403 package_limit_reached past the package's max_databases (0 = unlimited); 503 when no hosting database server is configured.
+ */
+export const hostingDatabasesCreateDatabase = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesCreateDatabaseData, ThrowOnError>) => (options.client ?? client).post<HostingDatabasesCreateDatabaseResponses, HostingDatabasesCreateDatabaseErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/databases',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Drop a database (and every grant on it)
+ */
+export const hostingDatabasesDropDatabase = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesDropDatabaseData, ThrowOnError>) => (options.client ?? client).delete<HostingDatabasesDropDatabaseResponses, HostingDatabasesDropDatabaseErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/databases/{name}',
+    ...options
+});
+
+/**
+ * List the account's database users and their databases
+ */
+export const hostingDatabasesListUsers = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesListUsersData, ThrowOnError>) => (options.client ?? client).get<HostingDatabasesListUsersResponses, HostingDatabasesListUsersErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/database-users',
+    ...options
+});
+
+/**
+ * Create a database user
+ *
+ * The user gets ALL PRIVILEGES on each of `databases` (databases of the same account only) and on nothing else. The password is never stored or echoed.
+ */
+export const hostingDatabasesCreateUser = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesCreateUserData, ThrowOnError>) => (options.client ?? client).post<HostingDatabasesCreateUserResponses, HostingDatabasesCreateUserErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/database-users',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Drop a database user (its grants go with it)
+ */
+export const hostingDatabasesDropUser = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesDropUserData, ThrowOnError>) => (options.client ?? client).delete<HostingDatabasesDropUserResponses, HostingDatabasesDropUserErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/database-users/{name}',
+    ...options
+});
+
+/**
+ * Get a database user
+ */
+export const hostingDatabasesGetUser = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesGetUserData, ThrowOnError>) => (options.client ?? client).get<HostingDatabasesGetUserResponses, HostingDatabasesGetUserErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/database-users/{name}',
+    ...options
+});
+
+/**
+ * Change a database user's password and/or its databases (`databases` replaces the whole set)
+ */
+export const hostingDatabasesUpdateUser = <ThrowOnError extends boolean = false>(options: Options<HostingDatabasesUpdateUserData, ThrowOnError>) => (options.client ?? client).patch<HostingDatabasesUpdateUserResponses, HostingDatabasesUpdateUserErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/database-users/{name}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

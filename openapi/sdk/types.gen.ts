@@ -12,7 +12,7 @@ export type HealthView = {
 /**
  * Stable machine-readable code
  */
-export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'service_unavailable' | 'agent_unreachable';
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'package_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'service_unavailable' | 'database_server_unavailable' | 'agent_unreachable';
 
 export type ErrorDetailView = {
     field: string;
@@ -420,6 +420,49 @@ export type SuspendAccountDto = {
      * Why (kept with the account while suspended), e.g. `Overdue invoice #1234`; up to 255 characters, no control or bidi character.
      */
     reason?: string;
+};
+
+export type DatabaseView = {
+    name: string;
+    /**
+     * The account's database users that may use it.
+     */
+    users: Array<string>;
+    created_at: string;
+};
+
+export type CreateDatabaseDto = {
+    /**
+     * `{username}_` and lowercase letters, digits or underscores; at most 64 characters.
+     */
+    name: string;
+};
+
+export type DatabaseUserView = {
+    name: string;
+    /**
+     * The databases it has ALL PRIVILEGES on.
+     */
+    databases: Array<string>;
+    created_at: string;
+};
+
+export type CreateDatabaseUserDto = {
+    /**
+     * `{username}_` and lowercase letters, digits or underscores; at most 80 characters.
+     */
+    name: string;
+    /**
+     * The account's databases this user gets ALL PRIVILEGES on (and on nothing else); none by default.
+     */
+    databases?: Array<string>;
+};
+
+export type UpdateDatabaseUserDto = {
+    /**
+     * Replaces the set of databases the user may use.
+     */
+    databases?: Array<string>;
 };
 
 export type AuditEntryView = {
@@ -1272,6 +1315,26 @@ export type UpdateAccountDtoWritable = {
     bandwidth_limit_mb?: number | null;
 };
 
+export type CreateDatabaseUserDtoWritable = {
+    /**
+     * `{username}_` and lowercase letters, digits or underscores; at most 80 characters.
+     */
+    name: string;
+    password: string;
+    /**
+     * The account's databases this user gets ALL PRIVILEGES on (and on nothing else); none by default.
+     */
+    databases?: Array<string>;
+};
+
+export type UpdateDatabaseUserDtoWritable = {
+    password?: string;
+    /**
+     * Replaces the set of databases the user may use.
+     */
+    databases?: Array<string>;
+};
+
 export type ResellerCreateClientDtoWritable = {
     /**
      * 1–255 characters; no control or bidi character.
@@ -1576,7 +1639,7 @@ export type TokensListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
 };
@@ -1604,7 +1667,7 @@ export type TokensCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1638,7 +1701,7 @@ export type TokensRevokeErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1692,7 +1755,7 @@ export type LicenseInstallErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1724,7 +1787,7 @@ export type PackagesListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
 };
@@ -1752,7 +1815,7 @@ export type PackagesCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1790,7 +1853,7 @@ export type PackagesRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1826,7 +1889,7 @@ export type PackagesGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1860,7 +1923,7 @@ export type PackagesUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1904,7 +1967,7 @@ export type ClientsListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1943,7 +2006,7 @@ export type ClientsCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -1986,7 +2049,7 @@ export type ClientsRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2002,7 +2065,7 @@ export type ClientsRemoveErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2030,7 +2093,7 @@ export type ClientsGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2064,7 +2127,7 @@ export type ClientsUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2080,7 +2143,7 @@ export type ClientsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2110,7 +2173,7 @@ export type ClientsSuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2122,7 +2185,7 @@ export type ClientsSuspendErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2152,7 +2215,7 @@ export type ClientsUnsuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2164,7 +2227,7 @@ export type ClientsUnsuspendErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2207,7 +2270,7 @@ export type AccountsListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2251,7 +2314,7 @@ export type AccountsCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2263,7 +2326,7 @@ export type AccountsCreateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2296,7 +2359,7 @@ export type AccountsRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2308,7 +2371,7 @@ export type AccountsRemoveErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2336,7 +2399,7 @@ export type AccountsGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2370,7 +2433,7 @@ export type AccountsUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2386,7 +2449,7 @@ export type AccountsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2416,7 +2479,7 @@ export type AccountsSuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2432,7 +2495,7 @@ export type AccountsSuspendErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2462,7 +2525,7 @@ export type AccountsUnsuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2478,7 +2541,7 @@ export type AccountsUnsuspendErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2508,7 +2571,7 @@ export type ClientAccountsListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2531,6 +2594,330 @@ export type ClientAccountsListResponses = {
 };
 
 export type ClientAccountsListResponse = ClientAccountsListResponses[keyof ClientAccountsListResponses];
+
+export type HostingDatabasesListDatabasesData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/databases';
+};
+
+export type HostingDatabasesListDatabasesErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type HostingDatabasesListDatabasesError = HostingDatabasesListDatabasesErrors[keyof HostingDatabasesListDatabasesErrors];
+
+export type HostingDatabasesListDatabasesResponses = {
+    200: {
+        data: Array<DatabaseView>;
+    };
+};
+
+export type HostingDatabasesListDatabasesResponse = HostingDatabasesListDatabasesResponses[keyof HostingDatabasesListDatabasesResponses];
+
+export type HostingDatabasesCreateDatabaseData = {
+    body: CreateDatabaseDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/databases';
+};
+
+export type HostingDatabasesCreateDatabaseErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type HostingDatabasesCreateDatabaseError = HostingDatabasesCreateDatabaseErrors[keyof HostingDatabasesCreateDatabaseErrors];
+
+export type HostingDatabasesCreateDatabaseResponses = {
+    201: {
+        data: DatabaseView;
+    };
+};
+
+export type HostingDatabasesCreateDatabaseResponse = HostingDatabasesCreateDatabaseResponses[keyof HostingDatabasesCreateDatabaseResponses];
+
+export type HostingDatabasesDropDatabaseData = {
+    body?: never;
+    path: {
+        id: number;
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/databases/{name}';
+};
+
+export type HostingDatabasesDropDatabaseErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type HostingDatabasesDropDatabaseError = HostingDatabasesDropDatabaseErrors[keyof HostingDatabasesDropDatabaseErrors];
+
+export type HostingDatabasesDropDatabaseResponses = {
+    204: void;
+};
+
+export type HostingDatabasesDropDatabaseResponse = HostingDatabasesDropDatabaseResponses[keyof HostingDatabasesDropDatabaseResponses];
+
+export type HostingDatabasesListUsersData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/database-users';
+};
+
+export type HostingDatabasesListUsersErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type HostingDatabasesListUsersError = HostingDatabasesListUsersErrors[keyof HostingDatabasesListUsersErrors];
+
+export type HostingDatabasesListUsersResponses = {
+    200: {
+        data: Array<DatabaseUserView>;
+    };
+};
+
+export type HostingDatabasesListUsersResponse = HostingDatabasesListUsersResponses[keyof HostingDatabasesListUsersResponses];
+
+export type HostingDatabasesCreateUserData = {
+    body: CreateDatabaseUserDtoWritable;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/database-users';
+};
+
+export type HostingDatabasesCreateUserErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type HostingDatabasesCreateUserError = HostingDatabasesCreateUserErrors[keyof HostingDatabasesCreateUserErrors];
+
+export type HostingDatabasesCreateUserResponses = {
+    201: {
+        data: DatabaseUserView;
+    };
+};
+
+export type HostingDatabasesCreateUserResponse = HostingDatabasesCreateUserResponses[keyof HostingDatabasesCreateUserResponses];
+
+export type HostingDatabasesDropUserData = {
+    body?: never;
+    path: {
+        id: number;
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/database-users/{name}';
+};
+
+export type HostingDatabasesDropUserErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type HostingDatabasesDropUserError = HostingDatabasesDropUserErrors[keyof HostingDatabasesDropUserErrors];
+
+export type HostingDatabasesDropUserResponses = {
+    204: void;
+};
+
+export type HostingDatabasesDropUserResponse = HostingDatabasesDropUserResponses[keyof HostingDatabasesDropUserResponses];
+
+export type HostingDatabasesGetUserData = {
+    body?: never;
+    path: {
+        id: number;
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/database-users/{name}';
+};
+
+export type HostingDatabasesGetUserErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type HostingDatabasesGetUserError = HostingDatabasesGetUserErrors[keyof HostingDatabasesGetUserErrors];
+
+export type HostingDatabasesGetUserResponses = {
+    200: {
+        data: DatabaseUserView;
+    };
+};
+
+export type HostingDatabasesGetUserResponse = HostingDatabasesGetUserResponses[keyof HostingDatabasesGetUserResponses];
+
+export type HostingDatabasesUpdateUserData = {
+    body: UpdateDatabaseUserDtoWritable;
+    path: {
+        id: number;
+        name: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/database-users/{name}';
+};
+
+export type HostingDatabasesUpdateUserErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type HostingDatabasesUpdateUserError = HostingDatabasesUpdateUserErrors[keyof HostingDatabasesUpdateUserErrors];
+
+export type HostingDatabasesUpdateUserResponses = {
+    200: {
+        data: DatabaseUserView;
+    };
+};
+
+export type HostingDatabasesUpdateUserResponse = HostingDatabasesUpdateUserResponses[keyof HostingDatabasesUpdateUserResponses];
 
 export type AuditListData = {
     body?: never;
@@ -2555,7 +2942,7 @@ export type AuditListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -2588,7 +2975,7 @@ export type ServerStatsServerStatsErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
 };
@@ -2616,7 +3003,7 @@ export type ServerStatsPingErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
 };
@@ -2640,7 +3027,7 @@ export type UsageListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
 };
@@ -2668,7 +3055,7 @@ export type ResellerClientsCreateErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2706,7 +3093,7 @@ export type ResellerClientsListErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2738,7 +3125,7 @@ export type ResellerClientsGetErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2770,7 +3157,7 @@ export type ResellerClientsUpdateErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2810,7 +3197,7 @@ export type ResellerClientsRemoveErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2846,7 +3233,7 @@ export type ResellerClientsSuspendErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2878,7 +3265,7 @@ export type ResellerClientsUnsuspendErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2908,7 +3295,7 @@ export type ResellerOrdersCreateErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2946,7 +3333,7 @@ export type ResellerOrdersScaleErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -2989,7 +3376,7 @@ export type ResellerOrdersDetailErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ResellerErrorView;
     /**
@@ -3027,7 +3414,7 @@ export type RestAuthKeysCreateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
 };
@@ -3055,7 +3442,7 @@ export type RestAuthKeysRemoveErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3085,7 +3472,7 @@ export type RestClientsListErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
 };
@@ -3115,7 +3502,7 @@ export type RestClientsCreateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
 };
@@ -3147,7 +3534,7 @@ export type RestClientsRemoveErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3179,7 +3566,7 @@ export type RestClientsGetErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3215,7 +3602,7 @@ export type RestClientsUpdateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3247,7 +3634,7 @@ export type RestClientsSuspendErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3279,7 +3666,7 @@ export type RestClientsActivateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3311,7 +3698,7 @@ export type RestClientsDomainsErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3343,7 +3730,7 @@ export type RestClientsStatisticsErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3375,7 +3762,7 @@ export type RestDomainsListErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
 };
@@ -3405,7 +3792,7 @@ export type RestDomainsCreateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
 };
@@ -3437,7 +3824,7 @@ export type RestDomainsRemoveErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3469,7 +3856,7 @@ export type RestDomainsGetErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3505,7 +3892,7 @@ export type RestDomainsUpdateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3537,7 +3924,7 @@ export type RestDomainsClientErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3569,7 +3956,7 @@ export type RestDomainsStatusErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3605,7 +3992,7 @@ export type RestDomainsSetStatusErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
     /**
@@ -3635,7 +4022,7 @@ export type RestServerInfoErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
 };
@@ -3661,7 +4048,7 @@ export type RestServerIpsErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: RestV2ErrorView;
 };

@@ -1,3 +1,4 @@
+import { DatabaseOp } from './database-ops';
 import { Plan } from './plan';
 
 export const PLANS_PATH = '/v1/plans';
@@ -25,4 +26,6 @@ export abstract class AgentClient {
   abstract execute(plan: Plan, observe?: StepObserver): Promise<void>;
   /** What the agent would write and run for this plan; changes nothing. */
   abstract preview(plan: Plan): Promise<PlanPreview>;
+  /** One operation on the accounts' hosting databases (DatabaseOpError when the server refuses it). */
+  abstract databases(op: DatabaseOp): Promise<void>;
 }

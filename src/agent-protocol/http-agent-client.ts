@@ -3,6 +3,7 @@ import { UnsafeValueError } from './safe-values';
 import { AgentClient, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepTiming } from './agent-client';
 import { AgentUnreachableError, RemovalIncompleteError, StalePlanError, StepFailedError } from './agent-errors';
 import { signatureHeaders } from './hmac';
+import { DATABASES_PATH, DatabaseOp, DatabaseOpError } from './database-ops';
 import { Plan } from './plan';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
@@ -37,6 +38,19 @@ export class HttpAgentClient extends AgentClient {
     if (status === 200) return answer as unknown as PlanPreview;
     if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
     throw new AgentUnreachableError(`the agent answered ${status}`, false);
+  }
+
+  async databases(op: DatabaseOp): Promise<void> {
+    const { status, text } = await this.post(DATABASES_PATH, JSON.stringify(op));
+    const answer = parseAnswer(text);
+    if (status === 200) return;
+    const message = String(answer.message ?? `the agent answered ${status}`);
+    if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'op'), String(answer.message ?? 'is invalid'));
+    if (status === 409 && answer.error === 'database_exists') throw new DatabaseOpError('exists', message);
+    if (status === 503 && answer.error === 'databases_unconfigured') throw new DatabaseOpError('unconfigured', message);
+    if (status === 500 && answer.error === 'database_failed') throw new DatabaseOpError('failed', message);
+    if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
+    throw new AgentUnreachableError(`the agent answered ${status}`, true);
   }
 
   private post(path: string, body: string): Promise<{ status: number; text: string }> {

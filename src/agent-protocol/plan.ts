@@ -80,7 +80,16 @@ export function stepsFor(action: PlanAction): PlanStep[] {
 }
 
 export function buildPlan(action: PlanAction, target: PlanTarget, fromPhpVersion?: string, generation?: number, nowMs = Date.now()): Plan {
-  const carried: PlanTarget = action === 'remove' ? { username: target.username, domain: target.domain, php_version: target.php_version } : target;
+  const carried: PlanTarget =
+    action === 'remove'
+      ? {
+          username: target.username,
+          domain: target.domain,
+          php_version: target.php_version,
+          ...(target.databases?.length ? { databases: target.databases } : {}),
+          ...(target.database_users?.length ? { database_users: target.database_users } : {}),
+        }
+      : target;
   return {
     action,
     target: carried,

@@ -1,4 +1,4 @@
-import { checkDomain, emailProblem, PHP_VERSION_PATTERN, usernameProblem } from './grammar';
+import { checkDomain, databaseNameProblem, databaseUserProblem, emailProblem, PHP_VERSION_PATTERN, usernameProblem } from './grammar';
 
 export { isDomainName, PHP_VERSION_PATTERN, USERNAME_PATTERN } from './grammar';
 
@@ -47,8 +47,11 @@ export interface SafeTarget {
   php_version: string;
 }
 
-/** What a removal needs: the names of the account's pieces, nothing more (no email). */
-export type RemovalTarget = Omit<SafeTarget, 'email'>;
+/**
+ * What a removal needs: the names of the account's pieces, nothing more (no email). `databases` and
+ * `database_users`: the hosting databases and users the panel made for it, which must be gone after.
+ */
+export type RemovalTarget = Omit<SafeTarget, 'email'> & { databases?: string[]; database_users?: string[] };
 
 /** The target of any plan: a removal's carries no email. */
 export type PlanTarget = RemovalTarget & { email?: string };
@@ -92,5 +95,16 @@ export function assertRemovalTarget(input: unknown): RemovalTarget {
   const domain = assertSafeValue('domain', raw.domain);
   const phpVersion = assertSafeValue('php_version', raw.php_version);
   if (!PHP_VERSION_PATTERN.test(phpVersion)) throw new UnsafeValueError('php_version', 'must look like 8.2');
-  return { username, domain, php_version: phpVersion };
+  const target: RemovalTarget = { username, domain, php_version: phpVersion };
+  for (const [field, problem] of [
+    ['databases', databaseNameProblem],
+    ['database_users', databaseUserProblem],
+  ] as const) {
+    const names = raw[field];
+    if (names === undefined) continue;
+    if (!Array.isArray(names) || names.length > 10_000) throw new UnsafeValueError(field, 'must be a list of names');
+    names.forEach((name, i) => grammar(`${field}[${i}]`, problem(username, name, `${field}[${i}]`)));
+    target[field] = names as string[];
+  }
+  return target;
 }

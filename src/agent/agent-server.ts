@@ -9,6 +9,8 @@ import { RemovalIncompleteError, StalePlanError, StepFailedError } from '../agen
 import { FileNonceStore, SignatureVerifier } from '../agent-protocol/hmac';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
+import { DATABASES_PATH, DatabaseOpError, parseDatabaseOp } from '../agent-protocol/database-ops';
+import { HostingDatabases } from './system/hosting-databases';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -26,6 +28,7 @@ export class AgentServer implements OnModuleDestroy {
   constructor(
     private readonly executor: PlanExecutor,
     private readonly previewer: PlanPreviewer,
+    private readonly hostingDatabases: HostingDatabases,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +59,7 @@ export class AgentServer implements OnModuleDestroy {
   private async handle(req: IncomingMessage, res: ServerResponse, verifier: SignatureVerifier): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || (path !== PLANS_PATH && path !== PREVIEW_PATH)) return reply(res, 404, { error: 'not_found' });
+    if (req.method !== 'POST' || ![PLANS_PATH, PREVIEW_PATH, DATABASES_PATH].includes(path)) return reply(res, 404, { error: 'not_found' });
     const body = await readBody(req).catch(() => null);
     if (body === null) {
       // Answer before the rest arrives, then hang up: the client reads a 413, not a reset.
@@ -71,6 +74,7 @@ export class AgentServer implements OnModuleDestroy {
     } catch {
       return reply(res, 400, { error: 'invalid_plan', field: 'plan', message: 'is not JSON' });
     }
+    if (path === DATABASES_PATH) return this.database(res, plan);
     if (path === PREVIEW_PATH) {
       try {
         return reply(res, 200, this.previewer.preview(plan));
@@ -91,6 +95,21 @@ export class AgentServer implements OnModuleDestroy {
       if (error instanceof RemovalIncompleteError) return reply(res, 500, { error: 'removal_incomplete', failed_steps: error.failedSteps, steps });
       this.logger.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
       return reply(res, 500, { error: 'internal_error', steps });
+    }
+  }
+
+  /** `POST /v1/databases`: one hosting-database operation; MariaDB's own message on failure (it never carries a password: only its hash is sent). */
+  private async database(res: ServerResponse, input: unknown): Promise<void> {
+    try {
+      await this.hostingDatabases.run(parseDatabaseOp(input));
+      return reply(res, 200, {});
+    } catch (error) {
+      if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
+      if (error instanceof DatabaseOpError && error.kind === 'exists') return reply(res, 409, { error: 'database_exists', message: error.message });
+      if (error instanceof DatabaseOpError && error.kind === 'unconfigured') return reply(res, 503, { error: 'databases_unconfigured', message: error.message });
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error(`database operation failed: ${message}`);
+      return reply(res, 500, { error: 'database_failed', message });
     }
   }
 }

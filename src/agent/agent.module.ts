@@ -15,7 +15,12 @@ import { SystemUsers } from './system/system-users';
 import { rootPrefix, TemplateRenderer } from './system/template-renderer';
 
 /** The real steps over rootDir and the panel's database (tests wrap this to inject faults). */
-export function createProvisioningSteps(config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer): StepCatalog {
+export function createProvisioningSteps(
+  config: AppConfig,
+  db: DatabaseService,
+  reloads: ReloadCoalescer,
+  databases = new HostingDatabases(config.hostingDatabases),
+): StepCatalog {
   const p = config.provisioning;
   const files = new FileOps(p.rootDir);
   return buildSteps({
@@ -24,7 +29,7 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     renderer: new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup }),
     dns: new DnsZoneStore(db),
     zone: { serverIp: p.serverIp, nameservers: p.nameservers },
-    databases: new HostingDatabases(db, config.database),
+    databases,
     reloads,
     webGroup: p.webGroup,
   });
@@ -48,15 +53,24 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     },
     {
       provide: PROVISIONING_STEPS,
-      inject: [APP_CONFIG, DatabaseService, ReloadCoalescer],
+      inject: [APP_CONFIG, DatabaseService, ReloadCoalescer, HostingDatabases],
       useFactory: createProvisioningSteps,
+    },
+    {
+      provide: HostingDatabases,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new HostingDatabases(config.hostingDatabases),
     },
     { provide: PlanLedger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PlanLedger(agentStateDir(config)) },
     PlanExecutor,
     PlanPreviewer,
-    { provide: LocalAgentClient, inject: [PlanExecutor, PlanPreviewer], useFactory: (e: PlanExecutor, p: PlanPreviewer) => new LocalAgentClient(e, p) },
+    {
+      provide: LocalAgentClient,
+      inject: [PlanExecutor, PlanPreviewer, HostingDatabases],
+      useFactory: (e: PlanExecutor, p: PlanPreviewer, d: HostingDatabases) => new LocalAgentClient(e, p, d),
+    },
     AgentServer,
   ],
-  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS],
+  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS, HostingDatabases],
 })
 export class AgentModule {}

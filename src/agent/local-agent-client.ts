@@ -1,13 +1,16 @@
 import { Plan } from '../agent-protocol/plan';
 import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
+import { DatabaseOp, parseDatabaseOp } from '../agent-protocol/database-ops';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
+import { HostingDatabases } from './system/hosting-databases';
 
 /** The agent in the panel's own process: the same executor the daemon runs. */
 export class LocalAgentClient extends AgentClient {
   constructor(
     private readonly executor: PlanExecutor,
     private readonly previewer: PlanPreviewer,
+    private readonly hostingDatabases: HostingDatabases,
   ) {
     super();
   }
@@ -18,5 +21,9 @@ export class LocalAgentClient extends AgentClient {
 
   async preview(plan: Plan): Promise<PlanPreview> {
     return this.previewer.preview(plan);
+  }
+
+  databases(op: DatabaseOp): Promise<void> {
+    return this.hostingDatabases.run(parseDatabaseOp(op));
   }
 }

@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AccountsRepositoryModule } from '../accounts/accounts-repository.module';
 import { ObservabilityModule } from '../platform/observability/observability.module';
-import { AccountProvisioner } from './provisioning.port';
+import { DatabaseProvisioningService } from './database-provisioning.service';
+import { AccountProvisioner, DatabaseProvisioner } from './provisioning.port';
 import { ProvisioningService } from './provisioning.service';
 import { ProvisioningReconciler } from './reconciler.service';
 
 /** The panel side of provisioning: plans built from accounts, sent to the agent (see AgentConnectionModule), and the reconciler. */
 @Module({
   imports: [AccountsRepositoryModule, ObservabilityModule],
-  providers: [ProvisioningService, { provide: AccountProvisioner, useExisting: ProvisioningService }, ProvisioningReconciler],
-  exports: [AccountProvisioner, ProvisioningService, ProvisioningReconciler],
+  providers: [
+    ProvisioningService,
+    { provide: AccountProvisioner, useExisting: ProvisioningService },
+    { provide: DatabaseProvisioner, useClass: DatabaseProvisioningService },
+    ProvisioningReconciler,
+  ],
+  exports: [AccountProvisioner, DatabaseProvisioner, ProvisioningService, ProvisioningReconciler],
 })
 export class ProvisioningModule {}

@@ -1,4 +1,5 @@
 import { PlanPreview } from '../agent-protocol/agent-client';
+import { DatabaseOp } from '../agent-protocol/database-ops';
 
 export { PlanPreview };
 
@@ -14,6 +15,9 @@ export interface AccountTarget {
   phpVersion: string;
   /** The operation's generation (generationOf(id, op_seq)); the agent refuses plans older than the last it ran for the name. */
   generation?: number;
+  /** A removal's: the hosting databases and database users made for the account, which must be gone after it. */
+  databases?: string[];
+  databaseUsers?: string[];
 }
 
 const UNCHANGED = Symbol.for('hostwright.provisioning.unchanged');
@@ -44,4 +48,10 @@ export abstract class AccountProvisioner {
   abstract changePhpVersion(target: AccountTarget, fromVersion: string): Promise<void>;
   /** What create would write and run, without doing it (dry run). */
   abstract plan(target: AccountTarget): Promise<PlanPreview>;
+}
+
+/** What the hosting-databases feature asks of provisioning: one operation on the hosting database server. */
+export abstract class DatabaseProvisioner {
+  /** Throws a DomainError: 409 a name the server already has, 503 no server (or agent), 500 the server refused. */
+  abstract run(op: DatabaseOp): Promise<void>;
 }

@@ -46,8 +46,11 @@ export class ProvisioningService extends AccountProvisioner {
     await this.run('unsuspend', target);
   }
 
+  /** The removal names the account's hosting databases and users (rows of hosting-databases): the agent drops them and checks they are gone. */
   async remove(target: AccountTarget): Promise<void> {
-    await this.run('remove', target);
+    const names = async (table: string) =>
+      ((await this.db.dataSource.query(`SELECT name FROM ${table} WHERE account_id = ? ORDER BY name`, [target.id])) as { name: string }[]).map((r) => r.name);
+    await this.run('remove', { ...target, databases: await names('hosting_databases'), databaseUsers: await names('hosting_database_users') });
   }
 
   async changePhpVersion(target: AccountTarget, fromVersion: string): Promise<void> {
@@ -66,7 +69,14 @@ export class ProvisioningService extends AccountProvisioner {
   /** The agent's own check, run before sending: what it would refuse is a 422 here (a removal needs only safe names). */
   private safe(action: PlanAction, target: AccountTarget): PlanTarget {
     try {
-      return assertPlanTarget(action, { username: target.username, domain: target.domain, email: target.email, php_version: target.phpVersion });
+      return assertPlanTarget(action, {
+        username: target.username,
+        domain: target.domain,
+        email: target.email,
+        php_version: target.phpVersion,
+        ...(target.databases?.length ? { databases: target.databases } : {}),
+        ...(target.databaseUsers?.length ? { database_users: target.databaseUsers } : {}),
+      });
     } catch (error) {
       throw this.toDomainError(error, action);
     }
@@ -138,7 +148,10 @@ export class ProvisioningService extends AccountProvisioner {
       return new DomainError('provisioning_failed', `Provisioning failed at step "${error.step}"; the changes made so far were undone`);
     }
     if (error instanceof RemovalIncompleteError) {
-      return new DomainError('provisioning_failed', "Some of the account's resources could not be removed; the request can be repeated");
+      return new DomainError(
+        'provisioning_failed',
+        `Some of the account's resources could not be removed (${error.failedSteps.join(', ')}); the account is kept as failed and the request can be repeated`,
+      );
     }
     return new DomainError('provisioning_failed', 'Provisioning failed; the changes made so far were undone');
   }

@@ -64,6 +64,34 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     await t.get(DataSource).query('DELETE FROM accounts WHERE id = ?', [a.id]);
   });
 
+  test('POST /v1/databases: signed like plans (401 unsigned), names held to the grammar (400), 503 without a hosting server', async () => {
+    const send = (op: unknown, sign = true) => {
+      const body = JSON.stringify(op);
+      const headers = sign ? signatureHeaders(SECRET, 'POST', '/v1/databases', body) : {};
+      return fetch(`http://127.0.0.1:${port}/v1/databases`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    };
+    assert.equal((await send({ op: 'create_database', username: 'alice', database: 'alice_x' }, false)).status, 401);
+    for (const [op, field] of [
+      [{ op: 'create_database', username: 'alice', database: 'bob_x' }, 'database'],
+      [{ op: 'create_database', username: 'alice', database: 'alice_`x' }, 'database'],
+      [{ op: 'create_user', username: 'alice', user: 'alice_u', password: 'clear-text-pw' }, 'password_hash'],
+      [{ op: 'create_user', username: 'alice', user: 'alice_u', password_hash: "*' OR 1=1", databases: [] }, 'password_hash'],
+      [{ op: 'update_user', username: 'alice', user: 'alice_u', databases: ['alice\\_%'] }, 'databases[0]'],
+      [{ op: 'grant_all', username: 'alice' }, 'op'],
+    ] as const) {
+      const r = await send(op);
+      assert.equal(r.status, 400, JSON.stringify(op));
+      assert.equal(((await r.json()) as { field: string }).field, field);
+    }
+    const none = await send({ op: 'create_database', username: 'alice', database: 'alice_x' });
+    assert.equal(none.status, 503);
+    assert.equal(((await none.json()) as { error: string }).error, 'databases_unconfigured');
+    const id = (await t.call('POST', '/api/v1/accounts', { body: accountBody() })).body.data.id;
+    const api = await t.call('POST', `/api/v1/accounts/${id}/databases`, { body: { name: `${(await t.call('GET', `/api/v1/accounts/${id}`)).body.data.username}_x` } });
+    assert.equal(api.status, 503, api.text);
+    assert.equal(api.body.error, 'database_server_unavailable');
+  });
+
   test('a good signed request runs; tampered body, stale timestamp, replayed nonce and wrong secret get 401', async () => {
     const plan = (username: string) =>
       JSON.stringify({

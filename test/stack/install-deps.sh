@@ -9,6 +9,7 @@ command -v pdns_server >/dev/null 2>&1 || need+=(pdns-server)
 [ -e /usr/lib/x86_64-linux-gnu/pdns/libgmysqlbackend.so ] || ls /usr/lib/*/pdns/libgmysqlbackend.so >/dev/null 2>&1 || need+=(pdns-backend-mysql)
 command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 policy=/usr/sbin/policy-rc.d

@@ -84,11 +84,14 @@ export function certificateStep({ files }: StepDeps): Step {
   };
 }
 
-/** Nothing at create; delete drops the account's `{username}_…` MariaDB databases. */
+/**
+ * Nothing at create; delete drops the account's `{username}_…` MariaDB databases and users (their
+ * grants go with them) and fails, naming what is left, when the server keeps any.
+ */
 export function databasesStep({ databases }: StepDeps): Step {
   return {
     name: 'databases',
     apply: async () => undefined,
-    undo: ({ target }) => databases.dropAll(target.username),
+    undo: ({ target }) => databases.dropAccount(target.username, { databases: target.databases ?? [], users: target.database_users ?? [] }),
   };
 }

@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   forbidden: { status: 403, meaning: 'The token lacks a scope the route needs' },
   license_required: { status: 403, meaning: 'Writes are blocked until a valid licence is installed' },
   account_limit_reached: { status: 403, meaning: "The licence's plan allows no more accounts" },
+  package_limit_reached: { status: 403, meaning: "The account's package allows no more of these (the message names the limit)" },
   not_found: { status: 404, meaning: 'No such resource or route' },
   conflict: { status: 409, meaning: "A unique value is taken (`details` names the field), or the resource's state refuses the change" },
   idempotency_in_progress: { status: 409, meaning: 'A request with this Idempotency-Key is still running; retry later' },
@@ -29,6 +30,7 @@ export const ERROR_CATALOGUE = {
   internal_error: { status: 500, meaning: 'An unexpected error; it has been logged' },
   provisioning_failed: { status: 500, meaning: 'The server could not be changed; what was done is undone, or repeating the request finishes it' },
   service_unavailable: { status: 503, meaning: 'The server is busy (too many request bodies in flight); `Retry-After` says when to try again' },
+  database_server_unavailable: { status: 503, meaning: 'No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached' },
   agent_unreachable: { status: 503, meaning: 'The provisioning agent did not answer; `Retry-After` says when to try again' },
 } as const satisfies Record<string, CatalogueEntry>;
 

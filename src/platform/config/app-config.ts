@@ -42,6 +42,8 @@ export interface AppConfig {
     reconcileIntervalSeconds: number;
   };
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
+  /** The MariaDB server of the accounts' databases (the agent's): separate from the panel's own database. */
+  hostingDatabases: HostingDatabasesConfig;
   license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
   /** Failed authentications per client address per window before it gets 429; limit 0: no limit. */
@@ -53,6 +55,39 @@ export interface AppConfig {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface HostingDatabasesConfig {
+  server?: { host: string; port: number; user: string; password: string };
+  /** The hosts each database user is created at (`'name'@'host'`). */
+  userHosts: string[];
+}
+
+function parseHostingDatabases(env: EnvReader): HostingDatabasesConfig {
+  const userHosts = env.list('HW_HOSTING_DB_USER_HOSTS', ['localhost', '127.0.0.1']);
+  for (const host of userHosts) {
+    if (!/^[A-Za-z0-9.:%_-]{1,255}$/.test(host)) throw new ConfigError('HW_HOSTING_DB_USER_HOSTS must list host names or addresses (localhost,127.0.0.1)');
+  }
+  const url = env.optional('HW_HOSTING_DB_URL');
+  if (!url) return { userHosts };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('HW_HOSTING_DB_URL must look like mariadb://user:pass@host:3306');
+  }
+  if (!['mariadb:', 'mysql:'].includes(parsed.protocol) || !parsed.username || !parsed.hostname) {
+    throw new ConfigError('HW_HOSTING_DB_URL must look like mariadb://user:pass@host:3306');
+  }
+  return {
+    server: {
+      host: parsed.hostname,
+      port: parsed.port ? Number(parsed.port) : 3306,
+      user: decodeURIComponent(parsed.username),
+      password: decodeURIComponent(parsed.password),
+    },
+    userHosts,
+  };
+}
 
 function parseDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
   const url = env.optional('DATABASE_URL');
@@ -130,6 +165,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       reloadTimeoutSeconds: env.int('HW_RELOAD_TIMEOUT', 10, 1, 600),
       reconcileIntervalSeconds: env.int('HW_RECONCILE_INTERVAL', 60, 1, 86400),
     },
+    hostingDatabases: parseHostingDatabases(env),
     agent: {
       url: agentUrl,
       secret: agentSecret,
