@@ -1,3 +1,4 @@
+import { DnsAnswer, DnsChange } from './dns-change';
 import { Plan } from './plan';
 
 export const PLANS_PATH = '/v1/plans';
@@ -25,4 +26,6 @@ export abstract class AgentClient {
   abstract execute(plan: Plan, observe?: StepObserver): Promise<void>;
   /** What the agent would write and run for this plan; changes nothing. */
   abstract preview(plan: Plan): Promise<PlanPreview>;
+  /** Lists or changes an account's DNS records (the agent owns the PowerDNS rows); refusals are DnsRefusedError. */
+  abstract dns(change: DnsChange): Promise<DnsAnswer>;
 }

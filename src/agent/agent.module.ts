@@ -8,6 +8,7 @@ import { PlanExecutor, PROVISIONING_STEPS } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
 import { buildSteps, StepCatalog } from './steps';
 import { DnsZoneStore } from './system/dns-zone';
+import { DnsRecordStore } from './system/dns-records';
 import { FileOps } from './system/file-ops';
 import { HostingDatabases } from './system/hosting-databases';
 import { ReloadCoalescer } from './system/reload-coalescer';
@@ -54,7 +55,12 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     { provide: PlanLedger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PlanLedger(agentStateDir(config)) },
     PlanExecutor,
     PlanPreviewer,
-    { provide: LocalAgentClient, inject: [PlanExecutor, PlanPreviewer], useFactory: (e: PlanExecutor, p: PlanPreviewer) => new LocalAgentClient(e, p) },
+    { provide: DnsRecordStore, inject: [DatabaseService], useFactory: (db: DatabaseService) => new DnsRecordStore(db) },
+    {
+      provide: LocalAgentClient,
+      inject: [PlanExecutor, PlanPreviewer, DnsRecordStore],
+      useFactory: (e: PlanExecutor, p: PlanPreviewer, r: DnsRecordStore) => new LocalAgentClient(e, p, r),
+    },
     AgentServer,
   ],
   exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS],

@@ -2,12 +2,15 @@ import { Plan } from '../agent-protocol/plan';
 import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
+import { DnsAnswer, DnsChange, parseDnsChange } from '../agent-protocol/dns-change';
+import { DnsRecordStore } from './system/dns-records';
 
 /** The agent in the panel's own process: the same executor the daemon runs. */
 export class LocalAgentClient extends AgentClient {
   constructor(
     private readonly executor: PlanExecutor,
     private readonly previewer: PlanPreviewer,
+    private readonly records: DnsRecordStore,
   ) {
     super();
   }
@@ -18,5 +21,9 @@ export class LocalAgentClient extends AgentClient {
 
   async preview(plan: Plan): Promise<PlanPreview> {
     return this.previewer.preview(plan);
+  }
+
+  async dns(change: DnsChange): Promise<DnsAnswer> {
+    return this.records.run(parseDnsChange(change));
   }
 }
