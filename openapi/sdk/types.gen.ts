@@ -169,6 +169,10 @@ export type PackageView = {
     max_domains: number;
     max_databases: number;
     max_email_accounts: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 means unlimited.
+     */
+    dns_records_limit: number;
     php_version: string;
     created_at: string;
 };
@@ -189,6 +193,10 @@ export type CreatePackageDto = {
     max_domains: number;
     max_databases: number;
     max_email_accounts: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 (the default) means unlimited.
+     */
+    dns_records_limit?: number;
     php_version: '7.4' | '8.0' | '8.1' | '8.2' | '8.3' | '8.4';
 };
 
@@ -208,6 +216,10 @@ export type UpdatePackageDto = {
     max_domains?: number;
     max_databases?: number;
     max_email_accounts?: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 (the default) means unlimited.
+     */
+    dns_records_limit?: number;
     php_version?: '7.4' | '8.0' | '8.1' | '8.2' | '8.3' | '8.4';
 };
 
@@ -420,6 +432,67 @@ export type SuspendAccountDto = {
      * Why (kept with the account while suspended), e.g. `Overdue invoice #1234`; up to 255 characters, no control or bidi character.
      */
     reason?: string;
+};
+
+export type DnsRecordView = {
+    id: number;
+    /**
+     * Relative to the zone; `@` is the apex.
+     */
+    name: string;
+    /**
+     * The full name, without the trailing dot.
+     */
+    fqdn: string;
+    type: 'SOA' | 'NS' | 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA';
+    ttl: number;
+    /**
+     * The content by type (see the create body); SOA `{primary, mailbox, serial, refresh, retry, expire, minimum}`; null if a stored row does not parse.
+     */
+    data: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Made by the account's create (editable and deletable like any other).
+     */
+    generated: boolean;
+    /**
+     * The apex SOA and NS records: the server's; PATCH and DELETE answer 409.
+     */
+    protected: boolean;
+};
+
+export type CreateDnsRecordDto = {
+    /**
+     * `@` for the apex, a name relative to the zone (`www`, `_sip._tcp`, `*`), or a full name inside it (`www.example.com` or `www.example.com.`). A name that ends with the zone is taken as full; lowercase only.
+     */
+    name: string;
+    type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+    ttl?: number;
+    /**
+     * By type: A/AAAA `{address}` (canonical form); CNAME/NS `{target}` (a host name); MX `{priority, exchange}`; TXT `{text}` (printable ASCII, up to 2048 characters, split into 255-byte strings by the server); SRV `{priority, weight, port, target}`; CAA `{flags: 0|128, tag: issue|issuewild|iodef, value}`.
+     */
+    data: {
+        [key: string]: unknown;
+    };
+};
+
+export type UpdateDnsRecordDto = {
+    /**
+     * `@` for the apex, a name relative to the zone (`www`, `_sip._tcp`, `*`), or a full name inside it (`www.example.com` or `www.example.com.`). A name that ends with the zone is taken as full; lowercase only.
+     */
+    name?: string;
+    /**
+     * If sent, must be the stored type (a type cannot change).
+     */
+    type?: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+    ttl?: number;
+    /**
+     * By type: A/AAAA `{address}` (canonical form); CNAME/NS `{target}` (a host name); MX `{priority, exchange}`; TXT `{text}` (printable ASCII, up to 2048 characters, split into 255-byte strings by the server); SRV `{priority, weight, port, target}`; CAA `{flags: 0|128, tag: issue|issuewild|iodef, value}`.
+     */
+    data?: {
+        [key: string]: unknown;
+    };
 };
 
 export type AuditEntryView = {
@@ -2531,6 +2604,178 @@ export type ClientAccountsListResponses = {
 };
 
 export type ClientAccountsListResponse = ClientAccountsListResponses[keyof ClientAccountsListResponses];
+
+export type DnsRecordsListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records';
+};
+
+export type DnsRecordsListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsListError = DnsRecordsListErrors[keyof DnsRecordsListErrors];
+
+export type DnsRecordsListResponses = {
+    200: {
+        data: Array<DnsRecordView>;
+    };
+};
+
+export type DnsRecordsListResponse = DnsRecordsListResponses[keyof DnsRecordsListResponses];
+
+export type DnsRecordsCreateData = {
+    body: CreateDnsRecordDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records';
+};
+
+export type DnsRecordsCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsCreateError = DnsRecordsCreateErrors[keyof DnsRecordsCreateErrors];
+
+export type DnsRecordsCreateResponses = {
+    201: {
+        data: DnsRecordView;
+    };
+};
+
+export type DnsRecordsCreateResponse = DnsRecordsCreateResponses[keyof DnsRecordsCreateResponses];
+
+export type DnsRecordsRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        record: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records/{record}';
+};
+
+export type DnsRecordsRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsRemoveError = DnsRecordsRemoveErrors[keyof DnsRecordsRemoveErrors];
+
+export type DnsRecordsRemoveResponses = {
+    204: void;
+};
+
+export type DnsRecordsRemoveResponse = DnsRecordsRemoveResponses[keyof DnsRecordsRemoveResponses];
+
+export type DnsRecordsUpdateData = {
+    body: UpdateDnsRecordDto;
+    path: {
+        id: number;
+        record: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records/{record}';
+};
+
+export type DnsRecordsUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsUpdateError = DnsRecordsUpdateErrors[keyof DnsRecordsUpdateErrors];
+
+export type DnsRecordsUpdateResponses = {
+    200: {
+        data: DnsRecordView;
+    };
+};
+
+export type DnsRecordsUpdateResponse = DnsRecordsUpdateResponses[keyof DnsRecordsUpdateResponses];
 
 export type AuditListData = {
     body?: never;

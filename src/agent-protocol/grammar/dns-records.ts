@@ -186,8 +186,9 @@ export function caaValueProblem(tag: string, value: unknown): string | null {
   }
   if (value === ';') return null;
   const [issuer, ...parameters] = value.split(';').map((part) => part.trim());
-  if (hostnameProblem('issuer', issuer) || issuer.endsWith('.'))
+  if (hostnameProblem('issuer', issuer) || issuer.endsWith('.')) {
     return `data.value of an ${tag} record must be an issuer domain such as letsencrypt.org (or ";" for none)`;
+  }
   if (!parameters.every((p) => CAA_PARAMETER.test(p))) return `data.value parameters after the issuer must be key=value`;
   return null;
 }
@@ -212,8 +213,9 @@ function checkData(type: DnsRecordType, raw: Record<string, unknown>, problems: 
     SRV: ['priority', 'weight', 'port', 'target'],
     CAA: ['flags', 'tag', 'value'],
   };
-  for (const key of Object.keys(raw))
+  for (const key of Object.keys(raw)) {
     if (!allowed[type].includes(key)) add(`data.${key}`, `data.${key} is not a field of a ${type} record (${allowed[type].join(', ')})`);
+  }
   switch (type) {
     case 'A':
       add('data.address', ipv4Problem('data.address', raw.address));

@@ -158,12 +158,13 @@ function serialOf(rows: RecordRow[]): number {
 /** A PATCH over a stored record: name, ttl and data fields replace the stored ones; the type cannot change. */
 function merged(existing: RecordRow, patch: Record<string, unknown>, domain: string): Record<string, unknown> {
   const unknown = Object.keys(patch).filter((k) => !['name', 'type', 'ttl', 'data'].includes(k));
-  if (unknown.length)
+  if (unknown.length) {
     throw new DnsRefusedError(
       'invalid',
       'The change has unknown fields',
       unknown.map((field) => ({ field, message: `${field} is not a record field` })),
     );
+  }
   if (patch.type !== undefined && patch.type !== existing.type) {
     throw new DnsRefusedError('invalid', 'The type of a record cannot change', [{ field: 'type', message: 'type cannot change; delete the record and create another' }]);
   }
