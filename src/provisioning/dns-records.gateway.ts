@@ -30,7 +30,10 @@ function toDomainError(error: unknown): unknown {
   }
   if (error instanceof UnsafeValueError) return DomainError.field(error.field, error.message);
   if (error instanceof AgentUnreachableError) {
-    return new DomainError('agent_unreachable', 'The provisioning agent is unreachable; the DNS records were not changed. Try again later.', { retryAfterSeconds: 30 });
+    const message = error.maybeDelivered
+      ? 'The provisioning agent stopped answering; the change may or may not have been made (list the records). Try again later.'
+      : 'The provisioning agent is unreachable; the DNS records were not changed. Try again later.';
+    return new DomainError('agent_unreachable', message, { retryAfterSeconds: 30 });
   }
   return error;
 }
