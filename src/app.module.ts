@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
+import { DnsRecordsModule } from './dns/dns-records.module';
 import { AuditModule } from './audit/audit.module';
 import { HostingDatabasesModule } from './hosting-databases/hosting-databases.module';
 import { ScopesGuard, TokenAuthGuard } from './auth/auth.guards';
@@ -37,6 +38,7 @@ export const FEATURE_MODULES = [
   ClientsModule,
   AccountsModule,
   HostingDatabasesModule,
+  DnsRecordsModule,
   IdempotencyModule,
   AuditModule,
   ServerStatsModule,

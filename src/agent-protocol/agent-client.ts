@@ -1,4 +1,5 @@
 import { DatabaseOp } from './database-ops';
+import { DnsAnswer, DnsChange } from './dns-change';
 import { Plan } from './plan';
 
 export const PLANS_PATH = '/v1/plans';
@@ -28,4 +29,6 @@ export abstract class AgentClient {
   abstract preview(plan: Plan): Promise<PlanPreview>;
   /** One operation on the accounts' hosting databases (DatabaseOpError when the server refuses it). */
   abstract databases(op: DatabaseOp): Promise<void>;
+  /** Lists or changes an account's DNS records (the agent owns the PowerDNS rows); refusals are DnsRefusedError. */
+  abstract dns(change: DnsChange): Promise<DnsAnswer>;
 }

@@ -5,6 +5,7 @@ import { AgentUnreachableError, RemovalIncompleteError, StalePlanError, StepFail
 import { signatureHeaders } from './hmac';
 import { DATABASES_PATH, DatabaseOp, DatabaseOpError } from './database-ops';
 import { Plan } from './plan';
+import { DNS_PATH, DnsAnswer, DnsChange, DnsRefusedError } from './dns-change';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
 
@@ -51,6 +52,21 @@ export class HttpAgentClient extends AgentClient {
     if (status === 500 && answer.error === 'database_failed') throw new DatabaseOpError('failed', message);
     if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
     throw new AgentUnreachableError(`the agent answered ${status}`, true);
+  }
+
+  async dns(change: DnsChange): Promise<DnsAnswer> {
+    const { status, text } = await this.post(DNS_PATH, JSON.stringify(change));
+    const answer = parseAnswer(text);
+    if (status === 200) return answer as unknown as DnsAnswer;
+    if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'change'), String(answer.message ?? 'is invalid'));
+    if ([404, 409, 422].includes(status) && answer.error === 'dns_refused') {
+      const problems = Array.isArray(answer.problems)
+        ? answer.problems.map((p: { field?: unknown; message?: unknown }) => ({ field: String(p.field), message: String(p.message) }))
+        : [];
+      throw new DnsRefusedError(status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'invalid', String(answer.message ?? 'refused'), problems);
+    }
+    if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
+    throw new AgentUnreachableError(`the agent answered ${status}`, status >= 500);
   }
 
   private post(path: string, body: string): Promise<{ status: number; text: string }> {

@@ -11,13 +11,16 @@ import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
 import { DATABASES_PATH, DatabaseOpError, parseDatabaseOp } from '../agent-protocol/database-ops';
 import { HostingDatabases } from './system/hosting-databases';
+import { DNS_PATH, DnsRefusedError, parseDnsChange } from '../agent-protocol/dns-change';
+import { DnsRecordStore } from './system/dns-records';
 
 const BODY_LIMIT = 64 * 1024;
 
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
  * executor the panel uses in-process and answers 200 with the step timings; `POST /v1/plans/preview`
- * answers what a create would make; `GET /health` answers unsigned. Plain HTTP on loopback. A
+ * answers what a create would make; `POST /v1/dns` lists or changes an account's records (signed
+ * the same way; refusals 404/409/422); `GET /health` answers unsigned. Plain HTTP on loopback. A
  * replayed nonce gets 401 (also after a restart); an expired or stale plan (PlanLedger) 409.
  */
 @Injectable()
@@ -29,6 +32,7 @@ export class AgentServer implements OnModuleDestroy {
     private readonly executor: PlanExecutor,
     private readonly previewer: PlanPreviewer,
     private readonly hostingDatabases: HostingDatabases,
+    private readonly records: DnsRecordStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,7 +63,7 @@ export class AgentServer implements OnModuleDestroy {
   private async handle(req: IncomingMessage, res: ServerResponse, verifier: SignatureVerifier): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || ![PLANS_PATH, PREVIEW_PATH, DATABASES_PATH].includes(path)) return reply(res, 404, { error: 'not_found' });
+    if (req.method !== 'POST' || ![PLANS_PATH, PREVIEW_PATH, DATABASES_PATH, DNS_PATH].includes(path)) return reply(res, 404, { error: 'not_found' });
     const body = await readBody(req).catch(() => null);
     if (body === null) {
       // Answer before the rest arrives, then hang up: the client reads a 413, not a reset.
@@ -75,6 +79,7 @@ export class AgentServer implements OnModuleDestroy {
       return reply(res, 400, { error: 'invalid_plan', field: 'plan', message: 'is not JSON' });
     }
     if (path === DATABASES_PATH) return this.database(res, plan);
+    if (path === DNS_PATH) return this.dns(res, plan);
     if (path === PREVIEW_PATH) {
       try {
         return reply(res, 200, this.previewer.preview(plan));
@@ -110,6 +115,21 @@ export class AgentServer implements OnModuleDestroy {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error(`database operation failed: ${message}`);
       return reply(res, 500, { error: 'database_failed', message });
+    }
+  }
+
+  /** `POST /v1/dns`: one change of an account's records; a refusal answers 404, 409 or 422 with its reason. */
+  private async dns(res: ServerResponse, input: unknown): Promise<void> {
+    try {
+      return reply(res, 200, await this.records.run(parseDnsChange(input)));
+    } catch (error) {
+      if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
+      if (error instanceof DnsRefusedError) {
+        const status = { not_found: 404, conflict: 409, invalid: 422 }[error.reason];
+        return reply(res, status, { error: 'dns_refused', message: error.message, problems: error.problems });
+      }
+      this.logger.error(`DNS change failed: ${error instanceof Error ? error.message : String(error)}`);
+      return reply(res, 500, { error: 'internal_error' });
     }
   }
 }

@@ -8,6 +8,7 @@ import { PlanExecutor, PROVISIONING_STEPS } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
 import { buildSteps, StepCatalog } from './steps';
 import { DnsZoneStore } from './system/dns-zone';
+import { DnsRecordStore } from './system/dns-records';
 import { FileOps } from './system/file-ops';
 import { HostingDatabases } from './system/hosting-databases';
 import { ReloadCoalescer } from './system/reload-coalescer';
@@ -64,10 +65,11 @@ export function createProvisioningSteps(
     { provide: PlanLedger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PlanLedger(agentStateDir(config)) },
     PlanExecutor,
     PlanPreviewer,
+    { provide: DnsRecordStore, inject: [DatabaseService], useFactory: (db: DatabaseService) => new DnsRecordStore(db) },
     {
       provide: LocalAgentClient,
-      inject: [PlanExecutor, PlanPreviewer, HostingDatabases],
-      useFactory: (e: PlanExecutor, p: PlanPreviewer, d: HostingDatabases) => new LocalAgentClient(e, p, d),
+      inject: [PlanExecutor, PlanPreviewer, HostingDatabases, DnsRecordStore],
+      useFactory: (e: PlanExecutor, p: PlanPreviewer, d: HostingDatabases, r: DnsRecordStore) => new LocalAgentClient(e, p, d, r),
     },
     AgentServer,
   ],

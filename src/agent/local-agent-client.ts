@@ -4,6 +4,8 @@ import { DatabaseOp, parseDatabaseOp } from '../agent-protocol/database-ops';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
 import { HostingDatabases } from './system/hosting-databases';
+import { DnsAnswer, DnsChange, parseDnsChange } from '../agent-protocol/dns-change';
+import { DnsRecordStore } from './system/dns-records';
 
 /** The agent in the panel's own process: the same executor the daemon runs. */
 export class LocalAgentClient extends AgentClient {
@@ -11,6 +13,7 @@ export class LocalAgentClient extends AgentClient {
     private readonly executor: PlanExecutor,
     private readonly previewer: PlanPreviewer,
     private readonly hostingDatabases: HostingDatabases,
+    private readonly records: DnsRecordStore,
   ) {
     super();
   }
@@ -25,5 +28,9 @@ export class LocalAgentClient extends AgentClient {
 
   databases(op: DatabaseOp): Promise<void> {
     return this.hostingDatabases.run(parseDatabaseOp(op));
+  }
+
+  async dns(change: DnsChange): Promise<DnsAnswer> {
+    return this.records.run(parseDnsChange(change));
   }
 }

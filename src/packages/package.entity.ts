@@ -27,6 +27,10 @@ export class HostingPackage {
   @Column({ name: 'max_email_accounts', type: 'integer' })
   maxEmailAccounts: number;
 
+  /** Records an account's zone may hold besides its SOA and apex NS; 0 means unlimited. */
+  @Column({ name: 'dns_records_limit', type: 'integer', default: 0 })
+  dnsRecordsLimit: number;
+
   @Column({ name: 'php_version', type: 'varchar', length: 8 })
   phpVersion: string;
 

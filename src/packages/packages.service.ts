@@ -80,6 +80,7 @@ export class PackagesService {
       maxDomains: input.max_domains,
       maxDatabases: input.max_databases,
       maxEmailAccounts: input.max_email_accounts,
+      dnsRecordsLimit: input.dns_records_limit,
       phpVersion: input.php_version,
     };
     return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));

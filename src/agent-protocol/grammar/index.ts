@@ -12,3 +12,4 @@ export * from './emails';
 export * from './passwords';
 export * from './fields';
 export * from './databases';
+export * from './dns-records';

@@ -47,9 +47,9 @@ export class DnsZoneStore {
       await em.query("INSERT INTO domains (name, type, account) VALUES (?, 'NATIVE', ?)", [domain, account]);
       const [{ id }] = await em.query('SELECT id FROM domains WHERE name = ?', [domain]);
       if (records.length === 0) return;
-      const rows = records.map(() => '(?, ?, ?, ?, ?, ?, 0, 1)').join(', ');
+      const rows = records.map(() => '(?, ?, ?, ?, ?, ?, 0, 1, 1)').join(', ');
       await em.query(
-        `INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) VALUES ${rows}`,
+        `INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth, hw_generated) VALUES ${rows}`,
         records.flatMap((r) => [id, r.name, r.type, r.content, r.ttl, r.prio]),
       );
     });

@@ -1,5 +1,5 @@
 import { PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { MAX_LIMIT_MB } from '../../agent-protocol/grammar';
 
 export const PHP_VERSIONS = ['7.4', '8.0', '8.1', '8.2', '8.3', '8.4'] as const;
@@ -36,6 +36,13 @@ export class CreatePackageDto {
   @Min(0)
   @Max(100000)
   max_email_accounts: number;
+
+  /** DNS records an account's zone may hold besides its SOA and apex NS; 0 (the default) means unlimited. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  dns_records_limit?: number;
 
   @IsIn(PHP_VERSIONS, { message: `php_version must be one of ${PHP_VERSIONS.join(', ')}` })
   php_version: string;

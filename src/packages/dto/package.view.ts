@@ -20,6 +20,9 @@ export class PackageView {
   max_databases: number;
   @ApiProperty({ example: 10 })
   max_email_accounts: number;
+  /** DNS records an account's zone may hold besides its SOA and apex NS; 0 means unlimited. */
+  @ApiProperty({ example: 0 })
+  dns_records_limit: number;
   @ApiProperty({ example: '8.2' })
   php_version: string;
   @ApiProperty({ example: '2026-04-08T14:32:00Z' })
@@ -35,6 +38,7 @@ export class PackageView {
       max_domains: p.maxDomains,
       max_databases: p.maxDatabases,
       max_email_accounts: p.maxEmailAccounts,
+      dns_records_limit: p.dnsRecordsLimit ?? 0,
       php_version: p.phpVersion,
       created_at: isoUtc(p.createdAt)!,
     };

@@ -10,6 +10,7 @@ import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalId
 import { TokenSignatureV21732400062000 } from './1732400062000-TokenSignatureV2';
 import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
 import { AccountOperations1732400064000 } from './1732400064000-AccountOperations';
+import { DnsRecords1732500400000 } from './1732500400000-DnsRecords';
 import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   TokenSignatureV21732400062000,
   PleskGuids1732400063000,
   AccountOperations1732400064000,
+  DnsRecords1732500400000,
   HostingDatabases1732500600000,
 ];
