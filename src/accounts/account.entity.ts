@@ -68,7 +68,7 @@ export class Account {
   @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
   externalId: string | null;
 
-  /** The reason of the newest suspension in force (null when none, or it gave none). */
+  /** The reason of the oldest suspension in force, why the account went down (null when none, or it gave none). */
   @Column({ name: 'suspend_reason', type: 'varchar', length: 255, nullable: true })
   suspendReason: string | null;
 

@@ -223,7 +223,8 @@ export class AccountsService {
       return { account: await this.unsuspend(id, lift), changed: true };
     } catch (error) {
       const now = error instanceof DomainError && error.code === 'conflict' ? await this.get(id) : null;
-      if (now && (now.status === 'active' || now.status === 'suspended') && !liftedTypes(lift).some((type) => inForce(now, type))) return { account: now, changed: false };
+      if (now && (now.status === 'active' || now.status === 'suspended') && !liftedTypes(lift).some((type) => inForce(now, type)))
+        return { account: now, changed: false };
       throw error;
     }
   }
@@ -289,7 +290,7 @@ export class AccountsService {
       const status = await this.accounts.lockStatus(em, id);
       if (status === 'active') {
         await this.accounts.updateIn(em, id, ['active'], { status: 'suspending', targetStatus: 'suspended', suspendReason: row.reason }, true);
-      } else if (status !== 'suspended' || !(await this.accounts.updateIn(em, id, ['suspended'], { suspendReason: row.reason }))) {
+      } else if (status !== 'suspended' || !(await this.accounts.updateIn(em, id, ['suspended'], {}))) {
         return null;
       }
       try {
@@ -331,14 +332,16 @@ export class AccountsService {
       if (!lifted.length) return { lifted, last: false };
       const remaining = await this.suspensions.inForce(em, id);
       const last = remaining.length === 0;
-      const changes: Partial<Account> = last ? { status: 'unsuspending', targetStatus: 'active' } : { suspendReason: remaining[remaining.length - 1].reason };
+      const changes: Partial<Account> = last ? { status: 'unsuspending', targetStatus: 'active' } : { suspendReason: remaining[0].reason };
       await this.accounts.updateIn(em, id, ['suspended'], changes, last);
       return { lifted, last };
     });
     if (!outcome) throw this.stateConflict(await this.get(id), 'active', 'unsuspend');
     if (!outcome.lifted.length) {
       const now = await this.get(id);
-      throw DomainError.conflict(`The account has no ${types.join(' or ')} suspension; ${remainsSuspended(now.suspensions ?? []).replace('Account remains', 'it remains')}`);
+      throw DomainError.conflict(
+        `The account has no ${types.join(' or ')} suspension; ${remainsSuspended(now.suspensions ?? []).replace('Account remains', 'it remains')}`,
+      );
     }
     if (outcome.last) {
       const account = (await this.accounts.findById(id)) ?? (await this.get(id));

@@ -55,7 +55,11 @@ export class ClientLifecycleService {
     const client = await this.clients.get(id);
     for (const account of await this.accounts.ofClient(id)) {
       if (!hasClientSuspension(account)) continue;
-      await this.reach(account.id, (a) => !hasClientSuspension(a), () => this.accounts.ensureLifted(account.id, { type: 'client' }));
+      await this.reach(
+        account.id,
+        (a) => !hasClientSuspension(a),
+        () => this.accounts.ensureLifted(account.id, { type: 'client' }),
+      );
     }
     return client.status === 'active' ? client : this.clients.setStatus(id, 'active');
   }

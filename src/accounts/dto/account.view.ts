@@ -65,7 +65,7 @@ export class AccountView extends CreatedAccountView {
   /** Traffic override in MiB; null: the package's applies. */
   @ApiProperty({ example: null, nullable: true, type: Number })
   bandwidth_limit_mb: number | null;
-  /** The reason of the newest suspension in force; null when active. */
+  /** The reason of the oldest suspension in force (why it went down); null when active. */
   @ApiProperty({ example: null, nullable: true, type: String })
   suspend_reason: string | null;
   /** The suspensions in force, oldest first; the account is suspended while one remains. */
