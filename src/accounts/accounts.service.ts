@@ -223,8 +223,9 @@ export class AccountsService {
       return { account: await this.unsuspend(id, lift), changed: true };
     } catch (error) {
       const now = error instanceof DomainError && error.code === 'conflict' ? await this.get(id) : null;
-      if (now && (now.status === 'active' || now.status === 'suspended') && !liftedTypes(lift).some((type) => inForce(now, type)))
+      if (now && (now.status === 'active' || now.status === 'suspended') && !liftedTypes(lift).some((type) => inForce(now, type))) {
         return { account: now, changed: false };
+      }
       throw error;
     }
   }

@@ -300,7 +300,9 @@ describe('accounts: the native lifecycle API', () => {
     assert.equal(s.status, 200, s.text);
     const since = s.body.data.suspensions?.[0]?.since;
     assert.match(since, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    assert.deepEqual(s.body, { data: { id: account.id, username: account.username, status: 'suspended', suspensions: [{ type: 'admin', reason: 'Overdue invoice #1234', since }] } });
+    assert.deepEqual(s.body, {
+      data: { id: account.id, username: account.username, status: 'suspended', suspensions: [{ type: 'admin', reason: 'Overdue invoice #1234', since }] },
+    });
     assert.equal((await t.call('GET', `/api/v1/accounts/${account.id}`)).body.data.suspend_reason, 'Overdue invoice #1234');
     const again = await t.call('POST', `/api/v1/accounts/${account.id}/suspend`);
     assert.equal(again.status, 409);

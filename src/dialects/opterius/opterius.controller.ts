@@ -110,8 +110,9 @@ export class OpteriusController {
   async unsuspend(@Body() raw: unknown): Promise<OpteriusAnswer> {
     const found = await this.find(await opteriusBody(OpteriusLookupDto, raw));
     const { account, changed } = await this.accounts.ensureLifted(found.id, { type: 'billing' });
-    if (account.status !== 'active')
+    if (account.status !== 'active') {
       return { result: 'warning', message: remainsSuspended(account.suspensions ?? []), data: { suspensions: AccountStatusView.of(account).suspensions } };
+    }
     return { result: 'success', message: changed ? 'Account unsuspended successfully' : 'Account already active' };
   }
 
