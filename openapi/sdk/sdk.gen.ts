@@ -374,9 +374,9 @@ export const accountsUpdate = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Suspend an account (web 503, no shell, mail refused; reversible)
+ * Add a suspension (web 503, no shell, mail refused; reversible)
  *
- * 409 when already suspended; on the billing alias /api/accounts/{id}/suspend that is a 200.
+ * `type` billing, abuse, admin or client (absent: admin; billing on the billing alias); several may be in force, and the agent suspends the account with the first. 409 when that type is in force already; on the billing alias /api/accounts/{id}/suspend that is a 200.
  */
 export const accountsSuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsSuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsSuspendResponses, AccountsSuspendErrors, ThrowOnError>({
     security: [
@@ -394,9 +394,9 @@ export const accountsSuspend = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Unsuspend an account
+ * Lift a suspension
  *
- * 409 when already active; on the billing alias /api/accounts/{id}/unsuspend that is a 200.
+ * `type` as on suspend (absent: admin; billing on the billing alias). The account is active again only when none remains: otherwise 200 with status `suspended` and the suspensions still in force. 409 when that type is not in force; on the billing alias that is a 200.
  */
 export const accountsUnsuspend = <ThrowOnError extends boolean = false>(options: Options<AccountsUnsuspendData, ThrowOnError>) => (options.client ?? client).post<AccountsUnsuspendResponses, AccountsUnsuspendErrors, ThrowOnError>({
     security: [
@@ -1060,7 +1060,9 @@ export const restDomainsStatus = <ThrowOnError extends boolean = false>(options:
 });
 
 /**
- * active unsuspends; suspended or disabled suspends; idempotent → {status}
+ * suspended or disabled adds the admin suspension, active lifts it; idempotent → {status}
+ *
+ * The answer is the status after the change: still suspended when another suspension (billing, abuse, client) remains.
  */
 export const restDomainsSetStatus = <ThrowOnError extends boolean = false>(options: Options<RestDomainsSetStatusData, ThrowOnError>) => (options.client ?? client).put<RestDomainsSetStatusResponses, RestDomainsSetStatusErrors, ThrowOnError>({
     security: [
@@ -1143,7 +1145,7 @@ export const opteriusCreate = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Opterius: suspend (scope account.suspend); an account already suspended is a success too
+ * Opterius: add the billing suspension (scope account.suspend); one already in force is a success too ("already suspended")
  */
 export const opteriusSuspend = <ThrowOnError extends boolean = false>(options: Options<OpteriusSuspendData, ThrowOnError>) => (options.client ?? client).post<OpteriusSuspendResponses, OpteriusSuspendErrors, ThrowOnError>({
     security: [
@@ -1161,7 +1163,9 @@ export const opteriusSuspend = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Opterius: unsuspend (scope account.unsuspend); an account already active is a success too
+ * Opterius: lift the billing suspension (scope account.unsuspend); an account already active is a success too
+ *
+ * When another suspension (abuse, admin, client) remains, result "warning", message "Account remains suspended (abuse)", data the suspensions in force.
  */
 export const opteriusUnsuspend = <ThrowOnError extends boolean = false>(options: Options<OpteriusUnsuspendData, ThrowOnError>) => (options.client ?? client).post<OpteriusUnsuspendResponses, OpteriusUnsuspendErrors, ThrowOnError>({
     security: [

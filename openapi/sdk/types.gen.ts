@@ -279,6 +279,12 @@ export type UpdateClientDto = {
     external_id?: string | null;
 };
 
+export type SuspensionView = {
+    type: 'billing' | 'abuse' | 'admin' | 'client';
+    reason: string | null;
+    since: string;
+};
+
 export type AccountView = {
     id: number;
     username: string;
@@ -301,7 +307,14 @@ export type AccountView = {
      * Traffic override in MiB; null: the package's applies.
      */
     bandwidth_limit_mb: number | null;
+    /**
+     * The reason of the oldest suspension in force (why it went down); null when active.
+     */
     suspend_reason: string | null;
+    /**
+     * The suspensions in force, oldest first; the account is suspended while one remains.
+     */
+    suspensions: Array<SuspensionView>;
     /**
      * The billing system's id for the service (WHMCS serviceid); null when none was sent.
      */
@@ -413,11 +426,17 @@ export type AccountStatusView = {
     id: number;
     username: string;
     status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
+    suspensions: Array<SuspensionView>;
 };
 
 export type SuspendAccountDto = {
     /**
-     * Why (kept with the account while suspended), e.g. `Overdue invoice #1234`; up to 255 characters, no control or bidi character.
+     * Which suspension: `admin` when absent (as before types existed; `billing` on the billing alias
+     * /api/accounts). Several types may be in force at once; unsuspend lifts the one named.
+     */
+    type?: 'billing' | 'abuse' | 'admin' | 'client';
+    /**
+     * Why (kept with the suspension), e.g. `Overdue invoice #1234`; up to 255 characters, no control or bidi character. Ignored by unsuspend.
      */
     reason?: string;
 };

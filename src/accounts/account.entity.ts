@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { AccountSuspension } from './suspensions/account-suspension.entity';
 
 /**
  * provisioning → active ⇄ suspended, → deleting → (row gone), failed. The transitional statuses
@@ -67,8 +68,12 @@ export class Account {
   @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
   externalId: string | null;
 
+  /** The reason of the oldest suspension in force, why the account went down (null when none, or it gave none). */
   @Column({ name: 'suspend_reason', type: 'varchar', length: 255, nullable: true })
   suspendReason: string | null;
+
+  /** Not a column: the suspensions in force (account_suspensions), oldest first; the repository's reads fill it. */
+  suspensions?: AccountSuspension[];
 
   /** Bumped by every operation; generationOf(id, opSeq) is the generation of its plans. */
   @Column({ name: 'op_seq', type: 'integer', default: 0 })

@@ -3,18 +3,21 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SeatCounter } from '../license/seat-counter';
 import { Account } from './account.entity';
 import { AccountsRepository } from './accounts.repository';
+import { AccountSuspension } from './suspensions/account-suspension.entity';
+import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
 
 /**
- * The accounts table and nothing above it, for the features below AccountsModule that need to
+ * The accounts table (and its suspensions) and nothing above it, for the features below AccountsModule that need to
  * read it (licence seats, the reconciler, server stats) without depending on the accounts service.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Account])],
+  imports: [TypeOrmModule.forFeature([Account, AccountSuspension])],
   providers: [
     AccountsRepository,
+    AccountSuspensionsRepository,
     // Every account row takes a licence seat, whatever its status.
     { provide: SeatCounter, inject: [AccountsRepository], useFactory: (accounts: AccountsRepository): SeatCounter => ({ seatsUsed: (em) => accounts.countAll(em) }) },
   ],
-  exports: [AccountsRepository, SeatCounter],
+  exports: [AccountsRepository, AccountSuspensionsRepository, SeatCounter],
 })
 export class AccountsRepositoryModule {}

@@ -9,7 +9,10 @@ import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { Principal } from '../auth/principal';
 import { AccountsService } from './accounts.service';
+import { actorOf } from './suspensions/actor';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountStatusView, AccountView, CreatedAccountView } from './dto/account.view';
 import { CreateAccountDto, CreateAccountQuery } from './dto/create-account.dto';
@@ -20,7 +23,8 @@ import { UpdateAccountDto } from './dto/update-account.dto';
 /**
  * `/api/accounts…` is the billing alias Opterius Commerce calls (unchanged, it cannot be told
  * otherwise): there a create without a password gets a generated one, the answer also carries a
- * top-level `account_id`, and suspending a suspended (or unsuspending an active) account succeeds.
+ * top-level `account_id`, suspend and unsuspend are the `billing` suspension's, and repeating one
+ * (or lifting one not in force) succeeds.
  */
 const isBillingAlias = (request: FastifyRequest): boolean => request.url.startsWith('/api/accounts');
 
@@ -115,24 +119,40 @@ export class AccountsController {
   @HttpCode(200)
   @Authenticated({ scopes: ['accounts:write'] })
   @ApiOperation({
-    summary: 'Suspend an account (web 503, no shell, mail refused; reversible)',
-    description: '409 when already suspended; on the billing alias /api/accounts/{id}/suspend that is a 200.',
+    summary: 'Add a suspension (web 503, no shell, mail refused; reversible)',
+    description:
+      '`type` billing, abuse, admin or client (absent: admin; billing on the billing alias); several may be in force, and the agent suspends the account with the first. ' +
+      '409 when that type is in force already; on the billing alias /api/accounts/{id}/suspend that is a 200.',
   })
   @ApiData(AccountStatusView)
   @ApiErrors(404, 409, 422, 503)
-  async suspend(@Param('id', ParseIdPipe) id: number, @Body() body: SuspendAccountDto, @Req() request: FastifyRequest): Promise<{ data: AccountStatusView }> {
-    const account = isBillingAlias(request) ? (await this.accounts.ensureSuspended(id, body.reason)).account : await this.accounts.suspend(id, body.reason);
+  async suspend(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() body: SuspendAccountDto,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() caller?: Principal,
+  ): Promise<{ data: AccountStatusView }> {
+    const billing = isBillingAlias(request);
+    const suspension = { type: body.type ?? (billing ? 'billing' : 'admin'), reason: body.reason, actor: actorOf(billing ? 'commerce' : 'native', caller) } as const;
+    const account = billing ? (await this.accounts.ensureSuspended(id, suspension)).account : await this.accounts.suspend(id, suspension);
     return { data: AccountStatusView.of(account) };
   }
 
   @Post(':id/unsuspend')
   @HttpCode(200)
   @Authenticated({ scopes: ['accounts:write'] })
-  @ApiOperation({ summary: 'Unsuspend an account', description: '409 when already active; on the billing alias /api/accounts/{id}/unsuspend that is a 200.' })
+  @ApiOperation({
+    summary: 'Lift a suspension',
+    description:
+      '`type` as on suspend (absent: admin; billing on the billing alias). The account is active again only when none remains: otherwise 200 with status ' +
+      '`suspended` and the suspensions still in force. 409 when that type is not in force; on the billing alias that is a 200.',
+  })
   @ApiData(AccountStatusView)
   @ApiErrors(404, 409, 422, 503)
-  async unsuspend(@Param('id', ParseIdPipe) id: number, @Body() _body: SuspendAccountDto, @Req() request: FastifyRequest): Promise<{ data: AccountStatusView }> {
-    const account = isBillingAlias(request) ? (await this.accounts.ensureActive(id)).account : await this.accounts.unsuspend(id);
+  async unsuspend(@Param('id', ParseIdPipe) id: number, @Body() body: SuspendAccountDto, @Req() request: FastifyRequest): Promise<{ data: AccountStatusView }> {
+    const billing = isBillingAlias(request);
+    const lift = { type: body.type ?? (billing ? 'billing' : 'admin') } as const;
+    const account = billing ? (await this.accounts.ensureLifted(id, lift)).account : await this.accounts.unsuspend(id, lift);
     return { data: AccountStatusView.of(account) };
   }
 

@@ -9,6 +9,7 @@ import { DatabaseService } from '../platform/database/database.service';
 import { findOneByColumn } from '../platform/database/find-one-by-column';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
 import { AccountQuery } from './dto/account-query.dto';
+import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
 
 /**
  * The one owner of the `accounts` table: the accounts service, the licence's seat count, metrics,
@@ -20,40 +21,72 @@ export class AccountsRepository {
   constructor(
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     private readonly db: DatabaseService,
+    private readonly suspensions: AccountSuspensionsRepository,
   ) {}
 
-  findById(id: number): Promise<Account | null> {
-    return findOneByColumn(this.db.dataSource, Account, 'id', id);
+  async findById(id: number): Promise<Account | null> {
+    return this.withSuspension(await findOneByColumn(this.db.dataSource, Account, 'id', id));
   }
 
-  findByGuid(guid: string): Promise<Account | null> {
-    return findOneByColumn(this.db.dataSource, Account, 'guid', guid);
+  async findByGuid(guid: string): Promise<Account | null> {
+    return this.withSuspension(await findOneByColumn(this.db.dataSource, Account, 'guid', guid));
   }
 
   /** One row by a unique column (username, domain, external_id). */
-  findByColumn(column: 'username' | 'domain' | 'externalId', value: string): Promise<Account | null> {
-    return this.accounts.findOneBy({ [column]: value });
+  async findByColumn(column: 'username' | 'domain' | 'externalId', value: string): Promise<Account | null> {
+    return this.withSuspension(await this.accounts.findOneBy({ [column]: value }));
   }
 
   /** Every account, oldest first (bulk usage). */
-  all(): Promise<Account[]> {
-    return this.accounts.find({ order: { id: 'ASC' } });
+  async all(): Promise<Account[]> {
+    return this.withSuspensions(await this.accounts.find({ order: { id: 'ASC' } }));
+  }
+
+  /**
+   * Fills `suspensions`. An active (or provisioning) account has none by construction, so the
+   * hot read of an active account costs no second query.
+   */
+  async withSuspensions(accounts: Account[]): Promise<Account[]> {
+    const ids = accounts.filter(mayBeSuspended).map((a) => a.id);
+    const found = await this.suspensions.ofAccounts(ids);
+    for (const a of accounts) a.suspensions = found.get(a.id) ?? [];
+    return accounts;
+  }
+
+  private async withSuspension(account: Account | null): Promise<Account | null> {
+    if (account) await this.withSuspensions([account]);
+    return account;
+  }
+
+  /** Inside a transaction: the account's status, its row locked (MariaDB; SQLite's transaction holds the write lock already) until commit; null when gone. */
+  async lockStatus(em: EntityManager, id: number): Promise<AccountStatus | null> {
+    const rows: { status: AccountStatus }[] = await em.query(`SELECT status FROM accounts WHERE id = ?${this.db.isSqlite ? '' : ' FOR UPDATE'}`, [id]);
+    return rows[0]?.status ?? null;
+  }
+
+  /** Inside a transaction: writes the changes while the status is one of `from` (bumping op_seq when `newOperation`); false when it was not. */
+  async updateIn(em: EntityManager, id: number, from: AccountStatus[], changes: Partial<Account>, newOperation = false): Promise<boolean> {
+    const set = { ...changes, updatedAt: nowToTheSecond(), ...(newOperation ? { opSeq: () => 'op_seq + 1' } : {}) };
+    const result = await em.createQueryBuilder().update(Account).set(set).where('id = :id', { id }).andWhere('status IN (:...from)', { from }).execute();
+    return Boolean(result.affected);
   }
 
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
-  page<V>(query: AccountQuery, view: (account: Account) => V): Promise<Page<V>> {
+  async page<V>(query: AccountQuery, view: (account: Account) => V): Promise<Page<V>> {
     const qb = this.accounts.createQueryBuilder('a');
     if (query.status) qb.andWhere('a.status = :status', { status: query.status });
     if (query.username) qb.andWhere('a.username = :username', { username: query.username });
     if (query.domain) qb.andWhere('a.domain = :domain', { domain: normalizeDomain(query.domain) ?? query.domain });
     if (query.client_id) qb.andWhere('a.client_id = :clientId', { clientId: query.client_id });
     if (query.external_id) qb.andWhere('a.external_id = :externalId', { externalId: query.external_id });
-    return paginate(qb, query as PageQuery, view);
+    const page = await paginate(qb, query as PageQuery, (a) => a);
+    await this.withSuspensions(page.data);
+    return { ...page, data: page.data.map(view) };
   }
 
   /** Every account of one client, oldest first. */
-  ofClient(clientId: number): Promise<Account[]> {
-    return this.accounts.createQueryBuilder('a').where('a.client_id = :clientId', { clientId }).orderBy('a.id', 'ASC').getMany();
+  async ofClient(clientId: number): Promise<Account[]> {
+    return this.withSuspensions(await this.accounts.createQueryBuilder('a').where('a.client_id = :clientId', { clientId }).orderBy('a.id', 'ASC').getMany());
   }
 
   /** Inside the create transaction (after the seat is taken); unique and foreign keys throw as the driver reports them. */
@@ -149,3 +182,5 @@ export class AccountsRepository {
     return rows.map((row) => row.status);
   }
 }
+
+const mayBeSuspended = (a: Account): boolean => a.status !== 'active' && a.status !== 'provisioning';

@@ -21,6 +21,8 @@ import { AccountsRepository } from './accounts.repository';
 import { assertNoDomainOverlap } from './domain-overlap';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountView } from './dto/account.view';
+import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
+import { isSuspensionType, remainsSuspended, SUSPENSION_TYPES, SuspensionType } from './suspensions/suspension-types';
 
 /** What a create needs; the package by id or by name (exactly one). snake_case like the API. */
 export interface NewAccountInput {
@@ -48,6 +50,23 @@ export interface AccountPatch {
   bandwidth_limit_mb?: number | null;
 }
 
+/** One suspension to add; `type` defaults to `admin` (the native API before types existed). */
+export interface SuspensionRequest {
+  type?: SuspensionType;
+  reason?: string | null;
+  /** Who: the dialect and the token's name, kept with the suspension. */
+  actor?: string | null;
+}
+
+/** The suspension(s) to lift: `type` (default `admin`), or `types` (Plesk's status 0 lifts what its 16 and 32 add). */
+export interface SuspensionLift {
+  type?: SuspensionType;
+  types?: SuspensionType[];
+}
+
+const liftedTypes = (lift: SuspensionLift): SuspensionType[] => lift.types ?? [lift.type ?? 'admin'];
+const inForce = (account: Account, type: SuspensionType): boolean => (account.suspensions ?? []).some((s) => s.type === type);
+
 /** Rolls the dry-run transaction back after the indexes and the seat have had their say. */
 class DryRunRollback extends Error {}
 
@@ -70,12 +89,15 @@ interface LifecycleOp {
   forward: (target: AccountTarget) => Promise<void>;
   back: AccountStatus;
   backExtra?: Partial<Account>;
+  /** Written with the move of target_status to `back` (the suspension rows a failed plan gives back). */
+  pointBack?: (em: EntityManager) => Promise<unknown>;
   reverse: (target: AccountTarget) => Promise<void>;
 }
 
 /**
  * Hosting accounts and their state machine: provisioning → active ⇄ suspended (through
- * suspending / unsuspending), updating (a PHP move), deleting, failed. Every operation first takes
+ * suspending / unsuspending), updating (a PHP move), deleting, failed. Suspended while at least
+ * one suspension (account_suspensions: billing, abuse, admin, client) is in force. Every operation first takes
  * the row with one conditional UPDATE into its transitional status (recording where it lands and
  * bumping op_seq, the plan's generation), so operations on one account never overlap, in any
  * process; the reconciler finishes one whose process died. Every server change goes through the
@@ -89,6 +111,7 @@ export class AccountsService {
 
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly suspensions: AccountSuspensionsRepository,
     private readonly db: DatabaseService,
     private readonly packages: PackagesService,
     private readonly clients: ClientsService,
@@ -180,24 +203,29 @@ export class AccountsService {
     }
   }
 
-  /** suspend, but an account already suspended is the answer too (`changed` false), not a 409. */
-  async ensureSuspended(id: number, reason?: string | null): Promise<{ account: Account; changed: boolean }> {
+  /** suspend, but that suspension already in force is the answer too (`changed` false), not a 409: billing systems retry. */
+  async ensureSuspended(id: number, request: SuspensionRequest = {}): Promise<{ account: Account; changed: boolean }> {
     try {
-      return { account: await this.suspend(id, reason), changed: true };
+      return { account: await this.suspend(id, request), changed: true };
     } catch (error) {
       const now = error instanceof DomainError && error.code === 'conflict' ? await this.get(id) : null;
-      if (now?.status === 'suspended') return { account: now, changed: false };
+      if (now?.status === 'suspended' && inForce(now, request.type ?? 'admin')) return { account: now, changed: false };
       throw error;
     }
   }
 
-  /** unsuspend, but an account already active is the answer too (`changed` false), not a 409. */
-  async ensureActive(id: number): Promise<{ account: Account; changed: boolean }> {
+  /**
+   * unsuspend, but a suspension not in force is the answer too (`changed` false), not a 409. The
+   * account answered may still be suspended (for other reasons): callers say so.
+   */
+  async ensureLifted(id: number, lift: SuspensionLift = {}): Promise<{ account: Account; changed: boolean }> {
     try {
-      return { account: await this.unsuspend(id), changed: true };
+      return { account: await this.unsuspend(id, lift), changed: true };
     } catch (error) {
       const now = error instanceof DomainError && error.code === 'conflict' ? await this.get(id) : null;
-      if (now?.status === 'active') return { account: now, changed: false };
+      if (now && (now.status === 'active' || now.status === 'suspended') && !liftedTypes(lift).some((type) => inForce(now, type))) {
+        return { account: now, changed: false };
+      }
       throw error;
     }
   }
@@ -247,34 +275,89 @@ export class AccountsService {
     return (await this.accounts.findById(id)) ?? Object.assign(account, changes);
   }
 
-  /** suspending → suspended; 409 when already suspended (or not active, or another operation holds it). */
-  async suspend(id: number, reason?: string | null): Promise<Account> {
+  /**
+   * Adds one suspension (type `admin` unless told); 409 when that type is in force already, or
+   * while another operation holds the row. The first one takes the account suspending → suspended
+   * (the agent suspends it); a later one is only its row, no agent call. The row lock taken first
+   * orders it against a concurrent add or lift, in any process.
+   */
+  async suspend(id: number, { type = 'admin', reason = null, actor = null }: SuspensionRequest = {}): Promise<Account> {
     this.license.assertWritable();
+    if (!isSuspensionType(type)) throw DomainError.field('type', `type must be one of ${SUSPENSION_TYPES.join(', ')}`);
     const refused = suspendReasonProblem(reason);
     if (refused) throw DomainError.field('reason', refused);
-    const account = await this.begin(id, ['active'], 'suspending', 'suspended', 'suspend', { suspendReason: reason || null });
-    await this.carryOut(account, {
-      landing: 'suspended',
-      forward: (t) => this.provisioner.suspend(t),
-      back: 'active',
-      reverse: (t) => this.provisioner.unsuspend(t),
-      backExtra: { suspendReason: null },
+    const row = { accountId: id, type, reason: reason || null, actor: actor?.slice(0, 100) ?? null, createdAt: nowToTheSecond() };
+    const first = await this.db.transaction(async (em) => {
+      const status = await this.accounts.lockStatus(em, id);
+      if (status === 'active') {
+        await this.accounts.updateIn(em, id, ['active'], { status: 'suspending', targetStatus: 'suspended', suspendReason: row.reason }, true);
+      } else if (status !== 'suspended' || !(await this.accounts.updateIn(em, id, ['suspended'], {}))) {
+        return null;
+      }
+      try {
+        await this.suspensions.insert(em, row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw DomainError.conflict(`The account is already suspended (${type})`);
+        throw error;
+      }
+      return status === 'active';
     });
-    return account;
+    if (first === null) throw this.stateConflict(await this.get(id), 'suspended', 'suspend');
+    if (first) {
+      const account = (await this.accounts.findById(id)) ?? (await this.get(id));
+      await this.carryOut(account, {
+        landing: 'suspended',
+        forward: (t) => this.provisioner.suspend(t),
+        back: 'active',
+        pointBack: (em) => this.suspensions.remove(em, id, [type]),
+        reverse: (t) => this.provisioner.unsuspend(t),
+        backExtra: { suspendReason: null },
+      });
+    }
+    return this.get(id);
   }
 
-  /** unsuspending → active; 409 when already active (or not suspended, or another operation holds it). */
-  async unsuspend(id: number): Promise<Account> {
+  /**
+   * Lifts one suspension (type `admin` unless told; a `billing` lift also lifts an admin one carried
+   * over from the single flag); 409 when none of that type is in force. The account is unsuspended
+   * (unsuspending → active, the agent's one call) only when it was the last; otherwise it answers
+   * still suspended, with the suspensions that remain.
+   */
+  async unsuspend(id: number, lift: SuspensionLift = {}): Promise<Account> {
     this.license.assertWritable();
-    const account = await this.begin(id, ['suspended'], 'unsuspending', 'active', 'unsuspend');
-    await this.carryOut(account, {
-      landing: 'active',
-      landingExtra: { suspendReason: null },
-      forward: (t) => this.provisioner.unsuspend(t),
-      back: 'suspended',
-      reverse: (t) => this.provisioner.suspend(t),
+    const types = liftedTypes(lift);
+    if (!types.every(isSuspensionType)) throw DomainError.field('type', `type must be one of ${SUSPENSION_TYPES.join(', ')}`);
+    const outcome = await this.db.transaction(async (em) => {
+      if ((await this.accounts.lockStatus(em, id)) !== 'suspended') return null;
+      const lifted = await this.suspensions.remove(em, id, types, types.includes('billing'));
+      if (!lifted.length) return { lifted, last: false };
+      const remaining = await this.suspensions.inForce(em, id);
+      const last = remaining.length === 0;
+      const changes: Partial<Account> = last ? { status: 'unsuspending', targetStatus: 'active' } : { suspendReason: remaining[0].reason };
+      await this.accounts.updateIn(em, id, ['suspended'], changes, last);
+      return { lifted, last };
     });
-    return account;
+    if (!outcome) throw this.stateConflict(await this.get(id), 'active', 'unsuspend');
+    if (!outcome.lifted.length) {
+      const now = await this.get(id);
+      throw DomainError.conflict(
+        `The account has no ${types.join(' or ')} suspension; ${remainsSuspended(now.suspensions ?? []).replace('Account remains', 'it remains')}`,
+      );
+    }
+    if (outcome.last) {
+      const account = (await this.accounts.findById(id)) ?? (await this.get(id));
+      await this.carryOut(account, {
+        landing: 'active',
+        landingExtra: { suspendReason: null },
+        forward: (t) => this.provisioner.unsuspend(t),
+        back: 'suspended',
+        pointBack: async (em) => {
+          for (const { id: _id, ...row } of outcome.lifted) await this.suspensions.insert(em, row);
+        },
+        reverse: (t) => this.provisioner.suspend(t),
+      });
+    }
+    return (await this.accounts.findById(id)) ?? (await this.get(id));
   }
 
   /**
@@ -298,13 +381,6 @@ export class AccountsService {
     await this.accounts.deleteIfStatus(id, ['deleting']);
   }
 
-  /** Takes the row for one operation (recorded with where it lands) or answers 404/409. */
-  private async begin(id: number, from: AccountStatus[], to: AccountStatus, landing: AccountStatus, action: string, extra: Partial<Account> = {}): Promise<Account> {
-    const account = await this.accounts.begin(id, from, to, { ...extra, targetStatus: landing });
-    if (!account) throw this.stateConflict(await this.get(id), landing, action);
-    return account;
-  }
-
   /**
    * Runs the operation's plan and lands the row. On failure the row is pointed back (target_status
    * = `back`) and, unless the server is known unchanged, the reverse plan runs, so files and row
@@ -317,7 +393,7 @@ export class AccountsService {
       await op.forward(targetOf(account));
     } catch (error) {
       try {
-        await this.accounts.updateIfStatus(account.id, [holding], { targetStatus: op.back, updatedAt: nowToTheSecond() });
+        await this.pointBack(account, holding, op);
         if (!leftUnchanged(error)) await op.reverse(targetOf(account));
         await this.accounts.transition(account, [holding], op.back, { targetStatus: null, ...(op.backExtra ?? {}) });
       } catch (undoError) {
@@ -328,6 +404,18 @@ export class AccountsService {
     if (!(await this.accounts.transition(account, [holding], op.landing, { targetStatus: null, ...(op.landingExtra ?? {}) }))) {
       this.logger.warn(`account ${account.id}: left ${holding} while its plan ran`);
     }
+  }
+
+  /** Records that the operation now heads back (`op.back`), with the suspension rows that go with it in the same transaction. */
+  private async pointBack(account: Account, holding: AccountStatus, op: LifecycleOp): Promise<void> {
+    const pointBack = op.pointBack;
+    if (!pointBack) {
+      await this.accounts.updateIfStatus(account.id, [holding], { targetStatus: op.back, updatedAt: nowToTheSecond() });
+      return;
+    }
+    await this.db.transaction(async (em) => {
+      if (await this.accounts.updateIn(em, account.id, [holding], { targetStatus: op.back })) await pointBack(em);
+    });
   }
 
   /** The package change that moves the PHP pool: recorded (`updating` + pending), moved, then written at once. */

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { ClientPatch, ClientsService } from '../clients/clients.service';
-import { AccountStatus } from './account.entity';
+import { Account } from './account.entity';
 import { AccountsService } from './accounts.service';
 
-/** The suspend reason of the accounts a client's suspension suspended: unsuspending the client lifts only these. */
+/** The reason of the `client` suspension a client's suspension adds to each of its accounts. */
 export const CLIENT_SUSPENDED_REASON = 'suspended with its client';
 
 export interface ClientRemoval {
@@ -15,9 +15,9 @@ export interface ClientRemoval {
 /**
  * What a client's status and its deletion do to its accounts, the same in every dialect (native,
  * Plesk reseller, Plesk REST v2), which only choose the options:
- * - suspending a client suspends its active accounts;
- * - unsuspending it lifts only the suspensions its suspension made (an account suspended on its
- *   own before stays suspended);
+ * - suspending a client adds a `client` suspension to each of its accounts (active or suspended);
+ * - unsuspending it lifts only those: an account suspended for another reason too (abuse,
+ *   billing, admin) stays suspended for that one;
  * - deleting it is refused while it owns accounts, unless cascade deprovisions them first.
  * Suspend and unsuspend are idempotent: repeating one finishes what a failed attempt left.
  */
@@ -34,27 +34,32 @@ export class ClientLifecycleService {
     return status === undefined ? client : this.setStatus(client.id, status);
   }
 
-  setStatus(id: number, status: ClientStatus): Promise<Client> {
-    return status === 'suspended' ? this.suspend(id) : this.unsuspend(id);
+  setStatus(id: number, status: ClientStatus, actor?: string | null): Promise<Client> {
+    return status === 'suspended' ? this.suspend(id, actor) : this.unsuspend(id);
   }
 
-  /** The client first (so it is suspended even if an account fails), then each of its active accounts. */
-  async suspend(id: number): Promise<Client> {
+  /** The client first (so it is suspended even if an account fails), then each of its accounts in service. */
+  async suspend(id: number, actor: string | null = 'client lifecycle'): Promise<Client> {
     let client = await this.clients.get(id);
     if (client.status !== 'suspended') client = await this.clients.setStatus(id, 'suspended');
     for (const account of await this.accounts.ofClient(id)) {
-      if (account.status !== 'active') continue;
-      await this.reach(account.id, 'suspended', () => this.accounts.suspend(account.id, CLIENT_SUSPENDED_REASON));
+      if (account.status !== 'active' && account.status !== 'suspended') continue;
+      if (hasClientSuspension(account)) continue;
+      await this.reach(account.id, hasClientSuspension, () => this.accounts.ensureSuspended(account.id, { type: 'client', reason: CLIENT_SUSPENDED_REASON, actor }));
     }
     return client;
   }
 
-  /** The accounts first (so the client stays suspended until all are back), then the client. */
+  /** The accounts first (so the client stays suspended until all are lifted), then the client. */
   async unsuspend(id: number): Promise<Client> {
     const client = await this.clients.get(id);
     for (const account of await this.accounts.ofClient(id)) {
-      if (account.status !== 'suspended' || account.suspendReason !== CLIENT_SUSPENDED_REASON) continue;
-      await this.reach(account.id, 'active', () => this.accounts.unsuspend(account.id));
+      if (!hasClientSuspension(account)) continue;
+      await this.reach(
+        account.id,
+        (a) => !hasClientSuspension(a),
+        () => this.accounts.ensureLifted(account.id, { type: 'client' }),
+      );
     }
     return client.status === 'active' ? client : this.clients.setStatus(id, 'active');
   }
@@ -69,12 +74,14 @@ export class ClientLifecycleService {
   }
 
   /** A concurrent call that got the account there first is not a failure (billing systems retry). */
-  private async reach(accountId: number, wanted: AccountStatus, work: () => Promise<unknown>): Promise<void> {
+  private async reach(accountId: number, done: (account: Account) => boolean, work: () => Promise<unknown>): Promise<void> {
     try {
       await work();
     } catch (error) {
       const now = await this.accounts.get(accountId).catch(() => null);
-      if (now?.status !== wanted) throw error;
+      if (!now || !done(now)) throw error;
     }
   }
 }
+
+const hasClientSuspension = (account: Account): boolean => (account.suspensions ?? []).some((s) => s.type === 'client');

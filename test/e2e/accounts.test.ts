@@ -298,7 +298,11 @@ describe('accounts: the native lifecycle API', () => {
     const account = await createAccount(t);
     const s = await t.call('POST', `/api/v1/accounts/${account.id}/suspend`, { body: { reason: 'Overdue invoice #1234' } });
     assert.equal(s.status, 200, s.text);
-    assert.deepEqual(s.body, { data: { id: account.id, username: account.username, status: 'suspended' } });
+    const since = s.body.data.suspensions?.[0]?.since;
+    assert.match(since, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.deepEqual(s.body, {
+      data: { id: account.id, username: account.username, status: 'suspended', suspensions: [{ type: 'admin', reason: 'Overdue invoice #1234', since }] },
+    });
     assert.equal((await t.call('GET', `/api/v1/accounts/${account.id}`)).body.data.suspend_reason, 'Overdue invoice #1234');
     const again = await t.call('POST', `/api/v1/accounts/${account.id}/suspend`);
     assert.equal(again.status, 409);
@@ -307,7 +311,7 @@ describe('accounts: the native lifecycle API', () => {
 
     const u = await t.call('POST', `/api/v1/accounts/${account.id}/unsuspend`);
     assert.equal(u.status, 200);
-    assert.deepEqual(u.body, { data: { id: account.id, username: account.username, status: 'active' } });
+    assert.deepEqual(u.body, { data: { id: account.id, username: account.username, status: 'active', suspensions: [] } });
     const got = await t.call('GET', `/api/v1/accounts/${account.id}`);
     assert.equal(got.body.data.status, 'active');
     assert.equal(got.body.data.suspend_reason, null);

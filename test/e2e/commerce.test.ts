@@ -34,21 +34,25 @@ describe('Opterius Commerce module, unchanged (/api/accounts)', () => {
     assert.equal(ok.body.account_id, undefined);
   });
 
-  test('repeated suspend and unsuspend succeed on /api/accounts; still 409 on /api/v1', async () => {
+  test('repeated suspend and unsuspend (the billing suspension) succeed on /api/accounts; still 409 on /api/v1 for the same type', async () => {
     const r = await t.call('POST', '/api/accounts', { body: { domain: 'shop3.example.com', username: 'shop3', package: 'default', email: 'owner@example.com' } });
     const id = r.body.account_id;
     for (let i = 0; i < 2; i++) {
       const s = await t.call('POST', `/api/accounts/${id}/suspend`);
       assert.equal(s.status, 200, s.text);
       assert.equal(s.body.data.status, 'suspended');
+      assert.deepEqual(
+        s.body.data.suspensions.map((x: { type: string }) => x.type),
+        ['billing'],
+      );
     }
-    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/suspend`)).status, 409);
+    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/suspend`, { body: { type: 'billing' } })).status, 409);
     for (let i = 0; i < 2; i++) {
       const u = await t.call('POST', `/api/accounts/${id}/unsuspend`);
       assert.equal(u.status, 200, u.text);
       assert.equal(u.body.data.status, 'active');
     }
-    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/unsuspend`)).status, 409);
+    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/unsuspend`, { body: { type: 'billing' } })).status, 409);
     assert.equal((await t.call('DELETE', `/api/accounts/${id}`)).status, 204);
     assert.equal(await countRows(t, 'accounts', 'id = ?', [id]), 0);
   });

@@ -120,9 +120,10 @@ describe('signed requests (X-Timestamp + X-Signature)', () => {
 
     const suspended = await send('POST', `/api/accounts/${id}/suspend`);
     assert.equal(suspended.status, 200);
-    assert.deepEqual(suspended.body.data, { id, username: 'billed', status: 'suspended' });
+    const { since } = suspended.body.data.suspensions[0];
+    assert.deepEqual(suspended.body.data, { id, username: 'billed', status: 'suspended', suspensions: [{ type: 'billing', reason: null, since }] });
     const active = await send('POST', `/api/accounts/${id}/unsuspend`);
-    assert.deepEqual(active.body.data, { id, username: 'billed', status: 'active' });
+    assert.deepEqual(active.body.data, { id, username: 'billed', status: 'active', suspensions: [] });
 
     const removed = await send('DELETE', `/api/accounts/${id}`);
     assert.equal(removed.status, 204);

@@ -129,7 +129,7 @@ describe('WHMCS server module (integrations/whmcs) against a real panel', { skip
     assert.equal(await countRows(t, 'accounts', 'external_id IN (?, ?)', ['3102', '3103']), 0);
   });
 
-  test('Suspend, Unsuspend (each twice), ChangePassword, ChangePackage', async () => {
+  test('Suspend, Unsuspend (each twice; the billing suspension, an abuse one left in force), ChangePassword, ChangePackage', async () => {
     const p = params();
     assert.equal((await call('SuspendAccount', { ...p, suspendreason: 'Overdue on Invoice #12' })).result, 'success');
     assert.equal((await account(3101)).status, 'suspended');
@@ -138,6 +138,20 @@ describe('WHMCS server module (integrations/whmcs) against a real panel', { skip
     assert.equal((await call('UnsuspendAccount', p)).result, 'success');
     assert.equal((await call('UnsuspendAccount', p)).result, 'success', 'already active');
     assert.equal((await account(3101)).status, 'active');
+
+    // WHMCS suspends for billing: its unsuspend never lifts an abuse suspension, and says so.
+    const id = (await account(3101)).id;
+    assert.equal((await call('SuspendAccount', { ...p, suspendreason: 'Overdue on Invoice #13' })).result, 'success');
+    assert.deepEqual(
+      (await account(3101)).suspensions.map((s: { type: string }) => s.type),
+      ['billing'],
+    );
+    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/suspend`, { body: { type: 'abuse', reason: 'Spam' } })).status, 200);
+    assert.equal((await call('UnsuspendAccount', p)).result, 'Account remains suspended (abuse: Spam)');
+    assert.equal((await call('UnsuspendAccount', p)).result, 'Account remains suspended (abuse: Spam)', 'a retry is told the same');
+    assert.equal((await account(3101)).status, 'suspended');
+    assert.equal((await t.call('POST', `/api/v1/accounts/${id}/unsuspend`, { body: { type: 'abuse' } })).body.data.status, 'active');
+    assert.equal((await call('UnsuspendAccount', p)).result, 'success');
 
     const { DataSource } = await import('typeorm');
     const hashOf = async () => (await t.get(DataSource).query('SELECT password_hash FROM accounts WHERE external_id = ?', ['3101']))[0].password_hash;

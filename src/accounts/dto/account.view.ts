@@ -1,6 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { isoUtc } from '../../common/dates';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from '../account.entity';
+import { AccountSuspension } from '../suspensions/account-suspension.entity';
+import { SUSPENSION_TYPES, SuspensionType } from '../suspensions/suspension-types';
+
+/** One suspension in force. */
+export class SuspensionView {
+  @ApiProperty({ enum: SUSPENSION_TYPES, example: 'billing' })
+  type: SuspensionType;
+  @ApiProperty({ example: 'Overdue invoice #1234', nullable: true, type: String })
+  reason: string | null;
+  @ApiProperty({ example: '2026-04-09T08:00:00Z' })
+  since: string;
+
+  static of(s: AccountSuspension): SuspensionView {
+    return { type: s.type, reason: s.reason, since: isoUtc(s.createdAt)! };
+  }
+}
+
+const suspensionsOf = (a: Account): SuspensionView[] => (a.suspensions?.length ? a.suspensions.map(SuspensionView.of) : []);
 
 /** The create answer: exactly the seed's fields. */
 export class CreatedAccountView {
@@ -47,8 +65,12 @@ export class AccountView extends CreatedAccountView {
   /** Traffic override in MiB; null: the package's applies. */
   @ApiProperty({ example: null, nullable: true, type: Number })
   bandwidth_limit_mb: number | null;
+  /** The reason of the oldest suspension in force (why it went down); null when active. */
   @ApiProperty({ example: null, nullable: true, type: String })
   suspend_reason: string | null;
+  /** The suspensions in force, oldest first; the account is suspended while one remains. */
+  @ApiProperty({ type: [SuspensionView] })
+  suspensions: SuspensionView[];
   /** The billing system's id for the service (WHMCS serviceid); null when none was sent. */
   @ApiProperty({ example: '1042', nullable: true, type: String })
   external_id: string | null;
@@ -65,13 +87,14 @@ export class AccountView extends CreatedAccountView {
       disk_limit_mb: a.diskLimitMb,
       bandwidth_limit_mb: a.bandwidthLimitMb,
       suspend_reason: a.suspendReason,
+      suspensions: suspensionsOf(a),
       external_id: a.externalId,
       updated_at: isoUtc(a.updatedAt)!,
     });
   }
 }
 
-/** The answer of suspend and unsuspend. */
+/** The answer of suspend and unsuspend: still `suspended` after an unsuspend while other suspensions remain (listed). */
 export class AccountStatusView {
   @ApiProperty({ example: 42 })
   id: number;
@@ -79,8 +102,10 @@ export class AccountStatusView {
   username: string;
   @ApiProperty({ example: 'suspended', enum: ACCOUNT_STATUSES })
   status: AccountStatus;
+  @ApiProperty({ type: [SuspensionView] })
+  suspensions: SuspensionView[];
 
   static of(a: Account): AccountStatusView {
-    return { id: a.id, username: a.username, status: a.status };
+    return { id: a.id, username: a.username, status: a.status, suspensions: suspensionsOf(a) };
   }
 }

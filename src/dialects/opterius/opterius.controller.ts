@@ -3,6 +3,11 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { version } from '../../../package.json';
 import { Account } from '../../accounts/account.entity';
 import { AccountsService } from '../../accounts/accounts.service';
+import { AccountStatusView } from '../../accounts/dto/account.view';
+import { actorOf } from '../../accounts/suspensions/actor';
+import { remainsSuspended } from '../../accounts/suspensions/suspension-types';
+import { CurrentPrincipal } from '../../auth/current-principal.decorator';
+import { Principal } from '../../auth/principal';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { DomainError } from '../../common/errors/domain-error';
 import { PackagesService } from '../../packages/packages.service';
@@ -84,23 +89,30 @@ export class OpteriusController {
   @Post('accounts/suspend')
   @HttpCode(200)
   @Authenticated({ scopes: ['account.suspend'] })
-  @ApiOperation({ summary: 'Opterius: suspend (scope account.suspend); an account already suspended is a success too' })
+  @ApiOperation({ summary: 'Opterius: add the billing suspension (scope account.suspend); one already in force is a success too ("already suspended")' })
   @ApiBody({ type: OpteriusSuspendDto })
-  async suspend(@Body() raw: unknown): Promise<OpteriusAnswer> {
+  async suspend(@Body() raw: unknown, @CurrentPrincipal() caller?: Principal): Promise<OpteriusAnswer> {
     const body = await opteriusBody(OpteriusSuspendDto, raw);
     const account = await this.find(body);
-    const { changed } = await this.accounts.ensureSuspended(account.id, body.reason || 'Suspended by billing system');
+    const suspension = { type: 'billing', reason: body.reason || 'Suspended by billing system', actor: actorOf('opterius', caller) } as const;
+    const { changed } = await this.accounts.ensureSuspended(account.id, suspension);
     return { result: 'success', message: changed ? 'Account suspended successfully' : 'Account already suspended' };
   }
 
   @Post('accounts/unsuspend')
   @HttpCode(200)
   @Authenticated({ scopes: ['account.unsuspend'] })
-  @ApiOperation({ summary: 'Opterius: unsuspend (scope account.unsuspend); an account already active is a success too' })
+  @ApiOperation({
+    summary: 'Opterius: lift the billing suspension (scope account.unsuspend); an account already active is a success too',
+    description: 'When another suspension (abuse, admin, client) remains, result "warning", message "Account remains suspended (abuse)", data the suspensions in force.',
+  })
   @ApiBody({ type: OpteriusLookupDto })
   async unsuspend(@Body() raw: unknown): Promise<OpteriusAnswer> {
-    const account = await this.find(await opteriusBody(OpteriusLookupDto, raw));
-    const { changed } = await this.accounts.ensureActive(account.id);
+    const found = await this.find(await opteriusBody(OpteriusLookupDto, raw));
+    const { account, changed } = await this.accounts.ensureLifted(found.id, { type: 'billing' });
+    if (account.status !== 'active') {
+      return { result: 'warning', message: remainsSuspended(account.suspensions ?? []), data: { suspensions: AccountStatusView.of(account).suspensions } };
+    }
     return { result: 'success', message: changed ? 'Account unsuspended successfully' : 'Account already active' };
   }
 

@@ -3,6 +3,9 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } fr
 import { Account } from '../../accounts/account.entity';
 import { AccountPatch } from '../../accounts/accounts.service';
 import { AccountsService } from '../../accounts/accounts.service';
+import { actorOf } from '../../accounts/suspensions/actor';
+import { CurrentPrincipal } from '../../auth/current-principal.decorator';
+import { Principal } from '../../auth/principal';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
@@ -25,16 +28,18 @@ const DOMAIN_FIELDS = {
   client_id: 'owner_client',
 };
 
-/** The suspend reason that remembers Plesk's `disabled` (as opposed to `suspended`). */
+/** The reason of the `admin` suspension that remembers Plesk's `disabled` (as opposed to `suspended`). */
 const DISABLED_REASON = 'disabled through Plesk REST';
 const SUSPENDED_REASON = 'suspended through Plesk REST';
 
 /** Our status → Plesk's DomainStatus: active, suspended, or disabled (suspended as disabled, or not in service: provisioning, deleting, failed). */
 function domainStatusOf(a: Account): RestDomainStatusView['status'] {
   if (a.status === 'active') return 'active';
-  if (a.status === 'suspended') return a.suspendReason === DISABLED_REASON ? 'disabled' : 'suspended';
+  if (a.status === 'suspended') return adminSuspension(a)?.reason === DISABLED_REASON ? 'disabled' : 'suspended';
   return 'disabled';
 }
+
+const adminSuspension = (a: Account) => a.suspensions?.find((s) => s.type === 'admin');
 
 /**
  * Plesk REST v2 domains with hosting_type virtual: a subscription, i.e. a Hostwright account —
@@ -164,15 +169,20 @@ export class RestDomainsController {
 
   @Put(':id/status')
   @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['accounts:write'] })
-  @ApiOperation({ summary: 'active unsuspends; suspended or disabled suspends; idempotent → {status}' })
+  @ApiOperation({
+    summary: 'suspended or disabled adds the admin suspension, active lifts it; idempotent → {status}',
+    description: 'The answer is the status after the change: still suspended when another suspension (billing, abuse, client) remains.',
+  })
   @ApiOkResponse({ type: RestDomainStatusView })
   @ApiRestV2Errors(400, 404)
-  async setStatus(@Param('id') id: string, @Body() body: RestDomainStatusDto): Promise<RestDomainStatusView> {
+  async setStatus(@Param('id') id: string, @Body() body: RestDomainStatusDto, @CurrentPrincipal() caller?: Principal): Promise<RestDomainStatusView> {
     let account = await this.plesk.account(id);
+    const inService = account.status === 'active' || account.status === 'suspended';
     if (body.status === 'active') {
-      if (account.status === 'suspended') account = await this.accounts.unsuspend(account.id);
-    } else if (account.status === 'active') {
-      account = await this.accounts.suspend(account.id, body.status === 'disabled' ? DISABLED_REASON : SUSPENDED_REASON);
+      if (inService && adminSuspension(account)) account = (await this.accounts.ensureLifted(account.id, { type: 'admin' })).account;
+    } else if (inService && !adminSuspension(account)) {
+      const reason = body.status === 'disabled' ? DISABLED_REASON : SUSPENDED_REASON;
+      account = (await this.accounts.ensureSuspended(account.id, { type: 'admin', reason, actor: actorOf('plesk-rest', caller) })).account;
     }
     if (account.status !== 'active' && account.status !== 'suspended') {
       throw DomainError.conflict(`The domain's account is ${account.status}; its status cannot be changed now`);

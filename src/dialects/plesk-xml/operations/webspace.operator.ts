@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Account } from '../../../accounts/account.entity';
 import { AccountsService } from '../../../accounts/accounts.service';
+import { actorOf } from '../../../accounts/suspensions/actor';
+import { remainsSuspended, SuspensionType } from '../../../accounts/suspensions/suspension-types';
 import { Client } from '../../../clients/client.entity';
 import { ClientsService } from '../../../clients/clients.service';
 import { HostingPackage } from '../../../packages/package.entity';
@@ -12,18 +14,25 @@ import { XmlApiError } from '../xml-api-error';
 import { child, el, leaf, textOf, XmlElement, XmlNode } from '../xml-codec';
 import { errorResult, XML_ERRCODES } from '../xml-errors';
 import { filterItems, FilterItem, idOf, perObject, statusCode } from './filters';
-import { bytesOf, day, limitBytes, limitCount, XmlOperation, XmlOperator } from './operation';
+import { bytesOf, day, limitBytes, limitCount, XmlOperation, XmlOperationContext, XmlOperator } from './operation';
 
 const WEBSPACE_FILTERS = ['id', 'name', 'guid', 'owner-id', 'owner-login', 'owner-guid', 'owner-external-id'] as const;
 
-/** The suspend reason that keeps which Plesk status suspended the account: 16 by the admin, 32 by a reseller. */
-const REASON_PREFIX = 'Plesk status ';
-const reasonFor = (code: number) => `${REASON_PREFIX}${code}: ${code === 32 ? 'disabled by reseller' : 'disabled by admin'} (XML API)`;
+const reasonFor = (code: number) => `Plesk status ${code}: ${code === 32 ? 'disabled by reseller' : 'disabled by admin'} (XML API)`;
 
-/** Our status → Plesk's: active 0; suspended 16, or 32 when a reseller's status suspended it. */
+/**
+ * Plesk's statuses → suspension types: 16 ("disabled by admin") is `admin`; 32 ("disabled by
+ * reseller", what the WHMCS Plesk module sets as a reseller on an overdue invoice) is `billing`;
+ * 0 lifts those two and nothing else (abuse and client suspensions stay).
+ */
+const typeFor = (code: number): SuspensionType => (code === 32 ? 'billing' : 'admin');
+const PLESK_TYPES: SuspensionType[] = ['admin', 'billing'];
+
+/** Our status → Plesk's: active 0; suspended 32 when billing is its only suspension, else 16. */
 export function webspaceStatus(a: Account): number {
   if (a.status === 'active') return 0;
-  if (a.status === 'suspended') return a.suspendReason?.startsWith(`${REASON_PREFIX}32`) ? 32 : 16;
+  const types = (a.suspensions ?? []).map((s) => s.type);
+  if (a.status === 'suspended' && types.length > 0 && types.every((t) => t === 'billing')) return 32;
   return 16;
 }
 
@@ -60,8 +69,9 @@ function limitOverrides(op: XmlElement | undefined): { disk_limit_mb?: number; b
 
 /**
  * `webspace`: a subscription is a Hostwright account (its main domain is the webspace name, its
- * FTP login the account username). Status 16 and 32 suspend, 0 unsuspends, through the accounts
- * service as every other dialect does.
+ * FTP login the account username). Status 16 adds the `admin` suspension, 32 the `billing` one,
+ * 0 lifts both (errcode 1023 "Account remains suspended (abuse)" when another type remains),
+ * through the accounts service as every other dialect does.
  */
 @Injectable()
 export class WebspaceOperator implements XmlOperator {
@@ -79,9 +89,9 @@ export class WebspaceOperator implements XmlOperator {
    */
   operations(): XmlOperation[] {
     return ['webspace', 'domain'].flatMap((operator) => [
-      { operator, operation: 'add', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.add(op) },
+      { operator, operation: 'add', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement, ctx: XmlOperationContext) => this.add(op, ctx) },
       { operator, operation: 'get', scopes: ['accounts:read'] as Scope[], handle: (op: XmlElement) => this.get(op) },
-      { operator, operation: 'set', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.set(op) },
+      { operator, operation: 'set', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement, ctx: XmlOperationContext) => this.set(op, ctx) },
       { operator, operation: 'del', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.del(op) },
       ...(operator === 'webspace'
         ? [{ operator, operation: 'switch-subscription', scopes: ['accounts:write'] as Scope[], handle: (op: XmlElement) => this.switchSubscription(op) }]
@@ -172,7 +182,7 @@ export class WebspaceOperator implements XmlOperator {
     return found;
   }
 
-  private async add(op: XmlElement): Promise<XmlNode[]> {
+  private async add(op: XmlElement, ctx: XmlOperationContext): Promise<XmlNode[]> {
     const setup = child(op, 'gen_setup');
     const domain = textOf(setup, 'name');
     if (!setup || !domain) throw new XmlApiError(XML_ERRCODES.parse, 'XML parsing error: webspace add needs gen_setup/name');
@@ -196,7 +206,7 @@ export class WebspaceOperator implements XmlOperator {
       client_id: owner?.id ?? null,
       ...limitOverrides(op),
     });
-    if (status !== 0) account = await this.accounts.suspend(account.id, reasonFor(status));
+    if (status !== 0) account = await this.accounts.suspend(account.id, { type: typeFor(status), reason: reasonFor(status), actor: actorOf('plesk-xml', ctx.principal) });
     return [el('result', leaf('status', 'ok'), leaf('id', account.id), leaf('guid', account.guid))];
   }
 
@@ -299,7 +309,7 @@ export class WebspaceOperator implements XmlOperator {
     return el('stat', leaf('traffic', trafficBytes), leaf('domains', 1), ...counts, leaf('traffic_prevday', 0));
   }
 
-  private async set(op: XmlElement): Promise<XmlNode[]> {
+  private async set(op: XmlElement, ctx: XmlOperationContext): Promise<XmlNode[]> {
     const unfiltered = !child(op, 'filter') && !child(op, 'values') ? textOf(child(op, 'gen_setup'), 'name') : undefined;
     if (unfiltered !== undefined) return this.setNamed(op, unfiltered);
     const values = child(op, 'values');
@@ -319,8 +329,12 @@ export class WebspaceOperator implements XmlOperator {
     return this.each(op, async (a) => {
       if (password !== undefined || Object.keys(limits).length) await this.accounts.update(a.id, { ...(password !== undefined ? { password } : {}), ...limits });
       // Repeating a status already there is a success: billing systems retry.
-      if (status === 0 && a.status !== 'active') await this.accounts.unsuspend(a.id);
-      if (status && a.status !== 'suspended') await this.accounts.suspend(a.id, reasonFor(status));
+      if (status) await this.accounts.ensureSuspended(a.id, { type: typeFor(status), reason: reasonFor(status), actor: actorOf('plesk-xml', ctx.principal) });
+      if (status === 0 && a.status !== 'active') {
+        const { account } = await this.accounts.ensureLifted(a.id, { types: PLESK_TYPES });
+        // An ok would tell the billing system the site is back: it is not, so it is told why.
+        if (account.status !== 'active') throw new XmlApiError(XML_ERRCODES.operationFailed, remainsSuspended(account.suspensions ?? []));
+      }
       return [];
     });
   }

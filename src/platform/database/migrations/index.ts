@@ -12,6 +12,7 @@ import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
 import { AccountOperations1732400064000 } from './1732400064000-AccountOperations';
 import { DnsRecords1732500400000 } from './1732500400000-DnsRecords';
 import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases';
+import { AccountSuspensions1732500800000 } from './1732500800000-AccountSuspensions';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AccountOperations1732400064000,
   DnsRecords1732500400000,
   HostingDatabases1732500600000,
+  AccountSuspensions1732500800000,
 ];

@@ -97,25 +97,58 @@ function hostwright_CreateAccount(array $params): string
     }
 }
 
+/** WHMCS suspends for billing: the account's `billing` suspension (an abuse or admin one is not WHMCS' to add or lift). */
 function hostwright_SuspendAccount(array $params): string
 {
     return hostwright_on_account($params, function (array $account) use ($params) {
-        if ($account['status'] === 'suspended') {
+        if (hostwright_suspended_for($account, 'billing')) {
             return 'success';
         }
+        $body = ['type' => 'billing'];
         $reason = trim((string) ($params['suspendreason'] ?? ''));
-        return hostwright_result(hostwright_call($params, 'SuspendAccount', 'POST', "/api/v1/accounts/{$account['id']}/suspend", $reason === '' ? [] : ['reason' => $reason]));
+        if ($reason !== '') {
+            $body['reason'] = $reason;
+        }
+        return hostwright_result(hostwright_call($params, 'SuspendAccount', 'POST', "/api/v1/accounts/{$account['id']}/suspend", $body));
     });
 }
 
+/**
+ * Lifts the billing suspension. When another one remains (abuse, admin, client) the account stays
+ * suspended and WHMCS is told so, instead of showing an Active service whose site is down.
+ */
 function hostwright_UnsuspendAccount(array $params): string
 {
     return hostwright_on_account($params, function (array $account) use ($params) {
         if ($account['status'] === 'active') {
             return 'success';
         }
-        return hostwright_result(hostwright_call($params, 'UnsuspendAccount', 'POST', "/api/v1/accounts/{$account['id']}/unsuspend", []));
+        // Also when no billing suspension is listed: one carried over from before types is lifted by it too (409: nothing of billing's was in force).
+        $r = hostwright_call($params, 'UnsuspendAccount', 'POST', "/api/v1/accounts/{$account['id']}/unsuspend", ['type' => 'billing']);
+        if ($r['ok']) {
+            $account = $r['body']['data'] ?? $account;
+        } elseif ($r['status'] !== 409) {
+            return hostwright_error($r);
+        }
+        return ($account['status'] ?? '') === 'active' ? 'success' : hostwright_remains($account);
     });
+}
+
+function hostwright_suspended_for(array $account, string $type): bool
+{
+    foreach ($account['suspensions'] ?? [] as $s) {
+        if (($s['type'] ?? null) === $type) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** "Account remains suspended (abuse: Spam complaint)". */
+function hostwright_remains(array $account): string
+{
+    $why = array_map(fn ($s) => $s['type'] . (($s['reason'] ?? '') !== '' ? ': ' . $s['reason'] : ''), $account['suspensions'] ?? []);
+    return 'Account remains suspended (' . ($why ? implode('; ', $why) : (string) ($account['status'] ?? 'unknown')) . ')';
 }
 
 function hostwright_TerminateAccount(array $params): string
