@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SeatCounter } from '../license/seat-counter';
+import { OutboxModule } from '../webhooks/outbox/outbox.module';
 import { Account } from './account.entity';
 import { AccountsRepository } from './accounts.repository';
 
@@ -9,7 +10,7 @@ import { AccountsRepository } from './accounts.repository';
  * read it (licence seats, the reconciler, server stats) without depending on the accounts service.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Account])],
+  imports: [TypeOrmModule.forFeature([Account]), OutboxModule],
   providers: [
     AccountsRepository,
     // Every account row takes a licence seat, whatever its status.
