@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksPingData, WebhooksPingErrors, WebhooksPingResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -482,6 +482,128 @@ export const usageList = <ThrowOnError extends boolean = false>(options?: Option
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/usage',
+    ...options
+});
+
+/**
+ * List webhook endpoints (never their secrets)
+ */
+export const webhooksList = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks',
+    ...options
+});
+
+/**
+ * Add a webhook endpoint; its signing secret is in this answer only
+ *
+ * Events are POSTed signed as Standard Webhooks defines (`webhook-id`, `webhook-timestamp`, `webhook-signature`). A URL whose host resolves to a loopback, private, link-local or metadata address is refused (422) unless HW_WEBHOOK_ALLOW_CIDRS allows it.
+ */
+export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a webhook endpoint and its deliveries
+ */
+export const webhooksRemove = <ThrowOnError extends boolean = false>(options: Options<WebhooksRemoveData, ThrowOnError>) => (options.client ?? client).delete<WebhooksRemoveResponses, WebhooksRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options
+});
+
+/**
+ * Get a webhook endpoint
+ */
+export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options
+});
+
+/**
+ * Change a webhook endpoint (URL, event types, enabled)
+ */
+export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateResponses, WebhooksUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The endpoint's deliveries, oldest first: status, attempts, response code, latency, last error, next attempt
+ */
+export const webhooksListDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksListDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksListDeliveriesResponses, WebhooksListDeliveriesErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/deliveries',
+    ...options
+});
+
+/**
+ * Send a delivered or failed event again (same webhook-id), as a new delivery
+ */
+export const webhooksRedeliver = <ThrowOnError extends boolean = false>(options: Options<WebhooksRedeliverData, ThrowOnError>) => (options.client ?? client).post<WebhooksRedeliverResponses, WebhooksRedeliverErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    ...options
+});
+
+/**
+ * Send a `webhook.ping` test event to this endpoint
+ */
+export const webhooksPing = <ThrowOnError extends boolean = false>(options: Options<WebhooksPingData, ThrowOnError>) => (options.client ?? client).post<WebhooksPingResponses, WebhooksPingErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/ping',
     ...options
 });
 

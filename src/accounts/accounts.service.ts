@@ -242,7 +242,8 @@ export class AccountsService {
     }
     if (phpMove) return this.updateMovingPhp(account, phpMove, changes);
     try {
-      if (!(await this.accounts.updateIfStatus(id, ['active', 'suspended'], { ...changes, updatedAt: nowToTheSecond() }, 'account.updated'))) throw this.notChangeable(await this.get(id));
+      const changed = await this.accounts.updateIfStatus(id, ['active', 'suspended'], { ...changes, updatedAt: nowToTheSecond() }, 'account.updated');
+      if (!changed) throw this.notChangeable(await this.get(id));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw await this.missingParent(changes);
       throw error;

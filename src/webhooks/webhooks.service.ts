@@ -129,7 +129,10 @@ export class WebhooksService {
 
   private async views(rows: WebhookDelivery[]): Promise<DeliveryView[]> {
     if (!rows.length) return [];
-    const events = await this.db.manager.find(OutboxEvent, { where: { id: In([...new Set(rows.map((r) => r.outboxId))]) }, select: { id: true, eventId: true, type: true } });
+    const events = await this.db.manager.find(OutboxEvent, {
+      where: { id: In([...new Set(rows.map((r) => r.outboxId))]) },
+      select: { id: true, eventId: true, type: true },
+    });
     const byId = new Map(events.map((e) => [e.id, e]));
     return rows.map((row) => DeliveryView.of(row, byId.get(row.outboxId) ?? { eventId: '', type: '' }));
   }

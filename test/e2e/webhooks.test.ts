@@ -13,7 +13,13 @@ import { waitFor } from '../support/wait-for';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /** Fast polling and retries (and no rate limit on the polling reads); the test receivers listen on 127.0.0.1, which only this allows. */
-const FAST = { HW_RATE_LIMIT: '1000000', HW_WEBHOOK_POLL_MS: '50', HW_WEBHOOK_RETRY_BASE_MS: '300', HW_WEBHOOK_RETRY_MAX_MS: '1000', HW_WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32' };
+const FAST = {
+  HW_RATE_LIMIT: '1000000',
+  HW_WEBHOOK_POLL_MS: '50',
+  HW_WEBHOOK_RETRY_BASE_MS: '300',
+  HW_WEBHOOK_RETRY_MAX_MS: '1000',
+  HW_WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
+};
 
 /** A provisioner that succeeds, or fails creates while `failCreates` (the server unchanged). */
 class SwitchableProvisioner extends AccountProvisioner {
@@ -393,7 +399,14 @@ describe('webhooks: no SSRF', () => {
   }
 
   test('only http and https, no credentials in the URL, a host that resolves', async () => {
-    for (const url of ['ftp://example.com/', 'file:///etc/passwd', 'gopher://example.com/', 'http://user:pass@example.com/', 'not a url', 'http://no-such-host.invalid/']) {
+    for (const url of [
+      'ftp://example.com/',
+      'file:///etc/passwd',
+      'gopher://example.com/',
+      'http://user:pass@example.com/',
+      'not a url',
+      'http://no-such-host.invalid/',
+    ]) {
       const r = await t.call('POST', '/api/v1/webhooks', { body: { url, event_types: ['*'] } });
       assert.equal(r.status, 422, `${url}: ${r.text}`);
       assert.equal(r.body.details[0].field, 'url');
@@ -403,9 +416,11 @@ describe('webhooks: no SSRF', () => {
 
   test('a PATCH to a hostile URL is refused too', async () => {
     // An endpoint as an operator could have made it when a range was allowed.
-    await t.get(DataSource).query(
-      "INSERT INTO webhook_endpoints (url, event_types, secret_sealed, enabled, since_event_id, created_at, updated_at) VALUES ('https://hooks.example.com/', '[\"*\"]', 'v1.x.y.z', 1, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-    );
+    await t
+      .get(DataSource)
+      .query(
+        "INSERT INTO webhook_endpoints (url, event_types, secret_sealed, enabled, since_event_id, created_at, updated_at) VALUES ('https://hooks.example.com/', '[\"*\"]', 'v1.x.y.z', 1, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+      );
     const [{ id }] = await t.get(DataSource).query('SELECT id FROM webhook_endpoints');
     const r = await t.call('PATCH', `/api/v1/webhooks/${id}`, { body: { url: 'http://169.254.169.254/' } });
     assert.equal(r.status, 422, r.text);

@@ -11,8 +11,8 @@ export interface ReceivedEvent {
   payload: { type: string; timestamp: string; data: any; actor: any; request_id: string | null };
 }
 
-/** What the receiver answers a request: a status (and headers), or nothing at all (a stalled receiver). */
-export type Answer = { status: number; headers?: Record<string, string> } | 'stall';
+/** What the receiver answers a request: a status (and headers), after delayMs (a slow receiver); or nothing at all (a stalled one). */
+export type Answer = { status: number; headers?: Record<string, string>; delayMs?: number } | 'stall';
 
 /**
  * A webhook receiver as a billing system would run one: a node http server on loopback that
@@ -34,9 +34,9 @@ export class WebhookReceiver {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
-    const server = createServer((request, response) => receiver!.handle(request, response));
-    receiver = new WebhookReceiver(server);
+    const server = createServer();
+    const receiver = new WebhookReceiver(server);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => receiver.handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }
@@ -91,9 +91,13 @@ export class WebhookReceiver {
         response.on('close', () => this.stalled.delete(response));
         return;
       }
-      // Kept only when answered 2xx: what the receiver acknowledged.
-      if (answer.status >= 200 && answer.status < 300) this.events.push(event);
-      response.writeHead(answer.status, answer.headers).end('{"ok":true}');
+      const respond = (): void => {
+        // Kept only when answered 2xx: what the receiver acknowledged.
+        if (answer.status >= 200 && answer.status < 300) this.events.push(event);
+        response.writeHead(answer.status, answer.headers).end('{"ok":true}');
+      };
+      if (answer.delayMs) setTimeout(respond, answer.delayMs);
+      else respond();
     });
   }
 }

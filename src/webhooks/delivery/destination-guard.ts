@@ -99,7 +99,9 @@ export class DestinationGuard {
     if (!addresses.length) throw new RefusedDestination(`the host ${host} does not resolve`);
     for (const entry of addresses) {
       if (this.refuses(entry.address, entry.family)) {
-        throw new RefusedDestination(`the host ${host} resolves to ${entry.address}, a loopback, private, link-local or reserved address (allow its range with HW_WEBHOOK_ALLOW_CIDRS)`);
+        throw new RefusedDestination(
+          `the host ${host} resolves to ${entry.address}, a loopback, private, link-local or reserved address (allow its range with HW_WEBHOOK_ALLOW_CIDRS)`,
+        );
       }
     }
     return { url, ...addresses[0] };

@@ -13,6 +13,7 @@ import { Outbox } from '../outbox/outbox.service';
 import { WebhookDelivery } from '../webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhook-endpoint.entity';
 import { newDelivery } from '../webhooks.service';
+import { freeLeaseOfDeadLocalHolder } from './dead-holder';
 import { DestinationGuard, RefusedDestination } from './destination-guard';
 import { retryDelay } from './retry-delay';
 import { AttemptOutcome, WebhookSender } from './webhook-sender';
@@ -113,7 +114,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const now = Date.now();
     if (now < this.renewAt) return true;
     let held = this.leaseUntil > now && (await this.leases.renew(WEBHOOK_DISPATCH_JOB, LEASE_SECONDS));
-    if (!held) held = await this.leases.acquire(WEBHOOK_DISPATCH_JOB, LEASE_SECONDS);
+    if (!held) {
+      await freeLeaseOfDeadLocalHolder(this.db, WEBHOOK_DISPATCH_JOB, this.leases.holder);
+      held = await this.leases.acquire(WEBHOOK_DISPATCH_JOB, LEASE_SECONDS);
+    }
     this.leaseUntil = held ? now + LEASE_SECONDS * 1000 : 0;
     this.renewAt = held ? now + (LEASE_SECONDS * 1000) / 3 : 0;
     return held;
@@ -121,7 +125,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private fanOut(): Promise<number> {
     return this.db.transaction(async (em) => {
-      const events = await em.find(OutboxEvent, { where: { dispatched: false }, order: { id: 'ASC' }, take: FAN_OUT_BATCH, select: { id: true, type: true, resourceKey: true, endpointId: true } });
+      const events = await em.find(OutboxEvent, {
+        where: { dispatched: false },
+        order: { id: 'ASC' },
+        take: FAN_OUT_BATCH,
+        select: { id: true, type: true, resourceKey: true, endpointId: true },
+      });
       if (!events.length) return 0;
       const endpoints = await em.find(WebhookEndpoint, { where: { enabled: true } });
       const rows: WebhookDelivery[] = [];
@@ -208,7 +217,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     // attempt): this event is the one it refuses. An endpoint that refuses everything is disabled instead.
     const givenUp = !endpoint.failingSince && Date.now() - delivery.createdAt.getTime() >= this.settings.disableAfterMs;
     const next = givenUp ? {} : { nextAttemptAt: Date.now() + retryDelay(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs) };
-    await this.db.write((em) => em.update(WebhookDelivery, { id: delivery.id, status: 'pending' }, { ...result, ...next, lastError, status: givenUp ? 'failed' : 'pending' }));
+    await this.db.write((em) =>
+      em.update(WebhookDelivery, { id: delivery.id, status: 'pending' }, { ...result, ...next, lastError, status: givenUp ? 'failed' : 'pending' }),
+    );
     await this.noteFailure(endpoint, now, lastError);
   }
 

@@ -25,12 +25,14 @@ export function currentEventContext(): EventContext {
   return storage.getStore() ?? SYSTEM;
 }
 
-/** The dialect a request spoke: the token's own, else the one its path belongs to. */
-function dialectOf(path: string, tokenDialect: string | null | undefined): string {
+/** The dialect a request spoke: the token's own, else the one its route belongs to. */
+function dialectOf(path: string, tokenDialect: string | null | undefined, controller: string): string {
   if (tokenDialect) return tokenDialect;
+  if (controller === 'OpteriusController') return 'opterius';
   if (path.startsWith('/enterprise/control/')) return 'plesk-xml';
   if (path.startsWith('/api/v2/')) return 'plesk-rest';
-  if (path.startsWith('/API/')) return 'plesk';
+  if (path.startsWith('/API/')) return 'plesk-reseller';
+  if (path.startsWith('/api/') && !path.startsWith('/api/v1/')) return 'billing';
   return 'native';
 }
 
@@ -42,7 +44,7 @@ export class EventContextInterceptor implements NestInterceptor {
     const principal = principalOf(request);
     const path = (request.url ?? '').split('?')[0];
     const actor: EventActor = principal
-      ? { type: 'token', token_id: principal.tokenId, token_name: principal.name, dialect: dialectOf(path, principal.dialect) }
+      ? { type: 'token', token_id: principal.tokenId, token_name: principal.name, dialect: dialectOf(path, principal.dialect, context.getClass().name) }
       : { ...SYSTEM.actor, type: 'system' };
     return storage.run({ actor, requestId: request.id ?? null }, () => next.handle());
   }

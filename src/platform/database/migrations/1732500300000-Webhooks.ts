@@ -65,7 +65,13 @@ export class Webhooks1732500300000 implements MigrationInterface {
           col.date('created_at'),
         ],
         foreignKeys: [
-          { name: 'fk_webhook_deliveries_endpoint', columnNames: ['endpoint_id'], referencedTableName: 'webhook_endpoints', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            name: 'fk_webhook_deliveries_endpoint',
+            columnNames: ['endpoint_id'],
+            referencedTableName: 'webhook_endpoints',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
           { name: 'fk_webhook_deliveries_outbox', columnNames: ['outbox_id'], referencedTableName: 'outbox_events', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
         ],
         indices: [
