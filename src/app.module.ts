@@ -27,6 +27,7 @@ import { RateLimitModule } from './platform/http/rate-limit/rate-limit.module';
 import { TokenThrottlerGuard } from './platform/http/rate-limit/token-throttler.guard';
 import { ServerStatsModule } from './servers/server-stats.module';
 import { UsageModule } from './usage/usage.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Feature modules, in the order their routes should appear. */
 export const FEATURE_MODULES = [
@@ -43,6 +44,7 @@ export const FEATURE_MODULES = [
   AuditModule,
   ServerStatsModule,
   UsageModule,
+  WebhooksModule,
   PleskModule,
   PleskXmlModule,
   OpteriusModule,

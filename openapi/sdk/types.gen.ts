@@ -92,7 +92,7 @@ export type CreateTokenDto = {
     /**
      * What the token may do.
      */
-    scopes: Array<'accounts:read' | 'accounts:write' | 'packages:read' | 'packages:write' | 'clients:read' | 'clients:write' | 'tokens:admin' | 'account.create' | 'account.suspend' | 'account.unsuspend' | 'account.terminate' | 'account.password' | 'account.package' | '*'>;
+    scopes: Array<'accounts:read' | 'accounts:write' | 'packages:read' | 'packages:write' | 'clients:read' | 'clients:write' | 'tokens:admin' | 'webhooks:read' | 'webhooks:write' | 'account.create' | 'account.suspend' | 'account.unsuspend' | 'account.terminate' | 'account.password' | 'account.package' | '*'>;
     /**
      * When the token stops working (ISO-8601); never when absent.
      */
@@ -582,6 +582,89 @@ export type UsageListView = {
     by_external_id: {
         [key: string]: AccountUsageView;
     };
+};
+
+export type WebhookView = {
+    id: number;
+    url: string;
+    event_types: Array<string>;
+    description: string | null;
+    enabled: boolean;
+    /**
+     * Why it is disabled (by the operator, or after failing continuously); null while enabled.
+     */
+    disabled_reason: string | null;
+    /**
+     * Every attempt has failed since then; null while it succeeds.
+     */
+    failing_since: string | null;
+    created_at: string;
+    updated_at: string;
+};
+
+export type CreatedWebhookView = {
+    id: number;
+    url: string;
+    event_types: Array<string>;
+    description: string | null;
+    enabled: boolean;
+    /**
+     * Why it is disabled (by the operator, or after failing continuously); null while enabled.
+     */
+    disabled_reason: string | null;
+    /**
+     * Every attempt has failed since then; null while it succeeds.
+     */
+    failing_since: string | null;
+    created_at: string;
+    updated_at: string;
+    /**
+     * The Standard Webhooks signing secret (`whsec_<base64>`): keep it now, it is never shown again.
+     */
+    secret: string;
+};
+
+export type CreateWebhookDto = {
+    /**
+     * Where events are POSTed: http or https; a host that resolves to a loopback, private or link-local address is refused.
+     */
+    url: string;
+    /**
+     * The event types it wants, or `["*"]` for all.
+     */
+    event_types: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | '*'>;
+    description?: string | null;
+    enabled?: boolean;
+};
+
+export type UpdateWebhookDto = {
+    url?: string;
+    event_types?: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | '*'>;
+    description?: string | null;
+    /**
+     * `true` re-enables an endpoint (clearing disabled_reason); `false` stops deliveries to it (they wait).
+     */
+    enabled?: boolean;
+};
+
+export type DeliveryView = {
+    id: number;
+    /**
+     * The event's id, sent as `webhook-id` (the same on every retry and redelivery).
+     */
+    event_id: string;
+    event_type: string;
+    status: 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    response_status: number | null;
+    latency_ms: number | null;
+    last_error: string | null;
+    last_attempt_at: string | null;
+    /**
+     * When the next attempt is due; null once delivered or given up.
+     */
+    next_attempt_at: string | null;
+    created_at: string;
 };
 
 export type ResellerErrorView = {
@@ -3060,6 +3143,284 @@ export type UsageListResponses = {
 };
 
 export type UsageListResponse = UsageListResponses[keyof UsageListResponses];
+
+export type WebhooksListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks';
+};
+
+export type WebhooksListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+};
+
+export type WebhooksListError = WebhooksListErrors[keyof WebhooksListErrors];
+
+export type WebhooksListResponses = {
+    200: {
+        data: Array<WebhookView>;
+    };
+};
+
+export type WebhooksListResponse = WebhooksListResponses[keyof WebhooksListResponses];
+
+export type WebhooksCreateData = {
+    body: CreateWebhookDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks';
+};
+
+export type WebhooksCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type WebhooksCreateError = WebhooksCreateErrors[keyof WebhooksCreateErrors];
+
+export type WebhooksCreateResponses = {
+    201: {
+        data: CreatedWebhookView;
+    };
+};
+
+export type WebhooksCreateResponse = WebhooksCreateResponses[keyof WebhooksCreateResponses];
+
+export type WebhooksRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{id}';
+};
+
+export type WebhooksRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type WebhooksRemoveError = WebhooksRemoveErrors[keyof WebhooksRemoveErrors];
+
+export type WebhooksRemoveResponses = {
+    204: void;
+};
+
+export type WebhooksRemoveResponse = WebhooksRemoveResponses[keyof WebhooksRemoveResponses];
+
+export type WebhooksGetData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{id}';
+};
+
+export type WebhooksGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type WebhooksGetError = WebhooksGetErrors[keyof WebhooksGetErrors];
+
+export type WebhooksGetResponses = {
+    200: {
+        data: WebhookView;
+    };
+};
+
+export type WebhooksGetResponse = WebhooksGetResponses[keyof WebhooksGetResponses];
+
+export type WebhooksUpdateData = {
+    body: UpdateWebhookDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{id}';
+};
+
+export type WebhooksUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type WebhooksUpdateError = WebhooksUpdateErrors[keyof WebhooksUpdateErrors];
+
+export type WebhooksUpdateResponses = {
+    200: {
+        data: WebhookView;
+    };
+};
+
+export type WebhooksUpdateResponse = WebhooksUpdateResponses[keyof WebhooksUpdateResponses];
+
+export type WebhooksListDeliveriesData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: {
+        status?: 'pending' | 'delivered' | 'failed';
+    };
+    url: '/api/v1/webhooks/{id}/deliveries';
+};
+
+export type WebhooksListDeliveriesErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type WebhooksListDeliveriesError = WebhooksListDeliveriesErrors[keyof WebhooksListDeliveriesErrors];
+
+export type WebhooksListDeliveriesResponses = {
+    200: {
+        data: Array<DeliveryView>;
+        meta: PageMeta;
+    };
+};
+
+export type WebhooksListDeliveriesResponse = WebhooksListDeliveriesResponses[keyof WebhooksListDeliveriesResponses];
+
+export type WebhooksRedeliverData = {
+    body?: never;
+    path: {
+        id: number;
+        deliveryId: number;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver';
+};
+
+export type WebhooksRedeliverErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type WebhooksRedeliverError = WebhooksRedeliverErrors[keyof WebhooksRedeliverErrors];
+
+export type WebhooksRedeliverResponses = {
+    202: {
+        data: DeliveryView;
+    };
+};
+
+export type WebhooksRedeliverResponse = WebhooksRedeliverResponses[keyof WebhooksRedeliverResponses];
+
+export type WebhooksPingData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{id}/ping';
+};
+
+export type WebhooksPingErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+};
+
+export type WebhooksPingError = WebhooksPingErrors[keyof WebhooksPingErrors];
+
+export type WebhooksPingResponses = {
+    202: {
+        data: DeliveryView;
+    };
+};
+
+export type WebhooksPingResponse = WebhooksPingResponses[keyof WebhooksPingResponses];
 
 export type ResellerClientsCreateData = {
     body: ResellerCreateClientDtoWritable;

@@ -10,11 +10,16 @@ import { findOneByColumn } from '../platform/database/find-one-by-column';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
+import { AccountView } from './dto/account.view';
+import { AccountEventType } from '../webhooks/outbox/event-types';
+import { Outbox } from '../webhooks/outbox/outbox.service';
 
 /**
  * The one owner of the `accounts` table: the accounts service, the licence's seat count, metrics,
  * server stats and the reconciler all read and write it through here. A status moves only by a
  * conditional UPDATE (or DELETE) … WHERE status IN (…), so concurrent callers cannot both win.
+ * A write given an event type records it in the outbox in the same transaction, only when it
+ * changed the row: the event exists exactly when the change does.
  */
 @Injectable()
 export class AccountsRepository {
@@ -22,6 +27,7 @@ export class AccountsRepository {
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     private readonly db: DatabaseService,
     private readonly suspensions: AccountSuspensionsRepository,
+    private readonly outbox: Outbox,
   ) {}
 
   async findById(id: number): Promise<Account | null> {
@@ -95,11 +101,13 @@ export class AccountsRepository {
   }
 
   /** Writes the changes only while the status is one of `from`; false when it was not (or the row is gone). */
-  async updateIfStatus(id: number, from: AccountStatus[], changes: Partial<Account>): Promise<boolean> {
-    const result = await this.db.write((em) =>
-      em.createQueryBuilder().update(Account).set(changes).where('id = :id', { id }).andWhere('status IN (:...from)', { from }).execute(),
-    );
-    return Boolean(result.affected);
+  async updateIfStatus(id: number, from: AccountStatus[], changes: Partial<Account>, event?: AccountEventType): Promise<boolean> {
+    return this.changing(event, async (em) => {
+      const result = await em.createQueryBuilder().update(Account).set(changes).where('id = :id', { id }).andWhere('status IN (:...from)', { from }).execute();
+      if (!result.affected) return false;
+      if (event) await this.report(em, event, await em.findOneBy(Account, { id }));
+      return true;
+    });
   }
 
   /**
@@ -123,22 +131,44 @@ export class AccountsRepository {
   }
 
   /** Moves the status only from one of `from`; false when another caller moved it first. */
-  async transition(account: Account, from: AccountStatus[], to: AccountStatus, extra: Partial<Account> = {}): Promise<boolean> {
+  async transition(account: Account, from: AccountStatus[], to: AccountStatus, extra: Partial<Account> = {}, event?: AccountEventType): Promise<boolean> {
     const changes = { status: to, updatedAt: nowToTheSecond(), ...extra };
-    const result = await this.db.write((em) =>
-      em.createQueryBuilder().update(Account).set(changes).where('id = :id', { id: account.id }).andWhere('status IN (:...from)', { from }).execute(),
-    );
-    if (!result.affected) return false;
-    Object.assign(account, changes);
-    return true;
+    return this.changing(event, async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(Account)
+        .set(changes)
+        .where('id = :id', { id: account.id })
+        .andWhere('status IN (:...from)', { from })
+        .execute();
+      if (!result.affected) return false;
+      Object.assign(account, changes);
+      if (event) await this.report(em, event, account);
+      return true;
+    });
   }
 
   /** The row goes only while its status is one of `from`; false when it had moved on (or was gone). */
-  async deleteIfStatus(id: number, from: AccountStatus[]): Promise<boolean> {
-    const result = await this.db.write((em) =>
-      em.createQueryBuilder().delete().from(Account).where('id = :id', { id }).andWhere('status IN (:...from)', { from }).execute(),
-    );
-    return Boolean(result.affected);
+  async deleteIfStatus(id: number, from: AccountStatus[], event?: AccountEventType): Promise<boolean> {
+    return this.changing(event, async (em) => {
+      const before = event ? await em.findOneBy(Account, { id }) : null;
+      const result = await em.createQueryBuilder().delete().from(Account).where('id = :id', { id }).andWhere('status IN (:...from)', { from }).execute();
+      if (!result.affected) return false;
+      if (event) await this.report(em, event, before);
+      return true;
+    });
+  }
+
+  /** One statement alone, or with its event in one transaction (and the dispatcher woken after the commit). */
+  private async changing(event: AccountEventType | undefined, work: (em: EntityManager) => Promise<boolean>): Promise<boolean> {
+    if (!event) return this.db.write(work);
+    const changed = await this.db.retryableTransaction(work);
+    if (changed) this.outbox.committed();
+    return changed;
+  }
+
+  private async report(em: EntityManager, type: AccountEventType, account: Account | null): Promise<void> {
+    if (account) await this.outbox.record(em, { type, resourceKey: `account:${account.id}`, data: AccountView.of(account) });
   }
 
   /** Every row takes a seat, whatever its status; see SeatCounter for `em`. */

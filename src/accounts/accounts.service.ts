@@ -23,6 +23,7 @@ import { AccountQuery } from './dto/account-query.dto';
 import { AccountView } from './dto/account.view';
 import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
 import { isSuspensionType, remainsSuspended, SUSPENSION_TYPES, SuspensionType } from './suspensions/suspension-types';
+import { AccountEventType } from '../webhooks/outbox/event-types';
 
 /** What a create needs; the package by id or by name (exactly one). snake_case like the API. */
 export interface NewAccountInput {
@@ -86,6 +87,8 @@ export function targetOf(account: Account): AccountTarget {
 interface LifecycleOp {
   landing: AccountStatus;
   landingExtra?: Partial<Account>;
+  /** Recorded with the landing, in its transaction. */
+  event: AccountEventType;
   forward: (target: AccountTarget) => Promise<void>;
   back: AccountStatus;
   backExtra?: Partial<Account>;
@@ -141,7 +144,7 @@ export class AccountsService {
       await this.discard(account);
       throw error;
     }
-    await this.accounts.transition(account, ['provisioning'], 'active', { passwordHash, targetStatus: null });
+    await this.accounts.transition(account, ['provisioning'], 'active', { passwordHash, targetStatus: null }, 'account.created');
     return account;
   }
 
@@ -267,7 +270,8 @@ export class AccountsService {
     }
     if (phpMove) return this.updateMovingPhp(account, phpMove, changes);
     try {
-      if (!(await this.accounts.updateIfStatus(id, ['active', 'suspended'], { ...changes, updatedAt: nowToTheSecond() }))) throw this.notChangeable(await this.get(id));
+      const changed = await this.accounts.updateIfStatus(id, ['active', 'suspended'], { ...changes, updatedAt: nowToTheSecond() }, 'account.updated');
+      if (!changed) throw this.notChangeable(await this.get(id));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw await this.missingParent(changes);
       throw error;
@@ -307,6 +311,7 @@ export class AccountsService {
       const account = (await this.accounts.findById(id)) ?? (await this.get(id));
       await this.carryOut(account, {
         landing: 'suspended',
+        event: 'account.suspended',
         forward: (t) => this.provisioner.suspend(t),
         back: 'active',
         pointBack: (em) => this.suspensions.remove(em, id, [type]),
@@ -349,6 +354,7 @@ export class AccountsService {
       await this.carryOut(account, {
         landing: 'active',
         landingExtra: { suspendReason: null },
+        event: 'account.unsuspended',
         forward: (t) => this.provisioner.unsuspend(t),
         back: 'suspended',
         pointBack: async (em) => {
@@ -378,7 +384,7 @@ export class AccountsService {
       await this.accounts.transition(account, ['deleting'], 'failed');
       throw error;
     }
-    await this.accounts.deleteIfStatus(id, ['deleting']);
+    await this.accounts.deleteIfStatus(id, ['deleting'], 'account.deleted');
   }
 
   /**
@@ -401,7 +407,7 @@ export class AccountsService {
       }
       throw error;
     }
-    if (!(await this.accounts.transition(account, [holding], op.landing, { targetStatus: null, ...(op.landingExtra ?? {}) }))) {
+    if (!(await this.accounts.transition(account, [holding], op.landing, { targetStatus: null, ...(op.landingExtra ?? {}) }, op.event))) {
       this.logger.warn(`account ${account.id}: left ${holding} while its plan ran`);
     }
   }
@@ -442,7 +448,7 @@ export class AccountsService {
     }
     const done = { ...changes, phpVersion: php.to, status, targetStatus: null, pending: null, updatedAt: nowToTheSecond() };
     try {
-      await this.accounts.updateIfStatus(taken.id, ['updating'], done);
+      await this.accounts.updateIfStatus(taken.id, ['updating'], done, 'account.updated');
     } catch (error) {
       if (isForeignKeyViolation(error)) return undo(await this.missingParent(changes));
       throw error;
@@ -501,10 +507,10 @@ export class AccountsService {
   /** Undoes the row of a create whose provisioning failed; marks it failed when even that fails. */
   private async discard(account: Account): Promise<void> {
     try {
-      await this.accounts.deleteIfStatus(account.id, ['provisioning']);
+      await this.accounts.deleteIfStatus(account.id, ['provisioning'], 'account.provisioning_failed');
     } catch (error) {
       this.logger.error(`account ${account.id}: provisioning failed and the row could not be removed: ${(error as Error).message}`);
-      await this.accounts.transition(account, ['provisioning'], 'failed').catch(() => undefined);
+      await this.accounts.transition(account, ['provisioning'], 'failed', {}, 'account.provisioning_failed').catch(() => undefined);
     }
   }
 

@@ -6,6 +6,8 @@ export const SCOPES = [
   'clients:read',
   'clients:write',
   'tokens:admin',
+  'webhooks:read',
+  'webhooks:write',
   // The Opterius dialect's own scope names (src/dialects/opterius); accounts:write grants each of them.
   'account.create',
   'account.suspend',

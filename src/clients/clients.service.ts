@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 import { Page, PageQuery, paginate } from '../common/pagination';
 import { clientFieldProblems, textProblem } from '../agent-protocol/grammar';
@@ -13,6 +13,8 @@ import { LicenseService } from '../license/license.service';
 import { Client, CLIENT_STATUSES, ClientStatus } from './client.entity';
 import { ClientQuery } from './dto/client-query.dto';
 import { ClientView } from './dto/client.view';
+import { ClientEventType } from '../webhooks/outbox/event-types';
+import { Outbox } from '../webhooks/outbox/outbox.service';
 
 export interface NewClientInput {
   name: string;
@@ -39,6 +41,7 @@ export class ClientsService {
     @InjectRepository(Client) private readonly clients: Repository<Client>,
     private readonly db: DatabaseService,
     private readonly license: LicenseService,
+    private readonly outbox: Outbox,
   ) {}
 
   async create(input: NewClientInput): Promise<Client> {
@@ -56,7 +59,12 @@ export class ClientsService {
       description: input.description ?? null,
       createdAt: nowToTheSecond(),
     });
-    await this.write(input.login, () => this.db.write((em) => em.insert(Client, client)));
+    await this.write(input.login, () =>
+      this.reporting(async (em) => {
+        await em.insert(Client, client);
+        await this.report(em, 'client.created', client);
+      }),
+    );
     return client;
   }
 
@@ -112,7 +120,17 @@ export class ClientsService {
     if (patch.status !== undefined) changes.status = patch.status;
     if (patch.external_id !== undefined) changes.externalId = patch.external_id;
     if (patch.description !== undefined) changes.description = patch.description;
-    if (Object.keys(changes).length) await this.write(patch.login, () => this.db.write((em) => em.update(Client, { id }, changes)));
+    if (!Object.keys(changes).length) return client;
+    const statusChanged = changes.status !== undefined && changes.status !== client.status;
+    const fieldsChanged = Object.keys(changes).some((key) => key !== 'status');
+    const updated = Object.assign(new Client(), client, changes);
+    await this.write(patch.login, () =>
+      this.reporting(async (em) => {
+        await em.update(Client, { id }, changes);
+        if (fieldsChanged) await this.report(em, 'client.updated', updated);
+        if (statusChanged) await this.report(em, updated.status === 'suspended' ? 'client.suspended' : 'client.unsuspended', updated);
+      }),
+    );
     return Object.assign(client, changes);
   }
 
@@ -125,11 +143,25 @@ export class ClientsService {
     this.license.assertWritable();
     await this.get(id);
     try {
-      await this.db.write((em) => em.delete(Client, { id }));
+      await this.reporting(async (em) => {
+        const before = await em.findOneBy(Client, { id });
+        const result = await em.delete(Client, { id });
+        if (result.affected && before) await this.report(em, 'client.deleted', before);
+      });
     } catch (error) {
       if (isForeignKeyViolation(error)) throw DomainError.conflict('The client still owns accounts; delete or move them first');
       throw error;
     }
+  }
+
+  /** The write and its events in one transaction; the dispatcher is woken once it commits. */
+  private async reporting(work: (em: EntityManager) => Promise<void>): Promise<void> {
+    await this.db.retryableTransaction(work);
+    this.outbox.committed();
+  }
+
+  private report(em: EntityManager, type: ClientEventType, client: Client): Promise<unknown> {
+    return this.outbox.record(em, { type, resourceKey: `client:${client.id}`, data: ClientView.of(client) });
   }
 
   /** `login` as the caller sent it, for the message. */

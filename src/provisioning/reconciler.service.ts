@@ -122,7 +122,9 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
       this.logger.warn(`account ${account.id} (${left}): removal failed, retrying next pass: ${describeError(error)}`);
       return false;
     }
-    if (!(await this.accounts.deleteIfStatus(account.id, ['deleting']))) return false;
+    // A create rolled back here (now, or by an earlier pass) still has the target its create recorded.
+    const event = left === 'provisioning' || account.targetStatus === 'active' ? 'account.provisioning_failed' : 'account.deleted';
+    if (!(await this.accounts.deleteIfStatus(account.id, ['deleting'], event))) return false;
     this.logger.log(`account ${account.id} (${account.username}) was left ${left}: ${left === 'provisioning' ? 'rolled back' : 'deleted'}`);
     return true;
   }
@@ -145,7 +147,9 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
       return false;
     }
     const suspendReason = to === 'active' ? null : account.suspendReason;
-    if (!(await this.accounts.transition(account, [left], to, { targetStatus: null, suspendReason }))) return false;
+    const landed = (left === 'suspending') === (to === 'suspended');
+    const event = landed ? (to === 'suspended' ? 'account.suspended' : 'account.unsuspended') : undefined;
+    if (!(await this.accounts.transition(account, [left], to, { targetStatus: null, suspendReason }, event))) return false;
     this.logger.log(`account ${account.id} (${account.username}) was left ${left}: now ${to}`);
     return true;
   }
@@ -170,7 +174,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
       changes.phpVersion = pending.php.to;
     }
     const done = { ...changes, status: to, targetStatus: null, pending: null, updatedAt: nowToTheSecond() } as Partial<Account>;
-    const landed = await this.accounts.updateIfStatus(account.id, ['updating'], done).catch(async (error: unknown) => {
+    const landed = await this.accounts.updateIfStatus(account.id, ['updating'], done, 'account.updated').catch(async (error: unknown) => {
       // A client or package named in the changes went meanwhile: keep the move, drop the rest.
       this.logger.warn(`account ${account.id} (updating): recorded changes refused (${describeError(error)}); only the PHP version is kept`);
       const phpOnly = {
@@ -180,7 +184,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
         updatedAt: nowToTheSecond(),
         ...(pending?.php ? { phpVersion: pending.php.to } : {}),
       } as Partial<Account>;
-      return this.accounts.updateIfStatus(account.id, ['updating'], phpOnly);
+      return this.accounts.updateIfStatus(account.id, ['updating'], phpOnly, 'account.updated');
     });
     if (!landed) return false;
     this.logger.log(`account ${account.id} (${account.username}) was left updating: now ${to}`);

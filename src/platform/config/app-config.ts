@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ConfigError, EnvReader } from './env-reader';
 import { packageRoot } from './package-root';
@@ -52,6 +53,54 @@ export interface AppConfig {
   requestTimeoutSeconds: number;
   /** When set, GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /** Ranges a destination may resolve to although they are private, loopback or link-local (HW_WEBHOOK_ALLOW_CIDRS). */
+  allowCidrs: { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[];
+  /** How often the dispatcher looks for work another process committed (this process wakes it at once). */
+  pollMs: number;
+  connectTimeoutMs: number;
+  /** The whole attempt: connect, send, the answer's status and up to a few KiB of its body. */
+  timeoutMs: number;
+  /** The first retry's delay; each later one doubles, up to retryMaxMs, with jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** An endpoint failing every attempt for this long is disabled (and a delivery this old is given up). */
+  disableAfterMs: number;
+  /** Delivered events older than this are pruned. */
+  retentionDays: number;
+}
+
+function parseCidrs(list: string[]): WebhooksConfig['allowCidrs'] {
+  return list.map((item) => {
+    const [address, prefixText, extra] = item.split('/');
+    const version = isIP(address);
+    const max = version === 6 ? 128 : 32;
+    const prefix = prefixText === undefined ? max : Number(prefixText);
+    if (!version || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
+      throw new ConfigError(`HW_WEBHOOK_ALLOW_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8 or fd00::/8 (got "${item}")`);
+    }
+    return { address, prefix, family: version === 6 ? 'ipv6' : 'ipv4' };
+  });
+}
+
+function parseWebhooks(env: EnvReader): WebhooksConfig {
+  const days = env.string('HW_WEBHOOK_DISABLE_AFTER_DAYS', '3');
+  if (!/^\d+(\.\d+)?$/.test(days) || Number(days) <= 0 || Number(days) > 365) {
+    throw new ConfigError(`HW_WEBHOOK_DISABLE_AFTER_DAYS must be a number of days above 0, at most 365 (got "${days}")`);
+  }
+  return {
+    allowCidrs: parseCidrs(env.list('HW_WEBHOOK_ALLOW_CIDRS', [])),
+    pollMs: env.int('HW_WEBHOOK_POLL_MS', 1000, 10, 600_000),
+    connectTimeoutMs: env.int('HW_WEBHOOK_CONNECT_TIMEOUT_MS', 5000, 10, 60_000),
+    timeoutMs: env.int('HW_WEBHOOK_TIMEOUT_MS', 15_000, 10, 120_000),
+    retryBaseMs: env.int('HW_WEBHOOK_RETRY_BASE_MS', 5000, 1, 3_600_000),
+    retryMaxMs: env.int('HW_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),
+    disableAfterMs: Math.round(Number(days) * 86_400_000),
+    retentionDays: env.int('HW_WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -188,6 +237,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       windowSeconds: env.int('HW_AUTH_FAILURE_WINDOW', 60, 1, 86400),
     },
     metricsToken: env.optional('HW_METRICS_TOKEN'),
+    webhooks: parseWebhooks(env),
   };
 }
 

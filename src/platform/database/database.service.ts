@@ -33,6 +33,15 @@ export class DatabaseService {
   }
 
   /**
+   * A short transaction of conditional statements that is safe to run again whole: on MariaDB a
+   * deadlock victim (rolled back whole) is retried, as `write` retries a lone statement.
+   */
+  retryableTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isSqlite) return this.transaction(work);
+    return this.retryingDeadlocks(() => this.dataSource.transaction(work));
+  }
+
+  /**
    * One statement, atomic by itself: on MariaDB it skips the START TRANSACTION and COMMIT round
    * trips; on SQLite it still waits its turn so it cannot land inside another transaction.
    */

@@ -10,6 +10,7 @@ import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalId
 import { TokenSignatureV21732400062000 } from './1732400062000-TokenSignatureV2';
 import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
 import { AccountOperations1732400064000 } from './1732400064000-AccountOperations';
+import { Webhooks1732500300000 } from './1732500300000-Webhooks';
 import { DnsRecords1732500400000 } from './1732500400000-DnsRecords';
 import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases';
 import { AccountSuspensions1732500800000 } from './1732500800000-AccountSuspensions';
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   TokenSignatureV21732400062000,
   PleskGuids1732400063000,
   AccountOperations1732400064000,
+  Webhooks1732500300000,
   DnsRecords1732500400000,
   HostingDatabases1732500600000,
   AccountSuspensions1732500800000,

@@ -1,0 +1,51 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { principalOf } from '../../auth/principal';
+
+/** Who caused an event: the token (and the dialect it spoke), or the panel itself (the reconciler). */
+export interface EventActor {
+  type: 'token' | 'system';
+  token_id: number | null;
+  token_name: string | null;
+  dialect: string;
+}
+
+export interface EventContext {
+  actor: EventActor;
+  requestId: string | null;
+}
+
+const storage = new AsyncLocalStorage<EventContext>();
+
+const SYSTEM: EventContext = { actor: { type: 'system', token_id: null, token_name: null, dialect: 'system' }, requestId: null };
+
+/** The context of the request being served, or the system's outside one. */
+export function currentEventContext(): EventContext {
+  return storage.getStore() ?? SYSTEM;
+}
+
+/** The dialect a request spoke: the token's own, else the one its route belongs to. */
+function dialectOf(path: string, tokenDialect: string | null | undefined, controller: string): string {
+  if (tokenDialect) return tokenDialect;
+  if (controller === 'OpteriusController') return 'opterius';
+  if (path.startsWith('/enterprise/control/')) return 'plesk-xml';
+  if (path.startsWith('/api/v2/')) return 'plesk-rest';
+  if (path.startsWith('/API/')) return 'plesk-reseller';
+  if (path.startsWith('/api/') && !path.startsWith('/api/v1/')) return 'billing';
+  return 'native';
+}
+
+/** Runs each handler with its request's actor and id at hand, for the events its writes record. */
+@Injectable()
+export class EventContextInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<{ id?: string; url?: string }>();
+    const principal = principalOf(request);
+    const path = (request.url ?? '').split('?')[0];
+    const actor: EventActor = principal
+      ? { type: 'token', token_id: principal.tokenId, token_name: principal.name, dialect: dialectOf(path, principal.dialect, context.getClass().name) }
+      : { ...SYSTEM.actor, type: 'system' };
+    return storage.run({ actor, requestId: request.id ?? null }, () => next.handle());
+  }
+}

@@ -1,0 +1,20 @@
+/** Every event a webhook endpoint can ask for; `webhook.ping` is sent only by the ping route. */
+export const WEBHOOK_EVENT_TYPES = [
+  'account.created',
+  'account.updated',
+  'account.suspended',
+  'account.unsuspended',
+  'account.deleted',
+  'account.provisioning_failed',
+  'client.created',
+  'client.updated',
+  'client.suspended',
+  'client.unsuspended',
+  'client.deleted',
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export type AccountEventType = Extract<WebhookEventType, `account.${string}`>;
+export type ClientEventType = Extract<WebhookEventType, `client.${string}`>;
+
+export const PING_EVENT_TYPE = 'webhook.ping';
