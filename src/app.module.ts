@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
+import { MailModule } from './mail/mail.module';
 import { AuditModule } from './audit/audit.module';
 import { ScopesGuard, TokenAuthGuard } from './auth/auth.guards';
 import { AuthModule } from './auth/auth.module';
@@ -35,6 +36,7 @@ export const FEATURE_MODULES = [
   ProvisioningModule,
   ClientsModule,
   AccountsModule,
+  MailModule,
   IdempotencyModule,
   AuditModule,
   ServerStatsModule,

@@ -4,6 +4,7 @@ import { AgentClient, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepT
 import { AgentUnreachableError, RemovalIncompleteError, StalePlanError, StepFailedError } from './agent-errors';
 import { signatureHeaders } from './hmac';
 import { Plan } from './plan';
+import { PlanSecrets } from './plan-secrets';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
 
@@ -17,8 +18,9 @@ export class HttpAgentClient extends AgentClient {
     super();
   }
 
-  async execute(plan: Plan, observe?: StepObserver): Promise<void> {
-    const body = JSON.stringify(plan);
+  async execute(plan: Plan, observe?: StepObserver, secrets?: PlanSecrets): Promise<void> {
+    // The secrets ride in the signed body, beside the plan's members; the agent takes them out before anything sees the plan.
+    const body = JSON.stringify(secrets && Object.keys(secrets).length ? { ...plan, secrets } : plan);
     const { status, text } = await this.post(PLANS_PATH, body);
     const answer = parseAnswer(text);
     if (observe) for (const timing of stepTimings(answer.steps)) observe(timing);

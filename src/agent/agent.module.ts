@@ -10,6 +10,7 @@ import { buildSteps, StepCatalog } from './steps';
 import { DnsZoneStore } from './system/dns-zone';
 import { FileOps } from './system/file-ops';
 import { HostingDatabases } from './system/hosting-databases';
+import { MailDomainStore } from './system/mail-store';
 import { ReloadCoalescer } from './system/reload-coalescer';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TemplateRenderer } from './system/template-renderer';
@@ -25,6 +26,7 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     dns: new DnsZoneStore(db),
     zone: { serverIp: p.serverIp, nameservers: p.nameservers },
     databases: new HostingDatabases(db, config.database),
+    mail: new MailDomainStore(db),
     reloads,
     webGroup: p.webGroup,
   });

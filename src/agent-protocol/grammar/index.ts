@@ -11,3 +11,4 @@ export * from './domains';
 export * from './emails';
 export * from './passwords';
 export * from './fields';
+export * from './mailboxes';

@@ -8,10 +8,6 @@ export const TEMPLATE_NAMES = [
   'nginx-vhost-suspended.conf',
   'php-fpm-pool.conf',
   'index.html',
-  'postfix-vmailbox.line',
-  'postfix-suspended.line',
-  'dovecot-users.line',
-  'dovecot-users-suspended.line',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

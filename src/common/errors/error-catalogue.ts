@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   forbidden: { status: 403, meaning: 'The token lacks a scope the route needs' },
   license_required: { status: 403, meaning: 'Writes are blocked until a valid licence is installed' },
   account_limit_reached: { status: 403, meaning: "The licence's plan allows no more accounts" },
+  package_limit_reached: { status: 403, meaning: "The account's package allows no more of this resource; the message names the limit" },
   not_found: { status: 404, meaning: 'No such resource or route' },
   conflict: { status: 409, meaning: "A unique value is taken (`details` names the field), or the resource's state refuses the change" },
   idempotency_in_progress: { status: 409, meaning: 'A request with this Idempotency-Key is still running; retry later' },
