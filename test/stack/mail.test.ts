@@ -76,6 +76,7 @@ describe('real stack: Postfix, Dovecot and sshd on the panel database and rootDi
   let sshPort: number;
   let dovecot: ChildProcess | undefined;
   let sshd: ChildProcess | undefined;
+  let sshLog = '';
   const postfixDir = () => join(dir, 'postfix');
 
   before(async () => {
@@ -134,7 +135,8 @@ describe('real stack: Postfix, Dovecot and sshd on the panel database and rootDi
         'alias_maps =',
         'alias_database =',
         'smtputf8_enable = no',
-        'maillog_file = ' + join(dir, 'postfix.log'),
+        `maillog_file = ${join(dir, 'postfix.log')}`,
+        `maillog_file_prefixes = ${dir}`,
         readFileSync(join(dir, 'hostwright-main.cf'), 'utf8'),
       ].join('\n'),
     );
@@ -143,9 +145,9 @@ describe('real stack: Postfix, Dovecot and sshd on the panel database and rootDi
     execFileSync('chown', ['postfix', join(dir, 'postfix-data')]);
     const pf = (...args: string[]) => spawnSync('postfix', ['-c', postfixDir(), ...args], { encoding: 'utf8' });
     const check = pf('check');
-    assert.equal(check.status, 0, check.stderr);
+    assert.equal(check.status, 0, `postfix check: ${check.stdout}${check.stderr}`);
     const started = pf('start');
-    assert.equal(started.status, 0, started.stderr);
+    assert.equal(started.status, 0, `postfix start: ${started.stdout}${started.stderr}`);
 
     // Dovecot: README's conf file and SQL file, a minimal instance around them.
     mkdirSync(join(dir, 'dovecot'), { recursive: true });
@@ -202,7 +204,6 @@ esac
     chmodSync(sshScript, 0o755);
     execFileSync(sshScript, ['sync']);
     sshd = spawn(sshScript, ['start'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let sshLog = '';
     sshd.stderr!.on('data', (c: Buffer) => (sshLog += c.toString()));
     await waitFor(async () => (await LineClient.open(smtpPort).then((c) => (c.close(), true)).catch(() => false)), 'Postfix to listen');
     await waitFor(async () => (await LineClient.open(imapPort).then((c) => (c.close(), true)).catch(() => false)), 'Dovecot to listen');
@@ -260,8 +261,6 @@ esac
   /** An SFTP session with the password (sshpass reads it from the environment, not argv): its exit status and output. */
   function sftp(user: string, password: string): { status: number; out: string } {
     execFileSync(join(dir, 'sshd.sh'), ['sync']);
-    const batch = join(dir, 'sftp-batch');
-    writeFileSync(batch, 'pwd\nls\n');
     const r = spawnSync(
       'sshpass',
       [
@@ -269,8 +268,6 @@ esac
         'sftp',
         '-P',
         String(sshPort),
-        '-b',
-        batch,
         '-o',
         'StrictHostKeyChecking=no',
         '-o',
@@ -283,7 +280,8 @@ esac
         'NumberOfPasswordPrompts=1',
         `${user}@127.0.0.1`,
       ],
-      { encoding: 'utf8', env: { ...process.env, SSHPASS: password }, timeout: 20_000 },
+      // Commands on stdin, not -b: a batch file turns on BatchMode, which never offers a password.
+      { encoding: 'utf8', input: 'pwd\n', env: { ...process.env, SSHPASS: password }, timeout: 20_000 },
     );
     return { status: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
   }
@@ -312,7 +310,7 @@ esac
     assert.match((await smtp(`${username}@${domain}`)).rcpt, /^250 /);
     assert.match((await imap(`${username}@${domain}`, password)).login, /a OK/);
     const sftpOk = sftp(username, password);
-    assert.equal(sftpOk.status, 0, sftpOk.out);
+    assert.equal(sftpOk.status, 0, `${sftpOk.out}\nsshd: ${sshLog}`);
     assert.notEqual(sftp(username, 'not-the-password').status, 0);
     // Unknown mailbox of a known domain: 550 at once.
     assert.match((await smtp(`nobody@${domain}`)).rcpt, /^550 5\.1\.1 /);
