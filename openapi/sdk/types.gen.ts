@@ -12,7 +12,7 @@ export type HealthView = {
 /**
  * Stable machine-readable code
  */
-export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'service_unavailable' | 'agent_unreachable';
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'package_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'service_unavailable' | 'agent_unreachable';
 
 export type ErrorDetailView = {
     field: string;
@@ -420,6 +420,40 @@ export type SuspendAccountDto = {
      * Why (kept with the account while suspended), e.g. `Overdue invoice #1234`; up to 255 characters, no control or bidi character.
      */
     reason?: string;
+};
+
+export type MailboxView = {
+    id: number;
+    account_id: number;
+    address: string;
+    local_part: string;
+    domain: string;
+    quota_mb: number;
+    /**
+     * The account's own mailbox ({username}@{domain}): its password is the account's and follows every change of it.
+     */
+    primary: boolean;
+    created_at: string;
+    updated_at: string;
+};
+
+export type CreateMailboxDto = {
+    /**
+     * The part before the @; the domain is the account's.
+     */
+    local_part: string;
+    /**
+     * MiB; at most the account's disk quota. Default: the disk quota, or 1024 when that is unlimited.
+     */
+    quota_mb?: number;
+};
+
+export type UpdateMailboxDto = {
+    /**
+     * Immutable: sending it is refused with 422
+     */
+    readonly local_part?: string;
+    quota_mb?: number;
 };
 
 export type AuditEntryView = {
@@ -1272,6 +1306,23 @@ export type UpdateAccountDtoWritable = {
     bandwidth_limit_mb?: number | null;
 };
 
+export type CreateMailboxDtoWritable = {
+    /**
+     * The part before the @; the domain is the account's.
+     */
+    local_part: string;
+    password: string;
+    /**
+     * MiB; at most the account's disk quota. Default: the disk quota, or 1024 when that is unlimited.
+     */
+    quota_mb?: number;
+};
+
+export type UpdateMailboxDtoWritable = {
+    password?: string;
+    quota_mb?: number;
+};
+
 export type ResellerCreateClientDtoWritable = {
     /**
      * 1–255 characters; no control or bidi character.
@@ -1576,7 +1627,7 @@ export type TokensListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
 };
@@ -1604,7 +1655,7 @@ export type TokensCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1638,7 +1689,7 @@ export type TokensRevokeErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1692,7 +1743,7 @@ export type LicenseInstallErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1724,7 +1775,7 @@ export type PackagesListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
 };
@@ -1752,7 +1803,7 @@ export type PackagesCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1790,7 +1841,7 @@ export type PackagesRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1826,7 +1877,7 @@ export type PackagesGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1860,7 +1911,7 @@ export type PackagesUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1904,7 +1955,7 @@ export type ClientsListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1943,7 +1994,7 @@ export type ClientsCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -1986,7 +2037,7 @@ export type ClientsRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2030,7 +2081,7 @@ export type ClientsGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2064,7 +2115,7 @@ export type ClientsUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2110,7 +2161,7 @@ export type ClientsSuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2152,7 +2203,7 @@ export type ClientsUnsuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2207,7 +2258,7 @@ export type AccountsListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2251,7 +2302,7 @@ export type AccountsCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2296,7 +2347,7 @@ export type AccountsRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2336,7 +2387,7 @@ export type AccountsGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2370,7 +2421,7 @@ export type AccountsUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2416,7 +2467,7 @@ export type AccountsSuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2462,7 +2513,7 @@ export type AccountsUnsuspendErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2508,7 +2559,7 @@ export type ClientAccountsListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2531,6 +2582,201 @@ export type ClientAccountsListResponses = {
 };
 
 export type ClientAccountsListResponse = ClientAccountsListResponses[keyof ClientAccountsListResponses];
+
+export type MailboxesListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes';
+};
+
+export type MailboxesListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailboxesListError = MailboxesListErrors[keyof MailboxesListErrors];
+
+export type MailboxesListResponses = {
+    200: {
+        data: Array<MailboxView>;
+    };
+};
+
+export type MailboxesListResponse = MailboxesListResponses[keyof MailboxesListResponses];
+
+export type MailboxesCreateData = {
+    body: CreateMailboxDtoWritable;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes';
+};
+
+export type MailboxesCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailboxesCreateError = MailboxesCreateErrors[keyof MailboxesCreateErrors];
+
+export type MailboxesCreateResponses = {
+    201: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesCreateResponse = MailboxesCreateResponses[keyof MailboxesCreateResponses];
+
+export type MailboxesRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type MailboxesRemoveError = MailboxesRemoveErrors[keyof MailboxesRemoveErrors];
+
+export type MailboxesRemoveResponses = {
+    204: void;
+};
+
+export type MailboxesRemoveResponse = MailboxesRemoveResponses[keyof MailboxesRemoveResponses];
+
+export type MailboxesGetData = {
+    body?: never;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailboxesGetError = MailboxesGetErrors[keyof MailboxesGetErrors];
+
+export type MailboxesGetResponses = {
+    200: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesGetResponse = MailboxesGetResponses[keyof MailboxesGetResponses];
+
+export type MailboxesUpdateData = {
+    body: UpdateMailboxDtoWritable;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailboxesUpdateError = MailboxesUpdateErrors[keyof MailboxesUpdateErrors];
+
+export type MailboxesUpdateResponses = {
+    200: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesUpdateResponse = MailboxesUpdateResponses[keyof MailboxesUpdateResponses];
 
 export type AuditListData = {
     body?: never;
@@ -2555,7 +2801,7 @@ export type AuditListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
     /**
@@ -2588,7 +2834,7 @@ export type ServerStatsServerStatsErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
 };
@@ -2616,7 +2862,7 @@ export type ServerStatsPingErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
 };
@@ -2640,7 +2886,7 @@ export type UsageListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ErrorBody;
 };
@@ -2668,7 +2914,7 @@ export type ResellerClientsCreateErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2706,7 +2952,7 @@ export type ResellerClientsListErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2738,7 +2984,7 @@ export type ResellerClientsGetErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2770,7 +3016,7 @@ export type ResellerClientsUpdateErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2810,7 +3056,7 @@ export type ResellerClientsRemoveErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2846,7 +3092,7 @@ export type ResellerClientsSuspendErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2878,7 +3124,7 @@ export type ResellerClientsUnsuspendErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2908,7 +3154,7 @@ export type ResellerOrdersCreateErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2946,7 +3192,7 @@ export type ResellerOrdersScaleErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -2989,7 +3235,7 @@ export type ResellerOrdersDetailErrors = {
      */
     401: ResellerErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: ResellerErrorView;
     /**
@@ -3027,7 +3273,7 @@ export type RestAuthKeysCreateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
 };
@@ -3055,7 +3301,7 @@ export type RestAuthKeysRemoveErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3085,7 +3331,7 @@ export type RestClientsListErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
 };
@@ -3115,7 +3361,7 @@ export type RestClientsCreateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
 };
@@ -3147,7 +3393,7 @@ export type RestClientsRemoveErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3179,7 +3425,7 @@ export type RestClientsGetErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3215,7 +3461,7 @@ export type RestClientsUpdateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3247,7 +3493,7 @@ export type RestClientsSuspendErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3279,7 +3525,7 @@ export type RestClientsActivateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3311,7 +3557,7 @@ export type RestClientsDomainsErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3343,7 +3589,7 @@ export type RestClientsStatisticsErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3375,7 +3621,7 @@ export type RestDomainsListErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
 };
@@ -3405,7 +3651,7 @@ export type RestDomainsCreateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
 };
@@ -3437,7 +3683,7 @@ export type RestDomainsRemoveErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3469,7 +3715,7 @@ export type RestDomainsGetErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3505,7 +3751,7 @@ export type RestDomainsUpdateErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3537,7 +3783,7 @@ export type RestDomainsClientErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3569,7 +3815,7 @@ export type RestDomainsStatusErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3605,7 +3851,7 @@ export type RestDomainsSetStatusErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
     /**
@@ -3635,7 +3881,7 @@ export type RestServerInfoErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
 };
@@ -3661,7 +3907,7 @@ export type RestServerIpsErrors = {
      */
     401: RestV2ErrorView;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of this resource; the message names the limit
      */
     403: RestV2ErrorView;
 };

@@ -15,7 +15,16 @@ import { ClientLifecycleService } from './client-lifecycle.service';
 import { ClientsController } from './clients.controller';
 
 @Module({
-  imports: [AccountsRepositoryModule, MailboxesRepositoryModule, LicenseModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule, ObservabilityModule],
+  imports: [
+    AccountsRepositoryModule,
+    MailboxesRepositoryModule,
+    LicenseModule,
+    PackagesModule,
+    ClientsModule,
+    ProvisioningModule,
+    IdempotencyModule,
+    ObservabilityModule,
+  ],
   controllers: [ClientsController, AccountsController, ClientAccountsController],
   providers: [AccountsService, ClientLifecycleService, AccountsMetrics],
   exports: [AccountsService, ClientLifecycleService],

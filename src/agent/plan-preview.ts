@@ -46,7 +46,9 @@ export class PlanPreviewer {
         ttl,
         prio,
       })),
-      commands: [users.createArgv(target.username), users.passwordArgv(), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
+      commands: [users.createArgv(target.username), users.passwordArgv(), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter(
+        (c) => c.length > 0,
+      ),
     };
   }
 }

@@ -19,7 +19,10 @@ export function mailboxLimits(account: Pick<Account, 'diskLimitMb'>, pkg: Pick<H
     },
     assertQuota(quotaMb: number): void {
       if (diskMb !== 0 && quotaMb > diskMb) {
-        throw DomainError.field('quota_mb', `quota_mb must be at most ${diskMb}, the account's disk quota${account.diskLimitMb === null ? ` (package "${pkg.name}")` : ''}`);
+        throw DomainError.field(
+          'quota_mb',
+          `quota_mb must be at most ${diskMb}, the account's disk quota${account.diskLimitMb === null ? ` (package "${pkg.name}")` : ''}`,
+        );
       }
     },
   };

@@ -27,7 +27,16 @@ export class MailboxesRepository {
   /** A new row; the unique index (domain, local_part) refuses a second one. */
   async insert(em: EntityManager | null, accountId: number, domain: string, localPart: string, passwordHash: string, quotaMb: number): Promise<Mailbox> {
     const now = nowToTheSecond();
-    const row = Object.assign(new Mailbox(), { accountId, domain, localPart, passwordHash, quotaMb, maildir: maildirOf(domain, localPart), createdAt: now, updatedAt: now });
+    const row = Object.assign(new Mailbox(), {
+      accountId,
+      domain,
+      localPart,
+      passwordHash,
+      quotaMb,
+      maildir: maildirOf(domain, localPart),
+      createdAt: now,
+      updatedAt: now,
+    });
     await (em ? em.getRepository(Mailbox) : this.mailboxes).insert(row);
     return row;
   }

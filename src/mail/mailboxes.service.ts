@@ -99,7 +99,10 @@ export class MailboxesService {
       await this.provisioner.removeMailbox(targetOf(account), localPart);
     } catch (error) {
       this.logger.error(`mailbox ${localPart}@${account.domain}: removed, its maildir was not: ${describeError(error)}`);
-      throw new DomainError('provisioning_failed', `The mailbox ${localPart}@${account.domain} is removed, but its stored mail could not be deleted yet; deleting the account removes it`);
+      throw new DomainError(
+        'provisioning_failed',
+        `The mailbox ${localPart}@${account.domain} is removed, but its stored mail could not be deleted yet; deleting the account removes it`,
+      );
     }
   }
 

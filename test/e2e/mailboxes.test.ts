@@ -64,7 +64,15 @@ describe('mailboxes: API, package limits, grammar, and passwords that work and a
     assert.equal(list.status, 200);
     assert.equal(list.body.data.length, 1);
     assert.deepEqual(Object.keys(list.body.data[0]).sort(), MAILBOX_KEYS);
-    assert.deepEqual(list.body.data[0], { ...list.body.data[0], account_id: id, address: `${username}@${domain}`, local_part: username, domain, quota_mb: 500, primary: true });
+    assert.deepEqual(list.body.data[0], {
+      ...list.body.data[0],
+      account_id: id,
+      address: `${username}@${domain}`,
+      local_part: username,
+      domain,
+      quota_mb: 500,
+      primary: true,
+    });
     const hash = await mailboxHash(domain, username);
     assert.match(hash, /^\{ARGON2ID\}\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/);
     assert.ok(dovecotVerifies(hash, password), 'Dovecot verifies the primary mailbox password');
@@ -82,7 +90,14 @@ describe('mailboxes: API, package limits, grammar, and passwords that work and a
     assert.ok(dovecotVerifies(await mailboxHash(domain, username), 'Changed-Pass-22y'));
     assert.ok(!dovecotVerifies(await mailboxHash(domain, username), 'correct horse'));
     const shadow = readFileSync(join(t.config.provisioning.rootDir, 'etc/shadow'), 'utf8');
-    assert.equal(shadow.split('\n').find((l) => l.startsWith(`${username}:`))!.split(':')[7], '1', 'still expired while suspended');
+    assert.equal(
+      shadow
+        .split('\n')
+        .find((l) => l.startsWith(`${username}:`))!
+        .split(':')[7],
+      '1',
+      'still expired while suspended',
+    );
     // The Opterius verb and Plesk's ftp_password reach the same path.
     const opterius = await t.call('POST', '/api/v1/accounts/password', { body: { username, password: 'Opterius-Pass-3z' } });
     assert.equal(opterius.status, 200, opterius.text);
@@ -165,7 +180,8 @@ describe('mailboxes: API, package limits, grammar, and passwords that work and a
   test('suspend sets mail_domains.active = 0 (Postfix defers, Dovecot refuses), unsuspend 1; delete takes the domain, every mailbox and the maildirs', async () => {
     const { id, domain } = (await t.call('POST', '/api/v1/accounts', { body: accountBody({ package_id: packageId }) })).body.data;
     await t.call('POST', `/api/v1/accounts/${id}/mailboxes`, { body: { local_part: 'sales', password: 'Sales-Pass-123' } });
-    const active = async () => (await t.get(DataSource).query('SELECT active FROM mail_domains WHERE domain = ?', [domain])).map((r: { active: number }) => Number(r.active));
+    const active = async () =>
+      (await t.get(DataSource).query('SELECT active FROM mail_domains WHERE domain = ?', [domain])).map((r: { active: number }) => Number(r.active));
     assert.deepEqual(await active(), [1]);
     await t.call('POST', `/api/v1/accounts/${id}/suspend`, { body: {} });
     assert.deepEqual(await active(), [0]);

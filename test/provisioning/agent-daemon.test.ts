@@ -35,7 +35,9 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     t = await startTestApp({ env: { HW_AGENT_URL: `http://127.0.0.1:${port}`, HW_AGENT_SECRET: SECRET, HW_AGENT_PORT: String(port) } });
     // Every log line of the agent (and, through Nest's shared logger, the panel) is kept: the password test reads them.
     const keep = (...parts: unknown[]) => void logLines.push(parts.map(String).join(' '));
-    agent = await NestFactory.createApplicationContext(AgentDaemonModule.forRoot(t.config), { logger: { log: keep, error: keep, warn: keep, debug: keep, verbose: keep } });
+    agent = await NestFactory.createApplicationContext(AgentDaemonModule.forRoot(t.config), {
+      logger: { log: keep, error: keep, warn: keep, debug: keep, verbose: keep },
+    });
     await agent.get(AgentServer).listen();
     root = t.config.provisioning.rootDir;
     provisioner = t.get(AccountProvisioner);
@@ -71,10 +73,17 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     const password = 'Daemon-Secret-Pass-5k';
     const a = await insertAccount(t, newTarget('sec'), 'provisioning');
     await provisioner.create({ ...a, password });
-    const shadow = readRoot(root, 'etc/shadow')!.split('\n').find((l) => l.startsWith(`${a.username}:`))!;
+    const shadow = readRoot(root, 'etc/shadow')!
+      .split('\n')
+      .find((l) => l.startsWith(`${a.username}:`))!;
     assert.match(shadow.split(':')[1], /^\$6\$/, 'a SHA512-crypt hash from chpasswd');
     await provisioner.changePassword(a, `${password}-2`);
-    assert.notEqual(readRoot(root, 'etc/shadow')!.split('\n').find((l) => l.startsWith(`${a.username}:`)), shadow);
+    assert.notEqual(
+      readRoot(root, 'etc/shadow')!
+        .split('\n')
+        .find((l) => l.startsWith(`${a.username}:`)),
+      shadow,
+    );
     // A change for a user that is not there fails in the agent: its answer and logs name the step, never the value.
     const body = JSON.stringify({
       action: 'change_password',
@@ -92,7 +101,10 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     const refused = await post(bad, signatureHeaders(SECRET, 'POST', '/v1/plans', bad));
     assert.equal(refused.status, 400);
     const refusal = await refused.text();
-    assert.ok(logLines.some((l) => l.includes('step password failed')), 'the failure is logged');
+    assert.ok(
+      logLines.some((l) => l.includes('step password failed')),
+      'the failure is logged',
+    );
     for (const text of [answer, refusal, ...logLines]) assert.ok(!text.includes(password), `no password in: ${text.slice(0, 200)}`);
     // The agent's ledger and nonces, the database on SQLite, and everything the agent wrote under rootDir.
     for (const file of listTree(t.config.dataDir).filter((f) => !f.endsWith('/'))) {

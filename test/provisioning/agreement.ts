@@ -62,7 +62,9 @@ export async function mailDisagreements(t: TestApp, accounts: CheckedAccount[]):
     const rows: { active: number }[] = await t.get(DataSource).query('SELECT active FROM mail_domains WHERE domain = ?', [a.domain]);
     const want = a.status === undefined ? [] : [a.status === 'suspended' ? 0 : 1];
     const got = rows.map((r) => Number(r.active));
-    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${a.username} (${a.status ?? 'no row'}): mail_domains.active ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      problems.push(`${a.username} (${a.status ?? 'no row'}): mail_domains.active ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    }
   }
   return problems;
 }

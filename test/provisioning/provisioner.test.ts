@@ -129,7 +129,8 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     const a = await insertAccount(t, newTarget('sus'), 'provisioning');
     await provisioner.create(a);
     const files = ['etc/passwd', 'etc/shadow', 'etc/group', `etc/nginx/sites-available/${a.domain}.conf`];
-    const mailActive = async () => (await t.get(DataSource).query('SELECT active FROM mail_domains WHERE domain = ?', [a.domain])).map((r: { active: number }) => Number(r.active));
+    const mailActive = async () =>
+      (await t.get(DataSource).query('SELECT active FROM mail_domains WHERE domain = ?', [a.domain])).map((r: { active: number }) => Number(r.active));
     const before = Object.fromEntries(files.map((f) => [f, readRoot(root, f)]));
 
     await provisioner.suspend(a);
@@ -137,7 +138,14 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     assert.match(vhost, /return 503 /);
     assert.ok(!vhost.includes('fastcgi_pass'));
     assert.match(readRoot(root, 'etc/passwd')!, new RegExp(`^${a.username}:.*:/usr/sbin/nologin$`, 'm'));
-    assert.equal(readRoot(root, 'etc/shadow')!.split('\n').find((l) => l.startsWith(`${a.username}:`))!.split(':')[7], '1', 'expired: no login by any method');
+    assert.equal(
+      readRoot(root, 'etc/shadow')!
+        .split('\n')
+        .find((l) => l.startsWith(`${a.username}:`))!
+        .split(':')[7],
+      '1',
+      'expired: no login by any method',
+    );
     assert.deepEqual(await mailActive(), [0]);
 
     await provisioner.unsuspend(a);

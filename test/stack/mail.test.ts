@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,7 +181,8 @@ describe('real stack: Postfix, Dovecot and sshd on the panel database and rootDi
         'ListenAddress 127.0.0.1',
         `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
         `PidFile ${join(dir, 'sshd.pid')}`,
-        'Subsystem sftp internal-sftp',
+        // Debian's own sftp-server, as in its sshd_config.
+        'Subsystem sftp /usr/lib/openssh/sftp-server',
         '',
       ].join('\n'),
     );
@@ -205,15 +206,44 @@ esac
     execFileSync(sshScript, ['sync']);
     sshd = spawn(sshScript, ['start'], { stdio: ['ignore', 'ignore', 'pipe'] });
     sshd.stderr!.on('data', (c: Buffer) => (sshLog += c.toString()));
-    await waitFor(async () => (await LineClient.open(smtpPort).then((c) => (c.close(), true)).catch(() => false)), 'Postfix to listen');
-    await waitFor(async () => (await LineClient.open(imapPort).then((c) => (c.close(), true)).catch(() => false)), 'Dovecot to listen');
-    await waitFor(async () => (await LineClient.open(sshPort).then((c) => (c.close(), true)).catch(() => false)), `sshd to listen (${sshLog})`);
+    await waitFor(
+      async () =>
+        await LineClient.open(smtpPort)
+          .then((c) => (c.close(), true))
+          .catch(() => false),
+      'Postfix to listen',
+    );
+    await waitFor(
+      async () =>
+        await LineClient.open(imapPort)
+          .then((c) => (c.close(), true))
+          .catch(() => false),
+      'Dovecot to listen',
+    );
+    await waitFor(
+      async () =>
+        await LineClient.open(sshPort)
+          .then((c) => (c.close(), true))
+          .catch(() => false),
+      `sshd to listen (${sshLog})`,
+    );
   });
 
   after(async () => {
     for (const log of ['postfix.log', 'dovecot.log']) {
-      const bad = existsSync(join(dir, log)) ? readFileSync(join(dir, log), 'utf8').split('\n').filter((l) => /fatal|panic|error|warning/i.test(l)) : [];
-      if (bad.length) process.stdout.write(`# ${log}:\n${bad.slice(-15).map((l) => `#   ${l}`).join('\n')}\n`);
+      const bad = existsSync(join(dir, log))
+        ? readFileSync(join(dir, log), 'utf8')
+            .split('\n')
+            .filter((l) => /fatal|panic|error|warning/i.test(l))
+        : [];
+      if (bad.length) {
+        process.stdout.write(
+          `# ${log}:\n${bad
+            .slice(-15)
+            .map((l) => `#   ${l}`)
+            .join('\n')}\n`,
+        );
+      }
     }
     spawnSync('postfix', ['-c', postfixDir(), 'stop']);
     dovecot?.kill('SIGTERM');
