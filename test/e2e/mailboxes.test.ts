@@ -198,7 +198,13 @@ describe('mailboxes: API, package limits, grammar, and passwords that work and a
 
   test('no password in clear anywhere stored: audit rows, the agent ledger and nonces, the data dir, rootDir, the database', async () => {
     const secrets = ['Secret-Create-7q', 'Secret-Patch-8r', 'Secret-Mailbox-9s', 'Secret-MbPatch-0t'];
-    const { id } = (await t.call('POST', '/api/v1/accounts', { body: accountBody({ package_id: packageId, password: secrets[0] }) })).body.data;
+    // With an Idempotency-Key: the stored replay holds the answer, never the request's password.
+    const { id } = (
+      await t.call('POST', '/api/v1/accounts', {
+        body: accountBody({ package_id: packageId, password: secrets[0] }),
+        headers: { 'idempotency-key': 'mail-secret-create-1' },
+      })
+    ).body.data;
     await t.call('PATCH', `/api/v1/accounts/${id}`, { body: { password: secrets[1] } });
     await t.call('POST', `/api/v1/accounts/${id}/mailboxes`, { body: { local_part: 'leak', password: secrets[2] } });
     await t.call('PATCH', `/api/v1/accounts/${id}/mailboxes/leak`, { body: { password: secrets[3] } });
