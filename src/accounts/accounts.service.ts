@@ -251,14 +251,18 @@ export class AccountsService {
       changes.packageId = pkg.id;
       if (pkg.phpVersion !== account.phpVersion) phpMove = { from: account.phpVersion, to: pkg.phpVersion };
     }
-    if (changes.passwordHash !== undefined) await this.setPrimaryMailboxPassword(account, changes.passwordHash);
-    if (phpMove) return this.updateMovingPhp(account, phpMove, changes);
+    if (phpMove) {
+      const moved = await this.updateMovingPhp(account, phpMove, changes);
+      if (changes.passwordHash !== undefined) await this.setPrimaryMailboxPassword(account, changes.passwordHash);
+      return moved;
+    }
     try {
       if (!(await this.accounts.updateIfStatus(id, ['active', 'suspended'], { ...changes, updatedAt: nowToTheSecond() }))) throw this.notChangeable(await this.get(id));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw await this.missingParent(changes);
       throw error;
     }
+    if (changes.passwordHash !== undefined) await this.setPrimaryMailboxPassword(account, changes.passwordHash);
     return (await this.accounts.findById(id)) ?? Object.assign(account, changes);
   }
 
