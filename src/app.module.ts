@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
 import { DnsRecordsModule } from './dns/dns-records.module';
+import { MailModule } from './mail/mail.module';
 import { AuditModule } from './audit/audit.module';
 import { HostingDatabasesModule } from './hosting-databases/hosting-databases.module';
 import { ScopesGuard, TokenAuthGuard } from './auth/auth.guards';
@@ -40,6 +41,7 @@ export const FEATURE_MODULES = [
   AccountsModule,
   HostingDatabasesModule,
   DnsRecordsModule,
+  MailModule,
   IdempotencyModule,
   AuditModule,
   ServerStatsModule,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { MailboxesRepositoryModule } from '../mail/mailboxes-repository.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { LicenseModule } from '../license/license.module';
 import { PackagesModule } from '../packages/packages.module';
@@ -14,7 +15,16 @@ import { ClientLifecycleService } from './client-lifecycle.service';
 import { ClientsController } from './clients.controller';
 
 @Module({
-  imports: [AccountsRepositoryModule, LicenseModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule, ObservabilityModule],
+  imports: [
+    AccountsRepositoryModule,
+    MailboxesRepositoryModule,
+    LicenseModule,
+    PackagesModule,
+    ClientsModule,
+    ProvisioningModule,
+    IdempotencyModule,
+    ObservabilityModule,
+  ],
   controllers: [ClientsController, AccountsController, ClientAccountsController],
   providers: [AccountsService, ClientLifecycleService, AccountsMetrics],
   exports: [AccountsService, ClientLifecycleService],

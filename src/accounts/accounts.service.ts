@@ -18,6 +18,9 @@ import { AccountProvisioner, AccountTarget, leftUnchanged, PlanPreview } from '.
 import { Account, AccountStatus, PendingUpdate } from './account.entity';
 import { generationOf } from '../agent-protocol/plan';
 import { AccountsRepository } from './accounts.repository';
+import { dovecotHash } from '../mail/mail-passwords';
+import { mailboxLimits } from '../mail/mailbox-limits';
+import { MailboxesRepository } from '../mail/mailboxes.repository';
 import { assertNoDomainOverlap } from './domain-overlap';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountView } from './dto/account.view';
@@ -120,26 +123,35 @@ export class AccountsService {
     private readonly clients: ClientsService,
     private readonly provisioner: AccountProvisioner,
     private readonly license: LicenseService,
+    private readonly mailboxes: MailboxesRepository,
   ) {}
 
   /**
    * Creates and provisions an account; answers it active. A failed provisioning leaves no row.
-   * The password is hashed while the agent works (nothing on the server needs it) and stored with
-   * the move to active; until then the row holds no usable hash.
+   * The agent sets the Linux user's password (sent as a plan secret, never in the plan); the panel
+   * hashes it meanwhile and stores the hash with the move to active, and the primary mailbox
+   * `{username}@{domain}` with the same hash in Dovecot's form (when the package allows a mailbox).
    */
   async create(input: NewAccountInput): Promise<Account> {
     this.license.assertWritable();
     const account = await this.draft(input);
+    const pkg = await this.packages.get(account.packageId);
     await this.db.transaction((em) => this.insert(em, account));
     const hashing = hashPassword(input.password);
     hashing.catch(() => undefined);
     let passwordHash: string;
     try {
-      await this.provisioner.create(targetOf(account));
-      passwordHash = await hashing.catch(async (error: unknown) => {
-        await this.provisioner.remove(targetOf(account));
-        throw error;
-      });
+      await this.provisioner.create({ ...targetOf(account), password: input.password });
+      passwordHash = await hashing
+        .then(async (hash) => {
+          const limits = mailboxLimits(account, pkg);
+          if (limits.allowsAnother(0)) await this.mailboxes.insert(null, account.id, account.domain, account.username, dovecotHash(hash), limits.defaultQuotaMb);
+          return hash;
+        })
+        .catch(async (error: unknown) => {
+          await this.provisioner.remove(targetOf(account));
+          throw error;
+        });
     } catch (error) {
       await this.discard(account);
       throw error;
@@ -259,6 +271,8 @@ export class AccountsService {
     const changes: Partial<Account> = {};
     if (patch.email !== undefined) changes.email = patch.email;
     if (patch.password !== undefined) changes.passwordHash = await hashPassword(patch.password);
+    // The Linux user's password first (SFTP), then the stored hashes: a failed change changes nothing here.
+    if (patch.password !== undefined) await this.provisioner.changePassword(targetOf(account), patch.password);
     if (patch.disk_limit_mb !== undefined) changes.diskLimitMb = patch.disk_limit_mb;
     if (patch.bandwidth_limit_mb !== undefined) changes.bandwidthLimitMb = patch.bandwidth_limit_mb;
     if (patch.client_id !== undefined) changes.clientId = patch.client_id === null ? null : await this.existingClient(patch.client_id);
@@ -268,7 +282,11 @@ export class AccountsService {
       changes.packageId = pkg.id;
       if (pkg.phpVersion !== account.phpVersion) phpMove = { from: account.phpVersion, to: pkg.phpVersion };
     }
-    if (phpMove) return this.updateMovingPhp(account, phpMove, changes);
+    if (phpMove) {
+      const moved = await this.updateMovingPhp(account, phpMove, changes);
+      if (changes.passwordHash !== undefined) await this.setPrimaryMailboxPassword(account, changes.passwordHash);
+      return moved;
+    }
     try {
       const changed = await this.accounts.updateIfStatus(id, ['active', 'suspended'], { ...changes, updatedAt: nowToTheSecond() }, 'account.updated');
       if (!changed) throw this.notChangeable(await this.get(id));
@@ -276,6 +294,7 @@ export class AccountsService {
       if (isForeignKeyViolation(error)) throw await this.missingParent(changes);
       throw error;
     }
+    if (changes.passwordHash !== undefined) await this.setPrimaryMailboxPassword(account, changes.passwordHash);
     return (await this.accounts.findById(id)) ?? Object.assign(account, changes);
   }
 
@@ -454,6 +473,12 @@ export class AccountsService {
       throw error;
     }
     return Object.assign(taken, done);
+  }
+
+  /** The primary mailbox follows the account's password (when it exists: it may have been deleted). */
+  private async setPrimaryMailboxPassword(account: Account, passwordHash: string): Promise<void> {
+    const primary = await this.mailboxes.find(account.id, account.username);
+    if (primary) await this.mailboxes.update(primary.id, { passwordHash: dovecotHash(passwordHash) });
   }
 
   private notChangeable(account: Account): DomainError {

@@ -1,6 +1,7 @@
 import { DatabaseOp } from './database-ops';
 import { DnsAnswer, DnsChange } from './dns-change';
 import { Plan } from './plan';
+import { PlanSecrets } from './plan-secrets';
 
 export const PLANS_PATH = '/v1/plans';
 export const PREVIEW_PATH = '/v1/plans/preview';
@@ -23,8 +24,8 @@ export interface PlanPreview {
 
 /** How the panel hands a plan to the agent: in-process by default, or over signed HTTP. */
 export abstract class AgentClient {
-  /** Runs the plan; `observe` hears how long each step took, whichever side ran it. */
-  abstract execute(plan: Plan, observe?: StepObserver): Promise<void>;
+  /** Runs the plan; `observe` hears how long each step took, whichever side ran it. `secrets` travel beside the plan (plan-secrets.ts). */
+  abstract execute(plan: Plan, observe?: StepObserver, secrets?: PlanSecrets): Promise<void>;
   /** What the agent would write and run for this plan; changes nothing. */
   abstract preview(plan: Plan): Promise<PlanPreview>;
   /** One operation on the accounts' hosting databases (DatabaseOpError when the server refuses it). */

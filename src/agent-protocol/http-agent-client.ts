@@ -6,6 +6,7 @@ import { signatureHeaders } from './hmac';
 import { DATABASES_PATH, DatabaseOp, DatabaseOpError } from './database-ops';
 import { Plan } from './plan';
 import { DNS_PATH, DnsAnswer, DnsChange, DnsRefusedError } from './dns-change';
+import { PlanSecrets } from './plan-secrets';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
 
@@ -19,8 +20,9 @@ export class HttpAgentClient extends AgentClient {
     super();
   }
 
-  async execute(plan: Plan, observe?: StepObserver): Promise<void> {
-    const body = JSON.stringify(plan);
+  async execute(plan: Plan, observe?: StepObserver, secrets?: PlanSecrets): Promise<void> {
+    // The secrets ride in the signed body, beside the plan's members; the agent takes them out before anything sees the plan.
+    const body = JSON.stringify(secrets && Object.keys(secrets).length ? { ...plan, secrets } : plan);
     const { status, text } = await this.post(PLANS_PATH, body);
     const answer = parseAnswer(text);
     if (observe) for (const timing of stepTimings(answer.steps)) observe(timing);

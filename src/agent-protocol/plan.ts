@@ -1,9 +1,11 @@
+import { localPartProblem } from './grammar';
 import { hostIdentityProblem } from './host-identities';
 import { assertRemovalTarget, assertSafeTarget, assertStoredTarget, PHP_VERSION_PATTERN, PlanTarget, SafeTarget, UnsafeValueError } from './safe-values';
 
 /** The closed set of typed operations the agent knows; a plan names them, it never carries shell text. */
 export const STEP_NAMES = [
   'user',
+  'password',
   'home',
   'php_pool',
   'vhost',
@@ -15,11 +17,12 @@ export const STEP_NAMES = [
   'shell_nologin',
   'mail_deferred',
   'php_version',
+  'mailbox',
   'reload',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-export const PLAN_ACTIONS = ['create', 'suspend', 'unsuspend', 'remove', 'change_php'] as const;
+export const PLAN_ACTIONS = ['create', 'suspend', 'unsuspend', 'remove', 'change_php', 'change_password', 'remove_mailbox'] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];
 
 export interface PlanStep {
@@ -32,6 +35,8 @@ export interface Plan {
   action: PlanAction;
   /** A create's passes the whole grammar; a removal's carries only username, domain and php_version (see safe-values). */
   target: PlanTarget;
+  /** remove_mailbox only: the local part whose maildir goes (the grammar of grammar/mailboxes.ts). */
+  mailbox?: string;
   /** change_php only: the version whose pool is replaced. */
   from_php_version?: string;
   steps: PlanStep[];
@@ -66,7 +71,7 @@ const undo = (...names: StepName[]): PlanStep[] => names.map((step) => ({ step, 
 export function stepsFor(action: PlanAction): PlanStep[] {
   switch (action) {
     case 'create':
-      return apply('user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload');
+      return apply('user', 'password', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload');
     case 'suspend':
       return apply('vhost_suspended', 'shell_nologin', 'mail_deferred', 'reload');
     case 'unsuspend':
@@ -76,23 +81,28 @@ export function stepsFor(action: PlanAction): PlanStep[] {
       return [...undo('vhost', 'php_pool'), ...apply('reload'), ...undo('mail_deferred', 'mail', 'dns', 'certificate', 'databases', 'home', 'user')];
     case 'change_php':
       return apply('php_version', 'reload');
+    case 'change_password':
+      return apply('password');
+    case 'remove_mailbox':
+      return undo('mailbox');
   }
 }
 
-export function buildPlan(action: PlanAction, target: PlanTarget, fromPhpVersion?: string, generation?: number, nowMs = Date.now()): Plan {
-  const carried: PlanTarget =
-    action === 'remove'
-      ? {
-          username: target.username,
-          domain: target.domain,
-          php_version: target.php_version,
-          ...(target.databases?.length ? { databases: target.databases } : {}),
-          ...(target.database_users?.length ? { database_users: target.database_users } : {}),
-        }
-      : target;
+export function buildPlan(action: PlanAction, target: PlanTarget, fromPhpVersion?: string, generation?: number, nowMs = Date.now(), mailbox?: string): Plan {
+  const removal = action === 'remove' || action === 'remove_mailbox';
+  const carried: PlanTarget = removal
+    ? {
+        username: target.username,
+        domain: target.domain,
+        php_version: target.php_version,
+        ...(action === 'remove' && target.databases?.length ? { databases: target.databases } : {}),
+        ...(action === 'remove' && target.database_users?.length ? { database_users: target.database_users } : {}),
+      }
+    : target;
   return {
     action,
     target: carried,
+    ...(mailbox !== undefined ? { mailbox } : {}),
     ...(fromPhpVersion ? { from_php_version: fromPhpVersion } : {}),
     steps: stepsFor(action),
     ...(generation !== undefined ? { generation, expires_at: Math.floor(nowMs / 1000) + PLAN_TTL_SECONDS } : {}),
@@ -106,7 +116,7 @@ export function buildPlan(action: PlanAction, target: PlanTarget, fromPhpVersion
  * existing account: safe values, whatever rule they predate.
  */
 export function assertPlanTarget(action: PlanAction, input: unknown): PlanTarget {
-  if (action === 'remove') return assertRemovalTarget(input);
+  if (action === 'remove' || action === 'remove_mailbox') return assertRemovalTarget(input);
   if (action !== 'create') return assertStoredTarget(input);
   const target: SafeTarget = assertSafeTarget(input);
   const taken = hostIdentityProblem(target.username);
@@ -135,6 +145,11 @@ export function parsePlan(input: unknown): Plan {
     plan.from_php_version = raw.from_php_version;
   }
   if (plan.action === 'change_php' && !plan.from_php_version) throw new UnsafeValueError('from_php_version', 'is required');
+  if (raw.mailbox !== undefined || plan.action === 'remove_mailbox') {
+    const problem = localPartProblem(raw.mailbox, 'mailbox');
+    if (problem) throw new UnsafeValueError('mailbox', problem.slice('mailbox '.length));
+    plan.mailbox = raw.mailbox as string;
+  }
   for (const field of ['generation', 'expires_at'] as const) {
     const value = raw[field];
     if (value === undefined) continue;

@@ -8,6 +8,7 @@ import { PLANS_PATH, PREVIEW_PATH, StepTiming } from '../agent-protocol/agent-cl
 import { RemovalIncompleteError, StalePlanError, StepFailedError } from '../agent-protocol/agent-errors';
 import { FileNonceStore, SignatureVerifier } from '../agent-protocol/hmac';
 import { PlanExecutor } from './plan-executor';
+import { parseSecrets, PlanSecrets } from '../agent-protocol/plan-secrets';
 import { PlanPreviewer } from './plan-preview';
 import { DATABASES_PATH, DatabaseOpError, parseDatabaseOp } from '../agent-protocol/database-ops';
 import { HostingDatabases } from './system/hosting-databases';
@@ -73,10 +74,21 @@ export class AgentServer implements OnModuleDestroy {
     }
     if (!verifier.verify(req.method, path, req.headers, body)) return reply(res, 401, { error: 'unauthenticated' });
     let plan: unknown;
+    let secrets: PlanSecrets = {};
     try {
       plan = JSON.parse(body);
     } catch {
       return reply(res, 400, { error: 'invalid_plan', field: 'plan', message: 'is not JSON' });
+    }
+    if (plan !== null && typeof plan === 'object' && 'secrets' in plan) {
+      const { secrets: raw, ...rest } = plan as Record<string, unknown>;
+      plan = rest;
+      try {
+        secrets = parseSecrets(raw);
+      } catch (error) {
+        if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
+        throw error;
+      }
     }
     if (path === DATABASES_PATH) return this.database(res, plan);
     if (path === DNS_PATH) return this.dns(res, plan);
@@ -91,7 +103,7 @@ export class AgentServer implements OnModuleDestroy {
     // Step timings travel back with every answer, so the panel's /metrics covers the daemon's steps too.
     const steps: StepTiming[] = [];
     try {
-      await this.executor.execute(plan, (timing) => steps.push(timing));
+      await this.executor.execute(plan, (timing) => steps.push(timing), secrets);
       return reply(res, 200, { steps });
     } catch (error) {
       if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });

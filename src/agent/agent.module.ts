@@ -11,6 +11,7 @@ import { DnsZoneStore } from './system/dns-zone';
 import { DnsRecordStore } from './system/dns-records';
 import { FileOps } from './system/file-ops';
 import { HostingDatabases } from './system/hosting-databases';
+import { MailDomainStore } from './system/mail-store';
 import { ReloadCoalescer } from './system/reload-coalescer';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TemplateRenderer } from './system/template-renderer';
@@ -31,6 +32,7 @@ export function createProvisioningSteps(
     dns: new DnsZoneStore(db),
     zone: { serverIp: p.serverIp, nameservers: p.nameservers },
     databases,
+    mail: new MailDomainStore(db),
     reloads,
     webGroup: p.webGroup,
   });

@@ -1,4 +1,5 @@
 import { Plan } from '../agent-protocol/plan';
+import { PlanSecrets } from '../agent-protocol/plan-secrets';
 import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
 import { DatabaseOp, parseDatabaseOp } from '../agent-protocol/database-ops';
 import { PlanExecutor } from './plan-executor';
@@ -18,8 +19,8 @@ export class LocalAgentClient extends AgentClient {
     super();
   }
 
-  execute(plan: Plan, observe?: StepObserver): Promise<void> {
-    return this.executor.execute(plan, observe);
+  execute(plan: Plan, observe?: StepObserver, secrets?: PlanSecrets): Promise<void> {
+    return this.executor.execute(plan, observe, secrets);
   }
 
   async preview(plan: Plan): Promise<PlanPreview> {

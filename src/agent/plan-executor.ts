@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { parsePlan, Plan, PlanStep } from '../agent-protocol/plan';
+import { PlanSecrets } from '../agent-protocol/plan-secrets';
 import { ReloadCoalescer, ReloadTicket } from './system/reload-coalescer';
 import { PlanLedger } from './plan-ledger';
 import { StepCatalog, StepInput } from './steps';
@@ -26,12 +27,12 @@ export class PlanExecutor {
     private readonly ledger: PlanLedger,
   ) {}
 
-  /** Runs the plan; `observe` hears every step run, rollbacks included, as it ends. */
-  async execute(input: unknown, observe: StepObserver = ignore): Promise<void> {
+  /** Runs the plan; `observe` hears every step run, rollbacks included, as it ends. `secrets` reach the steps only (see plan-secrets.ts). */
+  async execute(input: unknown, observe: StepObserver = ignore, secrets: PlanSecrets = {}): Promise<void> {
     const plan = parsePlan(input);
     // Expired, or older than what already ran for this username or domain: refused before any step.
     this.ledger.admit(plan);
-    const stepInput: StepInput = { target: plan.target, fromPhpVersion: plan.from_php_version };
+    const stepInput: StepInput = { target: plan.target, fromPhpVersion: plan.from_php_version, mailbox: plan.mailbox, secrets };
     if (plan.steps.some((s) => s.step === 'reload')) {
       // The configuration files this plan adds: a failing nginx/php-fpm test is narrowed down to them.
       const staged = plan.steps.filter((s) => s.op === 'apply').flatMap((s) => this.steps[s.step].stages?.(stepInput) ?? []);

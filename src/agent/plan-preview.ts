@@ -34,8 +34,6 @@ export class PlanPreviewer {
       paths.vhost,
       paths.vhostLink,
       `${paths.mailDir}/`,
-      paths.dovecotUsers,
-      paths.postfixVmailbox,
     ];
     const users = new SystemUsers(new FileOps(p.rootDir));
     return {
@@ -48,7 +46,9 @@ export class PlanPreviewer {
         ttl,
         prio,
       })),
-      commands: [users.createArgv(target.username), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
+      commands: [users.createArgv(target.username), users.passwordArgv(), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter(
+        (c) => c.length > 0,
+      ),
     };
   }
 }

@@ -13,6 +13,8 @@ export interface AccountTarget {
   domain: string;
   email: string;
   phpVersion: string;
+  /** A create's password: sent to the agent as a secret (never in the plan), for the Linux user. */
+  password?: string;
   /** The operation's generation (generationOf(id, op_seq)); the agent refuses plans older than the last it ran for the name. */
   generation?: number;
   /** A removal's: the hosting databases and database users made for the account, which must be gone after it. */
@@ -46,6 +48,10 @@ export abstract class AccountProvisioner {
   abstract remove(target: AccountTarget): Promise<void>;
   /** Moves the PHP-FPM pool when a package change brings another PHP version. */
   abstract changePhpVersion(target: AccountTarget, fromVersion: string): Promise<void>;
+  /** Sets the Linux user's password (SFTP/SSH) through the agent; the password travels as a secret. */
+  abstract changePassword(target: AccountTarget, password: string): Promise<void>;
+  /** Removes one mailbox's maildir and its messages (the row is already gone). */
+  abstract removeMailbox(target: AccountTarget, localPart: string): Promise<void>;
   /** What create would write and run, without doing it (dry run). */
   abstract plan(target: AccountTarget): Promise<PlanPreview>;
 }

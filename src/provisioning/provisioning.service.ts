@@ -8,6 +8,7 @@ import { MetricsService } from '../platform/observability/metrics.service';
 import { assertPlanTarget, buildPlan, generationOf, Plan, PlanAction } from '../agent-protocol/plan';
 import { AccountProvisioner, AccountTarget, markUnchanged } from './provisioning.port';
 import { PlanTarget, UnsafeValueError } from '../agent-protocol/safe-values';
+import { PlanSecrets } from '../agent-protocol/plan-secrets';
 
 /**
  * The accounts service's provisioner: turns each call into a plan (data), hands it to the agent
@@ -57,6 +58,14 @@ export class ProvisioningService extends AccountProvisioner {
     await this.run('change_php', target, fromVersion);
   }
 
+  async changePassword(target: AccountTarget, password: string): Promise<void> {
+    await this.run('change_password', { ...target, password });
+  }
+
+  async removeMailbox(target: AccountTarget, localPart: string): Promise<void> {
+    await this.run('remove_mailbox', target, undefined, localPart);
+  }
+
   async plan(target: AccountTarget): Promise<PlanPreview> {
     const plan = buildPlan('create', this.safe('create', target));
     try {
@@ -82,11 +91,12 @@ export class ProvisioningService extends AccountProvisioner {
     }
   }
 
-  private async run(action: PlanAction, target: AccountTarget, fromVersion?: string): Promise<void> {
-    const plan = buildPlan(action, this.safe(action, target), fromVersion, target.generation ?? generationOf(target.id, 0));
+  private async run(action: PlanAction, target: AccountTarget, fromVersion?: string, mailbox?: string): Promise<void> {
+    const plan = buildPlan(action, this.safe(action, target), fromVersion, target.generation ?? generationOf(target.id, 0), Date.now(), mailbox);
+    const secrets: PlanSecrets = target.password === undefined ? {} : { password: target.password };
     this.working.set(target.id, (this.working.get(target.id) ?? 0) + 1);
     try {
-      await this.agent.execute(plan, this.observeStep);
+      await this.agent.execute(plan, this.observeStep, secrets);
     } catch (error) {
       this.logger.error(`${action} ${target.username} failed: ${describeError(error)}`);
       if (action === 'create' && needsCleanup(error)) await this.cleanUp(plan);

@@ -34,6 +34,8 @@ class ScriptedProvisioner extends AccountProvisioner {
   async changePhpVersion(t: AccountTarget, from: string) {
     this.step('changePhpVersion', `${t.username} ${from}->${t.phpVersion}`);
   }
+  async changePassword() {}
+  async removeMailbox() {}
   async plan(t: AccountTarget): Promise<PlanPreview> {
     return { steps: ['user'], files: [], records: [], commands: [['useradd', t.username]] };
   }

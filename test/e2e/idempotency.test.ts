@@ -29,6 +29,8 @@ class GatedProvisioner extends AccountProvisioner {
   async unsuspend() {}
   async remove() {}
   async changePhpVersion() {}
+  async changePassword() {}
+  async removeMailbox() {}
   async plan(): Promise<PlanPreview> {
     return { steps: [], files: [], records: [], commands: [] };
   }

@@ -31,6 +31,8 @@ class SwitchableProvisioner extends AccountProvisioner {
   async unsuspend(): Promise<void> {}
   async remove(): Promise<void> {}
   async changePhpVersion(): Promise<void> {}
+  async changePassword(): Promise<void> {}
+  async removeMailbox(): Promise<void> {}
   async plan(t: AccountTarget): Promise<PlanPreview> {
     return { steps: ['user'], files: [], records: [], commands: [['useradd', t.username]] };
   }

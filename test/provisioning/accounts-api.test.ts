@@ -5,7 +5,7 @@ import { accountBody, countRows } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, faultOverride, leftovers, listTree, readRoot } from './support';
 
-const CREATE_STEPS: StepName[] = ['user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
+const CREATE_STEPS: StepName[] = ['user', 'password', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
 
 /** The same provisioning, driven as a billing system does: through POST/DELETE /api/v1/accounts. */
 describe('provisioning through the accounts API', () => {

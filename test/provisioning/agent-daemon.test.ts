@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
@@ -28,11 +28,16 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
   let root: string;
   let provisioner: AccountProvisioner;
   let agent: INestApplicationContext;
+  const logLines: string[] = [];
 
   before(async () => {
     port = await freePort();
     t = await startTestApp({ env: { HW_AGENT_URL: `http://127.0.0.1:${port}`, HW_AGENT_SECRET: SECRET, HW_AGENT_PORT: String(port) } });
-    agent = await NestFactory.createApplicationContext(AgentDaemonModule.forRoot(t.config), { logger: false });
+    // Every log line of the agent (and, through Nest's shared logger, the panel) is kept: the password test reads them.
+    const keep = (...parts: unknown[]) => void logLines.push(parts.map(String).join(' '));
+    agent = await NestFactory.createApplicationContext(AgentDaemonModule.forRoot(t.config), {
+      logger: { log: keep, error: keep, warn: keep, debug: keep, verbose: keep },
+    });
     await agent.get(AgentServer).listen();
     root = t.config.provisioning.rootDir;
     provisioner = t.get(AccountProvisioner);
@@ -90,6 +95,52 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     const api = await t.call('POST', `/api/v1/accounts/${id}/databases`, { body: { name: `${(await t.call('GET', `/api/v1/accounts/${id}`)).body.data.username}_x` } });
     assert.equal(api.status, 503, api.text);
     assert.equal(api.body.error, 'database_server_unavailable');
+  });
+
+  test('a password travels as a secret: chpasswd sets it; no log line, agent file or error answer carries it', async () => {
+    const password = 'Daemon-Secret-Pass-5k';
+    const a = await insertAccount(t, newTarget('sec'), 'provisioning');
+    await provisioner.create({ ...a, password });
+    const shadow = readRoot(root, 'etc/shadow')!
+      .split('\n')
+      .find((l) => l.startsWith(`${a.username}:`))!;
+    assert.match(shadow.split(':')[1], /^\$6\$/, 'a SHA512-crypt hash from chpasswd');
+    await provisioner.changePassword(a, `${password}-2`);
+    assert.notEqual(
+      readRoot(root, 'etc/shadow')!
+        .split('\n')
+        .find((l) => l.startsWith(`${a.username}:`)),
+      shadow,
+    );
+    // A change for a user that is not there fails in the agent: its answer and logs name the step, never the value.
+    const body = JSON.stringify({
+      action: 'change_password',
+      target: { username: 'nosuchuser', domain: 'nosuchuser.example.org', email: 'a@example.org', php_version: '8.2' },
+      steps: [{ step: 'password', op: 'apply' }],
+      generation: 1,
+      expires_at: Math.floor(Date.now() / 1000) + 300,
+      secrets: { password: `${password}-3` },
+    });
+    const failed = await post(body, signatureHeaders(SECRET, 'POST', '/v1/plans', body));
+    assert.equal(failed.status, 500);
+    const answer = await failed.text();
+    assert.match(answer, /"step":"password"/);
+    const bad = JSON.stringify({ ...JSON.parse(body), secrets: { password: `short\n${password}` } });
+    const refused = await post(bad, signatureHeaders(SECRET, 'POST', '/v1/plans', bad));
+    assert.equal(refused.status, 400);
+    const refusal = await refused.text();
+    assert.ok(
+      logLines.some((l) => l.includes('step password failed')),
+      'the failure is logged',
+    );
+    for (const text of [answer, refusal, ...logLines]) assert.ok(!text.includes(password), `no password in: ${text.slice(0, 200)}`);
+    // The agent's ledger and nonces, the database on SQLite, and everything the agent wrote under rootDir.
+    for (const file of listTree(t.config.dataDir).filter((f) => !f.endsWith('/'))) {
+      const full = join(t.config.dataDir, file);
+      if (lstatSync(full).isFile()) assert.ok(!readFileSync(full).includes(password), `${file} carries no password`);
+    }
+    await provisioner.remove(a);
+    await t.get(DataSource).query('DELETE FROM accounts WHERE id = ?', [a.id]);
   });
 
   test('a good signed request runs; tampered body, stale timestamp, replayed nonce and wrong secret get 401', async () => {

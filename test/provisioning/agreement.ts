@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { lstatSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { TestApp } from '../support/test-app';
 import { leftovers, readRoot } from './support';
 
 /** One account as the checker sees it: its names and, when it has a row, the row's status. */
@@ -15,16 +17,16 @@ const NOLOGIN_SHELL = '/usr/sbin/nologin';
 
 /**
  * Whether the files under root agree with each account's row: an `active` row serves the live
- * vhost, has no DEFER line and a login shell; a `suspended` row serves the 503 vhost, has exactly
- * one DEFER line, `nologin=y` on its Dovecot line and the nologin shell; no row → nothing left.
+ * vhost, a login shell and an unexpired user; a `suspended` row serves the 503 vhost, the nologin
+ * shell and an expired user (shadow field 8 = 1); no row → nothing left. (Mail's suspension is a
+ * database flag: mailDisagreements checks it.)
  * Any other status (a transitional one, failed) is a disagreement once every call has returned.
  * Answers one message per problem, prefixed with the account's username.
  */
 export function disagreements(root: string, accounts: CheckedAccount[]): string[] {
   const problems: string[] = [];
-  const deferLines = (readRoot(root, 'etc/postfix/hostwright-suspended') ?? '').split('\n');
   const passwd = (readRoot(root, 'etc/passwd') ?? '').split('\n');
-  const dovecot = (readRoot(root, 'etc/dovecot/users') ?? '').split('\n');
+  const shadow = (readRoot(root, 'etc/shadow') ?? '').split('\n');
   for (const a of accounts) {
     const say = (message: string) => problems.push(`${a.username} (${a.status ?? 'no row'}): ${message}`);
     if (a.status === undefined) {
@@ -44,14 +46,25 @@ export function disagreements(root: string, accounts: CheckedAccount[]): string[
     } catch {
       say('vhost not enabled');
     }
-    const defers = deferLines.filter((l) => l.split(/\s/, 1)[0] === a.domain).length;
-    if (defers !== (suspended ? 1 : 0)) say(`${defers} DEFER line(s) in the suspended map`);
-    const mailLine = dovecot.find((l) => l.split(':', 1)[0] === `${a.username}@${a.domain}`);
-    if (!mailLine) say('no Dovecot line');
-    else if (mailLine.includes('nologin=y') !== suspended) say(`Dovecot line ${suspended ? 'lacks' : 'has'} nologin=y`);
+    const expiry = shadow.find((l) => l.split(':', 1)[0] === a.username)?.split(':')[7];
+    if ((expiry === '1') !== suspended) say(`the user is ${suspended ? 'not ' : ''}expired (shadow expiry ${JSON.stringify(expiry)})`);
     const user = passwd.find((l) => l.split(':', 1)[0] === a.username);
     const shell = user?.split(':')[6];
     if (shell !== (suspended ? NOLOGIN_SHELL : LIVE_SHELL)) say(`shell is ${shell ?? 'missing'}`);
+  }
+  return problems;
+}
+
+/** Whether mail_domains agrees with each account's row: active = 1 for an active row, 0 for a suspended one, no row when the account is gone. */
+export async function mailDisagreements(t: TestApp, accounts: CheckedAccount[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const a of accounts) {
+    const rows: { active: number }[] = await t.get(DataSource).query('SELECT active FROM mail_domains WHERE domain = ?', [a.domain]);
+    const want = a.status === undefined ? [] : [a.status === 'suspended' ? 0 : 1];
+    const got = rows.map((r) => Number(r.active));
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      problems.push(`${a.username} (${a.status ?? 'no row'}): mail_domains.active ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    }
   }
   return problems;
 }

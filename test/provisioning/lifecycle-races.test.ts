@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from '../support/test-app';
-import { CheckedAccount, disagreements } from './agreement';
+import { CheckedAccount, disagreements, mailDisagreements } from './agreement';
 
 const ROUNDS = Number(process.env.HW_RACE_ROUNDS ?? 50);
 type Op = 'suspend' | 'unsuspend' | 'delete';
@@ -53,7 +53,7 @@ describe('lifecycle races: rows and files never disagree', () => {
     const rows: { username: string; status: string }[] = await t.get(DataSource).query('SELECT username, status FROM accounts');
     const accounts: CheckedAccount[] = [];
     for (let i = 0; i < count; i++) accounts.push({ ...names(i), status: rows.find((r) => r.username === names(i).username)?.status });
-    return disagreements(root, accounts);
+    return [...disagreements(root, accounts), ...(await mailDisagreements(t, accounts))];
   }
 
   async function rounds(label: string, accounts: number, seed: number): Promise<void> {

@@ -11,7 +11,7 @@ import { AccountProvisioner, AccountTarget } from '../../src/provisioning/provis
 import { startTestApp, TestApp } from '../support/test-app';
 import { faultOverride, dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
 
-const CREATE_STEPS: StepName[] = ['user', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
+const CREATE_STEPS: StepName[] = ['user', 'password', 'home', 'php_pool', 'vhost', 'dns', 'mail', 'reload'];
 
 async function expectDomainError(work: Promise<unknown>, status: number, code: string): Promise<DomainError> {
   const error = await work.then(
@@ -89,11 +89,18 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     assert.match(pool, /^php_admin_value\[disable_functions\] = exec,passthru,shell_exec,system,proc_open,popen,pcntl_exec,/m);
     for (const key of ['session.save_path', 'upload_tmp_dir', 'sys_temp_dir']) assert.ok(pool.includes(`php_admin_value[${key}] = ${root}/home/${u}/tmp\n`), key);
 
-    assert.equal(readRoot(root, 'etc/postfix/vmailbox'), `${u}@${d} ${d}/${u}/\n`);
-    assert.match(readRoot(root, 'etc/dovecot/users')!, new RegExp(`^${u}@${d}:\\{CRYPT\\}\\*:5000:5000::`));
-    assert.equal(readRoot(root, 'etc/postfix/hostwright-suspended'), '');
-
+    // Mail: the domain's row Postfix and Dovecot query, and a maildir parent vmail (5000) writes into under a traversable base.
     const ds = t.get(DataSource);
+    assert.deepEqual(
+      (await ds.query('SELECT account, active FROM mail_domains WHERE domain = ?', [d])).map((r: { account: string; active: number }) => [r.account, Number(r.active)]),
+      [[u, 1]],
+    );
+    assert.equal((statSync(join(root, 'var/mail/vdomains')).mode & 0o7777).toString(8), '755');
+    const maildir = statSync(join(root, `var/mail/vdomains/${d}`));
+    assert.equal((maildir.mode & 0o7777).toString(8), '770');
+    if (asRoot) assert.deepEqual([maildir.uid, maildir.gid], [5000, 5000]);
+    for (const old of ['etc/postfix/vmailbox', 'etc/dovecot/users', 'etc/postfix/hostwright-suspended']) assert.equal(readRoot(root, old), null, `no ${old}`);
+
     const [zone] = await ds.query('SELECT id, type, account FROM domains WHERE name = ?', [d]);
     assert.equal(zone.type, 'NATIVE');
     assert.equal(zone.account, u);
@@ -118,18 +125,12 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     await provisioner.remove(a);
   });
 
-  test('suspend swaps in the 503 vhost, nologin shell and deferred mail; unsuspend restores every byte', async () => {
+  test('suspend swaps in the 503 vhost, nologin shell, an expired user and deferred mail; unsuspend restores every byte', async () => {
     const a = await insertAccount(t, newTarget('sus'), 'provisioning');
     await provisioner.create(a);
-    const files = [
-      'etc/passwd',
-      'etc/shadow',
-      'etc/group',
-      `etc/nginx/sites-available/${a.domain}.conf`,
-      'etc/dovecot/users',
-      'etc/postfix/vmailbox',
-      'etc/postfix/hostwright-suspended',
-    ];
+    const files = ['etc/passwd', 'etc/shadow', 'etc/group', `etc/nginx/sites-available/${a.domain}.conf`];
+    const mailActive = async () =>
+      (await t.get(DataSource).query('SELECT active FROM mail_domains WHERE domain = ?', [a.domain])).map((r: { active: number }) => Number(r.active));
     const before = Object.fromEntries(files.map((f) => [f, readRoot(root, f)]));
 
     await provisioner.suspend(a);
@@ -137,12 +138,19 @@ describe('provisioning: create, suspend, unsuspend, remove, faults (real files, 
     assert.match(vhost, /return 503 /);
     assert.ok(!vhost.includes('fastcgi_pass'));
     assert.match(readRoot(root, 'etc/passwd')!, new RegExp(`^${a.username}:.*:/usr/sbin/nologin$`, 'm'));
-    assert.match(readRoot(root, 'etc/dovecot/users')!, new RegExp(`^${a.username}@${a.domain}:.*nologin=y`, 'm'));
-    assert.equal(readRoot(root, 'etc/postfix/hostwright-suspended'), `${a.domain} DEFER account suspended, try again later\n`);
-    assert.equal(readRoot(root, 'etc/postfix/vmailbox'), before['etc/postfix/vmailbox']);
+    assert.equal(
+      readRoot(root, 'etc/shadow')!
+        .split('\n')
+        .find((l) => l.startsWith(`${a.username}:`))!
+        .split(':')[7],
+      '1',
+      'expired: no login by any method',
+    );
+    assert.deepEqual(await mailActive(), [0]);
 
     await provisioner.unsuspend(a);
     for (const f of files) assert.equal(readRoot(root, f), before[f], `${f} restored byte for byte`);
+    assert.deepEqual(await mailActive(), [1]);
     await provisioner.remove(a);
   });
 

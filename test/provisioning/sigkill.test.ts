@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, constants, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, constants, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -54,7 +54,8 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
       (r) => r.status,
       () => 'connection lost',
     );
-    await waitFor(() => readRoot(root, 'etc/dovecot/users')?.includes(`${target.username}@`), 'the create to reach its reload step');
+    // The mail step (the one before the reload) has made the domain's maildir.
+    await waitFor(() => existsSync(join(root, `var/mail/vdomains/${target.domain}`)), 'the create to reach its reload step');
     assert.ok(readRoot(root, `etc/nginx/sites-available/${target.domain}.conf`));
     assert.equal((await query(db, dataDir, 'SELECT status FROM accounts WHERE username = ?', [target.username]))[0].status, 'provisioning');
     panel.process.kill('SIGKILL');
@@ -68,6 +69,7 @@ describe('kill -9 mid-create, restart: the reconciler leaves a clean state', () 
     await waitFor(async () => (await query(db, dataDir, 'SELECT id FROM accounts WHERE username = ?', [target.username])).length === 0, 'the stuck row to go', 30_000);
     assert.deepEqual(leftovers(root, target), []);
     assert.deepEqual(await query(db, dataDir, 'SELECT id FROM domains WHERE name = ?', [target.domain]), []);
+    assert.deepEqual(await query(db, dataDir, 'SELECT id FROM mail_domains WHERE domain = ?', [target.domain]), []);
     assert.ok(!listTree(root).some((p) => p.includes('.hw-tmp-')), 'no temp files left');
     assert.equal(await stopServer(server), 0);
     await db.drop();

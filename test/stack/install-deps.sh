@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs Debian's nginx, php8.2-fpm, PowerDNS (gmysql) and dig when missing, without starting
+# Installs Debian's nginx, php8.2-fpm, PowerDNS (gmysql), dig, Postfix and Dovecot (MySQL and
+# SQLite lookups), OpenSSH's server, sshpass and openssl when missing, without starting
 # their system services (the stack suite runs its own instances on loopback high ports).
 set -euo pipefail
 need=()
@@ -10,6 +11,16 @@ command -v pdns_server >/dev/null 2>&1 || need+=(pdns-server)
 command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
+command -v postfix >/dev/null 2>&1 || need+=(postfix)
+postconf -m 2>/dev/null | grep -qx mysql || need+=(postfix-mysql)
+postconf -m 2>/dev/null | grep -qx sqlite || need+=(postfix-sqlite)
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+ls /usr/lib/dovecot/modules/auth/libdriver_mysql.so /usr/lib/dovecot/modules/libdriver_mysql.so >/dev/null 2>&1 || dpkg -s dovecot-mysql >/dev/null 2>&1 || need+=(dovecot-mysql)
+dpkg -s dovecot-sqlite >/dev/null 2>&1 || need+=(dovecot-sqlite)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v sftp >/dev/null 2>&1 || need+=(openssh-client)
+command -v sshpass >/dev/null 2>&1 || need+=(sshpass)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 policy=/usr/sbin/policy-rc.d

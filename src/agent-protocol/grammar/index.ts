@@ -13,3 +13,4 @@ export * from './passwords';
 export * from './fields';
 export * from './databases';
 export * from './dns-records';
+export * from './mailboxes';

@@ -1,8 +1,7 @@
-import { chown } from 'node:fs/promises';
+import { chmod, chown } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { accountPaths, VMAIL_UID } from '../system/account-paths';
+import { accountPaths, MAIL_BASE, maildirOf, VMAIL_UID } from '../system/account-paths';
 import { zoneRecords } from '../system/dns-zone';
-import { keyBeforeColon, keyBeforeSpace } from '../system/file-ops';
 import { PlanTarget } from '../../agent-protocol/safe-values';
 import { Step, StepDeps } from './step';
 
@@ -20,7 +19,6 @@ export const values = (t: PlanTarget): Record<string, string> => ({
   disable_functions: DISABLED_FUNCTIONS,
   ...(t.email === undefined ? {} : { email: t.email }),
 });
-export const mailKey = (t: PlanTarget) => `${t.username}@${t.domain}`;
 
 /** A step made of several writes removes its own partial work before reporting the failure. */
 async function cleanOnFailure(clean: () => Promise<void>, work: () => Promise<void>): Promise<void> {
@@ -126,33 +124,61 @@ export function dnsStep({ dns, zone }: StepDeps): Step {
   };
 }
 
-export function mailStep({ files, renderer }: StepDeps): Step {
+/**
+ * The domain's mail: its row in mail_domains (Postfix and Dovecot query it, see mail-store.ts) and
+ * its maildir parent. /var/mail/vdomains is root's 0755 (traversable); the domain's directory is
+ * vmail's 0770, where Postfix's virtual delivery (as vmail) creates each mailbox's Maildir on
+ * first delivery and Dovecot (as vmail) reads it. Undo takes the rows and every stored message.
+ */
+export function mailStep({ files, mail }: StepDeps): Step {
   const undo: Step['undo'] = async ({ target }) => {
-    const p = accountPaths(target);
-    await files.editLine(p.dovecotUsers, mailKey(target), null, keyBeforeColon);
-    await files.editLine(p.postfixVmailbox, mailKey(target), null, keyBeforeSpace);
-    await files.removeTree(p.mailDir);
+    await mail.remove(target.domain);
+    await files.removeTree(accountPaths(target).mailDir);
   };
   return {
     name: 'mail',
     async apply(input) {
       const { target } = input;
       const p = accountPaths(target);
-      const vmailbox = renderer.render('postfix-vmailbox.line', values(target));
-      const dovecot = renderer.render('dovecot-users.line', values(target));
       if (await files.exists(p.mailDir)) throw new Error(`${p.mailDir} already exists`);
       await cleanOnFailure(
         () => undo(input),
         async () => {
+          await chmod(await files.mkdir(p.mailBase, 0o755), 0o755);
           const dir = await files.mkdir(p.mailDir, 0o770);
           if (process.getuid?.() === 0) await chown(dir, VMAIL_UID, VMAIL_UID);
-          await files.editLine(p.postfixVmailbox, mailKey(target), vmailbox, keyBeforeSpace);
-          await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon);
-          await files.ensureFile(p.postfixSuspended);
+          await chmod(dir, 0o770);
+          await mail.create(target.domain, target.username);
         },
       );
     },
     undo,
+  };
+}
+
+/**
+ * The Linux user's password (so SFTP takes it), from the plan's secrets through chpasswd's stdin.
+ * A plan without the secret leaves the password as it is (useradd's `!`: no password login). Nothing to undo.
+ */
+export function passwordStep({ users }: StepDeps): Step {
+  return {
+    name: 'password',
+    async apply({ target, secrets }) {
+      if (secrets?.password !== undefined) await users.setPassword(target.username, secrets.password);
+    },
+    undo: async () => undefined,
+  };
+}
+
+/** remove_mailbox: the mailbox's maildir and every message in it (its row is the panel's, already gone). */
+export function mailboxStep({ files }: StepDeps): Step {
+  return {
+    name: 'mailbox',
+    apply: async () => undefined,
+    async undo({ target, mailbox }) {
+      if (mailbox === undefined) throw new Error('remove_mailbox needs the mailbox');
+      await files.removeTree(`${MAIL_BASE}/${maildirOf(target.domain, mailbox)}`);
+    },
   };
 }
 

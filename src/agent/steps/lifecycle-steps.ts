@@ -1,7 +1,6 @@
 import { accountPaths } from '../system/account-paths';
-import { keyBeforeColon, keyBeforeSpace } from '../system/file-ops';
 import { LOGIN_SHELL, NOLOGIN_SHELL } from '../system/system-users';
-import { mailKey, values } from './create-steps';
+import { values } from './create-steps';
 import { Step, StepDeps } from './step';
 
 /** Suspend swaps the 503 vhost in; undo renders the active one again (same bytes as at create). */
@@ -18,36 +17,31 @@ export function vhostSuspendedStep({ files, renderer, reloads }: StepDeps): Step
   };
 }
 
+/** Suspension of logins: the nologin shell and an expired account (SSH and SFTP refused by any method); undo restores both. */
 export function shellNologinStep({ users }: StepDeps): Step {
   return {
     name: 'shell_nologin',
-    apply: ({ target }) => users.setShell(target.username, NOLOGIN_SHELL),
-    undo: ({ target }) => users.setShell(target.username, LOGIN_SHELL),
+    async apply({ target }) {
+      await users.setShell(target.username, NOLOGIN_SHELL);
+      await users.setExpired(target.username, true);
+    },
+    async undo({ target }) {
+      await users.setExpired(target.username, false);
+      await users.setShell(target.username, LOGIN_SHELL);
+    },
   };
 }
 
 /**
- * Mail of a suspended account temp-fails: the domain gets a `DEFER` line in the Postfix access
- * map /etc/postfix/hostwright-suspended (smtpd answers 450, senders retry) and the Dovecot
- * passdb line gets `nologin=y` (logins refused). Undo removes the one line and rewrites the
- * original Dovecot line. Both edits leave other lines' bytes alone; undo of an absent account is a no-op.
+ * Mail of a suspended account temp-fails: mail_domains.active = 0, which Postfix's
+ * check_recipient_access query turns into `450 4.7.1` (senders retry) and Dovecot's passdb query
+ * into a refused login, on the very next lookup. Undo sets it back to 1. An absent domain is a no-op.
  */
-export function mailDeferredStep({ files, renderer }: StepDeps): Step {
+export function mailDeferredStep({ mail }: StepDeps): Step {
   return {
     name: 'mail_deferred',
-    async apply({ target }) {
-      const p = accountPaths(target);
-      const dovecot = renderer.render('dovecot-users-suspended.line', values(target));
-      const deferred = renderer.render('postfix-suspended.line', values(target));
-      await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon, true);
-      await files.editLine(p.postfixSuspended, target.domain, deferred, keyBeforeSpace);
-    },
-    async undo({ target }) {
-      const p = accountPaths(target);
-      const dovecot = renderer.render('dovecot-users.line', values(target));
-      await files.editLine(p.postfixSuspended, target.domain, null, keyBeforeSpace);
-      await files.editLine(p.dovecotUsers, mailKey(target), dovecot, keyBeforeColon, true);
-    },
+    apply: ({ target }) => mail.setActive(target.domain, false),
+    undo: ({ target }) => mail.setActive(target.domain, true),
   };
 }
 

@@ -1,4 +1,6 @@
 import { DnsZoneStore, ZoneSettings } from '../system/dns-zone';
+import { MailDomainStore } from '../system/mail-store';
+import { PlanSecrets } from '../../agent-protocol/plan-secrets';
 import { FileOps } from '../system/file-ops';
 import { HostingDatabases } from '../system/hosting-databases';
 import { StepName } from '../../agent-protocol/plan';
@@ -11,6 +13,10 @@ export interface StepInput {
   /** A removal's target carries no email (see safe-values: an account can always be deleted). */
   target: PlanTarget;
   fromPhpVersion?: string;
+  /** remove_mailbox: the local part whose maildir goes. */
+  mailbox?: string;
+  /** Beside the plan, never part of it (see plan-secrets.ts). */
+  secrets?: PlanSecrets;
   /** The plan's place with the reload coalescer (plans that end in a reload). */
   reload?: ReloadTicket;
 }
@@ -36,6 +42,7 @@ export interface StepDeps {
   dns: DnsZoneStore;
   zone: ZoneSettings;
   databases: HostingDatabases;
+  mail: MailDomainStore;
   reloads: ReloadCoalescer;
   /** nginx's group (HW_WEB_GROUP): the group of homes and web roots. */
   webGroup: string;

@@ -1,4 +1,7 @@
+import { MAIL_BASE } from '../../agent-protocol/mail-paths';
 import { SafeTarget } from '../../agent-protocol/safe-values';
+
+export { MAIL_BASE, maildirOf } from '../../agent-protocol/mail-paths';
 
 /** Where an account's pieces live, as server paths (prefixed with rootDir by FileOps). */
 export function accountPaths(t: Pick<SafeTarget, 'username' | 'domain' | 'php_version'>, phpVersion = t.php_version) {
@@ -15,13 +18,12 @@ export function accountPaths(t: Pick<SafeTarget, 'username' | 'domain' | 'php_ve
     // nginx writes these as root: never inside the tenant's home, where a symlink could redirect them.
     webLogDir: '/var/log/nginx',
     webLogs: [`/var/log/nginx/${t.domain}.access.log`, `/var/log/nginx/${t.domain}.error.log`],
-    mailDir: `/var/mail/vdomains/${t.domain}`,
-    dovecotUsers: '/etc/dovecot/users',
-    postfixVmailbox: '/etc/postfix/vmailbox',
-    postfixSuspended: '/etc/postfix/hostwright-suspended',
+    mailBase: MAIL_BASE,
+    mailDir: `${MAIL_BASE}/${t.domain}`,
     certificateDirs: [`/etc/letsencrypt/live/${t.domain}`, `/etc/letsencrypt/archive/${t.domain}`],
     certificateRenewal: `/etc/letsencrypt/renewal/${t.domain}.conf`,
   };
 }
 
+/** The owner of every maildir: Postfix's virtual delivery and Dovecot run as this uid/gid (README: the vmail user). */
 export const VMAIL_UID = 5000;

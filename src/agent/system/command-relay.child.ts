@@ -8,6 +8,8 @@ export interface RelayRequest {
   id: number;
   argv: string[];
   timeoutMs: number;
+  /** Written to the command's stdin (a secret for chpasswd: never in argv, never logged). */
+  input?: string;
 }
 
 export interface RelayAnswer {
@@ -31,12 +33,14 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } catch {
     return;
   }
-  const { id, argv, timeoutMs } = request;
+  const { id, argv, timeoutMs, input } = request;
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
     return answer({ id, ok: false, stdout: '', detail: 'the command must be a non-empty argument array' });
   }
-  execFile(argv[0], argv.slice(1), { shell: false, timeout: timeoutMs, maxBuffer: MAX_OUTPUT }, (error, stdout, stderr) => {
+  const child = execFile(argv[0], argv.slice(1), { shell: false, timeout: timeoutMs, maxBuffer: MAX_OUTPUT }, (error, stdout, stderr) => {
     if (error) answer({ id, ok: false, stdout: String(stdout), detail: String(stderr).trim() || error.message });
     else answer({ id, ok: true, stdout: String(stdout), detail: '' });
   });
+  child.stdin?.on('error', () => undefined); // it exited early: the callback reports why
+  child.stdin?.end(typeof input === 'string' ? input : undefined);
 });

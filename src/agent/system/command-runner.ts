@@ -36,14 +36,14 @@ class CommandRelay {
   private readonly waiting = new Map<number, Waiter>();
   private idleTimer: NodeJS.Timeout | undefined;
 
-  run(argv: string[], timeoutMs: number): Promise<string> {
+  run(argv: string[], timeoutMs: number, input?: string): Promise<string> {
     clearTimeout(this.idleTimer);
     const child = this.child ?? this.start();
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { argv, resolve, reject });
       this.keepAlive(child, true);
-      child.stdin!.write(`${JSON.stringify({ id, argv, timeoutMs })}\n`);
+      child.stdin!.write(`${JSON.stringify({ id, argv, timeoutMs, input })}\n`);
     });
   }
 
@@ -103,8 +103,11 @@ class CommandRelay {
 
 const relay = new CommandRelay();
 
-/** Runs one command from an argument array (no shell, ever); rejects with its stderr on a non-zero exit. */
-export function runCommand(argv: string[], timeoutMs = 120_000): Promise<string> {
+/**
+ * Runs one command from an argument array (no shell, ever); rejects with its stderr on a non-zero
+ * exit. `input` goes to its stdin: how a secret reaches a tool (chpasswd) without entering argv.
+ */
+export function runCommand(argv: string[], timeoutMs = 120_000, input?: string): Promise<string> {
   if (argv.length === 0) return Promise.resolve('');
-  return relay.run(argv, timeoutMs);
+  return relay.run(argv, timeoutMs, input);
 }

@@ -43,6 +43,11 @@ export class SystemUsers {
     return ['useradd', ...this.prefix, '-M', '-U', '-c', USER_MARK, '-d', `/home/${username}`, '-s', LOGIN_SHELL, '--', username];
   }
 
+  /** chpasswd reads `user:password` on stdin; `--root` chroots into a test rootDir (it has no --prefix). */
+  passwordArgv(): string[] {
+    return ['chpasswd', ...(this.files.rootDir === '/' ? [] : ['--root', this.files.rootDir]), '--crypt-method', 'SHA512'];
+  }
+
   async lookup(username: string): Promise<PasswdEntry | null> {
     const passwd = (await this.files.read('/etc/passwd')) ?? '';
     for (const line of passwd.split('\n')) {
@@ -75,6 +80,34 @@ export class SystemUsers {
       if (!entry || entry.gecos !== USER_MARK) throw new Error(`system user ${username} is not one of ours`);
       if (entry.shell !== shell) await runCommand(['usermod', ...this.prefix, '-s', shell, '--', username]);
     });
+  }
+
+  /**
+   * The account's password, hashed by the system's own chpasswd (SHA512-crypt into shadow), read
+   * from stdin: it never enters argv, a log or an error text (chpasswd names the line, not the value).
+   */
+  setPassword(username: string, password: string): Promise<void> {
+    return this.lock.run('passwd', async () => {
+      await this.assertOurs(username);
+      await runCommand(this.passwordArgv(), 30_000, `${username}:${password}\n`);
+    });
+  }
+
+  /**
+   * Suspension of logins: the account expires (shadow field 8 = 1, 1970-01-02), which PAM's
+   * pam_unix and sshd refuse for every method, password and key alike, while the hash stays as it
+   * was (a password change during the suspension does not lift it). `false` clears the expiry.
+   */
+  setExpired(username: string, expired: boolean): Promise<void> {
+    return this.lock.run('passwd', async () => {
+      await this.assertOurs(username);
+      await runCommand(['usermod', ...this.prefix, '--expiredate', expired ? '1' : '', '--', username]);
+    });
+  }
+
+  private async assertOurs(username: string): Promise<void> {
+    const entry = await this.lookup(username);
+    if (!entry || entry.gecos !== USER_MARK) throw new Error(`system user ${username} is not one of ours`);
   }
 
   /** Deletes the user and its group, only when it is one we made; absent is fine. */

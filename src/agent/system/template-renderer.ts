@@ -3,16 +3,7 @@ import { join } from 'node:path';
 import Mustache from 'mustache';
 import { assertSafeSetting, assertSafeValue } from '../../agent-protocol/safe-values';
 
-export const TEMPLATE_NAMES = [
-  'nginx-vhost.conf',
-  'nginx-vhost-suspended.conf',
-  'php-fpm-pool.conf',
-  'index.html',
-  'postfix-vmailbox.line',
-  'postfix-suspended.line',
-  'dovecot-users.line',
-  'dovecot-users-suspended.line',
-] as const;
+export const TEMPLATE_NAMES = ['nginx-vhost.conf', 'nginx-vhost-suspended.conf', 'php-fpm-pool.conf', 'index.html'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /**

@@ -12,6 +12,7 @@ import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
 import { AccountOperations1732400064000 } from './1732400064000-AccountOperations';
 import { Webhooks1732500300000 } from './1732500300000-Webhooks';
 import { DnsRecords1732500400000 } from './1732500400000-DnsRecords';
+import { Mail1732500500000 } from './1732500500000-Mail';
 import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases';
 import { AccountSuspensions1732500800000 } from './1732500800000-AccountSuspensions';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   AccountOperations1732400064000,
   Webhooks1732500300000,
   DnsRecords1732500400000,
+  Mail1732500500000,
   HostingDatabases1732500600000,
   AccountSuspensions1732500800000,
 ];
