@@ -1,4 +1,5 @@
 import { Plan } from './plan';
+import { DiskMeasurement, DiskQuery, TrafficQuery, TrafficRead } from './usage';
 
 export const PLANS_PATH = '/v1/plans';
 export const PREVIEW_PATH = '/v1/plans/preview';
@@ -25,4 +26,8 @@ export abstract class AgentClient {
   abstract execute(plan: Plan, observe?: StepObserver): Promise<void>;
   /** What the agent would write and run for this plan; changes nothing. */
   abstract preview(plan: Plan): Promise<PlanPreview>;
+  /** What each account occupies (home, maildir, databases); sets block quotas where the filesystem enforces them. */
+  abstract measureDisk(accounts: DiskQuery[]): Promise<DiskMeasurement[]>;
+  /** Bytes sent per domain and month since each cursor, from the access logs nginx writes. */
+  abstract readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]>;
 }

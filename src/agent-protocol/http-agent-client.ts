@@ -4,6 +4,7 @@ import { AgentClient, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepT
 import { AgentUnreachableError, RemovalIncompleteError, StalePlanError, StepFailedError } from './agent-errors';
 import { signatureHeaders } from './hmac';
 import { Plan } from './plan';
+import { DISK_USAGE_PATH, DiskMeasurement, DiskQuery, TRAFFIC_USAGE_PATH, TrafficQuery, TrafficRead } from './usage';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
 
@@ -36,6 +37,23 @@ export class HttpAgentClient extends AgentClient {
     const answer = parseAnswer(text);
     if (status === 200) return answer as unknown as PlanPreview;
     if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
+    throw new AgentUnreachableError(`the agent answered ${status}`, false);
+  }
+
+  measureDisk(accounts: DiskQuery[]): Promise<DiskMeasurement[]> {
+    return this.usage<DiskMeasurement>(DISK_USAGE_PATH, accounts);
+  }
+
+  readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]> {
+    return this.usage<TrafficRead>(TRAFFIC_USAGE_PATH, domains);
+  }
+
+  /** A usage read changes nothing the panel keeps, so any failure may simply be retried next run. */
+  private async usage<T>(path: string, items: unknown[]): Promise<T[]> {
+    const { status, text } = await this.post(path, JSON.stringify(items));
+    const answer = parseAnswer(text);
+    if (status === 200 && Array.isArray(answer.results)) return answer.results as T[];
+    if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'usage'), String(answer.message ?? 'is invalid'));
     throw new AgentUnreachableError(`the agent answered ${status}`, false);
   }
 

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { AgentServer, agentStateDir } from './agent-server';
@@ -13,6 +13,8 @@ import { HostingDatabases } from './system/hosting-databases';
 import { ReloadCoalescer } from './system/reload-coalescer';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TemplateRenderer } from './system/template-renderer';
+import { detectQuotaSupport, UserQuotas } from './system/user-quotas';
+import { UsageMeter } from './usage-meter';
 
 /** The real steps over rootDir and the panel's database (tests wrap this to inject faults). */
 export function createProvisioningSteps(config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer): StepCatalog {
@@ -28,6 +30,14 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     reloads,
     webGroup: p.webGroup,
   });
+}
+
+/** The usage operations over rootDir; quotas only where the filesystem under the homes enforces them. */
+export function createUsageMeter(config: AppConfig, db: DatabaseService): UsageMeter {
+  const files = new FileOps(config.provisioning.rootDir);
+  const support = detectQuotaSupport(files.path('/home'));
+  new Logger('Usage').log(`disk quotas: ${support.supported ? 'enforced' : 'not enforced'} (${support.reason})`);
+  return new UsageMeter(files, new HostingDatabases(db, config.database), new UserQuotas(support));
 }
 
 /**
@@ -54,9 +64,14 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
     { provide: PlanLedger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PlanLedger(agentStateDir(config)) },
     PlanExecutor,
     PlanPreviewer,
-    { provide: LocalAgentClient, inject: [PlanExecutor, PlanPreviewer], useFactory: (e: PlanExecutor, p: PlanPreviewer) => new LocalAgentClient(e, p) },
+    { provide: UsageMeter, inject: [APP_CONFIG, DatabaseService], useFactory: createUsageMeter },
+    {
+      provide: LocalAgentClient,
+      inject: [PlanExecutor, PlanPreviewer, UsageMeter],
+      useFactory: (e: PlanExecutor, p: PlanPreviewer, m: UsageMeter) => new LocalAgentClient(e, p, m),
+    },
     AgentServer,
   ],
-  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS],
+  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS, UsageMeter],
 })
 export class AgentModule {}
