@@ -488,7 +488,7 @@ export type AccountUsageView = {
     domain: string;
     status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
     /**
-     * MiB used; null: not measured
+     * MiB used (home + mail + databases), rounded up; null: not measured yet
      */
     disk_used_mb: number | null;
     /**
@@ -496,13 +496,60 @@ export type AccountUsageView = {
      */
     disk_limit_mb: number | null;
     /**
-     * MiB this month; null: not measured
+     * MiB sent this month (UTC), rounded up; null: not measured yet
      */
     bandwidth_used_mb: number | null;
     /**
      * MiB a month; null: unlimited
      */
     bandwidth_limit_mb: number | null;
+    /**
+     * Bytes used on disk (allocated blocks); null: not measured yet
+     */
+    disk_used_bytes: number | null;
+    /**
+     * Bytes of the home directory
+     */
+    disk_home_bytes: number | null;
+    /**
+     * Bytes of the account's maildirs
+     */
+    disk_mail_bytes: number | null;
+    /**
+     * Bytes of the account's MariaDB databases; null: not measured (no hosting database server), counted as 0 in disk_used
+     */
+    disk_databases_bytes: number | null;
+    /**
+     * false: the walk hit its bound and disk_used is a lower bound; null: not measured yet
+     */
+    disk_complete: boolean | null;
+    /**
+     * When the disk figures were measured; null: not yet
+     */
+    disk_measured_at: string | null;
+    /**
+     * disk_used above disk_limit (reported, not enforced where the filesystem has no quotas)
+     */
+    disk_over_limit: boolean;
+    /**
+     * Bytes sent this month (UTC); null: not measured yet
+     */
+    bandwidth_used_bytes: number | null;
+    /**
+     * The UTC month bandwidth_used counts
+     */
+    bandwidth_month: string;
+    /**
+     * When the access logs were last read; null: not yet
+     */
+    bandwidth_measured_at: string | null;
+    /**
+     * bandwidth_used above bandwidth_limit (reported; the billing system decides)
+     */
+    bandwidth_over_limit: boolean;
+    /**
+     * When this answer was made (each figure has its own *_measured_at)
+     */
     measured_at: string;
 };
 
@@ -2654,6 +2701,40 @@ export type UsageListResponses = {
 };
 
 export type UsageListResponse = UsageListResponses[keyof UsageListResponses];
+
+export type UsageOneData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/usage';
+};
+
+export type UsageOneErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type UsageOneError = UsageOneErrors[keyof UsageOneErrors];
+
+export type UsageOneResponses = {
+    200: {
+        data: AccountUsageView;
+    };
+};
+
+export type UsageOneResponse = UsageOneResponses[keyof UsageOneResponses];
 
 export type ResellerClientsCreateData = {
     body: ResellerCreateClientDtoWritable;

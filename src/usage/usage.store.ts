@@ -104,7 +104,9 @@ export class UsageStore {
   /** The traffic job read these accounts' logs and found nothing new: the figures stand, as of `at`. */
   async touchCursors(accountIds: number[], at: Date): Promise<void> {
     if (accountIds.length === 0) return;
-    await this.db.write((em) => em.query(`UPDATE usage_log_cursors SET read_at = ? WHERE account_id IN (${accountIds.map(() => '?').join(', ')})`, [sqlDatetime(at), ...accountIds]));
+    await this.db.write((em) =>
+      em.query(`UPDATE usage_log_cursors SET read_at = ? WHERE account_id IN (${accountIds.map(() => '?').join(', ')})`, [sqlDatetime(at), ...accountIds]),
+    );
   }
 
   /** Figures of accounts that no longer exist (their ids are never reused, but their rows would only grow). */

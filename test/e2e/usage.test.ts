@@ -40,7 +40,9 @@ describe('usage measured for billing', () => {
     return r.body.data;
   };
   const months = async (id: number) => {
-    const rows: { month: string; bytes: number | string }[] = await t.get(DataSource).query('SELECT month, bytes FROM usage_traffic WHERE account_id = ? ORDER BY month', [id]);
+    const rows: { month: string; bytes: number | string }[] = await t
+      .get(DataSource)
+      .query('SELECT month, bytes FROM usage_traffic WHERE account_id = ? ORDER BY month', [id]);
     return Object.fromEntries(rows.map((r) => [r.month, Number(r.bytes)]));
   };
 
@@ -66,7 +68,10 @@ describe('usage measured for billing', () => {
     assert.equal(await jobs.measureDisk(), true);
     const u = await usageOf(a.id);
     assert.equal(u.disk_home_bytes, du(home));
-    assert.ok(u.disk_home_bytes >= 4 * MIB && u.disk_home_bytes < 5 * MIB, `home ${u.disk_home_bytes}: 4 MiB of files, the hard link once, the 20 MiB behind the symlink not`);
+    assert.ok(
+      u.disk_home_bytes >= 4 * MIB && u.disk_home_bytes < 5 * MIB,
+      `home ${u.disk_home_bytes}: 4 MiB of files, the hard link once, the 20 MiB behind the symlink not`,
+    );
     assert.equal(u.disk_mail_bytes, du(mail));
     assert.ok(u.disk_mail_bytes >= 2 * MIB && u.disk_mail_bytes < 3 * MIB);
     const sqlite = t.get(DatabaseService).isSqlite;
@@ -176,7 +181,10 @@ describe('usage measured for billing', () => {
     const a = await createAccount(t);
     const lastSecondOfNovember = Date.UTC(2026, 10, 30, 23, 59, 59) / 1000;
     mkdirSync(join(root, 'var/log/nginx'), { recursive: true });
-    writeFileSync(logOf(a.domain), `${lastSecondOfNovember}.999 1000\n${lastSecondOfNovember + 1}.000 2000\n${lastSecondOfNovember + 1 + 86400 * 31}.000 4000\n` + line(now(), 8));
+    writeFileSync(
+      logOf(a.domain),
+      `${lastSecondOfNovember}.999 1000\n${lastSecondOfNovember + 1}.000 2000\n${lastSecondOfNovember + 1 + 86400 * 31}.000 4000\n` + line(now(), 8),
+    );
     await jobs.countTraffic();
     const thisMonth = new Date().toISOString().slice(0, 7);
     const expected: Record<string, number> = { '2026-11': 1000, '2026-12': 2000, '2027-01': 4000 };
