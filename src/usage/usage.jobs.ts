@@ -41,16 +41,18 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     const { diskIntervalSeconds: disk, trafficIntervalSeconds: traffic } = this.config.usage;
-    if (disk > 0)
+    if (disk > 0) {
       this.registry.addInterval(
         DISK_JOB,
         setInterval(() => void this.measureDisk().catch((e) => this.failed(DISK_JOB, e)), disk * 1000),
       );
-    if (traffic > 0)
+    }
+    if (traffic > 0) {
       this.registry.addInterval(
         TRAFFIC_JOB,
         setInterval(() => void this.countTraffic().catch((e) => this.failed(TRAFFIC_JOB, e)), traffic * 1000),
       );
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
