@@ -268,22 +268,21 @@ async function main(): Promise<void> {
   const paths = Object.keys(((await (await fetch(`${panel.url}/docs/json`)).json()) as { paths: Record<string, unknown> }).paths);
   const hasAccounts = paths.includes('/api/v1/accounts/{id}') && paths.includes('/api/v1/accounts');
 
-  let maxId = 0;
   try {
     if (!hasAccounts) {
       process.stdout.write('\n  (no accounts API in this build: reads measured on GET /api/v1/packages/{id}; lists and creates skipped)\n');
       await compareRead(panel, baseline, '/api/v1/packages/1', headers);
     } else {
-      maxId = await seedAccounts(1000);
-      if (!ONLY_USAGE) await compareRead(panel, baseline, `/api/v1/accounts/${maxId - 500}`, headers);
-      if (!ONLY_USAGE) await listPages(panel, headers, 1000, maxId);
+      const firstMax = await seedAccounts(1000);
+      if (!ONLY_USAGE) await compareRead(panel, baseline, `/api/v1/accounts/${firstMax - 500}`, headers);
+      if (!ONLY_USAGE) await listPages(panel, headers, 1000, firstMax);
       await bulkUsage(panel, headers, 1000);
-      maxId = await seedAccounts(10_000);
+      await seedAccounts(10_000);
       await bulkUsage(panel, headers, 10_000);
     }
     if (hasAccounts && !ONLY_USAGE) {
       const seedStarted = Date.now();
-      maxId = await seedAccounts(100_000);
+      const maxId = await seedAccounts(100_000);
       row('seed', '90k rows', `${f((Date.now() - seedStarted) / 1000)} s`);
       await listPages(panel, headers, 100_000, maxId);
       await creates(panel, headers, env.HW_ROOT_DIR);
