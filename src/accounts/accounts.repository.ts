@@ -6,7 +6,7 @@ import { Page, PageQuery, paginate } from '../common/pagination';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { sqlDatetime } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
-import { findOneByColumn } from '../platform/database/find-one-by-column';
+import { findAllOrderedBy, findOneByColumn } from '../platform/database/find-one-by-column';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
 import { AccountQuery } from './dto/account-query.dto';
 
@@ -37,7 +37,7 @@ export class AccountsRepository {
 
   /** Every account, oldest first (bulk usage). */
   all(): Promise<Account[]> {
-    return this.accounts.find({ order: { id: 'ASC' } });
+    return findAllOrderedBy(this.db.dataSource, Account, 'id');
   }
 
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
