@@ -10,9 +10,11 @@ import { cpuMs, freePort, load, Load, rssMb, Server, sleep, startServer } from '
 
 const ROOT = resolve(__dirname, '../..');
 const SERVER_URL = process.env.HW_BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306';
-const DATABASE = 'hw_bench';
+const DATABASE = process.env.HW_BENCH_DATABASE ?? 'hw_bench';
 const DURATION = Number(process.env.HW_BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
+/** HW_BENCH_ONLY=usage: only the bulk usage figures (seeds 1,000 then 10,000 accounts). */
+const ONLY_USAGE = process.env.HW_BENCH_ONLY === 'usage';
 
 const rows: string[][] = [];
 function row(...cells: (string | number)[]): void {
@@ -179,6 +181,47 @@ async function memorySplit(panel: Server, headers: Record<string, string>): Prom
   return `V8 heap ${f(heap)} MB (used ${f(value('nodejs_heap_size_used_bytes'))}), outside it ${f(rss - heap)} MB`;
 }
 
+/** Usage figures for every account, inserted directly (as the usage jobs would have stored them): disk, a log cursor, this month's bytes. */
+async function seedUsage(): Promise<void> {
+  const conn = await admin();
+  await conn.query(`USE \`${DATABASE}\``);
+  await conn.query('INSERT IGNORE INTO usage_disk SELECT id, 734003200, 52428800, 4194304, 1, UTC_TIMESTAMP() FROM accounts');
+  await conn.query("INSERT IGNORE INTO usage_log_cursors SELECT id, domain, '1234567', 81920, UTC_TIMESTAMP() FROM accounts");
+  await conn.query("INSERT IGNORE INTO usage_traffic SELECT id, DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m'), 3470786560, UTC_TIMESTAMP() FROM accounts");
+  await conn.end();
+}
+
+/** The cost of one bulk usage call (WHMCS UsageUpdate reads it once per server): sequential calls, min/median/max. */
+async function bulkUsage(panel: Server, headers: Record<string, string>, count: number): Promise<void> {
+  await seedUsage();
+  const rounds = count >= 10_000 ? 5 : 9;
+  const times: number[] = [];
+  let bytes = 0;
+  let accounts = 0;
+  for (let i = 0; i < rounds + 1; i++) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${panel.url}/api/v1/usage`, { headers });
+    const text = await response.text();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (response.status !== 200) throw new Error(`GET /api/v1/usage answered ${response.status}`);
+    if (i === 0) {
+      bytes = text.length;
+      accounts = (JSON.parse(text) as { data: { accounts: unknown[] } }).data.accounts.length;
+      continue; // the first call warms the code paths
+    }
+    times.push(ms);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  row(
+    count === 1000 ? 'GET /api/v1/usage' : '',
+    `${accounts} accounts`,
+    `min ${f(sorted[0])} ms`,
+    `median ${f(sorted[Math.floor(sorted.length / 2)])} ms`,
+    `max ${f(sorted[sorted.length - 1])} ms`,
+    `${f(bytes / 1024 / 1024, 1)} MB body, ${rounds} rounds`,
+  );
+}
+
 async function main(): Promise<void> {
   const conn = await admin();
   await conn.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
@@ -230,12 +273,17 @@ async function main(): Promise<void> {
       process.stdout.write('\n  (no accounts API in this build: reads measured on GET /api/v1/packages/{id}; lists and creates skipped)\n');
       await compareRead(panel, baseline, '/api/v1/packages/1', headers);
     } else {
-      let maxId = await seedAccounts(1000);
-      await compareRead(panel, baseline, `/api/v1/accounts/${maxId - 500}`, headers);
-      await listPages(panel, headers, 1000, maxId);
+      const firstMax = await seedAccounts(1000);
+      if (!ONLY_USAGE) await compareRead(panel, baseline, `/api/v1/accounts/${firstMax - 500}`, headers);
+      if (!ONLY_USAGE) await listPages(panel, headers, 1000, firstMax);
+      await bulkUsage(panel, headers, 1000);
+      await seedAccounts(10_000);
+      await bulkUsage(panel, headers, 10_000);
+    }
+    if (hasAccounts && !ONLY_USAGE) {
       const seedStarted = Date.now();
-      maxId = await seedAccounts(100_000);
-      row('seed', '99k rows', `${f((Date.now() - seedStarted) / 1000)} s`);
+      const maxId = await seedAccounts(100_000);
+      row('seed', '90k rows', `${f((Date.now() - seedStarted) / 1000)} s`);
       await listPages(panel, headers, 100_000, maxId);
       await creates(panel, headers, env.HW_ROOT_DIR);
     }

@@ -32,7 +32,7 @@ export async function startServer(script: string, env: Record<string, string>, p
   let output = '';
   // Keep only the head of stdout (the first-token banner); the rest is request logs.
   child.stdout!.on('data', (chunk: Buffer) => {
-    if (output.length < 20_000) output += chunk.toString();
+    if (output.length < 200_000) output += chunk.toString();
   });
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -6,7 +6,7 @@ import { Page, PageQuery, paginate } from '../common/pagination';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { sqlDatetime } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
-import { findOneByColumn } from '../platform/database/find-one-by-column';
+import { findAllOrderedBy, findOneByColumn } from '../platform/database/find-one-by-column';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
@@ -45,7 +45,7 @@ export class AccountsRepository {
 
   /** Every account, oldest first (bulk usage). */
   async all(): Promise<Account[]> {
-    return this.withSuspensions(await this.accounts.find({ order: { id: 'ASC' } }));
+    return this.withSuspensions(await findAllOrderedBy(this.db.dataSource, Account, 'id'));
   }
 
   /**

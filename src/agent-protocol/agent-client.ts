@@ -2,6 +2,7 @@ import { DatabaseOp } from './database-ops';
 import { DnsAnswer, DnsChange } from './dns-change';
 import { Plan } from './plan';
 import { PlanSecrets } from './plan-secrets';
+import { DiskMeasurement, DiskQuery, TrafficQuery, TrafficRead } from './usage';
 
 export const PLANS_PATH = '/v1/plans';
 export const PREVIEW_PATH = '/v1/plans/preview';
@@ -32,4 +33,8 @@ export abstract class AgentClient {
   abstract databases(op: DatabaseOp): Promise<void>;
   /** Lists or changes an account's DNS records (the agent owns the PowerDNS rows); refusals are DnsRefusedError. */
   abstract dns(change: DnsChange): Promise<DnsAnswer>;
+  /** What each account occupies (home, maildir, databases); sets block quotas where the filesystem enforces them. */
+  abstract measureDisk(accounts: DiskQuery[]): Promise<DiskMeasurement[]>;
+  /** Bytes sent per domain and month since each cursor, from the access logs nginx writes. */
+  abstract readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]>;
 }

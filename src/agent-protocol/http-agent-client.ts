@@ -7,6 +7,7 @@ import { DATABASES_PATH, DatabaseOp, DatabaseOpError } from './database-ops';
 import { Plan } from './plan';
 import { DNS_PATH, DnsAnswer, DnsChange, DnsRefusedError } from './dns-change';
 import { PlanSecrets } from './plan-secrets';
+import { DISK_USAGE_PATH, DiskMeasurement, DiskQuery, TRAFFIC_USAGE_PATH, TrafficQuery, TrafficRead } from './usage';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
 
@@ -69,6 +70,23 @@ export class HttpAgentClient extends AgentClient {
     }
     if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
     throw new AgentUnreachableError(`the agent answered ${status}`, status >= 500);
+  }
+
+  measureDisk(accounts: DiskQuery[]): Promise<DiskMeasurement[]> {
+    return this.usage<DiskMeasurement>(DISK_USAGE_PATH, accounts);
+  }
+
+  readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]> {
+    return this.usage<TrafficRead>(TRAFFIC_USAGE_PATH, domains);
+  }
+
+  /** A usage read changes nothing the panel keeps, so any failure may simply be retried next run. */
+  private async usage<T>(path: string, items: unknown[]): Promise<T[]> {
+    const { status, text } = await this.post(path, JSON.stringify(items));
+    const answer = parseAnswer(text);
+    if (status === 200 && Array.isArray(answer.results)) return answer.results as T[];
+    if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'usage'), String(answer.message ?? 'is invalid'));
+    throw new AgentUnreachableError(`the agent answered ${status}`, false);
   }
 
   private post(path: string, body: string): Promise<{ status: number; text: string }> {

@@ -14,14 +14,18 @@ import { DATABASES_PATH, DatabaseOpError, parseDatabaseOp } from '../agent-proto
 import { HostingDatabases } from './system/hosting-databases';
 import { DNS_PATH, DnsRefusedError, parseDnsChange } from '../agent-protocol/dns-change';
 import { DnsRecordStore } from './system/dns-records';
+import { DISK_USAGE_PATH, TRAFFIC_USAGE_PATH } from '../agent-protocol/usage';
+import { UsageMeter } from './usage-meter';
 
 const BODY_LIMIT = 64 * 1024;
+const SIGNED_PATHS = new Set([PLANS_PATH, PREVIEW_PATH, DATABASES_PATH, DNS_PATH, DISK_USAGE_PATH, TRAFFIC_USAGE_PATH]);
 
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
  * executor the panel uses in-process and answers 200 with the step timings; `POST /v1/plans/preview`
  * answers what a create would make; `POST /v1/dns` lists or changes an account's records (signed
- * the same way; refusals 404/409/422); `GET /health` answers unsigned. Plain HTTP on loopback. A
+ * the same way; refusals 404/409/422); `POST /v1/usage/disk` and `/v1/usage/traffic` (signed the same
+ * way) measure accounts and read access logs for the panel's usage jobs; `GET /health` answers unsigned. Plain HTTP on loopback. A
  * replayed nonce gets 401 (also after a restart); an expired or stale plan (PlanLedger) 409.
  */
 @Injectable()
@@ -34,6 +38,7 @@ export class AgentServer implements OnModuleDestroy {
     private readonly previewer: PlanPreviewer,
     private readonly hostingDatabases: HostingDatabases,
     private readonly records: DnsRecordStore,
+    private readonly meter: UsageMeter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -64,7 +69,7 @@ export class AgentServer implements OnModuleDestroy {
   private async handle(req: IncomingMessage, res: ServerResponse, verifier: SignatureVerifier): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || ![PLANS_PATH, PREVIEW_PATH, DATABASES_PATH, DNS_PATH].includes(path)) return reply(res, 404, { error: 'not_found' });
+    if (req.method !== 'POST' || !SIGNED_PATHS.has(path)) return reply(res, 404, { error: 'not_found' });
     const body = await readBody(req).catch(() => null);
     if (body === null) {
       // Answer before the rest arrives, then hang up: the client reads a 413, not a reset.
@@ -92,6 +97,16 @@ export class AgentServer implements OnModuleDestroy {
     }
     if (path === DATABASES_PATH) return this.database(res, plan);
     if (path === DNS_PATH) return this.dns(res, plan);
+    if (path === DISK_USAGE_PATH || path === TRAFFIC_USAGE_PATH) {
+      try {
+        const results = path === DISK_USAGE_PATH ? await this.meter.measureDisk(plan) : await this.meter.readTraffic(plan);
+        return reply(res, 200, { results });
+      } catch (error) {
+        if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_plan', field: error.field, message: error.message });
+        this.logger.error(`usage read failed: ${error instanceof Error ? error.message : String(error)}`);
+        return reply(res, 500, { error: 'internal_error' });
+      }
+    }
     if (path === PREVIEW_PATH) {
       try {
         return reply(res, 200, this.previewer.preview(plan));

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { AgentServer, agentStateDir } from './agent-server';
@@ -15,6 +15,8 @@ import { MailDomainStore } from './system/mail-store';
 import { ReloadCoalescer } from './system/reload-coalescer';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TemplateRenderer } from './system/template-renderer';
+import { detectQuotaSupport, UserQuotas } from './system/user-quotas';
+import { UsageMeter } from './usage-meter';
 
 /** The real steps over rootDir and the panel's database (tests wrap this to inject faults). */
 export function createProvisioningSteps(
@@ -36,6 +38,14 @@ export function createProvisioningSteps(
     reloads,
     webGroup: p.webGroup,
   });
+}
+
+/** The usage operations over rootDir; quotas only where the filesystem under the homes enforces them. */
+export function createUsageMeter(config: AppConfig, databases: HostingDatabases): UsageMeter {
+  const files = new FileOps(config.provisioning.rootDir);
+  const support = detectQuotaSupport(files.path('/home'));
+  new Logger('Usage').log(`disk quotas: ${support.supported ? 'enforced' : 'not enforced'} (${support.reason})`);
+  return new UsageMeter(files, databases, new UserQuotas(support));
 }
 
 /**
@@ -68,13 +78,14 @@ export function createProvisioningSteps(
     PlanExecutor,
     PlanPreviewer,
     { provide: DnsRecordStore, inject: [DatabaseService], useFactory: (db: DatabaseService) => new DnsRecordStore(db) },
+    { provide: UsageMeter, inject: [APP_CONFIG, HostingDatabases], useFactory: createUsageMeter },
     {
       provide: LocalAgentClient,
-      inject: [PlanExecutor, PlanPreviewer, HostingDatabases, DnsRecordStore],
-      useFactory: (e: PlanExecutor, p: PlanPreviewer, d: HostingDatabases, r: DnsRecordStore) => new LocalAgentClient(e, p, d, r),
+      inject: [PlanExecutor, PlanPreviewer, HostingDatabases, DnsRecordStore, UsageMeter],
+      useFactory: (e: PlanExecutor, p: PlanPreviewer, d: HostingDatabases, r: DnsRecordStore, m: UsageMeter) => new LocalAgentClient(e, p, d, r, m),
     },
     AgentServer,
   ],
-  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS, HostingDatabases],
+  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS, HostingDatabases, UsageMeter],
 })
 export class AgentModule {}

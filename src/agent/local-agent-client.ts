@@ -7,6 +7,8 @@ import { PlanPreviewer } from './plan-preview';
 import { HostingDatabases } from './system/hosting-databases';
 import { DnsAnswer, DnsChange, parseDnsChange } from '../agent-protocol/dns-change';
 import { DnsRecordStore } from './system/dns-records';
+import { DiskMeasurement, DiskQuery, TrafficQuery, TrafficRead } from '../agent-protocol/usage';
+import { UsageMeter } from './usage-meter';
 
 /** The agent in the panel's own process: the same executor the daemon runs. */
 export class LocalAgentClient extends AgentClient {
@@ -15,6 +17,7 @@ export class LocalAgentClient extends AgentClient {
     private readonly previewer: PlanPreviewer,
     private readonly hostingDatabases: HostingDatabases,
     private readonly records: DnsRecordStore,
+    private readonly meter: UsageMeter,
   ) {
     super();
   }
@@ -33,5 +36,13 @@ export class LocalAgentClient extends AgentClient {
 
   async dns(change: DnsChange): Promise<DnsAnswer> {
     return this.records.run(parseDnsChange(change));
+  }
+
+  measureDisk(accounts: DiskQuery[]): Promise<DiskMeasurement[]> {
+    return this.meter.measureDisk(accounts);
+  }
+
+  readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]> {
+    return this.meter.readTraffic(domains);
   }
 }

@@ -1,8 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AccountsRepositoryModule } from '../accounts/accounts-repository.module';
 import { PackagesModule } from '../packages/packages.module';
+import { SchedulingModule } from '../platform/scheduling/scheduling.module';
 import { UsageController } from './usage.controller';
+import { UsageJobs } from './usage.jobs';
 import { UsageService } from './usage.service';
+import { UsageStore } from './usage.store';
 
-@Module({ imports: [AccountsRepositoryModule, PackagesModule], controllers: [UsageController], providers: [UsageService], exports: [UsageService] })
+/** Usage for billing: the jobs that measure it (through the agent), the table of figures, and the routes that read it. */
+@Module({
+  imports: [AccountsRepositoryModule, PackagesModule, SchedulingModule],
+  controllers: [UsageController],
+  providers: [UsageService, UsageStore, UsageJobs],
+  exports: [UsageService],
+})
 export class UsageModule {}

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { countRows, createAccount } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { TokensService } from '../../src/auth/tokens.service';
+import { UsageJobs } from '../../src/usage/usage.jobs';
 import { bandwidthLabel, sizeLabel } from '../../src/dialects/opterius/opterius-sizes';
 
 let n = 0;
@@ -203,12 +206,38 @@ describe('Opterius verb dialect (POST /api/v1/test, /api/v1/accounts/<verb>, GET
     }
   });
 
+  test('POST /api/v1/accounts/usage reads the measured figures (the same as the native usage routes)', async () => {
+    const body = fresh();
+    const created = await op('/api/v1/accounts/create', body);
+    assert.equal(created.body.result, 'success', created.text);
+    const root = t.config.provisioning.rootDir;
+    writeFileSync(join(root, 'home', String(body.username), 'public_html/video.bin'), Buffer.alloc(5 * 1024 * 1024, 1));
+    mkdirSync(join(root, 'var/log/nginx'), { recursive: true });
+    const second = Math.floor(Date.now() / 1000);
+    writeFileSync(join(root, 'var/log/nginx', `${String(body.domain)}.access.log`), `${second}.100 2097152\n${second}.200 1048577\n`);
+    await t.get(UsageJobs).measureDisk();
+    await t.get(UsageJobs).countTraffic();
+    const native = (await t.call('GET', '/api/v1/usage')).body.data.accounts.find((a: { username: string }) => a.username === body.username);
+    assert.ok(native.disk_used_mb >= 5);
+    assert.equal(native.bandwidth_used_mb, 4, '3 MiB and one byte, rounded up');
+    const usage = await op('/api/v1/accounts/usage', { username: body.username });
+    assert.equal(usage.status, 200, usage.text);
+    assert.deepEqual(usage.body.data, {
+      username: body.username,
+      domain: body.domain,
+      suspended: false,
+      disk_used_mb: native.disk_used_mb,
+      disk_limit: native.disk_limit_mb,
+      bw_used_mb: 4,
+    });
+  });
+
   test('GET /api/v1/usage: every account, keyed by id and external id; null for unmeasured and unlimited', async () => {
     const a = await createAccount(t, { external_id: 'svc-9001' });
     const r = await t.call('GET', '/api/v1/usage');
     assert.equal(r.status, 200);
     const row = r.body.data.by_id[String(a.id)];
-    assert.equal(row.disk_used_mb, null);
+    assert.equal(row.disk_used_mb, null, 'no disk pass yet');
     assert.equal(row.disk_limit_mb, 10240);
     assert.equal(row.bandwidth_used_mb, null);
     assert.deepEqual(r.body.data.by_external_id['svc-9001'], row);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { UsageJobs } from '../../src/usage/usage.jobs';
 import { countRows } from '../support/accounts';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 
@@ -170,6 +171,18 @@ describe('WHMCS server module (integrations/whmcs) against a real panel', { skip
   });
 
   test('UsageUpdate: one bulk call for the server, written to tblhosting by service id', async () => {
+    const before = (await call('UsageUpdate', params())).updates.find((u) => u.where.id === 3101);
+    assert.equal('diskusage' in before.values, false, 'not measured yet: left as it is');
+    // Real figures: 6 MiB of files in the home, 3 MiB and a byte served by nginx.
+    const root = t.config.provisioning.rootDir;
+    writeFileSync(join(root, 'home/whmcsone/public_html/site.bin'), Buffer.alloc(6 * 1024 * 1024, 1));
+    mkdirSync(join(root, 'var/log/nginx'), { recursive: true });
+    const second = Math.floor(Date.now() / 1000);
+    writeFileSync(join(root, 'var/log/nginx/whmcs-one.example.com.access.log'), `${second}.001 3145728\n${second}.002 1\n`);
+    await t.get(UsageJobs).measureDisk();
+    await t.get(UsageJobs).countTraffic();
+    const figures = (await t.call('GET', '/api/v1/usage')).body.data.by_external_id['3101'];
+    assert.ok(figures.disk_used_mb >= 6 && figures.disk_used_mb < 8, String(figures.disk_used_mb));
     const r = await call('UsageUpdate', params());
     assert.equal(r.result, 'success');
     assert.deepEqual(
@@ -181,17 +194,18 @@ describe('WHMCS server module (integrations/whmcs) against a real panel', { skip
     assert.equal(mine.where.server, 2);
     assert.equal(mine.values.disklimit, 20480);
     assert.equal(mine.values.bwlimit, 0, 'unlimited');
-    assert.equal('diskusage' in mine.values, false, 'not measured: left as it is');
+    assert.equal(mine.values.diskusage, figures.disk_used_mb);
+    assert.equal(mine.values.bwusage, 4, '3 MiB and one byte, rounded up');
   });
 
   test('AdminServicesTabFields and ClientArea show the account and its usage', async () => {
     const tab = (await call('AdminServicesTabFields', params())).result;
     assert.match(tab['Hostwright account'], /whmcsone \(active\)/);
-    assert.equal(tab.Disk, 'not measured of 20 GB');
+    assert.match(tab.Disk, /^\d+ MB of 20 GB$/);
     const area = (await call('ClientArea', params())).result;
     assert.equal(area.templatefile, 'templates/clientarea');
     assert.equal(area.vars.hw_status, 'active');
-    assert.equal(area.vars.hw_traffic, 'not measured of unlimited');
+    assert.equal(area.vars.hw_traffic, '4 MB of unlimited');
   });
 
   test('TerminateAccount removes the account; then the message says it is gone', async () => {

@@ -30,7 +30,7 @@ describe('provisioning through the accounts API', () => {
     const vhost = readRoot(root, vhostPath);
     assert.ok(vhost?.includes(`server_name ${body.domain} `));
     // nginx writes its logs as root: outside the tenant's home, where a symlink could redirect them.
-    assert.ok(vhost?.includes(`/var/log/nginx/${body.domain}.access.log;`));
+    assert.ok(vhost?.includes(`/var/log/nginx/${body.domain}.access.log hostwright_usage;`));
     assert.doesNotMatch(vhost!, /(access|error)_log [^;]*\/home\//);
     assert.match(readRoot(root, 'etc/passwd')!, new RegExp(`^${body.username}:x:`, 'm'));
     assert.equal((await dnsRows(t, String(body.domain))).domains, 1);

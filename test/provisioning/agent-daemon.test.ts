@@ -15,6 +15,7 @@ import { statusOf } from '../../src/common/errors/error-catalogue';
 import { MetricsService } from '../../src/platform/observability/metrics.service';
 import { AccountProvisioner } from '../../src/provisioning/provisioning.port';
 import { ProvisioningReconciler } from '../../src/provisioning/reconciler.service';
+import { UsageJobs } from '../../src/usage/usage.jobs';
 import { accountBody, countRows } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dnsRows, insertAccount, leftovers, listTree, newTarget, readRoot } from './support';
@@ -171,6 +172,35 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     assert.equal((await post(body, signatureHeaders('z'.repeat(48), 'POST', '/v1/plans', body))).status, 401, 'wrong secret');
     assert.equal((await post(body, {})).status, 401, 'unsigned');
     assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+  });
+
+  test('usage through the daemon: the jobs measure disk and read the access log over signed HTTP; unsigned or hostile usage requests are refused', async () => {
+    const a = await insertAccount(t, newTarget('use'), 'provisioning');
+    await provisioner.create(a);
+    await t.get(DataSource).query("UPDATE accounts SET status = 'active' WHERE id = ?", [a.id]);
+    writeFileSync(join(root, 'home', a.username, 'public_html/blob.bin'), Buffer.alloc(1024 * 1024, 1));
+    mkdirSync(join(root, 'var/log/nginx'), { recursive: true });
+    writeFileSync(join(root, 'var/log/nginx', `${a.domain}.access.log`), `${Math.floor(Date.now() / 1000)}.5 12345\n`);
+    assert.equal(await t.get(UsageJobs).measureDisk(), true);
+    assert.equal(await t.get(UsageJobs).countTraffic(), true);
+    const u = (await t.call('GET', `/api/v1/accounts/${a.id}/usage`)).body.data;
+    assert.ok(u.disk_home_bytes >= 1024 * 1024, String(u.disk_home_bytes));
+    assert.equal(u.bandwidth_used_bytes, 12345);
+
+    const usagePost = (path: string, body: string, headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    const query = JSON.stringify([{ domain: a.domain, cursor: { inode: null, offset: 0 } }]);
+    assert.equal((await usagePost('/v1/usage/traffic', query, {})).status, 401);
+    assert.equal((await usagePost('/v1/usage/traffic', query, signatureHeaders('wrong-secret'.padEnd(48, 'y'), 'POST', '/v1/usage/traffic', query))).status, 401);
+    const signed = await usagePost('/v1/usage/traffic', query, signatureHeaders(SECRET, 'POST', '/v1/usage/traffic', query));
+    assert.equal(signed.status, 200);
+    assert.equal(((await signed.json()) as { results: { lines: number }[] }).results[0].lines, 1);
+    const hostile = JSON.stringify([{ domain: '../../etc', cursor: { inode: null, offset: 0 } }]);
+    const refused = await usagePost('/v1/usage/traffic', hostile, signatureHeaders(SECRET, 'POST', '/v1/usage/traffic', hostile));
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { error: string }).error, 'invalid_plan');
+    const disk = JSON.stringify([{ username: 'root/../x', domain: a.domain, disk_limit_mb: null }]);
+    assert.equal((await usagePost('/v1/usage/disk', disk, signatureHeaders(SECRET, 'POST', '/v1/usage/disk', disk))).status, 400);
   });
 
   test('a body over 64 KiB gets 413 in JSON, not a reset connection', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +14,7 @@ import { DISABLED_FUNCTIONS } from '../../src/agent/steps/create-steps';
 import { ReloadCoalescer } from '../../src/agent/system/reload-coalescer';
 import { APP_CONFIG, AppConfig } from '../../src/platform/config/app-config';
 import { DatabaseService } from '../../src/platform/database/database.service';
+import { UsageJobs } from '../../src/usage/usage.jobs';
 import { AccountTarget } from '../../src/provisioning/provisioning.port';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { leftovers, readRoot } from '../provisioning/support';
@@ -329,6 +331,31 @@ esac
     assert.match(answer, /status: REFUSED|ANSWER: 0/);
     assert.equal(digShort(a.domain), '');
     assert.deepEqual(leftovers(root, a), []);
+  });
+
+  test('traffic: nginx writes the access log in the usage format, and the traffic job counts exactly the bytes nginx sent', async () => {
+    const created = await create('stacktraffic', 'stack-traffic.example.org');
+    assert.equal(created.status, 201, created.text);
+    const log = join(root, 'var/log/nginx/stack-traffic.example.org.access.log');
+    /** Everything one request received over its own connection: nginx's $bytes_sent for it. */
+    const received = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = connect(httpPort, '127.0.0.1', () => socket.end(`GET ${path} HTTP/1.1\r\nHost: stack-traffic.example.org\r\nConnection: close\r\n\r\n`));
+        let bytes = 0;
+        socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        socket.on('end', () => resolve(bytes));
+        socket.on('error', reject);
+      });
+    let sent = 0;
+    for (const path of ['/', '/missing', '/', '/index.html']) sent += await received(path);
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').split('\n').filter(Boolean).length === 4, 'four lines in the access log');
+    assert.match(readFileSync(log, 'utf8'), /^\d+\.\d{3} \d+\n/, 'the hostwright_usage format: $msec $bytes_sent');
+    assert.equal(await t.get(UsageJobs).countTraffic(), true);
+    const usage = await t.call('GET', `/api/v1/accounts/${created.body.data.id}/usage`);
+    assert.equal(usage.body.data.bandwidth_used_bytes, sent);
+    await t.get(UsageJobs).countTraffic();
+    assert.equal((await t.call('GET', `/api/v1/accounts/${created.body.data.id}/usage`)).body.data.bandwidth_used_bytes, sent, 'counted once');
+    assert.equal((await t.call('DELETE', `/api/v1/accounts/${created.body.data.id}`)).status, 204);
   });
 
   test("tenants cannot read each other's files: not from PHP, not through exec, not through a symlink, not as the uid", async () => {

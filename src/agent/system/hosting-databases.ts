@@ -61,6 +61,19 @@ export class HostingDatabases {
     }
   }
 
+  /**
+   * Bytes of the account's databases (data + indexes, from information_schema), or null when no
+   * hosting database server is configured: "not measured", never a made-up 0.
+   */
+  async sizeOf(username: string): Promise<number | null> {
+    if (!this.configured) return null;
+    const rows = await this.query<{ bytes: string | number | null }>(
+      'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema LIKE ?',
+      [prefixLike(username)],
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  }
+
   /** The account's databases and users on the server, whoever made them. */
   async inventory(username: string): Promise<{ databases: string[]; users: { user: string; host: string }[] }> {
     const dbs = await this.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [prefixLike(username)]);

@@ -155,7 +155,7 @@ export class OpteriusController {
   @Post('accounts/usage')
   @HttpCode(200)
   @Authenticated()
-  @ApiOperation({ summary: "Opterius: one account's usage (any valid token); MB, 0 while not measured" })
+  @ApiOperation({ summary: "Opterius: one account's usage (any valid token): the measured figures of GET /api/v1/usage in MB, 0 before the first measurement" })
   @ApiBody({ type: OpteriusLookupDto })
   async accountUsage(@Body() raw: unknown): Promise<OpteriusAnswer<OpteriusUsageView>> {
     const account = await this.find(await opteriusBody(OpteriusLookupDto, raw));

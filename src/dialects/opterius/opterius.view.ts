@@ -42,11 +42,14 @@ export class OpteriusUsageView {
   domain: string;
   @ApiProperty({ example: false })
   suspended: boolean;
-  @ApiProperty({ example: 0, description: 'MB; 0 while usage is not measured (as Opterius answers when its agent does not)' })
+  @ApiProperty({
+    example: 0,
+    description: 'MiB (rounded up), as GET /api/v1/usage measures it; 0 before the first measurement (as Opterius answers when its agent does not)',
+  })
   disk_used_mb: number;
   @ApiProperty({ example: 10240, description: 'MB; 0 = unlimited' })
   disk_limit: number;
-  @ApiProperty({ example: 0, description: 'MB this month; 0 while not measured' })
+  @ApiProperty({ example: 0, description: 'MiB sent this UTC month (rounded up); 0 before the first measurement' })
   bw_used_mb: number;
 }
 

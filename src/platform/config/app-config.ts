@@ -45,6 +45,8 @@ export interface AppConfig {
   agent: { url?: string; secret?: string; listenHost: string; listenPort: number };
   /** The MariaDB server of the accounts' databases (the agent's): separate from the panel's own database. */
   hostingDatabases: HostingDatabasesConfig;
+  /** How often the usage jobs measure disk and read the access logs (seconds; 0: never, e.g. when another instance does). */
+  usage: { diskIntervalSeconds: number; trafficIntervalSeconds: number };
   license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
   /** Failed authentications per client address per window before it gets 429; limit 0: no limit. */
@@ -220,6 +222,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       secret: agentSecret,
       listenHost: env.string('HW_AGENT_HOST', '127.0.0.1'),
       listenPort: env.int('HW_AGENT_PORT', 7443, 0, 65535),
+    },
+    usage: {
+      diskIntervalSeconds: env.int('HW_USAGE_DISK_INTERVAL', 900, 0, 86400),
+      trafficIntervalSeconds: env.int('HW_USAGE_TRAFFIC_INTERVAL', 300, 0, 86400),
     },
     license: {
       publicKey: env.optional('HW_LICENSE_PUBLIC_KEY'),

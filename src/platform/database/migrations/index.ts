@@ -10,6 +10,7 @@ import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalId
 import { TokenSignatureV21732400062000 } from './1732400062000-TokenSignatureV2';
 import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
 import { AccountOperations1732400064000 } from './1732400064000-AccountOperations';
+import { Usage1732500100000 } from './1732500100000-Usage';
 import { Webhooks1732500300000 } from './1732500300000-Webhooks';
 import { DnsRecords1732500400000 } from './1732500400000-DnsRecords';
 import { Mail1732500500000 } from './1732500500000-Mail';
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   TokenSignatureV21732400062000,
   PleskGuids1732400063000,
   AccountOperations1732400064000,
+  Usage1732500100000,
   Webhooks1732500300000,
   DnsRecords1732500400000,
   Mail1732500500000,

@@ -314,7 +314,8 @@ function hostwright_usage_of(array $params, array $account): ?array
 
 function hostwright_use_text(?int $used, ?int $limit): string
 {
-    return ($used === null ? 'not measured' : hostwright_mb($used)) . ' of ' . ($limit === null ? 'unlimited' : hostwright_mb($limit));
+    $usedText = $used === null ? 'not measured' : ($used === 0 ? '0 MB' : hostwright_mb($used));
+    return $usedText . ' of ' . ($limit === null ? 'unlimited' : hostwright_mb($limit));
 }
 
 function hostwright_mb(int|float|null $mb): string
