@@ -1,3 +1,4 @@
+import { CertificateRequest, IssuedCertificate } from './certificates';
 import { Plan } from './plan';
 
 export const PLANS_PATH = '/v1/plans';
@@ -25,4 +26,6 @@ export abstract class AgentClient {
   abstract execute(plan: Plan, observe?: StepObserver): Promise<void>;
   /** What the agent would write and run for this plan; changes nothing. */
   abstract preview(plan: Plan): Promise<PlanPreview>;
+  /** Issues (the certificate installed) or removes (null) an account's certificate; a failed issue throws CertificateFailedError. */
+  abstract certificate(request: CertificateRequest): Promise<IssuedCertificate | null>;
 }

@@ -4,6 +4,7 @@ import { AgentClient, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepT
 import { AgentUnreachableError, RemovalIncompleteError, StalePlanError, StepFailedError } from './agent-errors';
 import { signatureHeaders } from './hmac';
 import { Plan } from './plan';
+import { CERTIFICATES_PATH, CertificateFailedError, CertificateRequest, IssuedCertificate } from './certificates';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
 
@@ -37,6 +38,16 @@ export class HttpAgentClient extends AgentClient {
     if (status === 200) return answer as unknown as PlanPreview;
     if (status === 400 && answer.error === 'invalid_plan') throw new UnsafeValueError(String(answer.field ?? 'plan'), String(answer.message ?? 'is invalid'));
     throw new AgentUnreachableError(`the agent answered ${status}`, false);
+  }
+
+  async certificate(request: CertificateRequest): Promise<IssuedCertificate | null> {
+    const { status, text } = await this.post(CERTIFICATES_PATH, JSON.stringify(request));
+    const answer = parseAnswer(text);
+    if (status === 200) return (answer.certificate ?? null) as IssuedCertificate | null;
+    if (status === 422 && answer.error === 'certificate_failed') throw new CertificateFailedError(String(answer.reason ?? 'the issuance failed'));
+    if (status === 400) throw new UnsafeValueError(String(answer.field ?? 'request'), String(answer.message ?? 'is invalid'));
+    if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
+    throw new AgentUnreachableError(`the agent answered ${status}`, true);
   }
 
   private post(path: string, body: string): Promise<{ status: number; text: string }> {

@@ -9,6 +9,8 @@ import { RemovalIncompleteError, StalePlanError, StepFailedError } from '../agen
 import { FileNonceStore, SignatureVerifier } from '../agent-protocol/hmac';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
+import { CertificateOperations } from './certificates/certificate-operations';
+import { CERTIFICATES_PATH, CertificateFailedError } from '../agent-protocol/certificates';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -26,6 +28,7 @@ export class AgentServer implements OnModuleDestroy {
   constructor(
     private readonly executor: PlanExecutor,
     private readonly previewer: PlanPreviewer,
+    private readonly certificates: CertificateOperations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +59,7 @@ export class AgentServer implements OnModuleDestroy {
   private async handle(req: IncomingMessage, res: ServerResponse, verifier: SignatureVerifier): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || (path !== PLANS_PATH && path !== PREVIEW_PATH)) return reply(res, 404, { error: 'not_found' });
+    if (req.method !== 'POST' || (path !== PLANS_PATH && path !== PREVIEW_PATH && path !== CERTIFICATES_PATH)) return reply(res, 404, { error: 'not_found' });
     const body = await readBody(req).catch(() => null);
     if (body === null) {
       // Answer before the rest arrives, then hang up: the client reads a 413, not a reset.
@@ -71,6 +74,7 @@ export class AgentServer implements OnModuleDestroy {
     } catch {
       return reply(res, 400, { error: 'invalid_plan', field: 'plan', message: 'is not JSON' });
     }
+    if (path === CERTIFICATES_PATH) return this.certificate(res, plan);
     if (path === PREVIEW_PATH) {
       try {
         return reply(res, 200, this.previewer.preview(plan));
@@ -91,6 +95,18 @@ export class AgentServer implements OnModuleDestroy {
       if (error instanceof RemovalIncompleteError) return reply(res, 500, { error: 'removal_incomplete', failed_steps: error.failedSteps, steps });
       this.logger.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
       return reply(res, 500, { error: 'internal_error', steps });
+    }
+  }
+
+  /** `POST /v1/certificates`: 200 with the installed certificate (null after a removal); 422 with the reason when the issuance failed. */
+  private async certificate(res: ServerResponse, request: unknown): Promise<void> {
+    try {
+      return reply(res, 200, { certificate: await this.certificates.run(request) });
+    } catch (error) {
+      if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_request', field: error.field, message: error.message });
+      if (error instanceof CertificateFailedError) return reply(res, 422, { error: 'certificate_failed', reason: error.reason });
+      this.logger.error(`certificate operation failed: ${error instanceof Error ? error.message : String(error)}`);
+      return reply(res, 500, { error: 'internal_error' });
     }
   }
 }

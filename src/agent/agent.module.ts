@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { AgentServer, agentStateDir } from './agent-server';
+import { AcmeIssuer, acmeAccountKeyPath } from './certificates/acme-issuer';
+import { CertificateOperations } from './certificates/certificate-operations';
 import { PlanLedger } from './plan-ledger';
 import { LocalAgentClient } from './local-agent-client';
 import { PlanExecutor, PROVISIONING_STEPS } from './plan-executor';
@@ -14,6 +16,12 @@ import { ReloadCoalescer } from './system/reload-coalescer';
 import { SystemUsers } from './system/system-users';
 import { rootPrefix, TemplateRenderer } from './system/template-renderer';
 
+/** The agent's renderer: the operator's templates with the root prefix and listen settings. */
+export function templateRendererFor(config: AppConfig): TemplateRenderer {
+  const p = config.provisioning;
+  return new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup, tlsListen: config.acme.tlsListen });
+}
+
 /** The real steps over rootDir and the panel's database (tests wrap this to inject faults). */
 export function createProvisioningSteps(config: AppConfig, db: DatabaseService, reloads: ReloadCoalescer): StepCatalog {
   const p = config.provisioning;
@@ -21,7 +29,7 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
   return buildSteps({
     files,
     users: new SystemUsers(files),
-    renderer: new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup }),
+    renderer: templateRendererFor(config),
     dns: new DnsZoneStore(db),
     zone: { serverIp: p.serverIp, nameservers: p.nameservers },
     databases: new HostingDatabases(db, config.database),
@@ -51,12 +59,28 @@ export function createProvisioningSteps(config: AppConfig, db: DatabaseService, 
       inject: [APP_CONFIG, DatabaseService, ReloadCoalescer],
       useFactory: createProvisioningSteps,
     },
+    {
+      provide: CertificateOperations,
+      inject: [APP_CONFIG, ReloadCoalescer],
+      useFactory: (config: AppConfig, reloads: ReloadCoalescer) =>
+        new CertificateOperations(
+          new FileOps(config.provisioning.rootDir),
+          templateRendererFor(config),
+          reloads,
+          new AcmeIssuer(config.acme, acmeAccountKeyPath(config)),
+          config.acme.fallback,
+        ),
+    },
     { provide: PlanLedger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PlanLedger(agentStateDir(config)) },
     PlanExecutor,
     PlanPreviewer,
-    { provide: LocalAgentClient, inject: [PlanExecutor, PlanPreviewer], useFactory: (e: PlanExecutor, p: PlanPreviewer) => new LocalAgentClient(e, p) },
+    {
+      provide: LocalAgentClient,
+      inject: [PlanExecutor, PlanPreviewer, CertificateOperations],
+      useFactory: (e: PlanExecutor, p: PlanPreviewer, c: CertificateOperations) => new LocalAgentClient(e, p, c),
+    },
     AgentServer,
   ],
-  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS],
+  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS, CertificateOperations],
 })
 export class AgentModule {}

@@ -2,12 +2,15 @@ import { Plan } from '../agent-protocol/plan';
 import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
+import { CertificateOperations } from './certificates/certificate-operations';
+import { CertificateRequest, IssuedCertificate } from '../agent-protocol/certificates';
 
 /** The agent in the panel's own process: the same executor the daemon runs. */
 export class LocalAgentClient extends AgentClient {
   constructor(
     private readonly executor: PlanExecutor,
     private readonly previewer: PlanPreviewer,
+    private readonly certificates: CertificateOperations,
   ) {
     super();
   }
@@ -18,5 +21,9 @@ export class LocalAgentClient extends AgentClient {
 
   async preview(plan: Plan): Promise<PlanPreview> {
     return this.previewer.preview(plan);
+  }
+
+  certificate(request: CertificateRequest): Promise<IssuedCertificate | null> {
+    return this.certificates.run(request);
   }
 }
