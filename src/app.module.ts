@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { ScopesGuard, TokenAuthGuard } from './auth/auth.guards';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
@@ -35,6 +36,7 @@ export const FEATURE_MODULES = [
   ProvisioningModule,
   ClientsModule,
   AccountsModule,
+  CertificatesModule,
   IdempotencyModule,
   AuditModule,
   ServerStatsModule,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CertificatesModule } from '../certificates/certificates.module';
 import { ClientsModule } from '../clients/clients.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { LicenseModule } from '../license/license.module';
@@ -14,7 +15,7 @@ import { ClientLifecycleService } from './client-lifecycle.service';
 import { ClientsController } from './clients.controller';
 
 @Module({
-  imports: [AccountsRepositoryModule, LicenseModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule, ObservabilityModule],
+  imports: [AccountsRepositoryModule, LicenseModule, PackagesModule, ClientsModule, ProvisioningModule, IdempotencyModule, ObservabilityModule, CertificatesModule],
   controllers: [ClientsController, AccountsController, ClientAccountsController],
   providers: [AccountsService, ClientLifecycleService, AccountsMetrics],
   exports: [AccountsService, ClientLifecycleService],

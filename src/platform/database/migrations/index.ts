@@ -10,6 +10,7 @@ import { ExternalIdsTokenDialect1732400061000 } from './1732400061000-ExternalId
 import { TokenSignatureV21732400062000 } from './1732400062000-TokenSignatureV2';
 import { PleskGuids1732400063000 } from './1732400063000-PleskGuids';
 import { AccountOperations1732400064000 } from './1732400064000-AccountOperations';
+import { Certificates1732500700000 } from './1732500700000-Certificates';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TokenSignatureV21732400062000,
   PleskGuids1732400063000,
   AccountOperations1732400064000,
+  Certificates1732500700000,
 ];
