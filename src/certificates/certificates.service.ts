@@ -8,6 +8,7 @@ import { AccountsRepository } from '../accounts/accounts.repository';
 import { DomainError } from '../common/errors/domain-error';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { sqlDatetime } from '../platform/database/columns';
 import { DatabaseService, isUniqueViolation } from '../platform/database/database.service';
 import { AccountCertificate, CertificateStatus } from './certificate.entity';
 import { renewalTime, retryDelaySeconds } from './renewal-schedule';
@@ -92,7 +93,7 @@ export class CertificatesService implements OnModuleDestroy {
       `SELECT c.account_id FROM certificates c JOIN accounts a ON a.id = c.account_id
        WHERE c.status IN ('pending', 'issued', 'failed') AND c.next_attempt_at IS NOT NULL AND c.next_attempt_at <= ? AND a.status IN (?, ?)
        ORDER BY c.next_attempt_at LIMIT 100`,
-      [nowToTheSecond(), ...RENEWABLE_ACCOUNT],
+      [sqlDatetime(new Date()), ...RENEWABLE_ACCOUNT],
     );
     let tried = 0;
     for (const { account_id } of due) {
@@ -115,7 +116,7 @@ export class CertificatesService implements OnModuleDestroy {
       em.query(
         `UPDATE certificates SET status = CASE WHEN not_after IS NULL THEN 'failed' ELSE 'issued' END, last_error = ?, next_attempt_at = ?, updated_at = ?
          WHERE status = 'issuing' AND updated_at < ?`,
-        ['the issuance was interrupted (the panel stopped while it ran)', now, now, before],
+        ['the issuance was interrupted (the panel stopped while it ran)', sqlDatetime(now), sqlDatetime(now), sqlDatetime(before)],
       ),
     );
   }

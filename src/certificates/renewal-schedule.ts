@@ -3,13 +3,13 @@ const DAY_MS = 86_400_000;
 export const MAX_RETRY_SECONDS = 86_400;
 
 /**
- * When a certificate is renewed: `renewDays` before it expires, but never later than two thirds
- * into its life (a short-lived certificate, shorter than the window, is still renewed in time).
+ * When a certificate is renewed: `renewDays` before it expires, but not before two thirds of its
+ * life (a certificate whose life is shorter than the window is not renewed at once, again and again).
  */
 export function renewalTime(notBefore: Date, notAfter: Date, renewDays: number): Date {
   const windowStart = notAfter.getTime() - renewDays * DAY_MS;
   const twoThirds = notBefore.getTime() + ((notAfter.getTime() - notBefore.getTime()) * 2) / 3;
-  return new Date(Math.min(windowStart, twoThirds));
+  return new Date(Math.max(windowStart, twoThirds));
 }
 
 /** After the n-th failure in a row (n ≥ 1): base, 2·base, 4·base, … seconds, at most a day. */

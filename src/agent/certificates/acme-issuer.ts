@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { Agent } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { axios as acmeHttp, Client, crypto as acmeCrypto } from 'acme-client';
 import { AppConfig } from '../../platform/config/app-config';
@@ -42,6 +42,28 @@ export class AcmeIssuer {
   }
 
   async issue(names: string[], challenges: ChallengeFiles): Promise<KeyAndChain> {
+    try {
+      return await this.order(names, challenges);
+    } catch (error) {
+      // acme-client 5.4 loses a network error after its retries (a TypeError from its own interceptor): say what happened.
+      if (error instanceof TypeError) throw new Error(`the ACME directory ${this.acme.directoryUrl} is unreachable: ${await this.probe()}`);
+      throw error;
+    }
+  }
+
+  private probe(): Promise<string> {
+    return new Promise((resolve) => {
+      const req = httpsRequest(this.acme.directoryUrl, { agent: acmeHttp.defaults.httpsAgent as Agent | undefined, timeout: 10_000 }, (res) => {
+        res.resume();
+        resolve(`it answered HTTP ${res.statusCode}`);
+      });
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', (error) => resolve(error.message));
+      req.end();
+    });
+  }
+
+  private async order(names: string[], challenges: ChallengeFiles): Promise<KeyAndChain> {
     const client = new Client({ directoryUrl: this.acme.directoryUrl, accountKey: await this.loadAccountKey(), backoffMin: 250, backoffMax: 10_000 });
     const [key, csr] = await acmeCrypto.createCsr({ commonName: names[0], altNames: names }, await acmeCrypto.createPrivateEcdsaKey());
     const chain = await client.auto({
