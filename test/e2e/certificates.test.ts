@@ -14,7 +14,20 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
 const RETRY_BASE = 120;
-const CERT_KEYS = ['account_id', 'failures', 'issuer', 'last_error', 'names', 'next_attempt_at', 'not_after', 'not_before', 'redirect_http', 'self_signed', 'serial', 'status'];
+const CERT_KEYS = [
+  'account_id',
+  'failures',
+  'issuer',
+  'last_error',
+  'names',
+  'next_attempt_at',
+  'not_after',
+  'not_before',
+  'redirect_http',
+  'self_signed',
+  'serial',
+  'status',
+];
 
 const vhostOf = (t: TestApp, domain: string) => join(t.config.provisioning.rootDir, `etc/nginx/sites-available/${domain}.conf`);
 const liveDir = (t: TestApp, domain: string) => join(t.config.provisioning.rootDir, `etc/letsencrypt/live/${domain}`);
@@ -44,7 +57,12 @@ describe('certificates: ACME against Pebble whose DNS answers nothing (the domai
     // Nothing listens on the DNS port: Pebble cannot resolve any name, so every HTTP-01 validation fails.
     pebble = await startPebble({ httpPort: await freePort(), dnsServer: `127.0.0.1:${await freePort()}` });
     t = await startTestApp({
-      env: { HW_ACME_DIRECTORY_URL: pebble.directoryUrl, HW_ACME_CA_FILE: pebble.caFile, HW_ACME_EMAIL: 'ops@example.net', HW_CERTIFICATE_RETRY_BASE: String(RETRY_BASE) },
+      env: {
+        HW_ACME_DIRECTORY_URL: pebble.directoryUrl,
+        HW_ACME_CA_FILE: pebble.caFile,
+        HW_ACME_EMAIL: 'ops@example.net',
+        HW_CERTIFICATE_RETRY_BASE: String(RETRY_BASE),
+      },
     });
   });
   after(async () => {
@@ -124,7 +142,9 @@ describe('certificates: ACME against Pebble whose DNS answers nothing (the domai
     assert.match(c.last_error, /^ACME: /);
     assert.ok(Math.abs(secondsFromNow(c.next_attempt_at) - 2 * RETRY_BASE) < 5, c.next_attempt_at);
     // Another holder has the lease: this instance does not run the job.
-    await db.query("INSERT INTO scheduler_leases (name, holder, expires_at) VALUES ('certificates.renewal', 'someone-else', ?)", [sqlDatetime(new Date(Date.now() + 600_000))]);
+    await db.query("INSERT INTO scheduler_leases (name, holder, expires_at) VALUES ('certificates.renewal', 'someone-else', ?)", [
+      sqlDatetime(new Date(Date.now() + 600_000)),
+    ]);
     try {
       assert.equal(await job.run(), null);
     } finally {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's nginx, php8.2-fpm, PowerDNS (gmysql) and dig when missing, without starting
+# Installs Debian's nginx, php8.2-fpm, PowerDNS (gmysql), dig and Pebble (an ACME test CA) when missing, without starting
 # their system services (the stack suite runs its own instances on loopback high ports).
 set -euo pipefail
 need=()
@@ -9,6 +9,8 @@ command -v pdns_server >/dev/null 2>&1 || need+=(pdns-server)
 [ -e /usr/lib/x86_64-linux-gnu/pdns/libgmysqlbackend.so ] || ls /usr/lib/*/pdns/libgmysqlbackend.so >/dev/null 2>&1 || need+=(pdns-backend-mysql)
 command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v pebble >/dev/null 2>&1 || need+=(pebble)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 policy=/usr/sbin/policy-rc.d

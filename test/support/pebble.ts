@@ -25,10 +25,55 @@ export async function startPebble(options: { httpPort: number; dnsServer: string
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   const caKey = join(dir, 'ca.key');
   const caFile = join(dir, 'ca.pem');
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=tls test pebble CA', '-keyout', caKey, '-out', caFile);
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'csr.pem'));
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=tls test pebble CA',
+    '-keyout',
+    caKey,
+    '-out',
+    caFile,
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'csr.pem'),
+  );
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', join(dir, 'csr.pem'), '-CA', caFile, '-CAkey', caKey, '-CAcreateserial', '-days', '2', '-extfile', join(dir, 'ext.cnf'), '-out', join(dir, 'cert.pem'));
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    join(dir, 'csr.pem'),
+    '-CA',
+    caFile,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    join(dir, 'ext.cnf'),
+    '-out',
+    join(dir, 'cert.pem'),
+  );
   const [listen, management, tlsPort] = [await freePort(), await freePort(), await freePort()];
   writeFileSync(
     join(dir, 'pebble.json'),
@@ -64,7 +109,14 @@ export async function startPebble(options: { httpPort: number; dnsServer: string
         .end();
     });
   const directoryUrl = `https://127.0.0.1:${listen}/dir`;
-  await waitFor(() => get(directoryUrl).then((r) => r.status === 200, () => false), `pebble to answer (${log})`);
+  await waitFor(
+    () =>
+      get(directoryUrl).then(
+        (r) => r.status === 200,
+        () => false,
+      ),
+    `pebble to answer (${log})`,
+  );
   return {
     directoryUrl,
     caFile,

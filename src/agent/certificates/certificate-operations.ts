@@ -99,7 +99,9 @@ export class CertificateOperations {
       });
       await this.reload(vhostPath);
     } catch (error) {
-      await this.reloads.editing(() => this.restore(saved)).catch((restoreError: unknown) => this.logger.error(`${target.domain}: restore failed: ${describeError(restoreError)}`));
+      await this.reloads
+        .editing(() => this.restore(saved))
+        .catch((restoreError: unknown) => this.logger.error(`${target.domain}: restore failed: ${describeError(restoreError)}`));
       await this.reloads.request().catch(() => undefined);
       throw new CertificateFailedError(`nginx did not take the new vhost, everything was put back: ${describeError(error).slice(0, 480)}`);
     }

@@ -26,9 +26,12 @@ export async function tlsFlags(files: FileOps, domain: string): Promise<RenderFl
 }
 
 export function certificateRecord(domain: string, redirectHttp: boolean, selfSigned: boolean): string {
-  return [`# Managed by Hostwright for ${domain}; edits are overwritten.`, `redirect_http = ${redirectHttp ? 'yes' : 'no'}`, `self_signed = ${selfSigned ? 'yes' : 'no'}`, ''].join(
-    '\n',
-  );
+  return [
+    `# Managed by Hostwright for ${domain}; edits are overwritten.`,
+    `redirect_http = ${redirectHttp ? 'yes' : 'no'}`,
+    `self_signed = ${selfSigned ? 'yes' : 'no'}`,
+    '',
+  ].join('\n');
 }
 
 const SUSPENDED_MARK = '(suspended)';

@@ -37,7 +37,12 @@ export class CertificateView {
   @ApiProperty({ example: 0, description: 'Failed attempts in a row (the backoff doubles with each)' })
   failures: number;
 
-  @ApiProperty({ type: String, nullable: true, example: '2026-06-07T14:32:00Z', description: 'When the renewal job tries next (30 days before not_after, or the backoff)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-06-07T14:32:00Z',
+    description: 'When the renewal job tries next (30 days before not_after, or the backoff)',
+  })
   next_attempt_at: string | null;
 
   static of(c: AccountCertificate): CertificateView {
