@@ -12,7 +12,7 @@ export type HealthView = {
 /**
  * Stable machine-readable code
  */
-export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'service_unavailable' | 'agent_unreachable';
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'certificate_failed' | 'service_unavailable' | 'agent_unreachable';
 
 export type ErrorDetailView = {
     field: string;
@@ -372,6 +372,10 @@ export type CreateAccountDto = {
      * The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id).
      */
     external_id?: string;
+    /**
+     * `true`: also issue a certificate for the domain and www. by ACME once the account is active (after the 201; see GET …/certificate).
+     */
+    certificate?: boolean;
 };
 
 export type UpdateAccountDto = {
@@ -420,6 +424,50 @@ export type SuspendAccountDto = {
      * Why (kept with the account while suspended), e.g. `Overdue invoice #1234`; up to 255 characters, no control or bidi character.
      */
     reason?: string;
+};
+
+export type CertificateView = {
+    account_id: number;
+    /**
+     * issued: a certificate is installed (a failed renewal keeps it, see last_error)
+     */
+    status: 'pending' | 'issuing' | 'issued' | 'failed';
+    issuer: string | null;
+    names: Array<string>;
+    serial: string | null;
+    not_before: string | null;
+    not_after: string | null;
+    /**
+     * Plain HTTP answers 301 to HTTPS (the ACME challenge path excepted)
+     */
+    redirect_http: boolean;
+    /**
+     * The operator's self-signed fallback (HW_CERTIFICATE_FALLBACK=self-signed) is installed; last_error says why ACME failed
+     */
+    self_signed: boolean;
+    /**
+     * Why the last attempt failed (null after a success)
+     */
+    last_error: string | null;
+    /**
+     * Failed attempts in a row (the backoff doubles with each)
+     */
+    failures: number;
+    /**
+     * When the renewal job tries next (30 days before not_after, or the backoff)
+     */
+    next_attempt_at: string | null;
+};
+
+export type IssueCertificateDto = {
+    /**
+     * Plain HTTP answers 301 to HTTPS once the certificate is installed (the ACME challenge path excepted). Default false.
+     */
+    redirect_http?: boolean;
+    /**
+     * Issue a new certificate even when the installed one is not due for renewal (operators, tests).
+     */
+    force?: boolean;
 };
 
 export type AuditEntryView = {
@@ -1242,6 +1290,10 @@ export type CreateAccountDtoWritable = {
      * The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id).
      */
     external_id?: string;
+    /**
+     * `true`: also issue a certificate for the domain and www. by ACME once the account is active (after the 201; see GET …/certificate).
+     */
+    certificate?: boolean;
 };
 
 export type UpdateAccountDtoWritable = {
@@ -2531,6 +2583,134 @@ export type ClientAccountsListResponses = {
 };
 
 export type ClientAccountsListResponse = ClientAccountsListResponses[keyof ClientAccountsListResponses];
+
+export type CertificatesRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/certificate';
+};
+
+export type CertificatesRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `certificate_failed`: The certificate could not be issued (the ACME challenge failed or the CA did not answer); the account serves as before and the reason is kept
+     */
+    502: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type CertificatesRemoveError = CertificatesRemoveErrors[keyof CertificatesRemoveErrors];
+
+export type CertificatesRemoveResponses = {
+    204: void;
+};
+
+export type CertificatesRemoveResponse = CertificatesRemoveResponses[keyof CertificatesRemoveResponses];
+
+export type CertificatesGetData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/certificate';
+};
+
+export type CertificatesGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type CertificatesGetError = CertificatesGetErrors[keyof CertificatesGetErrors];
+
+export type CertificatesGetResponses = {
+    200: {
+        data: CertificateView;
+    };
+};
+
+export type CertificatesGetResponse = CertificatesGetResponses[keyof CertificatesGetResponses];
+
+export type CertificatesIssueData = {
+    body: IssueCertificateDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/certificate';
+};
+
+export type CertificatesIssueErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `certificate_failed`: The certificate could not be issued (the ACME challenge failed or the CA did not answer); the account serves as before and the reason is kept
+     */
+    502: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type CertificatesIssueError = CertificatesIssueErrors[keyof CertificatesIssueErrors];
+
+export type CertificatesIssueResponses = {
+    200: {
+        data: CertificateView;
+    };
+};
+
+export type CertificatesIssueResponse = CertificatesIssueResponses[keyof CertificatesIssueResponses];
 
 export type AuditListData = {
     body?: never;

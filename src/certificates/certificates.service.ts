@@ -228,11 +228,13 @@ export class CertificatesService implements OnModuleDestroy {
 
   private toDomainError(error: unknown): DomainError {
     if (error instanceof DomainError) return error;
-    if (error instanceof CertificateFailedError)
+    if (error instanceof CertificateFailedError) {
       return new DomainError('certificate_failed', `The certificate could not be issued; the account serves as before: ${error.reason}`);
+    }
     if (error instanceof UnsafeValueError) return DomainError.field(error.field, error.message);
-    if (error instanceof AgentUnreachableError)
+    if (error instanceof AgentUnreachableError) {
       return new DomainError('agent_unreachable', 'The provisioning agent is unreachable; try again later.', { retryAfterSeconds: 30 });
+    }
     return new DomainError('certificate_failed', `The certificate could not be issued: ${describeError(error).slice(0, 400)}`);
   }
 }

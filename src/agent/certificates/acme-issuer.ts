@@ -46,7 +46,7 @@ export class AcmeIssuer {
       return await this.order(names, challenges);
     } catch (error) {
       // acme-client 5.4 loses a network error after its retries (a TypeError from its own interceptor): say what happened.
-      if (error instanceof TypeError) throw new Error(`the ACME directory ${this.acme.directoryUrl} is unreachable: ${await this.probe()}`);
+      if (error instanceof TypeError) throw new Error(`the ACME directory ${this.acme.directoryUrl} is unreachable: ${await this.probe()}`, { cause: error });
       throw error;
     }
   }

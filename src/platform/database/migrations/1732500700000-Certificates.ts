@@ -30,7 +30,9 @@ export class Certificates1732500700000 implements MigrationInterface {
           col.date('updated_at'),
         ],
         indices: [{ name: 'ix_certificates_next_attempt', columnNames: ['next_attempt_at'] }],
-        foreignKeys: [{ name: 'fk_certificates_account', columnNames: ['account_id'], referencedTableName: 'accounts', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          { name: 'fk_certificates_account', columnNames: ['account_id'], referencedTableName: 'accounts', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+        ],
       }),
     );
   }
