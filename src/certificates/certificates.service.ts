@@ -57,7 +57,8 @@ export class CertificatesService implements OnModuleDestroy {
     if (account.status !== 'active') throw DomainError.conflict(`The account is ${account.status}; a certificate can be issued only for an active account`);
     await this.ensureRow(accountId, options.redirect_http ?? false);
     const row = (await this.find(accountId))!;
-    if (!options.force && options.redirect_http === undefined && row.status === 'issued' && !this.due(row)) return row;
+    const sameRedirect = options.redirect_http === undefined || options.redirect_http === row.redirectHttp;
+    if (!options.force && sameRedirect && row.status === 'issued' && !this.due(row)) return row;
     return this.run(account, options.redirect_http ?? row.redirectHttp);
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
@@ -237,6 +237,30 @@ describe('certificates: the self-signed fallback, only when the operator sets it
     for (const path of [`etc/letsencrypt/live/${a.domain}`, `etc/letsencrypt/renewal/${a.domain}.conf`, `var/lib/hostwright/acme-challenge/${a.domain}`]) {
       assert.equal(existsSync(join(root, path)), false, path);
     }
+  });
+
+  test('an account whose vhost predates certificates gets the challenge path rendered in before the CA is asked', async () => {
+    const a = await createAccount(t);
+    const path = vhostOf(t, a.domain);
+    const legacy = readFileSync(path, 'utf8').replace(/    # ACME HTTP-01 tokens[^\n]*\n    location \^~[^}]*}\n\n/, '');
+    assert.doesNotMatch(legacy, /acme-challenge/);
+    writeFileSync(path, legacy);
+    assert.equal((await t.call('POST', `/api/v1/accounts/${a.id}/certificate`, { body: {} })).status, 200);
+    assert.match(readFileSync(path, 'utf8'), /location \^~ \/\.well-known\/acme-challenge\/ \{/);
+  });
+
+  test('an installed certificate not due is answered unchanged; a new redirect_http or force issues again', async () => {
+    const a = await createAccount(t);
+    const first = (await t.call('POST', `/api/v1/accounts/${a.id}/certificate`, { body: {} })).body.data;
+    await t.get(DataSource).query('UPDATE certificates SET next_attempt_at = ? WHERE account_id = ?', [sqlDatetime(new Date(Date.now() + 86_400_000)), a.id]);
+    assert.equal((await t.call('POST', `/api/v1/accounts/${a.id}/certificate`, { body: { redirect_http: false } })).body.data.serial, first.serial);
+    const redirected = (await t.call('POST', `/api/v1/accounts/${a.id}/certificate`, { body: { redirect_http: true } })).body.data;
+    assert.notEqual(redirected.serial, first.serial);
+    assert.equal(redirected.redirect_http, true);
+    await t.get(DataSource).query('UPDATE certificates SET next_attempt_at = ? WHERE account_id = ?', [sqlDatetime(new Date(Date.now() + 86_400_000)), a.id]);
+    const forced = (await t.call('POST', `/api/v1/accounts/${a.id}/certificate`, { body: { force: true } })).body.data;
+    assert.notEqual(forced.serial, redirected.serial);
+    assert.equal(forced.redirect_http, true);
   });
 
   test('DELETE …/certificate puts the plain-HTTP vhost back (the bytes of create)', async () => {
