@@ -242,7 +242,7 @@ describe('certificates: the self-signed fallback, only when the operator sets it
   test('an account whose vhost predates certificates gets the challenge path rendered in before the CA is asked', async () => {
     const a = await createAccount(t);
     const path = vhostOf(t, a.domain);
-    const legacy = readFileSync(path, 'utf8').replace(/    # ACME HTTP-01 tokens[^\n]*\n    location \^~[^}]*}\n\n/, '');
+    const legacy = readFileSync(path, 'utf8').replace(/ {4}# ACME HTTP-01 tokens[^\n]*\n {4}location \^~[^}]*}\n\n/, '');
     assert.doesNotMatch(legacy, /acme-challenge/);
     writeFileSync(path, legacy);
     assert.equal((await t.call('POST', `/api/v1/accounts/${a.id}/certificate`, { body: {} })).status, 200);
