@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
@@ -271,5 +272,37 @@ describe('certificates: the self-signed fallback, only when the operator sets it
     assert.equal((await t.call('DELETE', `/api/v1/accounts/${a.id}/certificate`)).status, 204);
     assert.equal(readFileSync(vhostOf(t, a.domain), 'utf8'), plain);
     assert.equal(existsSync(liveDir(t, a.domain)), false);
+  });
+});
+
+describe('certificates: nginx -t refuses the vhost with the certificate', () => {
+  let t: TestApp;
+  before(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tls-refuse-'));
+    // A stand-in for `nginx -t` that fails on any vhost with a TLS side: the issuance must put every file back.
+    const sites = join(dataDir, 'root/etc/nginx/sites-available');
+    t = await startTestApp({
+      dataDir,
+      env: {
+        HW_ACME_DIRECTORY_URL: `https://127.0.0.1:${await freePort()}/dir`,
+        HW_CERTIFICATE_FALLBACK: 'self-signed',
+        HW_NGINX_TEST_CMD: JSON.stringify(['sh', '-c', `! grep -rqs ' ssl;' '${sites}'`]),
+        HW_RELOAD_WAIT: 'false',
+      },
+    });
+  });
+  after(() => t?.close());
+
+  test('502, the vhost byte for byte as before, no key or chain left, the reason kept', async () => {
+    const a = await createAccount(t);
+    const before = readFileSync(vhostOf(t, a.domain), 'utf8');
+    const r = await t.call('POST', `/api/v1/accounts/${a.id}/certificate`, { body: {} });
+    assert.equal(r.status, 502, r.text);
+    assert.equal(readFileSync(vhostOf(t, a.domain), 'utf8'), before);
+    assert.equal(existsSync(liveDir(t, a.domain)), false);
+    assert.equal(existsSync(join(t.config.provisioning.rootDir, `etc/letsencrypt/renewal/${a.domain}.conf`)), false);
+    const c = (await t.call('GET', `/api/v1/accounts/${a.id}/certificate`)).body.data;
+    assert.equal(c.status, 'failed');
+    assert.match(c.last_error, /nginx did not take the new vhost, everything was put back: .*configuration test/);
   });
 });

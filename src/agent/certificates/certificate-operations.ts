@@ -91,16 +91,21 @@ export class CertificateOperations {
     const vhostPath = accountPaths(target).vhost;
     const saved: Saved[] = [];
     for (const [path] of [...writes, [vhostPath]]) saved.push(await this.save(path));
+    const live = accountPaths(target).certificateLive;
+    const liveExisted = await this.files.exists(live);
     try {
       await this.reloads.editing(async () => {
-        if (writes.length) await this.files.mkdir(accountPaths(target).certificateLive, 0o700);
+        if (writes.length) await this.files.mkdir(live, 0o700);
         for (const [path, content, mode] of writes) await this.files.writeAtomic(path, content, mode);
         await this.files.writeAtomic(vhostPath, vhost);
       });
       await this.reload(vhostPath);
     } catch (error) {
       await this.reloads
-        .editing(() => this.restore(saved))
+        .editing(async () => {
+          await this.restore(saved);
+          if (!liveExisted) await this.files.removeTree(live);
+        })
         .catch((restoreError: unknown) => this.logger.error(`${target.domain}: restore failed: ${describeError(restoreError)}`));
       await this.reloads.request().catch(() => undefined);
       throw new CertificateFailedError(`nginx did not take the new vhost, everything was put back: ${describeError(error).slice(0, 480)}`);
