@@ -428,7 +428,7 @@ export const clientAccountsList = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * Remove the certificate: the vhost back to plain HTTP, the key, chain and challenge files deleted; 204, no body
+ * Remove the certificate: the vhost back to plain HTTP, the certificate revoked at the CA, the key, chain and challenge files deleted; 204, no body
  */
 export const certificatesRemove = <ThrowOnError extends boolean = false>(options: Options<CertificatesRemoveData, ThrowOnError>) => (options.client ?? client).delete<CertificatesRemoveResponses, CertificatesRemoveErrors, ThrowOnError>({
     security: [

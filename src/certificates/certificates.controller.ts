@@ -42,7 +42,9 @@ export class CertificatesController {
   @Delete()
   @HttpCode(204)
   @Authenticated({ scopes: ['accounts:write'] })
-  @ApiOperation({ summary: 'Remove the certificate: the vhost back to plain HTTP, the key, chain and challenge files deleted; 204, no body' })
+  @ApiOperation({
+    summary: 'Remove the certificate: the vhost back to plain HTTP, the certificate revoked at the CA, the key, chain and challenge files deleted; 204, no body',
+  })
   @ApiErrors(404, 409, 502, 503)
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.certificates.remove(id);

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect } from 'node:tls';
+import { Agent } from 'node:https';
+import { axios as acmeHttp, Client } from 'acme-client';
 import { startPebble, Pebble } from '../support/pebble';
 import { createAccount } from '../support/accounts';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
@@ -229,11 +231,18 @@ http {
     assert.notEqual(renewed.body.data.serial, c.serial);
     assert.equal(await servedSerial(a.domain), renewed.body.data.serial);
 
+    const chain = readFileSync(join(live(a.domain), 'fullchain.pem'), 'utf8');
     const del = await t.call('DELETE', `/api/v1/accounts/${a.id}/certificate`);
     assert.equal(del.status, 204);
     assert.equal(existsSync(live(a.domain)), false);
     assert.equal(curlTls(a.domain).ok, false, 'no TLS after the removal');
     assert.equal((await httpGet(a.domain)).status, 200, 'plain HTTP serves as before');
+    // The CA was told: revoking it again with the agent's account key is refused as already revoked.
+    acmeHttp.defaults.httpsAgent = new Agent({ ca: readFileSync(pebble.caFile) });
+    const client = new Client({ directoryUrl: pebble.directoryUrl, accountKey: readFileSync(join(t.config.dataDir, 'agent/acme-account.key')) });
+    // Finds the existing account (its URL signs the revocation); acme-client then sends an empty update some CAs refuse: harmless.
+    await client.createAccount({ termsOfServiceAgreed: true }).catch(() => client.getAccountUrl());
+    await assert.rejects(client.revokeCertificate(chain), /already been revoked/i);
   });
 
   test('redirect: plain HTTP answers 301 except the challenge path, so renewal still validates; suspended answers 503 over TLS; deleting the account removes every file', async () => {

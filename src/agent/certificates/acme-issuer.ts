@@ -51,6 +51,14 @@ export class AcmeIssuer {
     }
   }
 
+  /** Tells the CA the certificate is no longer used (DELETE …/certificate, account removal); the account key signs it. */
+  async revoke(chain: string): Promise<void> {
+    const client = new Client({ directoryUrl: this.acme.directoryUrl, accountKey: await this.loadAccountKey(), backoffMin: 250, backoffMax: 10_000 });
+    // Finds the existing account (its URL signs the revocation); acme-client then sends an empty update some CAs refuse: harmless.
+    await client.createAccount({ termsOfServiceAgreed: true }).catch(() => client.getAccountUrl());
+    await client.revokeCertificate(chain, { reason: 5 });
+  }
+
   private probe(): Promise<string> {
     return new Promise((resolve) => {
       const req = httpsRequest(this.acme.directoryUrl, { agent: acmeHttp.defaults.httpsAgent as Agent | undefined, timeout: 10_000 }, (res) => {

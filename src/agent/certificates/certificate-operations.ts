@@ -80,10 +80,19 @@ export class CertificateOperations {
   private async remove(target: RemovalTarget): Promise<null> {
     const template = await currentVhostTemplate(this.files, target);
     if (template && (await tlsFlags(this.files, target.domain)).tls) await this.swap(target, [], renderVhost(this.renderer, template, target, { tls: false }));
+    await this.revoke(target.domain);
     const p = accountPaths(target);
     for (const dir of p.certificateDirs) await this.files.removeTree(dir);
     await this.files.removeFile(p.certificateRenewal);
     return null;
+  }
+
+  /** A CA-issued certificate is revoked before its files go (cessationOfOperation); a CA that refuses or is down does not stop the removal. */
+  private async revoke(domain: string): Promise<void> {
+    const f = certificateFiles(domain);
+    const chain = await this.files.read(f.fullchain);
+    if (!chain || /^self_signed = yes$/m.test((await this.files.read(f.record)) ?? '')) return;
+    await this.issuer.revoke(chain).catch((error: unknown) => this.logger.warn(`${domain}: revocation failed, the files are removed anyway: ${describeError(error)}`));
   }
 
   /** Writes the files and the vhost, tests and reloads nginx; on any failure puts all of it back. */
