@@ -6,6 +6,7 @@ import { DnsRecordsModule } from './dns/dns-records.module';
 import { MailModule } from './mail/mail.module';
 import { AuditModule } from './audit/audit.module';
 import { HostingDatabasesModule } from './hosting-databases/hosting-databases.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { ScopesGuard, TokenAuthGuard } from './auth/auth.guards';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
@@ -42,6 +43,7 @@ export const FEATURE_MODULES = [
   HostingDatabasesModule,
   DnsRecordsModule,
   MailModule,
+  CertificatesModule,
   IdempotencyModule,
   AuditModule,
   ServerStatsModule,

@@ -13,6 +13,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal } from '../auth/principal';
 import { AccountsService } from './accounts.service';
 import { actorOf } from './suspensions/actor';
+import { CertificatesService } from '../certificates/certificates.service';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountStatusView, AccountView, CreatedAccountView } from './dto/account.view';
 import { CreateAccountDto, CreateAccountQuery } from './dto/create-account.dto';
@@ -33,7 +34,10 @@ const isBillingAlias = (request: FastifyRequest): boolean => request.url.startsW
 @ApiErrors(401, 403)
 @Controller(['api/v1/accounts', 'api/accounts'])
 export class AccountsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly certificates: CertificatesService,
+  ) {}
 
   @Get()
   @Authenticated({ scopes: ['accounts:read'] })
@@ -88,12 +92,15 @@ export class AccountsController {
     const billing = isBillingAlias(request);
     if (body.password === undefined && !billing) throw DomainError.field('password', 'password is required');
     // Nobody logs in with it: the billing system keeps its own; it is never echoed.
-    const input = { ...body, password: body.password ?? randomBytes(24).toString('base64url') };
+    const { certificate, ...fields } = body;
+    const input = { ...fields, password: body.password ?? randomBytes(24).toString('base64url') };
     if (query.dry_run === 'true') {
       reply.status(200);
       return { data: await this.accounts.planCreate(input) };
     }
-    const created = CreatedAccountView.of(await this.accounts.create(input));
+    const account = await this.accounts.create(input);
+    if (certificate === true) this.certificates.requestAtCreate(account);
+    const created = CreatedAccountView.of(account);
     return billing ? { account_id: created.id, data: created } : { data: created };
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CertificatesModule } from '../certificates/certificates.module';
 import { ClientsModule } from '../clients/clients.module';
 import { MailboxesRepositoryModule } from '../mail/mailboxes-repository.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
@@ -24,6 +25,7 @@ import { ClientsController } from './clients.controller';
     ProvisioningModule,
     IdempotencyModule,
     ObservabilityModule,
+    CertificatesModule,
   ],
   controllers: [ClientsController, AccountsController, ClientAccountsController],
   providers: [AccountsService, ClientLifecycleService, AccountsMetrics],

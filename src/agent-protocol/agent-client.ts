@@ -1,5 +1,6 @@
 import { DatabaseOp } from './database-ops';
 import { DnsAnswer, DnsChange } from './dns-change';
+import { CertificateRequest, IssuedCertificate } from './certificates';
 import { Plan } from './plan';
 import { PlanSecrets } from './plan-secrets';
 import { DiskMeasurement, DiskQuery, TrafficQuery, TrafficRead } from './usage';
@@ -37,4 +38,6 @@ export abstract class AgentClient {
   abstract measureDisk(accounts: DiskQuery[]): Promise<DiskMeasurement[]>;
   /** Bytes sent per domain and month since each cursor, from the access logs nginx writes. */
   abstract readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]>;
+  /** Issues (the certificate installed) or removes (null) an account's certificate; a failed issue throws CertificateFailedError. */
+  abstract certificate(request: CertificateRequest): Promise<IssuedCertificate | null>;
 }

@@ -8,6 +8,7 @@ import { Plan } from './plan';
 import { DNS_PATH, DnsAnswer, DnsChange, DnsRefusedError } from './dns-change';
 import { PlanSecrets } from './plan-secrets';
 import { DISK_USAGE_PATH, DiskMeasurement, DiskQuery, TRAFFIC_USAGE_PATH, TrafficQuery, TrafficRead } from './usage';
+import { CERTIFICATES_PATH, CertificateFailedError, CertificateRequest, IssuedCertificate } from './certificates';
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
 
@@ -53,6 +54,16 @@ export class HttpAgentClient extends AgentClient {
     if (status === 409 && answer.error === 'database_exists') throw new DatabaseOpError('exists', message);
     if (status === 503 && answer.error === 'databases_unconfigured') throw new DatabaseOpError('unconfigured', message);
     if (status === 500 && answer.error === 'database_failed') throw new DatabaseOpError('failed', message);
+    if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
+    throw new AgentUnreachableError(`the agent answered ${status}`, true);
+  }
+
+  async certificate(request: CertificateRequest): Promise<IssuedCertificate | null> {
+    const { status, text } = await this.post(CERTIFICATES_PATH, JSON.stringify(request));
+    const answer = parseAnswer(text);
+    if (status === 200) return (answer.certificate ?? null) as IssuedCertificate | null;
+    if (status === 422 && answer.error === 'certificate_failed') throw new CertificateFailedError(String(answer.reason ?? 'the issuance failed'));
+    if (status === 400) throw new UnsafeValueError(String(answer.field ?? 'request'), String(answer.message ?? 'is invalid'));
     if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
     throw new AgentUnreachableError(`the agent answered ${status}`, true);
   }

@@ -16,9 +16,11 @@ import { DNS_PATH, DnsRefusedError, parseDnsChange } from '../agent-protocol/dns
 import { DnsRecordStore } from './system/dns-records';
 import { DISK_USAGE_PATH, TRAFFIC_USAGE_PATH } from '../agent-protocol/usage';
 import { UsageMeter } from './usage-meter';
+import { CertificateOperations } from './certificates/certificate-operations';
+import { CERTIFICATES_PATH, CertificateFailedError } from '../agent-protocol/certificates';
 
 const BODY_LIMIT = 64 * 1024;
-const SIGNED_PATHS = new Set([PLANS_PATH, PREVIEW_PATH, DATABASES_PATH, DNS_PATH, DISK_USAGE_PATH, TRAFFIC_USAGE_PATH]);
+const SIGNED_PATHS = new Set([PLANS_PATH, PREVIEW_PATH, DATABASES_PATH, DNS_PATH, DISK_USAGE_PATH, TRAFFIC_USAGE_PATH, CERTIFICATES_PATH]);
 
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
@@ -39,6 +41,7 @@ export class AgentServer implements OnModuleDestroy {
     private readonly hostingDatabases: HostingDatabases,
     private readonly records: DnsRecordStore,
     private readonly meter: UsageMeter,
+    private readonly certificates: CertificateOperations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -107,6 +110,7 @@ export class AgentServer implements OnModuleDestroy {
         return reply(res, 500, { error: 'internal_error' });
       }
     }
+    if (path === CERTIFICATES_PATH) return this.certificate(res, plan);
     if (path === PREVIEW_PATH) {
       try {
         return reply(res, 200, this.previewer.preview(plan));
@@ -156,6 +160,18 @@ export class AgentServer implements OnModuleDestroy {
         return reply(res, status, { error: 'dns_refused', message: error.message, problems: error.problems });
       }
       this.logger.error(`DNS change failed: ${error instanceof Error ? error.message : String(error)}`);
+      return reply(res, 500, { error: 'internal_error' });
+    }
+  }
+
+  /** `POST /v1/certificates`: 200 with the installed certificate (null after a removal); 422 with the reason when the issuance failed. */
+  private async certificate(res: ServerResponse, request: unknown): Promise<void> {
+    try {
+      return reply(res, 200, { certificate: await this.certificates.run(request) });
+    } catch (error) {
+      if (error instanceof UnsafeValueError) return reply(res, 400, { error: 'invalid_request', field: error.field, message: error.message });
+      if (error instanceof CertificateFailedError) return reply(res, 422, { error: 'certificate_failed', reason: error.reason });
+      this.logger.error(`certificate operation failed: ${error instanceof Error ? error.message : String(error)}`);
       return reply(res, 500, { error: 'internal_error' });
     }
   }

@@ -2,6 +2,8 @@ import { Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { AgentServer, agentStateDir } from './agent-server';
+import { AcmeIssuer, acmeAccountKeyPath } from './certificates/acme-issuer';
+import { CertificateOperations } from './certificates/certificate-operations';
 import { PlanLedger } from './plan-ledger';
 import { LocalAgentClient } from './local-agent-client';
 import { PlanExecutor, PROVISIONING_STEPS } from './plan-executor';
@@ -18,6 +20,12 @@ import { rootPrefix, TemplateRenderer } from './system/template-renderer';
 import { detectQuotaSupport, UserQuotas } from './system/user-quotas';
 import { UsageMeter } from './usage-meter';
 
+/** The agent's renderer: the operator's templates with the root prefix and listen settings. */
+export function templateRendererFor(config: AppConfig): TemplateRenderer {
+  const p = config.provisioning;
+  return new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup, tlsListen: config.acme.tlsListen });
+}
+
 /** The real steps over rootDir and the panel's database (tests wrap this to inject faults). */
 export function createProvisioningSteps(
   config: AppConfig,
@@ -30,7 +38,7 @@ export function createProvisioningSteps(
   return buildSteps({
     files,
     users: new SystemUsers(files),
-    renderer: new TemplateRenderer(p.templatesDir, { root: rootPrefix(p.rootDir), listen: p.nginxListen, webGroup: p.webGroup }),
+    renderer: templateRendererFor(config),
     dns: new DnsZoneStore(db),
     zone: { serverIp: p.serverIp, nameservers: p.nameservers },
     databases,
@@ -74,6 +82,18 @@ export function createUsageMeter(config: AppConfig, databases: HostingDatabases)
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new HostingDatabases(config.hostingDatabases),
     },
+    {
+      provide: CertificateOperations,
+      inject: [APP_CONFIG, ReloadCoalescer],
+      useFactory: (config: AppConfig, reloads: ReloadCoalescer) =>
+        new CertificateOperations(
+          new FileOps(config.provisioning.rootDir),
+          templateRendererFor(config),
+          reloads,
+          new AcmeIssuer(config.acme, acmeAccountKeyPath(config)),
+          config.acme.fallback,
+        ),
+    },
     { provide: PlanLedger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PlanLedger(agentStateDir(config)) },
     PlanExecutor,
     PlanPreviewer,
@@ -81,11 +101,12 @@ export function createUsageMeter(config: AppConfig, databases: HostingDatabases)
     { provide: UsageMeter, inject: [APP_CONFIG, HostingDatabases], useFactory: createUsageMeter },
     {
       provide: LocalAgentClient,
-      inject: [PlanExecutor, PlanPreviewer, HostingDatabases, DnsRecordStore, UsageMeter],
-      useFactory: (e: PlanExecutor, p: PlanPreviewer, d: HostingDatabases, r: DnsRecordStore, m: UsageMeter) => new LocalAgentClient(e, p, d, r, m),
+      inject: [PlanExecutor, PlanPreviewer, HostingDatabases, DnsRecordStore, UsageMeter, CertificateOperations],
+      useFactory: (e: PlanExecutor, p: PlanPreviewer, d: HostingDatabases, r: DnsRecordStore, m: UsageMeter, c: CertificateOperations) =>
+        new LocalAgentClient(e, p, d, r, m, c),
     },
     AgentServer,
   ],
-  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS, HostingDatabases, UsageMeter],
+  exports: [LocalAgentClient, AgentServer, PlanExecutor, ReloadCoalescer, PROVISIONING_STEPS, HostingDatabases, UsageMeter, CertificateOperations],
 })
 export class AgentModule {}

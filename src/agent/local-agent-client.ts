@@ -9,6 +9,8 @@ import { DnsAnswer, DnsChange, parseDnsChange } from '../agent-protocol/dns-chan
 import { DnsRecordStore } from './system/dns-records';
 import { DiskMeasurement, DiskQuery, TrafficQuery, TrafficRead } from '../agent-protocol/usage';
 import { UsageMeter } from './usage-meter';
+import { CertificateOperations } from './certificates/certificate-operations';
+import { CertificateRequest, IssuedCertificate } from '../agent-protocol/certificates';
 
 /** The agent in the panel's own process: the same executor the daemon runs. */
 export class LocalAgentClient extends AgentClient {
@@ -18,6 +20,7 @@ export class LocalAgentClient extends AgentClient {
     private readonly hostingDatabases: HostingDatabases,
     private readonly records: DnsRecordStore,
     private readonly meter: UsageMeter,
+    private readonly certificates: CertificateOperations,
   ) {
     super();
   }
@@ -44,5 +47,9 @@ export class LocalAgentClient extends AgentClient {
 
   readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]> {
     return this.meter.readTraffic(domains);
+  }
+
+  certificate(request: CertificateRequest): Promise<IssuedCertificate | null> {
+    return this.certificates.run(request);
   }
 }

@@ -28,7 +28,7 @@ describe('usage measured for billing', () => {
 
   before(async () => {
     // On MariaDB the same server is the hosting database server (HW_HOSTING_DB_URL), so the accounts' databases are measured.
-    const hosting = process.env.DATABASE_URL ? { HW_HOSTING_DB_URL: new URL('/', process.env.DATABASE_URL).toString() } : {};
+    const hosting: Record<string, string> = process.env.DATABASE_URL ? { HW_HOSTING_DB_URL: new URL('/', process.env.DATABASE_URL).toString() } : {};
     t = await startTestApp({ env: { HW_USAGE_DISK_INTERVAL: '0', HW_USAGE_TRAFFIC_INTERVAL: '0', ...hosting } });
     root = t.config.provisioning.rootDir;
     jobs = t.get(UsageJobs);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's nginx, php8.2-fpm, PowerDNS (gmysql), dig, Postfix and Dovecot (MySQL and
-# SQLite lookups), OpenSSH's server, sshpass and openssl when missing, without starting
+# SQLite lookups), OpenSSH's server, sshpass, openssl and Pebble (an ACME test CA) when missing, without starting
 # their system services (the stack suite runs its own instances on loopback high ports).
 set -euo pipefail
 need=()
@@ -20,6 +20,7 @@ dpkg -s dovecot-sqlite >/dev/null 2>&1 || need+=(dovecot-sqlite)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v sftp >/dev/null 2>&1 || need+=(openssh-client)
 command -v sshpass >/dev/null 2>&1 || need+=(sshpass)
+command -v pebble >/dev/null 2>&1 || need+=(pebble)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"

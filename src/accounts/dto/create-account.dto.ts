@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min, ValidateIf } from 'class-validator';
 import { MAX_LIMIT_MB, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '../../agent-protocol/grammar';
 import { IsDomainName } from '../../common/domains';
 import { NotWith } from '../../common/field-rules';
@@ -80,6 +80,12 @@ export class CreateAccountDto {
   @IsOptional()
   @IsFreeText(255)
   external_id?: string;
+
+  /** `true`: also issue a certificate for the domain and www. by ACME once the account is active (after the 201; see GET …/certificate). */
+  @ApiPropertyOptional({ example: false })
+  @IsOptional()
+  @IsBoolean({ message: 'certificate must be true or false' })
+  certificate?: boolean;
 }
 
 export class CreateAccountQuery {

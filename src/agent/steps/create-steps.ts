@@ -99,7 +99,8 @@ export function vhostStep({ files, renderer, reloads }: StepDeps): Step {
     name: 'vhost',
     async apply(input) {
       const p = accountPaths(input.target);
-      const vhost = renderer.render('nginx-vhost.conf', values(input.target));
+      // A certificate left from an earlier account of this domain is not trusted: a create's vhost is plain HTTP.
+      const vhost = renderer.render('nginx-vhost.conf', values(input.target), { tls: false });
       await cleanOnFailure(
         () => undo(input),
         () =>

@@ -1,12 +1,16 @@
+import { tlsFlags } from '../certificates/tls-files';
 import { accountPaths } from '../system/account-paths';
 import { LOGIN_SHELL, NOLOGIN_SHELL } from '../system/system-users';
 import { values } from './create-steps';
 import { Step, StepDeps } from './step';
 
-/** Suspend swaps the 503 vhost in; undo renders the active one again (same bytes as at create). */
+/**
+ * Suspend swaps the 503 vhost in; undo renders the active one again (same bytes as at create, plus
+ * the TLS side when a certificate is installed: a suspended account keeps its certificate and answers 503 over HTTPS too).
+ */
 export function vhostSuspendedStep({ files, renderer, reloads }: StepDeps): Step {
-  const write = (target: Parameters<Step['apply']>[0]['target'], template: 'nginx-vhost.conf' | 'nginx-vhost-suspended.conf') => {
-    const vhost = renderer.render(template, values(target));
+  const write = async (target: Parameters<Step['apply']>[0]['target'], template: 'nginx-vhost.conf' | 'nginx-vhost-suspended.conf') => {
+    const vhost = renderer.render(template, values(target), await tlsFlags(files, target.domain));
     return reloads.editing(() => files.writeAtomic(accountPaths(target).vhost, vhost));
   };
   return {
@@ -65,7 +69,7 @@ export function phpVersionStep({ files, renderer, reloads }: StepDeps): Step {
   };
 }
 
-/** Nothing at create; delete removes a Let's Encrypt certificate if one was issued. */
+/** Nothing at create; delete removes every file a certificate issuance made (live/, archive/, renewal/, the challenge tokens). */
 export function certificateStep({ files }: StepDeps): Step {
   return {
     name: 'certificate',

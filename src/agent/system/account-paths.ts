@@ -20,7 +20,11 @@ export function accountPaths(t: Pick<SafeTarget, 'username' | 'domain' | 'php_ve
     webLogs: [`/var/log/nginx/${t.domain}.access.log`, `/var/log/nginx/${t.domain}.error.log`],
     mailBase: MAIL_BASE,
     mailDir: `${MAIL_BASE}/${t.domain}`,
-    certificateDirs: [`/etc/letsencrypt/live/${t.domain}`, `/etc/letsencrypt/archive/${t.domain}`],
+    // What an issuance makes (certbot's layout, so the seed's delete path holds): the key and chain in live/,
+    // Hostwright's record of the issuance in renewal/, the HTTP-01 tokens outside the tenant's home.
+    certificateLive: `/etc/letsencrypt/live/${t.domain}`,
+    acmeChallengeDir: `/var/lib/hostwright/acme-challenge/${t.domain}`,
+    certificateDirs: [`/etc/letsencrypt/live/${t.domain}`, `/etc/letsencrypt/archive/${t.domain}`, `/var/lib/hostwright/acme-challenge/${t.domain}`],
     certificateRenewal: `/etc/letsencrypt/renewal/${t.domain}.conf`,
   };
 }

@@ -29,6 +29,10 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, meaning: 'Too many requests for this token (or address, without one); `Retry-After` says when to try again' },
   internal_error: { status: 500, meaning: 'An unexpected error; it has been logged' },
   provisioning_failed: { status: 500, meaning: 'The server could not be changed; what was done is undone, or repeating the request finishes it' },
+  certificate_failed: {
+    status: 502,
+    meaning: 'The certificate could not be issued (the ACME challenge failed or the CA did not answer); the account serves as before and the reason is kept',
+  },
   service_unavailable: { status: 503, meaning: 'The server is busy (too many request bodies in flight); `Retry-After` says when to try again' },
   database_server_unavailable: { status: 503, meaning: 'No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached' },
   agent_unreachable: { status: 503, meaning: 'The provisioning agent did not answer; `Retry-After` says when to try again' },

@@ -47,6 +47,25 @@ export interface AppConfig {
   hostingDatabases: HostingDatabasesConfig;
   /** How often the usage jobs measure disk and read the access logs (seconds; 0: never, e.g. when another instance does). */
   usage: { diskIntervalSeconds: number; trafficIntervalSeconds: number };
+  /** Account certificates by ACME HTTP-01 (the agent holds the account key and the private keys). */
+  acme: {
+    /** The ACME directory: Let's Encrypt production unless set (any RFC 8555 server: Pebble, a private CA). */
+    directoryUrl: string;
+    /** PEM bundle trusted for the directory's HTTPS (a private ACME server such as Pebble); absent: the system's CAs. */
+    caFile?: string;
+    /** The ACME account's contact address. */
+    email?: string;
+    /** The `listen` of the vhosts' TLS side (`443`; the stack suite uses a loopback high port). */
+    tlsListen: string;
+    /** `self-signed`: when ACME fails, serve a self-signed certificate (the operator's explicit choice); `none`: never. */
+    fallback: 'none' | 'self-signed';
+    /** Renew this many days before not_after. */
+    renewDays: number;
+    /** How often the renewal job looks for certificates due. */
+    checkIntervalSeconds: number;
+    /** The first retry after a failure; doubled on each further failure up to a day. */
+    retryBaseSeconds: number;
+  };
   license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
   rateLimit: { limit: number; windowSeconds: number };
   /** Failed authentications per client address per window before it gets 429; limit 0: no limit. */
@@ -168,9 +187,27 @@ function parseGroupName(value: string): string {
   return value;
 }
 
-function parseListen(value: string): string {
+export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+
+function parseUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an https:// URL (got "${value}")`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError(`${name} must be an https:// URL (got "${value}")`);
+  return value;
+}
+
+function existingFile(name: string, file: string | undefined): string | undefined {
+  if (file && !existsSync(file)) throw new ConfigError(`${name} points to a missing file: ${file}`);
+  return file && resolve(file);
+}
+
+function parseListen(value: string, name = 'HW_NGINX_LISTEN'): string {
   if (!/^(?:(?:\d{1,3}\.){3}\d{1,3}:|\[[0-9a-f:]+\]:)?\d{1,5}$/i.test(value) || Number(value.split(':').pop()) > 65535) {
-    throw new ConfigError(`HW_NGINX_LISTEN must be a port or address:port (got "${value}")`);
+    throw new ConfigError(`${name} must be a port or address:port (got "${value}")`);
   }
   return value;
 }
@@ -226,6 +263,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     usage: {
       diskIntervalSeconds: env.int('HW_USAGE_DISK_INTERVAL', 900, 0, 86400),
       trafficIntervalSeconds: env.int('HW_USAGE_TRAFFIC_INTERVAL', 300, 0, 86400),
+    },
+    acme: {
+      directoryUrl: parseUrl('HW_ACME_DIRECTORY_URL', env.string('HW_ACME_DIRECTORY_URL', LETS_ENCRYPT_DIRECTORY)),
+      caFile: existingFile('HW_ACME_CA_FILE', env.optional('HW_ACME_CA_FILE')),
+      email: env.optional('HW_ACME_EMAIL'),
+      tlsListen: parseListen(env.string('HW_NGINX_TLS_LISTEN', '443'), 'HW_NGINX_TLS_LISTEN'),
+      fallback: env.oneOf('HW_CERTIFICATE_FALLBACK', 'none', ['none', 'self-signed'] as const),
+      renewDays: env.int('HW_CERTIFICATE_RENEW_DAYS', 30, 1, 365),
+      checkIntervalSeconds: env.int('HW_CERTIFICATE_CHECK_INTERVAL', 3600, 1, 86400),
+      retryBaseSeconds: env.int('HW_CERTIFICATE_RETRY_BASE', 300, 1, 86400),
     },
     license: {
       publicKey: env.optional('HW_LICENSE_PUBLIC_KEY'),

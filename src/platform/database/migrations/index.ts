@@ -15,6 +15,7 @@ import { Webhooks1732500300000 } from './1732500300000-Webhooks';
 import { DnsRecords1732500400000 } from './1732500400000-DnsRecords';
 import { Mail1732500500000 } from './1732500500000-Mail';
 import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases';
+import { Certificates1732500700000 } from './1732500700000-Certificates';
 import { AccountSuspensions1732500800000 } from './1732500800000-AccountSuspensions';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   DnsRecords1732500400000,
   Mail1732500500000,
   HostingDatabases1732500600000,
+  Certificates1732500700000,
   AccountSuspensions1732500800000,
 ];

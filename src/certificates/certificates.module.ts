@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsRepositoryModule } from '../accounts/accounts-repository.module';
+import { SchedulingModule } from '../platform/scheduling/scheduling.module';
+import { AccountCertificate } from './certificate.entity';
+import { CertificateRenewalJob } from './certificate-renewal.job';
+import { CertificatesController } from './certificates.controller';
+import { CertificatesService } from './certificates.service';
+
+/** Account certificates by ACME (issue, renew, remove); the agent does the work, this keeps the record and the schedule. */
+@Module({
+  imports: [TypeOrmModule.forFeature([AccountCertificate]), AccountsRepositoryModule, SchedulingModule],
+  controllers: [CertificatesController],
+  providers: [CertificatesService, CertificateRenewalJob],
+  exports: [CertificatesService],
+})
+export class CertificatesModule {}
