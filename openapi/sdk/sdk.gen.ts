@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, HostingDatabasesCreateDatabaseData, HostingDatabasesCreateDatabaseErrors, HostingDatabasesCreateDatabaseResponses, HostingDatabasesCreateUserData, HostingDatabasesCreateUserErrors, HostingDatabasesCreateUserResponses, HostingDatabasesDropDatabaseData, HostingDatabasesDropDatabaseErrors, HostingDatabasesDropDatabaseResponses, HostingDatabasesDropUserData, HostingDatabasesDropUserErrors, HostingDatabasesDropUserResponses, HostingDatabasesGetUserData, HostingDatabasesGetUserErrors, HostingDatabasesGetUserResponses, HostingDatabasesListDatabasesData, HostingDatabasesListDatabasesErrors, HostingDatabasesListDatabasesResponses, HostingDatabasesListUsersData, HostingDatabasesListUsersErrors, HostingDatabasesListUsersResponses, HostingDatabasesUpdateUserData, HostingDatabasesUpdateUserErrors, HostingDatabasesUpdateUserResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, CertificatesGetData, CertificatesGetErrors, CertificatesGetResponses, CertificatesIssueData, CertificatesIssueErrors, CertificatesIssueResponses, CertificatesRemoveData, CertificatesRemoveErrors, CertificatesRemoveResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, DnsRecordsCreateData, DnsRecordsCreateErrors, DnsRecordsCreateResponses, DnsRecordsListData, DnsRecordsListErrors, DnsRecordsListResponses, DnsRecordsRemoveData, DnsRecordsRemoveErrors, DnsRecordsRemoveResponses, DnsRecordsUpdateData, DnsRecordsUpdateErrors, DnsRecordsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, HostingDatabasesCreateDatabaseData, HostingDatabasesCreateDatabaseErrors, HostingDatabasesCreateDatabaseResponses, HostingDatabasesCreateUserData, HostingDatabasesCreateUserErrors, HostingDatabasesCreateUserResponses, HostingDatabasesDropDatabaseData, HostingDatabasesDropDatabaseErrors, HostingDatabasesDropDatabaseResponses, HostingDatabasesDropUserData, HostingDatabasesDropUserErrors, HostingDatabasesDropUserResponses, HostingDatabasesGetUserData, HostingDatabasesGetUserErrors, HostingDatabasesGetUserResponses, HostingDatabasesListDatabasesData, HostingDatabasesListDatabasesErrors, HostingDatabasesListDatabasesResponses, HostingDatabasesListUsersData, HostingDatabasesListUsersErrors, HostingDatabasesListUsersResponses, HostingDatabasesUpdateUserData, HostingDatabasesUpdateUserErrors, HostingDatabasesUpdateUserResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, MailboxesCreateData, MailboxesCreateErrors, MailboxesCreateResponses, MailboxesGetData, MailboxesGetErrors, MailboxesGetResponses, MailboxesListData, MailboxesListErrors, MailboxesListResponses, MailboxesRemoveData, MailboxesRemoveErrors, MailboxesRemoveResponses, MailboxesUpdateData, MailboxesUpdateErrors, MailboxesUpdateResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses, UsageOneData, UsageOneErrors, UsageOneResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksPingData, WebhooksPingErrors, WebhooksPingResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -556,6 +556,200 @@ export const hostingDatabasesUpdateUser = <ThrowOnError extends boolean = false>
 });
 
 /**
+ * List the account's DNS records (SOA and apex NS included, marked protected; the SOA's data carries the serial)
+ */
+export const dnsRecordsList = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsListData, ThrowOnError>) => (options.client ?? client).get<DnsRecordsListResponses, DnsRecordsListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records',
+    ...options
+});
+
+/**
+ * Add a DNS record: A, AAAA, CNAME, MX, TXT, SRV, CAA, or NS below the apex
+ *
+ * 422: a field fails its type's grammar, a CNAME or NS at the apex, a name inside another account's zone. 409: a CNAME beside other data (or data beside a CNAME), the same record twice, the package's record limit, an account that is not active or suspended.
+ */
+export const dnsRecordsCreate = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsCreateData, ThrowOnError>) => (options.client ?? client).post<DnsRecordsCreateResponses, DnsRecordsCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a record; 204, no body. The apex SOA and NS are protected: 409
+ */
+export const dnsRecordsRemove = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsRemoveData, ThrowOnError>) => (options.client ?? client).delete<DnsRecordsRemoveResponses, DnsRecordsRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records/{record}',
+    ...options
+});
+
+/**
+ * Change a record (name, ttl, data fields); the type stays. The apex SOA and NS are protected: 409
+ */
+export const dnsRecordsUpdate = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsUpdateData, ThrowOnError>) => (options.client ?? client).patch<DnsRecordsUpdateResponses, DnsRecordsUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records/{record}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List the account's mailboxes (the primary one included)
+ */
+export const mailboxesList = <ThrowOnError extends boolean = false>(options: Options<MailboxesListData, ThrowOnError>) => (options.client ?? client).get<MailboxesListResponses, MailboxesListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes',
+    ...options
+});
+
+/**
+ * Create a mailbox on the account’s domain
+ *
+ * Effective at once (Postfix and Dovecot query the panel’s database). 403 `package_limit_reached` past the package’s max_email_accounts; 422 for a quota_mb above the account’s disk quota; 409 when the address exists or the account is in another operation.
+ */
+export const mailboxesCreate = <ThrowOnError extends boolean = false>(options: Options<MailboxesCreateData, ThrowOnError>) => (options.client ?? client).post<MailboxesCreateResponses, MailboxesCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a mailbox and its stored mail; 204, no body (mail to it is refused with 550 at once)
+ */
+export const mailboxesRemove = <ThrowOnError extends boolean = false>(options: Options<MailboxesRemoveData, ThrowOnError>) => (options.client ?? client).delete<MailboxesRemoveResponses, MailboxesRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}',
+    ...options
+});
+
+/**
+ * Get a mailbox by its local part
+ */
+export const mailboxesGet = <ThrowOnError extends boolean = false>(options: Options<MailboxesGetData, ThrowOnError>) => (options.client ?? client).get<MailboxesGetResponses, MailboxesGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}',
+    ...options
+});
+
+/**
+ * Change a mailbox’s password or quota (local_part is immutable: 422)
+ */
+export const mailboxesUpdate = <ThrowOnError extends boolean = false>(options: Options<MailboxesUpdateData, ThrowOnError>) => (options.client ?? client).patch<MailboxesUpdateResponses, MailboxesUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove the certificate: the vhost back to plain HTTP, the certificate revoked at the CA, the key, chain and challenge files deleted; 204, no body
+ */
+export const certificatesRemove = <ThrowOnError extends boolean = false>(options: Options<CertificatesRemoveData, ThrowOnError>) => (options.client ?? client).delete<CertificatesRemoveResponses, CertificatesRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/certificate',
+    ...options
+});
+
+/**
+ * The account's certificate: issuer, names, serial, validity, status, last error, next attempt
+ */
+export const certificatesGet = <ThrowOnError extends boolean = false>(options: Options<CertificatesGetData, ThrowOnError>) => (options.client ?? client).get<CertificatesGetResponses, CertificatesGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/certificate',
+    ...options
+});
+
+/**
+ * Issue (or renew) a certificate for the domain and www. by ACME HTTP-01; the vhost then serves HTTPS too
+ *
+ * Synchronous: answers once the certificate is installed and nginx reloaded. An installed certificate not yet due is answered unchanged unless `force` (or a new `redirect_http`). 409 unless the account is active, or while another issuance runs. 502 `certificate_failed` when the CA refused or could not be reached: the account serves exactly as before and GET shows the reason (retried with backoff).
+ */
+export const certificatesIssue = <ThrowOnError extends boolean = false>(options: Options<CertificatesIssueData, ThrowOnError>) => (options.client ?? client).post<CertificatesIssueResponses, CertificatesIssueErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/certificate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * The audit log: every write with its token, route, target and result, oldest first
  */
 export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
@@ -600,7 +794,7 @@ export const serverStatsPing = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Every account's disk and traffic figures in one call (WHMCS UsageUpdate)
  *
- * MiB. A null limit is unlimited; a null use is not measured (usage is not measured yet, so every use is null).
+ * MiB (used: rounded up) and exact bytes. A null limit is unlimited; a null use is not measured yet. Disk is measured and traffic read from the access logs by scheduled jobs (HW_USAGE_DISK_INTERVAL, HW_USAGE_TRAFFIC_INTERVAL); each figure says when. Bandwidth counts the current UTC month.
  */
 export const usageList = <ThrowOnError extends boolean = false>(options?: Options<UsageListData, ThrowOnError>) => (options?.client ?? client).get<UsageListResponses, UsageListErrors, ThrowOnError>({
     security: [
@@ -610,6 +804,144 @@ export const usageList = <ThrowOnError extends boolean = false>(options?: Option
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/usage',
+    ...options
+});
+
+/**
+ * One account's disk and traffic figures
+ *
+ * MiB (used: rounded up) and exact bytes. A null limit is unlimited; a null use is not measured yet. Disk is measured and traffic read from the access logs by scheduled jobs (HW_USAGE_DISK_INTERVAL, HW_USAGE_TRAFFIC_INTERVAL); each figure says when. Bandwidth counts the current UTC month.
+ */
+export const usageOne = <ThrowOnError extends boolean = false>(options: Options<UsageOneData, ThrowOnError>) => (options.client ?? client).get<UsageOneResponses, UsageOneErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/usage',
+    ...options
+});
+
+/**
+ * List webhook endpoints (never their secrets)
+ */
+export const webhooksList = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks',
+    ...options
+});
+
+/**
+ * Add a webhook endpoint; its signing secret is in this answer only
+ *
+ * Events are POSTed signed as Standard Webhooks defines (`webhook-id`, `webhook-timestamp`, `webhook-signature`). A URL whose host resolves to a loopback, private, link-local or metadata address is refused (422) unless HW_WEBHOOK_ALLOW_CIDRS allows it.
+ */
+export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a webhook endpoint and its deliveries
+ */
+export const webhooksRemove = <ThrowOnError extends boolean = false>(options: Options<WebhooksRemoveData, ThrowOnError>) => (options.client ?? client).delete<WebhooksRemoveResponses, WebhooksRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options
+});
+
+/**
+ * Get a webhook endpoint
+ */
+export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options
+});
+
+/**
+ * Change a webhook endpoint (URL, event types, enabled)
+ */
+export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateResponses, WebhooksUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The endpoint's deliveries, oldest first: status, attempts, response code, latency, last error, next attempt
+ */
+export const webhooksListDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksListDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksListDeliveriesResponses, WebhooksListDeliveriesErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/deliveries',
+    ...options
+});
+
+/**
+ * Send a delivered or failed event again (same webhook-id), as a new delivery
+ */
+export const webhooksRedeliver = <ThrowOnError extends boolean = false>(options: Options<WebhooksRedeliverData, ThrowOnError>) => (options.client ?? client).post<WebhooksRedeliverResponses, WebhooksRedeliverErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    ...options
+});
+
+/**
+ * Send a `webhook.ping` test event to this endpoint
+ */
+export const webhooksPing = <ThrowOnError extends boolean = false>(options: Options<WebhooksPingData, ThrowOnError>) => (options.client ?? client).post<WebhooksPingResponses, WebhooksPingErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/ping',
     ...options
 });
 
@@ -1237,7 +1569,7 @@ export const opteriusChangePackage = <ThrowOnError extends boolean = false>(opti
 });
 
 /**
- * Opterius: one account's usage (any valid token); MB, 0 while not measured
+ * Opterius: one account's usage (any valid token): the measured figures of GET /api/v1/usage in MB, 0 before the first measurement
  */
 export const opteriusAccountUsage = <ThrowOnError extends boolean = false>(options: Options<OpteriusAccountUsageData, ThrowOnError>) => (options.client ?? client).post<OpteriusAccountUsageResponses, OpteriusAccountUsageErrors, ThrowOnError>({
     security: [

@@ -12,7 +12,7 @@ export type HealthView = {
 /**
  * Stable machine-readable code
  */
-export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'package_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'service_unavailable' | 'database_server_unavailable' | 'agent_unreachable';
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'package_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'certificate_failed' | 'service_unavailable' | 'database_server_unavailable' | 'agent_unreachable';
 
 export type ErrorDetailView = {
     field: string;
@@ -169,6 +169,10 @@ export type PackageView = {
     max_domains: number;
     max_databases: number;
     max_email_accounts: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 means unlimited.
+     */
+    dns_records_limit: number;
     php_version: string;
     created_at: string;
 };
@@ -189,6 +193,10 @@ export type CreatePackageDto = {
     max_domains: number;
     max_databases: number;
     max_email_accounts: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 (the default) means unlimited.
+     */
+    dns_records_limit?: number;
     php_version: '7.4' | '8.0' | '8.1' | '8.2' | '8.3' | '8.4';
 };
 
@@ -208,6 +216,10 @@ export type UpdatePackageDto = {
     max_domains?: number;
     max_databases?: number;
     max_email_accounts?: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 (the default) means unlimited.
+     */
+    dns_records_limit?: number;
     php_version?: '7.4' | '8.0' | '8.1' | '8.2' | '8.3' | '8.4';
 };
 
@@ -385,6 +397,10 @@ export type CreateAccountDto = {
      * The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id).
      */
     external_id?: string;
+    /**
+     * `true`: also issue a certificate for the domain and www. by ACME once the account is active (after the 201; see GET …/certificate).
+     */
+    certificate?: boolean;
 };
 
 export type UpdateAccountDto = {
@@ -484,6 +500,145 @@ export type UpdateDatabaseUserDto = {
     databases?: Array<string>;
 };
 
+export type DnsRecordView = {
+    id: number;
+    /**
+     * Relative to the zone; `@` is the apex.
+     */
+    name: string;
+    /**
+     * The full name, without the trailing dot.
+     */
+    fqdn: string;
+    type: 'SOA' | 'NS' | 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA';
+    ttl: number;
+    /**
+     * The content by type (see the create body); SOA `{primary, mailbox, serial, refresh, retry, expire, minimum}`; null if a stored row does not parse.
+     */
+    data: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Made by the account's create (editable and deletable like any other).
+     */
+    generated: boolean;
+    /**
+     * The apex SOA and NS records: the server's; PATCH and DELETE answer 409.
+     */
+    protected: boolean;
+};
+
+export type CreateDnsRecordDto = {
+    /**
+     * `@` for the apex, a name relative to the zone (`www`, `_sip._tcp`, `*`), or a full name inside it (`www.example.com` or `www.example.com.`). A name that ends with the zone is taken as full; lowercase only.
+     */
+    name: string;
+    type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+    ttl?: number;
+    /**
+     * By type: A/AAAA `{address}` (canonical form); CNAME/NS `{target}` (a host name); MX `{priority, exchange}`; TXT `{text}` (printable ASCII, up to 2048 characters, split into 255-byte strings by the server); SRV `{priority, weight, port, target}`; CAA `{flags: 0|128, tag: issue|issuewild|iodef, value}`.
+     */
+    data: {
+        [key: string]: unknown;
+    };
+};
+
+export type UpdateDnsRecordDto = {
+    /**
+     * `@` for the apex, a name relative to the zone (`www`, `_sip._tcp`, `*`), or a full name inside it (`www.example.com` or `www.example.com.`). A name that ends with the zone is taken as full; lowercase only.
+     */
+    name?: string;
+    /**
+     * If sent, must be the stored type (a type cannot change).
+     */
+    type?: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+    ttl?: number;
+    /**
+     * By type: A/AAAA `{address}` (canonical form); CNAME/NS `{target}` (a host name); MX `{priority, exchange}`; TXT `{text}` (printable ASCII, up to 2048 characters, split into 255-byte strings by the server); SRV `{priority, weight, port, target}`; CAA `{flags: 0|128, tag: issue|issuewild|iodef, value}`.
+     */
+    data?: {
+        [key: string]: unknown;
+    };
+};
+
+export type MailboxView = {
+    id: number;
+    account_id: number;
+    address: string;
+    local_part: string;
+    domain: string;
+    quota_mb: number;
+    /**
+     * The account's own mailbox ({username}@{domain}): its password is the account's and follows every change of it.
+     */
+    primary: boolean;
+    created_at: string;
+    updated_at: string;
+};
+
+export type CreateMailboxDto = {
+    /**
+     * The part before the @; the domain is the account's.
+     */
+    local_part: string;
+    /**
+     * MiB; at most the account's disk quota. Default: the disk quota, or 1024 when that is unlimited.
+     */
+    quota_mb?: number;
+};
+
+export type UpdateMailboxDto = {
+    /**
+     * Immutable: sending it is refused with 422
+     */
+    readonly local_part?: string;
+    quota_mb?: number;
+};
+
+export type CertificateView = {
+    account_id: number;
+    /**
+     * issued: a certificate is installed (a failed renewal keeps it, see last_error)
+     */
+    status: 'pending' | 'issuing' | 'issued' | 'failed';
+    issuer: string | null;
+    names: Array<string>;
+    serial: string | null;
+    not_before: string | null;
+    not_after: string | null;
+    /**
+     * Plain HTTP answers 301 to HTTPS (the ACME challenge path excepted)
+     */
+    redirect_http: boolean;
+    /**
+     * The operator's self-signed fallback (HW_CERTIFICATE_FALLBACK=self-signed) is installed; last_error says why ACME failed
+     */
+    self_signed: boolean;
+    /**
+     * Why the last attempt failed (null after a success)
+     */
+    last_error: string | null;
+    /**
+     * Failed attempts in a row (the backoff doubles with each)
+     */
+    failures: number;
+    /**
+     * When the renewal job tries next (30 days before not_after, or the backoff)
+     */
+    next_attempt_at: string | null;
+};
+
+export type IssueCertificateDto = {
+    /**
+     * Plain HTTP answers 301 to HTTPS once the certificate is installed (the ACME challenge path excepted). Default false.
+     */
+    redirect_http?: boolean;
+    /**
+     * Issue a new certificate even when the installed one is not due for renewal (operators, tests).
+     */
+    force?: boolean;
+};
+
 export type AuditEntryView = {
     id: number;
     token_id: number | null;
@@ -550,7 +705,7 @@ export type AccountUsageView = {
     domain: string;
     status: 'provisioning' | 'active' | 'suspending' | 'suspended' | 'unsuspending' | 'updating' | 'deleting' | 'failed';
     /**
-     * MiB used; null: not measured
+     * MiB used (home + mail + databases), rounded up; null: not measured yet
      */
     disk_used_mb: number | null;
     /**
@@ -558,13 +713,60 @@ export type AccountUsageView = {
      */
     disk_limit_mb: number | null;
     /**
-     * MiB this month; null: not measured
+     * MiB sent this month (UTC), rounded up; null: not measured yet
      */
     bandwidth_used_mb: number | null;
     /**
      * MiB a month; null: unlimited
      */
     bandwidth_limit_mb: number | null;
+    /**
+     * Bytes used on disk (allocated blocks); null: not measured yet
+     */
+    disk_used_bytes: number | null;
+    /**
+     * Bytes of the home directory
+     */
+    disk_home_bytes: number | null;
+    /**
+     * Bytes of the account's maildirs
+     */
+    disk_mail_bytes: number | null;
+    /**
+     * Bytes of the account's MariaDB databases; null: not measured (no hosting database server), counted as 0 in disk_used
+     */
+    disk_databases_bytes: number | null;
+    /**
+     * false: the walk hit its bound and disk_used is a lower bound; null: not measured yet
+     */
+    disk_complete: boolean | null;
+    /**
+     * When the disk figures were measured; null: not yet
+     */
+    disk_measured_at: string | null;
+    /**
+     * disk_used above disk_limit (reported, not enforced where the filesystem has no quotas)
+     */
+    disk_over_limit: boolean;
+    /**
+     * Bytes sent this month (UTC); null: not measured yet
+     */
+    bandwidth_used_bytes: number | null;
+    /**
+     * The UTC month bandwidth_used counts
+     */
+    bandwidth_month: string;
+    /**
+     * When the access logs were last read; null: not yet
+     */
+    bandwidth_measured_at: string | null;
+    /**
+     * bandwidth_used above bandwidth_limit (reported; the billing system decides)
+     */
+    bandwidth_over_limit: boolean;
+    /**
+     * When this answer was made (each figure has its own *_measured_at)
+     */
     measured_at: string;
 };
 
@@ -1387,6 +1589,10 @@ export type CreateAccountDtoWritable = {
      * The billing system's id for this service (WHMCS serviceid): unique; a second create with it is 409 (details: external_id).
      */
     external_id?: string;
+    /**
+     * `true`: also issue a certificate for the domain and www. by ACME once the account is active (after the 201; see GET …/certificate).
+     */
+    certificate?: boolean;
 };
 
 export type UpdateAccountDtoWritable = {
@@ -1435,6 +1641,23 @@ export type UpdateDatabaseUserDtoWritable = {
      * Replaces the set of databases the user may use.
      */
     databases?: Array<string>;
+};
+
+export type CreateMailboxDtoWritable = {
+    /**
+     * The part before the @; the domain is the account's.
+     */
+    local_part: string;
+    password: string;
+    /**
+     * MiB; at most the account's disk quota. Default: the disk quota, or 1024 when that is unlimited.
+     */
+    quota_mb?: number;
+};
+
+export type UpdateMailboxDtoWritable = {
+    password?: string;
+    quota_mb?: number;
 };
 
 export type ResellerCreateClientDtoWritable = {
@@ -3021,6 +3244,501 @@ export type HostingDatabasesUpdateUserResponses = {
 
 export type HostingDatabasesUpdateUserResponse = HostingDatabasesUpdateUserResponses[keyof HostingDatabasesUpdateUserResponses];
 
+export type DnsRecordsListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records';
+};
+
+export type DnsRecordsListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsListError = DnsRecordsListErrors[keyof DnsRecordsListErrors];
+
+export type DnsRecordsListResponses = {
+    200: {
+        data: Array<DnsRecordView>;
+    };
+};
+
+export type DnsRecordsListResponse = DnsRecordsListResponses[keyof DnsRecordsListResponses];
+
+export type DnsRecordsCreateData = {
+    body: CreateDnsRecordDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records';
+};
+
+export type DnsRecordsCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsCreateError = DnsRecordsCreateErrors[keyof DnsRecordsCreateErrors];
+
+export type DnsRecordsCreateResponses = {
+    201: {
+        data: DnsRecordView;
+    };
+};
+
+export type DnsRecordsCreateResponse = DnsRecordsCreateResponses[keyof DnsRecordsCreateResponses];
+
+export type DnsRecordsRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        record: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records/{record}';
+};
+
+export type DnsRecordsRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsRemoveError = DnsRecordsRemoveErrors[keyof DnsRecordsRemoveErrors];
+
+export type DnsRecordsRemoveResponses = {
+    204: void;
+};
+
+export type DnsRecordsRemoveResponse = DnsRecordsRemoveResponses[keyof DnsRecordsRemoveResponses];
+
+export type DnsRecordsUpdateData = {
+    body: UpdateDnsRecordDto;
+    path: {
+        id: number;
+        record: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records/{record}';
+};
+
+export type DnsRecordsUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsUpdateError = DnsRecordsUpdateErrors[keyof DnsRecordsUpdateErrors];
+
+export type DnsRecordsUpdateResponses = {
+    200: {
+        data: DnsRecordView;
+    };
+};
+
+export type DnsRecordsUpdateResponse = DnsRecordsUpdateResponses[keyof DnsRecordsUpdateResponses];
+
+export type MailboxesListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes';
+};
+
+export type MailboxesListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailboxesListError = MailboxesListErrors[keyof MailboxesListErrors];
+
+export type MailboxesListResponses = {
+    200: {
+        data: Array<MailboxView>;
+    };
+};
+
+export type MailboxesListResponse = MailboxesListResponses[keyof MailboxesListResponses];
+
+export type MailboxesCreateData = {
+    body: CreateMailboxDtoWritable;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes';
+};
+
+export type MailboxesCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailboxesCreateError = MailboxesCreateErrors[keyof MailboxesCreateErrors];
+
+export type MailboxesCreateResponses = {
+    201: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesCreateResponse = MailboxesCreateResponses[keyof MailboxesCreateResponses];
+
+export type MailboxesRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type MailboxesRemoveError = MailboxesRemoveErrors[keyof MailboxesRemoveErrors];
+
+export type MailboxesRemoveResponses = {
+    204: void;
+};
+
+export type MailboxesRemoveResponse = MailboxesRemoveResponses[keyof MailboxesRemoveResponses];
+
+export type MailboxesGetData = {
+    body?: never;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailboxesGetError = MailboxesGetErrors[keyof MailboxesGetErrors];
+
+export type MailboxesGetResponses = {
+    200: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesGetResponse = MailboxesGetResponses[keyof MailboxesGetResponses];
+
+export type MailboxesUpdateData = {
+    body: UpdateMailboxDtoWritable;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailboxesUpdateError = MailboxesUpdateErrors[keyof MailboxesUpdateErrors];
+
+export type MailboxesUpdateResponses = {
+    200: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesUpdateResponse = MailboxesUpdateResponses[keyof MailboxesUpdateResponses];
+
+export type CertificatesRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/certificate';
+};
+
+export type CertificatesRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `certificate_failed`: The certificate could not be issued (the ACME challenge failed or the CA did not answer); the account serves as before and the reason is kept
+     */
+    502: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type CertificatesRemoveError = CertificatesRemoveErrors[keyof CertificatesRemoveErrors];
+
+export type CertificatesRemoveResponses = {
+    204: void;
+};
+
+export type CertificatesRemoveResponse = CertificatesRemoveResponses[keyof CertificatesRemoveResponses];
+
+export type CertificatesGetData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/certificate';
+};
+
+export type CertificatesGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type CertificatesGetError = CertificatesGetErrors[keyof CertificatesGetErrors];
+
+export type CertificatesGetResponses = {
+    200: {
+        data: CertificateView;
+    };
+};
+
+export type CertificatesGetResponse = CertificatesGetResponses[keyof CertificatesGetResponses];
+
+export type CertificatesIssueData = {
+    body: IssueCertificateDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/certificate';
+};
+
+export type CertificatesIssueErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `certificate_failed`: The certificate could not be issued (the ACME challenge failed or the CA did not answer); the account serves as before and the reason is kept
+     */
+    502: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type CertificatesIssueError = CertificatesIssueErrors[keyof CertificatesIssueErrors];
+
+export type CertificatesIssueResponses = {
+    200: {
+        data: CertificateView;
+    };
+};
+
+export type CertificatesIssueResponse = CertificatesIssueResponses[keyof CertificatesIssueResponses];
+
 export type AuditListData = {
     body?: never;
     path?: never;
@@ -3144,6 +3862,40 @@ export type UsageListResponses = {
 
 export type UsageListResponse = UsageListResponses[keyof UsageListResponses];
 
+export type UsageOneData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/usage';
+};
+
+export type UsageOneErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type UsageOneError = UsageOneErrors[keyof UsageOneErrors];
+
+export type UsageOneResponses = {
+    200: {
+        data: AccountUsageView;
+    };
+};
+
+export type UsageOneResponse = UsageOneResponses[keyof UsageOneResponses];
+
 export type WebhooksListData = {
     body?: never;
     path?: never;
@@ -3157,7 +3909,7 @@ export type WebhooksListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
 };
@@ -3185,7 +3937,7 @@ export type WebhooksCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3219,7 +3971,7 @@ export type WebhooksRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3251,7 +4003,7 @@ export type WebhooksGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3285,7 +4037,7 @@ export type WebhooksUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3325,7 +4077,7 @@ export type WebhooksListDeliveriesErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3365,7 +4117,7 @@ export type WebhooksRedeliverErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3399,7 +4151,7 @@ export type WebhooksPingErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
