@@ -150,7 +150,7 @@ function mailStack(variant: Variant): void {
 
       // Postfix: Debian's master.cf (smtpd on our port, no chroot: the queue dir is a temp dir) and main.cf, plus README's lines.
       mkdirSync(join(postfixDir(), 'hostwright'), { recursive: true });
-      for (const f of ['domains.cf', 'mailboxes.cf', 'suspended.cf']) install(`${variant}/${f}`, join(postfixDir(), 'hostwright', f));
+      for (const f of ['domains.cf', 'mailboxes.cf', 'suspended.cf', 'aliases.cf']) install(`${variant}/${f}`, join(postfixDir(), 'hostwright', f));
       const master = readFileSync('/etc/postfix/master.cf', 'utf8')
         .replace(/^smtp\s+inet\s.*$/m, `127.0.0.1:${smtpPort} inet n - n - - smtpd`)
         .replace(/^(\S+\s+(?:unix|fifo|inet|unix-dgram|pass)\s+\S+\s+\S+\s+)y(\s)/gm, '$1n$2');
@@ -378,6 +378,17 @@ esac
       assert.match(fetched.login, /a OK/);
       assert.ok(fetched.body?.includes('hello-from-the-stack-7c1'), fetched.body);
       assert.doesNotMatch((await imap(`info@${domain}`, 'wrong-password-1')).login, /a OK/);
+      // A forwarder: accepted and delivered to its destination mailbox, with no reload.
+      const alias = await call('POST', `/api/v1/accounts/${id}/mail/aliases`, { local_part: 'sales', destinations: [`info@${domain}`] });
+      assert.equal(alias.status, 201, alias.text);
+      const forwarded = await smtp(`sales@${domain}`, 'forwarded-by-the-alias-3d9');
+      assert.match(forwarded.rcpt, /^250 /);
+      assert.match(forwarded.data ?? '', /^250 /);
+      // (IMAP's SELECT moved the first message to cur/.)
+      await waitFor(
+        () => readdirSync(newDir).some((f) => readFileSync(join(newDir, f), 'utf8').includes('forwarded-by-the-alias-3d9')),
+        'the forwarded message in the Maildir',
+      );
       // The primary mailbox and the Linux user take the account password.
       assert.match((await smtp(`${username}@${domain}`)).rcpt, /^250 /);
       assert.match((await imap(`${username}@${domain}`, password)).login, /a OK/);
@@ -396,6 +407,7 @@ esac
       // Suspended: RCPT 450 (senders retry), IMAP and SFTP refused, with no reload of anything.
       assert.equal((await call('POST', `/api/v1/accounts/${id}/suspend`, {})).status, 200);
       assert.match((await smtp(`info@${domain}`)).rcpt, /^450 4\.7\.1 /);
+      assert.match((await smtp(`sales@${domain}`)).rcpt, /^450 4\.7\.1 /);
       assert.doesNotMatch((await imap(`info@${domain}`, 'Info-Box-Pass-7')).login, /a OK/);
       assert.notEqual(sftp(username, 'Stack-Changed-Pass-9').status, 0);
 
@@ -404,6 +416,11 @@ esac
       assert.match((await smtp(`info@${domain}`)).rcpt, /^250 /);
       assert.match((await imap(`info@${domain}`, 'Info-Box-Pass-7')).login, /a OK/);
       if (withSsh) assert.equal(sftp(username, 'Stack-Changed-Pass-9').status, 0);
+
+      assert.match((await smtp(`sales@${domain}`)).rcpt, /^250 /);
+      // A deleted forwarder: 550 at once.
+      assert.equal((await call('DELETE', `/api/v1/accounts/${id}/mail/aliases/sales`)).status, 204);
+      assert.match((await smtp(`sales@${domain}`)).rcpt, /^550 5\.1\.1 /);
 
       // A deleted mailbox: 550 at once, its maildir gone.
       assert.equal((await call('DELETE', `/api/v1/accounts/${id}/mailboxes/info`)).status, 204);

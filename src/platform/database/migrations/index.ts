@@ -15,6 +15,7 @@ import { DnsRecords1732500400000 } from './1732500400000-DnsRecords';
 import { Mail1732500500000 } from './1732500500000-Mail';
 import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases';
 import { AccountSuspensions1732500800000 } from './1732500800000-AccountSuspensions';
+import { MailAliases1732500900000 } from './1732500900000-MailAliases';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Mail1732500500000,
   HostingDatabases1732500600000,
   AccountSuspensions1732500800000,
+  MailAliases1732500900000,
 ];
