@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, HostingDatabasesCreateDatabaseData, HostingDatabasesCreateDatabaseErrors, HostingDatabasesCreateDatabaseResponses, HostingDatabasesCreateUserData, HostingDatabasesCreateUserErrors, HostingDatabasesCreateUserResponses, HostingDatabasesDropDatabaseData, HostingDatabasesDropDatabaseErrors, HostingDatabasesDropDatabaseResponses, HostingDatabasesDropUserData, HostingDatabasesDropUserErrors, HostingDatabasesDropUserResponses, HostingDatabasesGetUserData, HostingDatabasesGetUserErrors, HostingDatabasesGetUserResponses, HostingDatabasesListDatabasesData, HostingDatabasesListDatabasesErrors, HostingDatabasesListDatabasesResponses, HostingDatabasesListUsersData, HostingDatabasesListUsersErrors, HostingDatabasesListUsersResponses, HostingDatabasesUpdateUserData, HostingDatabasesUpdateUserErrors, HostingDatabasesUpdateUserResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses } from './types.gen';
+import type { AccountsCreateData, AccountsCreateErrors, AccountsCreateResponses, AccountsGetData, AccountsGetErrors, AccountsGetResponses, AccountsListData, AccountsListErrors, AccountsListResponses, AccountsRemoveData, AccountsRemoveErrors, AccountsRemoveResponses, AccountsSuspendData, AccountsSuspendErrors, AccountsSuspendResponses, AccountsUnsuspendData, AccountsUnsuspendErrors, AccountsUnsuspendResponses, AccountsUpdateData, AccountsUpdateErrors, AccountsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, ClientAccountsListData, ClientAccountsListErrors, ClientAccountsListResponses, ClientsCreateData, ClientsCreateErrors, ClientsCreateResponses, ClientsGetData, ClientsGetErrors, ClientsGetResponses, ClientsListData, ClientsListErrors, ClientsListResponses, ClientsRemoveData, ClientsRemoveErrors, ClientsRemoveResponses, ClientsSuspendData, ClientsSuspendErrors, ClientsSuspendResponses, ClientsUnsuspendData, ClientsUnsuspendErrors, ClientsUnsuspendResponses, ClientsUpdateData, ClientsUpdateErrors, ClientsUpdateResponses, DnsRecordsCreateData, DnsRecordsCreateErrors, DnsRecordsCreateResponses, DnsRecordsListData, DnsRecordsListErrors, DnsRecordsListResponses, DnsRecordsRemoveData, DnsRecordsRemoveErrors, DnsRecordsRemoveResponses, DnsRecordsUpdateData, DnsRecordsUpdateErrors, DnsRecordsUpdateResponses, HealthHealthData, HealthHealthErrors, HealthHealthResponses, HostingDatabasesCreateDatabaseData, HostingDatabasesCreateDatabaseErrors, HostingDatabasesCreateDatabaseResponses, HostingDatabasesCreateUserData, HostingDatabasesCreateUserErrors, HostingDatabasesCreateUserResponses, HostingDatabasesDropDatabaseData, HostingDatabasesDropDatabaseErrors, HostingDatabasesDropDatabaseResponses, HostingDatabasesDropUserData, HostingDatabasesDropUserErrors, HostingDatabasesDropUserResponses, HostingDatabasesGetUserData, HostingDatabasesGetUserErrors, HostingDatabasesGetUserResponses, HostingDatabasesListDatabasesData, HostingDatabasesListDatabasesErrors, HostingDatabasesListDatabasesResponses, HostingDatabasesListUsersData, HostingDatabasesListUsersErrors, HostingDatabasesListUsersResponses, HostingDatabasesUpdateUserData, HostingDatabasesUpdateUserErrors, HostingDatabasesUpdateUserResponses, LicenseGetData, LicenseGetErrors, LicenseGetResponses, LicenseInstallData, LicenseInstallErrors, LicenseInstallResponses, MailAliasesCreateData, MailAliasesCreateErrors, MailAliasesCreateResponses, MailAliasesGetData, MailAliasesGetErrors, MailAliasesGetResponses, MailAliasesListData, MailAliasesListErrors, MailAliasesListResponses, MailAliasesRemoveData, MailAliasesRemoveErrors, MailAliasesRemoveResponses, MailboxesCreateData, MailboxesCreateErrors, MailboxesCreateResponses, MailboxesGetData, MailboxesGetErrors, MailboxesGetResponses, MailboxesListData, MailboxesListErrors, MailboxesListResponses, MailboxesRemoveData, MailboxesRemoveErrors, MailboxesRemoveResponses, MailboxesUpdateData, MailboxesUpdateErrors, MailboxesUpdateResponses, OpteriusAccountUsageData, OpteriusAccountUsageErrors, OpteriusAccountUsageResponses, OpteriusChangePackageData, OpteriusChangePackageErrors, OpteriusChangePackageResponses, OpteriusCreateData, OpteriusCreateErrors, OpteriusCreateResponses, OpteriusPasswordData, OpteriusPasswordErrors, OpteriusPasswordResponses, OpteriusSuspendData, OpteriusSuspendErrors, OpteriusSuspendResponses, OpteriusTerminateData, OpteriusTerminateErrors, OpteriusTerminateResponses, OpteriusTestData, OpteriusTestErrors, OpteriusTestResponses, OpteriusUnsuspendData, OpteriusUnsuspendErrors, OpteriusUnsuspendResponses, PackagesCreateData, PackagesCreateErrors, PackagesCreateResponses, PackagesGetData, PackagesGetErrors, PackagesGetResponses, PackagesListData, PackagesListErrors, PackagesListResponses, PackagesRemoveData, PackagesRemoveErrors, PackagesRemoveResponses, PackagesUpdateData, PackagesUpdateErrors, PackagesUpdateResponses, ResellerClientsCreateData, ResellerClientsCreateErrors, ResellerClientsCreateResponses, ResellerClientsGetData, ResellerClientsGetErrors, ResellerClientsGetResponses, ResellerClientsListData, ResellerClientsListErrors, ResellerClientsListResponses, ResellerClientsRemoveData, ResellerClientsRemoveErrors, ResellerClientsRemoveResponses, ResellerClientsSuspendData, ResellerClientsSuspendErrors, ResellerClientsSuspendResponses, ResellerClientsUnsuspendData, ResellerClientsUnsuspendErrors, ResellerClientsUnsuspendResponses, ResellerClientsUpdateData, ResellerClientsUpdateErrors, ResellerClientsUpdateResponses, ResellerOrdersCreateData, ResellerOrdersCreateErrors, ResellerOrdersCreateResponses, ResellerOrdersDetailData, ResellerOrdersDetailErrors, ResellerOrdersDetailResponses, ResellerOrdersScaleData, ResellerOrdersScaleErrors, ResellerOrdersScaleResponses, RestAuthKeysCreateData, RestAuthKeysCreateErrors, RestAuthKeysCreateResponses, RestAuthKeysRemoveData, RestAuthKeysRemoveErrors, RestAuthKeysRemoveResponses, RestClientsActivateData, RestClientsActivateErrors, RestClientsActivateResponses, RestClientsCreateData, RestClientsCreateErrors, RestClientsCreateResponses, RestClientsDomainsData, RestClientsDomainsErrors, RestClientsDomainsResponses, RestClientsGetData, RestClientsGetErrors, RestClientsGetResponses, RestClientsListData, RestClientsListErrors, RestClientsListResponses, RestClientsRemoveData, RestClientsRemoveErrors, RestClientsRemoveResponses, RestClientsStatisticsData, RestClientsStatisticsErrors, RestClientsStatisticsResponses, RestClientsSuspendData, RestClientsSuspendErrors, RestClientsSuspendResponses, RestClientsUpdateData, RestClientsUpdateErrors, RestClientsUpdateResponses, RestDomainsClientData, RestDomainsClientErrors, RestDomainsClientResponses, RestDomainsCreateData, RestDomainsCreateErrors, RestDomainsCreateResponses, RestDomainsGetData, RestDomainsGetErrors, RestDomainsGetResponses, RestDomainsListData, RestDomainsListErrors, RestDomainsListResponses, RestDomainsRemoveData, RestDomainsRemoveErrors, RestDomainsRemoveResponses, RestDomainsSetStatusData, RestDomainsSetStatusErrors, RestDomainsSetStatusResponses, RestDomainsStatusData, RestDomainsStatusErrors, RestDomainsStatusResponses, RestDomainsUpdateData, RestDomainsUpdateErrors, RestDomainsUpdateResponses, RestServerInfoData, RestServerInfoErrors, RestServerInfoResponses, RestServerIpsData, RestServerIpsErrors, RestServerIpsResponses, ServerStatsPingData, ServerStatsPingErrors, ServerStatsPingResponses, ServerStatsServerStatsData, ServerStatsServerStatsErrors, ServerStatsServerStatsResponses, TokensCreateData, TokensCreateErrors, TokensCreateResponses, TokensListData, TokensListErrors, TokensListResponses, TokensRevokeData, TokensRevokeErrors, TokensRevokeResponses, UsageListData, UsageListErrors, UsageListResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksPingData, WebhooksPingErrors, WebhooksPingResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -556,6 +556,214 @@ export const hostingDatabasesUpdateUser = <ThrowOnError extends boolean = false>
 });
 
 /**
+ * List the account's DNS records (SOA and apex NS included, marked protected; the SOA's data carries the serial)
+ */
+export const dnsRecordsList = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsListData, ThrowOnError>) => (options.client ?? client).get<DnsRecordsListResponses, DnsRecordsListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records',
+    ...options
+});
+
+/**
+ * Add a DNS record: A, AAAA, CNAME, MX, TXT, SRV, CAA, or NS below the apex
+ *
+ * 422: a field fails its type's grammar, a CNAME or NS at the apex, a name inside another account's zone. 409: a CNAME beside other data (or data beside a CNAME), the same record twice, the package's record limit, an account that is not active or suspended.
+ */
+export const dnsRecordsCreate = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsCreateData, ThrowOnError>) => (options.client ?? client).post<DnsRecordsCreateResponses, DnsRecordsCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a record; 204, no body. The apex SOA and NS are protected: 409
+ */
+export const dnsRecordsRemove = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsRemoveData, ThrowOnError>) => (options.client ?? client).delete<DnsRecordsRemoveResponses, DnsRecordsRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records/{record}',
+    ...options
+});
+
+/**
+ * Change a record (name, ttl, data fields); the type stays. The apex SOA and NS are protected: 409
+ */
+export const dnsRecordsUpdate = <ThrowOnError extends boolean = false>(options: Options<DnsRecordsUpdateData, ThrowOnError>) => (options.client ?? client).patch<DnsRecordsUpdateResponses, DnsRecordsUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/dns/records/{record}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List the account's mailboxes (the primary one included)
+ */
+export const mailboxesList = <ThrowOnError extends boolean = false>(options: Options<MailboxesListData, ThrowOnError>) => (options.client ?? client).get<MailboxesListResponses, MailboxesListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes',
+    ...options
+});
+
+/**
+ * Create a mailbox on the account’s domain
+ *
+ * Effective at once (Postfix and Dovecot query the panel’s database). 403 `package_limit_reached` past the package’s max_email_accounts; 422 for a quota_mb above the account’s disk quota; 409 when the address exists or the account is in another operation.
+ */
+export const mailboxesCreate = <ThrowOnError extends boolean = false>(options: Options<MailboxesCreateData, ThrowOnError>) => (options.client ?? client).post<MailboxesCreateResponses, MailboxesCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a mailbox and its stored mail; 204, no body (mail to it is refused with 550 at once)
+ */
+export const mailboxesRemove = <ThrowOnError extends boolean = false>(options: Options<MailboxesRemoveData, ThrowOnError>) => (options.client ?? client).delete<MailboxesRemoveResponses, MailboxesRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}',
+    ...options
+});
+
+/**
+ * Get a mailbox by its local part
+ */
+export const mailboxesGet = <ThrowOnError extends boolean = false>(options: Options<MailboxesGetData, ThrowOnError>) => (options.client ?? client).get<MailboxesGetResponses, MailboxesGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}',
+    ...options
+});
+
+/**
+ * Change a mailbox’s password or quota (local_part is immutable: 422)
+ */
+export const mailboxesUpdate = <ThrowOnError extends boolean = false>(options: Options<MailboxesUpdateData, ThrowOnError>) => (options.client ?? client).patch<MailboxesUpdateResponses, MailboxesUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List the account's forwarders
+ */
+export const mailAliasesList = <ThrowOnError extends boolean = false>(options: Options<MailAliasesListData, ThrowOnError>) => (options.client ?? client).get<MailAliasesListResponses, MailAliasesListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mail/aliases',
+    ...options
+});
+
+/**
+ * Create a forwarder on the account’s domain
+ *
+ * Effective on the next SMTP RCPT (Postfix’s virtual_alias_maps queries the panel’s database). 422 for a destination that is not a plain address or is the forwarder itself; 409 when the address is a mailbox or a forwarder already, or the account is in another operation.
+ */
+export const mailAliasesCreate = <ThrowOnError extends boolean = false>(options: Options<MailAliasesCreateData, ThrowOnError>) => (options.client ?? client).post<MailAliasesCreateResponses, MailAliasesCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mail/aliases',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a forwarder; 204, no body (mail to it is refused with 550 at once)
+ */
+export const mailAliasesRemove = <ThrowOnError extends boolean = false>(options: Options<MailAliasesRemoveData, ThrowOnError>) => (options.client ?? client).delete<MailAliasesRemoveResponses, MailAliasesRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mail/aliases/{alias}',
+    ...options
+});
+
+/**
+ * Get a forwarder by its local part
+ */
+export const mailAliasesGet = <ThrowOnError extends boolean = false>(options: Options<MailAliasesGetData, ThrowOnError>) => (options.client ?? client).get<MailAliasesGetResponses, MailAliasesGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/accounts/{id}/mail/aliases/{alias}',
+    ...options
+});
+
+/**
  * The audit log: every write with its token, route, target and result, oldest first
  */
 export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
@@ -610,6 +818,128 @@ export const usageList = <ThrowOnError extends boolean = false>(options?: Option
         { name: 'X-Signature', type: 'apiKey' }
     ],
     url: '/api/v1/usage',
+    ...options
+});
+
+/**
+ * List webhook endpoints (never their secrets)
+ */
+export const webhooksList = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks',
+    ...options
+});
+
+/**
+ * Add a webhook endpoint; its signing secret is in this answer only
+ *
+ * Events are POSTed signed as Standard Webhooks defines (`webhook-id`, `webhook-timestamp`, `webhook-signature`). A URL whose host resolves to a loopback, private, link-local or metadata address is refused (422) unless HW_WEBHOOK_ALLOW_CIDRS allows it.
+ */
+export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a webhook endpoint and its deliveries
+ */
+export const webhooksRemove = <ThrowOnError extends boolean = false>(options: Options<WebhooksRemoveData, ThrowOnError>) => (options.client ?? client).delete<WebhooksRemoveResponses, WebhooksRemoveErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options
+});
+
+/**
+ * Get a webhook endpoint
+ */
+export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options
+});
+
+/**
+ * Change a webhook endpoint (URL, event types, enabled)
+ */
+export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateResponses, WebhooksUpdateErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The endpoint's deliveries, oldest first: status, attempts, response code, latency, last error, next attempt
+ */
+export const webhooksListDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksListDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksListDeliveriesResponses, WebhooksListDeliveriesErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/deliveries',
+    ...options
+});
+
+/**
+ * Send a delivered or failed event again (same webhook-id), as a new delivery
+ */
+export const webhooksRedeliver = <ThrowOnError extends boolean = false>(options: Options<WebhooksRedeliverData, ThrowOnError>) => (options.client ?? client).post<WebhooksRedeliverResponses, WebhooksRedeliverErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    ...options
+});
+
+/**
+ * Send a `webhook.ping` test event to this endpoint
+ */
+export const webhooksPing = <ThrowOnError extends boolean = false>(options: Options<WebhooksPingData, ThrowOnError>) => (options.client ?? client).post<WebhooksPingResponses, WebhooksPingErrors, ThrowOnError>({
+    security: [
+        { scheme: 'bearer', type: 'http' },
+        { name: 'x-api-key', type: 'apiKey' },
+        { name: 'X-Timestamp', type: 'apiKey' },
+        { name: 'X-Signature', type: 'apiKey' }
+    ],
+    url: '/api/v1/webhooks/{id}/ping',
     ...options
 });
 

@@ -169,6 +169,10 @@ export type PackageView = {
     max_domains: number;
     max_databases: number;
     max_email_accounts: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 means unlimited.
+     */
+    dns_records_limit: number;
     php_version: string;
     created_at: string;
 };
@@ -189,6 +193,10 @@ export type CreatePackageDto = {
     max_domains: number;
     max_databases: number;
     max_email_accounts: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 (the default) means unlimited.
+     */
+    dns_records_limit?: number;
     php_version: '7.4' | '8.0' | '8.1' | '8.2' | '8.3' | '8.4';
 };
 
@@ -208,6 +216,10 @@ export type UpdatePackageDto = {
     max_domains?: number;
     max_databases?: number;
     max_email_accounts?: number;
+    /**
+     * DNS records an account's zone may hold besides its SOA and apex NS; 0 (the default) means unlimited.
+     */
+    dns_records_limit?: number;
     php_version?: '7.4' | '8.0' | '8.1' | '8.2' | '8.3' | '8.4';
 };
 
@@ -482,6 +494,123 @@ export type UpdateDatabaseUserDto = {
      * Replaces the set of databases the user may use.
      */
     databases?: Array<string>;
+};
+
+export type DnsRecordView = {
+    id: number;
+    /**
+     * Relative to the zone; `@` is the apex.
+     */
+    name: string;
+    /**
+     * The full name, without the trailing dot.
+     */
+    fqdn: string;
+    type: 'SOA' | 'NS' | 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA';
+    ttl: number;
+    /**
+     * The content by type (see the create body); SOA `{primary, mailbox, serial, refresh, retry, expire, minimum}`; null if a stored row does not parse.
+     */
+    data: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Made by the account's create (editable and deletable like any other).
+     */
+    generated: boolean;
+    /**
+     * The apex SOA and NS records: the server's; PATCH and DELETE answer 409.
+     */
+    protected: boolean;
+};
+
+export type CreateDnsRecordDto = {
+    /**
+     * `@` for the apex, a name relative to the zone (`www`, `_sip._tcp`, `*`), or a full name inside it (`www.example.com` or `www.example.com.`). A name that ends with the zone is taken as full; lowercase only.
+     */
+    name: string;
+    type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+    ttl?: number;
+    /**
+     * By type: A/AAAA `{address}` (canonical form); CNAME/NS `{target}` (a host name); MX `{priority, exchange}`; TXT `{text}` (printable ASCII, up to 2048 characters, split into 255-byte strings by the server); SRV `{priority, weight, port, target}`; CAA `{flags: 0|128, tag: issue|issuewild|iodef, value}`.
+     */
+    data: {
+        [key: string]: unknown;
+    };
+};
+
+export type UpdateDnsRecordDto = {
+    /**
+     * `@` for the apex, a name relative to the zone (`www`, `_sip._tcp`, `*`), or a full name inside it (`www.example.com` or `www.example.com.`). A name that ends with the zone is taken as full; lowercase only.
+     */
+    name?: string;
+    /**
+     * If sent, must be the stored type (a type cannot change).
+     */
+    type?: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+    ttl?: number;
+    /**
+     * By type: A/AAAA `{address}` (canonical form); CNAME/NS `{target}` (a host name); MX `{priority, exchange}`; TXT `{text}` (printable ASCII, up to 2048 characters, split into 255-byte strings by the server); SRV `{priority, weight, port, target}`; CAA `{flags: 0|128, tag: issue|issuewild|iodef, value}`.
+     */
+    data?: {
+        [key: string]: unknown;
+    };
+};
+
+export type MailboxView = {
+    id: number;
+    account_id: number;
+    address: string;
+    local_part: string;
+    domain: string;
+    quota_mb: number;
+    /**
+     * The account's own mailbox ({username}@{domain}): its password is the account's and follows every change of it.
+     */
+    primary: boolean;
+    created_at: string;
+    updated_at: string;
+};
+
+export type CreateMailboxDto = {
+    /**
+     * The part before the @; the domain is the account's.
+     */
+    local_part: string;
+    /**
+     * MiB; at most the account's disk quota. Default: the disk quota, or 1024 when that is unlimited.
+     */
+    quota_mb?: number;
+};
+
+export type UpdateMailboxDto = {
+    /**
+     * Immutable: sending it is refused with 422
+     */
+    readonly local_part?: string;
+    quota_mb?: number;
+};
+
+export type MailAliasView = {
+    id: number;
+    account_id: number;
+    address: string;
+    local_part: string;
+    domain: string;
+    destinations: Array<string>;
+    created_at: string;
+    updated_at: string;
+};
+
+export type CreateMailAliasDto = {
+    /**
+     * The part before the @; the domain is always the account's (a forwarder never relays for another domain).
+     */
+    local_part: string;
+    /**
+     * Where the mail goes: mailboxes of this account or addresses elsewhere; never the alias itself.
+     */
+    destinations: Array<string>;
 };
 
 export type AuditEntryView = {
@@ -1435,6 +1564,23 @@ export type UpdateDatabaseUserDtoWritable = {
      * Replaces the set of databases the user may use.
      */
     databases?: Array<string>;
+};
+
+export type CreateMailboxDtoWritable = {
+    /**
+     * The part before the @; the domain is the account's.
+     */
+    local_part: string;
+    password: string;
+    /**
+     * MiB; at most the account's disk quota. Default: the disk quota, or 1024 when that is unlimited.
+     */
+    quota_mb?: number;
+};
+
+export type UpdateMailboxDtoWritable = {
+    password?: string;
+    quota_mb?: number;
 };
 
 export type ResellerCreateClientDtoWritable = {
@@ -3021,6 +3167,521 @@ export type HostingDatabasesUpdateUserResponses = {
 
 export type HostingDatabasesUpdateUserResponse = HostingDatabasesUpdateUserResponses[keyof HostingDatabasesUpdateUserResponses];
 
+export type DnsRecordsListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records';
+};
+
+export type DnsRecordsListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsListError = DnsRecordsListErrors[keyof DnsRecordsListErrors];
+
+export type DnsRecordsListResponses = {
+    200: {
+        data: Array<DnsRecordView>;
+    };
+};
+
+export type DnsRecordsListResponse = DnsRecordsListResponses[keyof DnsRecordsListResponses];
+
+export type DnsRecordsCreateData = {
+    body: CreateDnsRecordDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records';
+};
+
+export type DnsRecordsCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsCreateError = DnsRecordsCreateErrors[keyof DnsRecordsCreateErrors];
+
+export type DnsRecordsCreateResponses = {
+    201: {
+        data: DnsRecordView;
+    };
+};
+
+export type DnsRecordsCreateResponse = DnsRecordsCreateResponses[keyof DnsRecordsCreateResponses];
+
+export type DnsRecordsRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        record: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records/{record}';
+};
+
+export type DnsRecordsRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsRemoveError = DnsRecordsRemoveErrors[keyof DnsRecordsRemoveErrors];
+
+export type DnsRecordsRemoveResponses = {
+    204: void;
+};
+
+export type DnsRecordsRemoveResponse = DnsRecordsRemoveResponses[keyof DnsRecordsRemoveResponses];
+
+export type DnsRecordsUpdateData = {
+    body: UpdateDnsRecordDto;
+    path: {
+        id: number;
+        record: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/dns/records/{record}';
+};
+
+export type DnsRecordsUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type DnsRecordsUpdateError = DnsRecordsUpdateErrors[keyof DnsRecordsUpdateErrors];
+
+export type DnsRecordsUpdateResponses = {
+    200: {
+        data: DnsRecordView;
+    };
+};
+
+export type DnsRecordsUpdateResponse = DnsRecordsUpdateResponses[keyof DnsRecordsUpdateResponses];
+
+export type MailboxesListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes';
+};
+
+export type MailboxesListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailboxesListError = MailboxesListErrors[keyof MailboxesListErrors];
+
+export type MailboxesListResponses = {
+    200: {
+        data: Array<MailboxView>;
+    };
+};
+
+export type MailboxesListResponse = MailboxesListResponses[keyof MailboxesListResponses];
+
+export type MailboxesCreateData = {
+    body: CreateMailboxDtoWritable;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes';
+};
+
+export type MailboxesCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailboxesCreateError = MailboxesCreateErrors[keyof MailboxesCreateErrors];
+
+export type MailboxesCreateResponses = {
+    201: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesCreateResponse = MailboxesCreateResponses[keyof MailboxesCreateResponses];
+
+export type MailboxesRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     */
+    503: ErrorBody;
+};
+
+export type MailboxesRemoveError = MailboxesRemoveErrors[keyof MailboxesRemoveErrors];
+
+export type MailboxesRemoveResponses = {
+    204: void;
+};
+
+export type MailboxesRemoveResponse = MailboxesRemoveResponses[keyof MailboxesRemoveResponses];
+
+export type MailboxesGetData = {
+    body?: never;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailboxesGetError = MailboxesGetErrors[keyof MailboxesGetErrors];
+
+export type MailboxesGetResponses = {
+    200: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesGetResponse = MailboxesGetResponses[keyof MailboxesGetResponses];
+
+export type MailboxesUpdateData = {
+    body: UpdateMailboxDtoWritable;
+    path: {
+        id: number;
+        mailbox: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mailboxes/{mailbox}';
+};
+
+export type MailboxesUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailboxesUpdateError = MailboxesUpdateErrors[keyof MailboxesUpdateErrors];
+
+export type MailboxesUpdateResponses = {
+    200: {
+        data: MailboxView;
+    };
+};
+
+export type MailboxesUpdateResponse = MailboxesUpdateResponses[keyof MailboxesUpdateResponses];
+
+export type MailAliasesListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases';
+};
+
+export type MailAliasesListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailAliasesListError = MailAliasesListErrors[keyof MailAliasesListErrors];
+
+export type MailAliasesListResponses = {
+    200: {
+        data: Array<MailAliasView>;
+    };
+};
+
+export type MailAliasesListResponse = MailAliasesListResponses[keyof MailAliasesListResponses];
+
+export type MailAliasesCreateData = {
+    body: CreateMailAliasDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases';
+};
+
+export type MailAliasesCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailAliasesCreateError = MailAliasesCreateErrors[keyof MailAliasesCreateErrors];
+
+export type MailAliasesCreateResponses = {
+    201: {
+        data: MailAliasView;
+    };
+};
+
+export type MailAliasesCreateResponse = MailAliasesCreateResponses[keyof MailAliasesCreateResponses];
+
+export type MailAliasesRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        alias: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases/{alias}';
+};
+
+export type MailAliasesRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+};
+
+export type MailAliasesRemoveError = MailAliasesRemoveErrors[keyof MailAliasesRemoveErrors];
+
+export type MailAliasesRemoveResponses = {
+    204: void;
+};
+
+export type MailAliasesRemoveResponse = MailAliasesRemoveResponses[keyof MailAliasesRemoveResponses];
+
+export type MailAliasesGetData = {
+    body?: never;
+    path: {
+        id: number;
+        alias: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases/{alias}';
+};
+
+export type MailAliasesGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailAliasesGetError = MailAliasesGetErrors[keyof MailAliasesGetErrors];
+
+export type MailAliasesGetResponses = {
+    200: {
+        data: MailAliasView;
+    };
+};
+
+export type MailAliasesGetResponse = MailAliasesGetResponses[keyof MailAliasesGetResponses];
+
 export type AuditListData = {
     body?: never;
     path?: never;
@@ -3157,7 +3818,7 @@ export type WebhooksListErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
 };
@@ -3185,7 +3846,7 @@ export type WebhooksCreateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3219,7 +3880,7 @@ export type WebhooksRemoveErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3251,7 +3912,7 @@ export type WebhooksGetErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3285,7 +3946,7 @@ export type WebhooksUpdateErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3325,7 +3986,7 @@ export type WebhooksListDeliveriesErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3365,7 +4026,7 @@ export type WebhooksRedeliverErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
@@ -3399,7 +4060,7 @@ export type WebhooksPingErrors = {
      */
     401: ErrorBody;
     /**
-     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
      */
     403: ErrorBody;
     /**
