@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { contactEmailFor } from '../../../accounts/contact-email';
 import { Account } from '../../../accounts/account.entity';
 import { AccountsService } from '../../../accounts/accounts.service';
 import { actorOf } from '../../../accounts/suspensions/actor';
@@ -200,7 +201,7 @@ export class WebspaceOperator implements XmlOperator {
     let account = await this.accounts.create({
       username: ftpLogin,
       domain,
-      email: owner?.email ?? `webmaster@${domain.trim().toLowerCase()}`,
+      email: contactEmailFor(owner, domain),
       password: ftpPassword,
       package_id: plan.id,
       client_id: owner?.id ?? null,
