@@ -156,6 +156,68 @@ describe('a client without an email (Plesk XML customer add), seen by every dial
   });
 });
 
+describe('webspace description (XML gen_setup/description), stored on the account', () => {
+  let t: TestApp;
+  let token: string;
+  const send = (body: string) => agent(t, token, body);
+  const genInfo = async (filter: string) => {
+    const { root } = await send(lib(`<webspace><get><filter>${filter}</filter><dataset><gen_info/></dataset></get></webspace>`));
+    const result = at(root, 'webspace/get/result');
+    expectOk(result);
+    return at(result, 'data/gen_info');
+  };
+
+  before(async () => {
+    t = await startTestApp();
+    token = await t.createToken(['*'], 'plesk-lib');
+  });
+  after(() => t.close());
+
+  test('add with a description, get reads it back, set changes it (no 1023), an empty one clears it; REST v2 domains store theirs', async () => {
+    const { root } = await send(
+      lib(
+        '<webspace><add><gen_setup><name>described.example.org</name><htype>vrt_hst</htype><ip_address>192.0.2.10</ip_address><description>Billing service 12</description></gen_setup>' +
+          '<hosting><vrt_hst><property><name>ftp_login</name><value>describedftp</value></property><property><name>ftp_password</name><value>Ftp-pass-0123</value></property>' +
+          '<ip_address>192.0.2.10</ip_address></vrt_hst></hosting><plan-name>default</plan-name></add></webspace>',
+      ),
+    );
+    const added = at(root, 'webspace/add/result');
+    expectOk(added);
+    const id = text(added, 'id');
+    assert.equal(text(await genInfo(`<id>${id}</id>`), 'description'), 'Billing service 12');
+
+    const set = (description: string) =>
+      send(lib(`<webspace><set><filter><id>${id}</id></filter><values><gen_setup><description>${description}</description></gen_setup></values></set></webspace>`));
+    expectOk(at((await set('Moved to Pro')).root, 'webspace/set/result'));
+    assert.equal(text(await genInfo(`<name>described.example.org</name>`), 'description'), 'Moved to Pro');
+    const [row] = await t.get(DataSource).query('SELECT description FROM accounts WHERE id = ?', [Number(id)]);
+    assert.equal(row.description, 'Moved to Pro');
+    expectOk(at((await set('')).root, 'webspace/set/result'));
+    const [cleared] = await t.get(DataSource).query('SELECT description FROM accounts WHERE id = ?', [Number(id)]);
+    assert.equal(cleared.description, null);
+    assert.equal(text(await genInfo(`<id>${id}</id>`), 'description'), '');
+
+    const auth = { authorization: basic(token) };
+    const rest = await t.call('POST', '/api/v2/domains', {
+      token: null,
+      headers: auth,
+      body: {
+        name: 'rest-described.example.org',
+        description: 'from REST',
+        hosting_type: 'virtual',
+        hosting_settings: { ftp_login: 'restdescribed', ftp_password: 'ftp-password-1' },
+      },
+    });
+    assert.equal(rest.status, 201, rest.text);
+    assert.equal(text(await genInfo(`<id>${rest.body.id}</id>`), 'description'), 'from REST');
+    const put = await t.call('PUT', `/api/v2/domains/${rest.body.id}`, { token: null, headers: auth, body: { description: 'changed by PUT' } });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(text(await genInfo(`<id>${rest.body.id}</id>`), 'description'), 'changed by PUT');
+    const long = await t.call('PUT', `/api/v2/domains/${rest.body.id}`, { token: null, headers: auth, body: { description: 'x'.repeat(256) } });
+    assert.equal(long.status, 400, long.text);
+  });
+});
+
 test('migration: clients stored before keep their rows, accounts keep their client, email takes NULL, login stays unique, the foreign key still holds', async () => {
   const db = await createTestDatabase();
   const upTo = MIGRATIONS.indexOf(ClientEmailOptional1732501100000);

@@ -95,6 +95,7 @@ export class RestDomainsController {
       password: ftp_password!,
       ...(body.plan ? { package: body.plan.name } : { package_id: await this.defaultPackage() }),
       client_id: owner?.id ?? null,
+      description: typeof body.description === 'string' ? body.description : null,
     });
     return RestCreatedView.of(account);
   }
@@ -127,6 +128,7 @@ export class RestDomainsController {
     const patch: AccountPatch = {};
     if (body.hosting_settings?.ftp_password !== undefined) patch.password = body.hosting_settings.ftp_password;
     if (body.plan) patch.package = body.plan.name;
+    if (typeof body.description === 'string') patch.description = body.description;
     if (body.owner_client) {
       const owner = await this.owner(body.owner_client);
       patch.client_id = owner.id;
