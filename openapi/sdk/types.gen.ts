@@ -228,7 +228,10 @@ export type ClientView = {
     guid: string;
     name: string;
     login: string;
-    email: string;
+    /**
+     * Null for a client created without one (the Plesk XML API allows that).
+     */
+    email: string | null;
     company: string | null;
     status: 'active' | 'suspended';
     external_id: string | null;
@@ -911,7 +914,10 @@ export type ResellerClientView = {
     plesk_client_id: string;
     name: string;
     login: string;
-    email: string;
+    /**
+     * Null for a client created without one (through the Plesk XML API).
+     */
+    email: string | null;
     company: string | null;
 };
 
@@ -932,7 +938,10 @@ export type ResellerClientDetailView = {
     plesk_client_id: string;
     name: string;
     login: string;
-    email: string;
+    /**
+     * Null for a client created without one (through the Plesk XML API).
+     */
+    email: string | null;
     company: string | null;
     status: 'active' | 'suspended';
     external_id: string | null;
@@ -1179,6 +1188,9 @@ export type RestClientView = {
      * 0 active, 16 suspended
      */
     status: 0 | 16;
+    /**
+     * Empty string when the client has none (Plesk's email is a 0–255 character string).
+     */
     email: string;
     locale: string;
     guid: string;
@@ -1356,7 +1368,7 @@ export type RestDomainRequestDto = {
      */
     ipv6?: Array<string>;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Stored as the account's description (the XML API's webspace gen_info reads it); a string of at most 255 characters, no control or bidi character. Any other JSON value is ignored.
      */
     description?: string;
 };
@@ -1389,7 +1401,7 @@ export type RestDomainUpdateDto = {
      */
     ipv6?: Array<string>;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Stored as the account's description (the XML API's webspace gen_info reads it); a string of at most 255 characters, no control or bidi character. Any other JSON value is ignored.
      */
     description?: string;
 };
@@ -1858,7 +1870,7 @@ export type RestDomainRequestDtoWritable = {
      */
     ipv6?: Array<string>;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Stored as the account's description (the XML API's webspace gen_info reads it); a string of at most 255 characters, no control or bidi character. Any other JSON value is ignored.
      */
     description?: string;
 };
@@ -1891,7 +1903,7 @@ export type RestDomainUpdateDtoWritable = {
      */
     ipv6?: Array<string>;
     /**
-     * Accepted and ignored; a string must hold no control or bidi character.
+     * Stored as the account's description (the XML API's webspace gen_info reads it); a string of at most 255 characters, no control or bidi character. Any other JSON value is ignored.
      */
     description?: string;
 };

@@ -68,6 +68,10 @@ export class Account {
   @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
   externalId: string | null;
 
+  /** Free text (Plesk's webspace description); null when none. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  description: string | null;
+
   /** The reason of the oldest suspension in force, why the account went down (null when none, or it gave none). */
   @Column({ name: 'suspend_reason', type: 'varchar', length: 255, nullable: true })
   suspendReason: string | null;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { accountFieldProblems, checkDomain, reversedLabels, suspendReasonProblem } from '../agent-protocol/grammar';
+import { accountFieldProblems, checkDomain, reversedLabels, suspendReasonProblem, textProblem } from '../agent-protocol/grammar';
 import { DomainError, ErrorDetail } from '../common/errors/domain-error';
 import { normalizeDomain } from '../common/domains';
 import { Page } from '../common/pagination';
@@ -41,6 +41,8 @@ export interface NewAccountInput {
   bandwidth_limit_mb?: number | null;
   /** The billing system's id for the service (WHMCS serviceid); unique. */
   external_id?: string | null;
+  /** Free text, up to 255 characters (Plesk's webspace description). */
+  description?: string | null;
 }
 
 /** What can change after create. username and domain cannot. */
@@ -52,6 +54,7 @@ export interface AccountPatch {
   client_id?: number | null;
   disk_limit_mb?: number | null;
   bandwidth_limit_mb?: number | null;
+  description?: string | null;
 }
 
 /** One suspension to add; `type` defaults to `admin` (the native API before types existed). */
@@ -256,7 +259,7 @@ export class AccountsService {
   }
 
   /**
-   * Changes email, password, package (moving the PHP pool when its version differs), client, limits.
+   * Changes email, password, package (moving the PHP pool when its version differs), client, limits, description.
    * Without a PHP move it is one conditional UPDATE (409 while another operation holds the row).
    * With one, the row goes `updating` (its changes recorded in `pending`) while the agent moves
    * the pool, then takes every change at once and returns to its status; a failed move is undone.
@@ -270,6 +273,7 @@ export class AccountsService {
     assertFields(patch, false);
     const changes: Partial<Account> = {};
     if (patch.email !== undefined) changes.email = patch.email;
+    if (patch.description !== undefined) changes.description = patch.description || null;
     if (patch.password !== undefined) changes.passwordHash = await hashPassword(patch.password);
     // The Linux user's password first (SFTP), then the stored hashes: a failed change changes nothing here.
     if (patch.password !== undefined) await this.provisioner.changePassword(targetOf(account), patch.password);
@@ -506,6 +510,7 @@ export class AccountsService {
       diskLimitMb: input.disk_limit_mb ?? null,
       bandwidthLimitMb: input.bandwidth_limit_mb ?? null,
       externalId: input.external_id ?? null,
+      description: input.description || null,
       suspendReason: null,
       opSeq: 0,
       targetStatus: 'active' as AccountStatus,
@@ -585,6 +590,8 @@ function conflictFor(error: unknown, account: Account): DomainError {
 /** The DTOs' rules — the one grammar — for callers that come without one (adapters, CLI). */
 function assertFields(input: Partial<NewAccountInput>, creating: boolean): void {
   const details: ErrorDetail[] = accountFieldProblems(input, creating);
+  const description = input.description == null ? null : textProblem('description', input.description, 255, 0);
+  if (description) details.push({ field: 'description', message: description });
   // The grammar is pure; whether the name is a user or group of this host is read now.
   const username = creating && !details.some((d) => d.field === 'username') ? usernameProblem(input.username) : null;
   if (username) details.unshift({ field: 'username', message: username });

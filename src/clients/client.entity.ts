@@ -18,8 +18,9 @@ export class Client {
   @Column({ type: 'varchar', length: 64, unique: true })
   login: string;
 
-  @Column({ type: 'varchar', length: 254 })
-  email: string;
+  /** Optional (a Plesk customer may have none); the native API, REST v2 and the reseller API require one. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
 
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;

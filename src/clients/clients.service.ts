@@ -19,7 +19,8 @@ import { Outbox } from '../webhooks/outbox/outbox.service';
 export interface NewClientInput {
   name: string;
   login: string;
-  email: string;
+  /** Optional here; each dialect's contract says whether it requires one. */
+  email?: string | null;
   password: string;
   company?: string | null;
   status?: ClientStatus;
@@ -51,7 +52,7 @@ export class ClientsService {
       guid: randomUUID(),
       name: input.name,
       login: input.login.toLowerCase(),
-      email: input.email,
+      email: input.email ?? null,
       passwordHash: await hashPassword(input.password),
       company: input.company ?? null,
       status: input.status ?? 'active',

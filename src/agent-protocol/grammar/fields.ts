@@ -73,7 +73,7 @@ export interface ClientFields {
   external_id?: unknown;
 }
 
-/** Every refused field of a client create (`creating`: name, login, email, password required) or change. */
+/** Every refused field of a client create (`creating`: name, login, password required; an email is optional, checked when given) or change. */
 export function clientFieldProblems(input: ClientFields, creating: boolean): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const check = (field: keyof ClientFields, problem: () => string | null) => {
@@ -84,7 +84,7 @@ export function clientFieldProblems(input: ClientFields, creating: boolean): Fie
   };
   check('name', () => textProblem('name', input.name, 255));
   check('login', () => (typeof input.login === 'string' && LOGIN_PATTERN.test(input.login) ? null : LOGIN_RULE));
-  check('email', () => emailProblem(input.email));
+  if (input.email != null) check('email', () => emailProblem(input.email));
   check('password', () => passwordProblem(input.password));
   if (input.company != null) check('company', () => textProblem('company', input.company, 255, 0));
   if (input.external_id != null) check('external_id', () => textProblem('external_id', input.external_id, 255));

@@ -11,8 +11,9 @@ export class ClientView {
   name: string;
   @ApiProperty({ example: 'alice' })
   login: string;
-  @ApiProperty({ example: 'alice@example.com' })
-  email: string;
+  /** Null for a client created without one (the Plesk XML API allows that). */
+  @ApiProperty({ example: 'alice@example.com', nullable: true, type: String })
+  email: string | null;
   @ApiProperty({ example: 'Example Ltd', nullable: true, type: String })
   company: string | null;
   @ApiProperty({ example: 'active', enum: CLIENT_STATUSES })

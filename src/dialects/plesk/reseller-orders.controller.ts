@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { contactEmailFor } from '../../accounts/contact-email';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from '../../accounts/accounts.service';
 import { Authenticated } from '../../auth/authenticated.decorator';
@@ -58,7 +59,7 @@ export class ResellerOrdersController {
     const account = await this.accounts.create({
       username: body.ftp_login,
       domain: body.domain_name,
-      email: client.email,
+      email: contactEmailFor(client, body.domain_name),
       password: body.ftp_password,
       package_id: plan.id,
       client_id: client.id,

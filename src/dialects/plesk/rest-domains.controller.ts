@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { contactEmailFor } from '../../accounts/contact-email';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Account } from '../../accounts/account.entity';
 import { AccountPatch } from '../../accounts/accounts.service';
@@ -9,7 +10,6 @@ import { Principal } from '../../auth/principal';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { Client } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
-import { checkDomain } from '../../agent-protocol/grammar';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorFieldNames } from '../../common/errors/error-field-names';
 import { PackagesService } from '../../packages/packages.service';
@@ -91,10 +91,11 @@ export class RestDomainsController {
     const account = await this.accounts.create({
       username: ftp_login!,
       domain: body.name,
-      email: owner?.email ?? `webmaster@${checkDomain(body.name).domain ?? 'invalid.invalid'}`,
+      email: contactEmailFor(owner, body.name),
       password: ftp_password!,
       ...(body.plan ? { package: body.plan.name } : { package_id: await this.defaultPackage() }),
       client_id: owner?.id ?? null,
+      description: typeof body.description === 'string' ? body.description : null,
     });
     return RestCreatedView.of(account);
   }
@@ -127,10 +128,11 @@ export class RestDomainsController {
     const patch: AccountPatch = {};
     if (body.hosting_settings?.ftp_password !== undefined) patch.password = body.hosting_settings.ftp_password;
     if (body.plan) patch.package = body.plan.name;
+    if (typeof body.description === 'string') patch.description = body.description;
     if (body.owner_client) {
       const owner = await this.owner(body.owner_client);
       patch.client_id = owner.id;
-      patch.email = owner.email;
+      if (owner.email) patch.email = owner.email;
     }
     return RestCreatedView.of(Object.keys(patch).length ? await this.accounts.update(account.id, patch) : account);
   }

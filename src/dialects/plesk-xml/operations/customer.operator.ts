@@ -14,14 +14,17 @@ const CUSTOMER_FILTERS = ['id', 'login', 'guid', 'external-id', 'owner-id', 'own
 /** Every client belongs to the admin; Plesk's admin is client 1 (owner-id 1). */
 const ADMIN_OWNER = { id: '1', login: 'admin' };
 
-/** gen_info → the clients service's fields. Contact fields Hostwright does not keep (phone, fax, address…) are accepted and ignored. */
+/**
+ * gen_info → the clients service's fields. Contact fields Hostwright does not keep (phone, fax, address…) are accepted and ignored.
+ * The email is optional, as in Plesk (api-php-lib creates customers with pname, login and passwd only); empty means none.
+ */
 function patchOf(info: XmlElement | undefined): ClientPatch {
   const patch: ClientPatch = {};
   const take = (name: string) => textOf(info, name);
   if (take('pname') !== undefined) patch.name = take('pname');
   if (take('login') !== undefined) patch.login = take('login');
   if (take('passwd') !== undefined) patch.password = take('passwd');
-  if (take('email') !== undefined) patch.email = take('email');
+  if (take('email') !== undefined) patch.email = take('email') || null;
   if (take('cname') !== undefined) patch.company = take('cname') || null;
   if (take('external-id') !== undefined) patch.external_id = take('external-id') || null;
   if (take('description') !== undefined) patch.description = take('description') || null;
@@ -136,7 +139,7 @@ export class CustomerOperator implements XmlOperator {
     const patch = patchOf(info);
     const status = clientStatusOf(statusCode(textOf(info, 'status'), 'status'));
     const client = await this.clients.create({
-      ...(patch as Required<Pick<ClientPatch, 'name' | 'login' | 'email' | 'password'>>),
+      ...(patch as Required<Pick<ClientPatch, 'name' | 'login' | 'password'>>),
       ...patch,
       status: status ?? 'active',
     });

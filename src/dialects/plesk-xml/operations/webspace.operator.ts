@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { contactEmailFor } from '../../../accounts/contact-email';
 import { Account } from '../../../accounts/account.entity';
 import { AccountsService } from '../../../accounts/accounts.service';
 import { actorOf } from '../../../accounts/suspensions/actor';
@@ -200,10 +201,11 @@ export class WebspaceOperator implements XmlOperator {
     let account = await this.accounts.create({
       username: ftpLogin,
       domain,
-      email: owner?.email ?? `webmaster@${domain.trim().toLowerCase()}`,
+      email: contactEmailFor(owner, domain),
       password: ftpPassword,
       package_id: plan.id,
       client_id: owner?.id ?? null,
+      description: textOf(setup, 'description') || null,
       ...limitOverrides(op),
     });
     if (status !== 0) account = await this.accounts.suspend(account.id, { type: typeFor(status), reason: reasonFor(status), actor: actorOf('plesk-xml', ctx.principal) });
@@ -270,7 +272,7 @@ export class WebspaceOperator implements XmlOperator {
       leaf('htype', 'vrt_hst'),
       leaf('guid', a.guid),
       leaf('webspace-guid', a.guid),
-      leaf('description', ''),
+      leaf('description', a.description),
     );
   }
 
@@ -317,17 +319,22 @@ export class WebspaceOperator implements XmlOperator {
     const setup = child(values, 'gen_setup');
     const status = statusCode(textOf(setup, 'status'), 'status');
     if (status !== undefined && ![0, 16, 32].includes(status)) throw new XmlApiError(XML_ERRCODES.operationFailed, `status ${status} cannot be set: 0, 16 or 32`);
-    const unsupported = setup?.children.find((c) => c.name !== 'status');
+    const unsupported = setup?.children.find((c) => c.name !== 'status' && c.name !== 'description');
     if (unsupported) {
       throw new XmlApiError(
         XML_ERRCODES.operationFailed,
-        `gen_setup ${unsupported.name} cannot be changed here (only status: the domain, owner and description are fixed)`,
+        `gen_setup ${unsupported.name} cannot be changed here (only status and description: the domain and owner are fixed)`,
       );
     }
     const password = properties(values).get('ftp_password');
-    const limits = limitOverrides(values);
+    const description = textOf(setup, 'description');
+    const patch = {
+      ...(password !== undefined ? { password } : {}),
+      ...(description !== undefined ? { description: description || null } : {}),
+      ...limitOverrides(values),
+    };
     return this.each(op, async (a) => {
-      if (password !== undefined || Object.keys(limits).length) await this.accounts.update(a.id, { ...(password !== undefined ? { password } : {}), ...limits });
+      if (Object.keys(patch).length) await this.accounts.update(a.id, patch);
       // Repeating a status already there is a success: billing systems retry.
       if (status) await this.accounts.ensureSuspended(a.id, { type: typeFor(status), reason: reasonFor(status), actor: actorOf('plesk-xml', ctx.principal) });
       if (status === 0 && a.status !== 'active') {

@@ -20,8 +20,9 @@ export class ResellerClientView {
   name: string;
   @ApiProperty({ example: 'johndoe' })
   login: string;
-  @ApiProperty({ example: 'john@example.com' })
-  email: string;
+  /** Null for a client created without one (through the Plesk XML API). */
+  @ApiProperty({ example: 'john@example.com', nullable: true, type: String })
+  email: string | null;
   @ApiProperty({ example: 'ACME Corp', nullable: true, type: String })
   company: string | null;
 

@@ -5,7 +5,7 @@ import { LOGIN_PATTERN, LOGIN_RULE, PASSWORD_MAX, PASSWORD_MIN } from '../../../
 import { RefusedWhenSent } from '../../../common/field-rules';
 import { IsEmailAddress, IsFreeText, IsPassword, IsReference } from '../../../common/grammar-rules';
 
-/** Plesk's free-text `description`: accepted (and ignored) as any JSON value, but a string holds no control or bidi character. */
+/** Plesk's free-text `description`: a string is stored (no control or bidi character); any other JSON value is accepted and ignored. */
 const isText = (o: { description?: unknown }) => typeof o.description === 'string';
 
 /** Plesk client status codes Hostwright can set: 0 active, 16 disabled by admin (= suspended). */
@@ -177,11 +177,11 @@ export class RestDomainRequestDto {
   @IsArray()
   ipv6?: string[];
 
-  /** Accepted and ignored; a string must hold no control or bidi character. */
-  @ApiPropertyOptional({ type: String, example: '' })
+  /** Stored as the account's description (the XML API's webspace gen_info reads it); a string of at most 255 characters, no control or bidi character. Any other JSON value is ignored. */
+  @ApiPropertyOptional({ type: String, example: '', maxLength: 255 })
   @Allow()
   @ValidateIf(isText)
-  @IsFreeText(4096, 0)
+  @IsFreeText(255, 0)
   description?: unknown;
 
   /** Subdomains and aliases are not supported: refused when sent. */

@@ -21,6 +21,7 @@ export class RestClientView {
   login: string;
   @ApiProperty({ example: 0, enum: [0, 16], description: '0 active, 16 suspended' })
   status: number;
+  /** Empty string when the client has none (Plesk's email is a 0–255 character string). */
   @ApiProperty({ example: 'jane@example.net' })
   email: string;
   @ApiProperty({ example: 'en-US' })
@@ -45,7 +46,7 @@ export class RestClientView {
       company: c.company ?? '',
       login: c.login,
       status: pleskStatusOf(c),
-      email: c.email,
+      email: c.email ?? '',
       locale: 'en-US',
       guid: c.guid,
       owner_login: 'admin',
