@@ -8,6 +8,9 @@ import { createAccount } from '../support/accounts';
 import { PowerDns, startPowerDns } from '../support/powerdns';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 
+// PowerDNS reads the panel's rows through gmysql: the panel runs on MariaDB here, as in stack.test.ts.
+process.env.DATABASE_URL ||= 'mariadb://root@127.0.0.1:3306/test';
+
 /** The record API against a real PowerDNS reading the panel's rows: what the API writes, dig answers at once. */
 describe('real stack: DNS records through the API, answered by PowerDNS', () => {
   let t: TestApp;
