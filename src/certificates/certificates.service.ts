@@ -131,13 +131,13 @@ export class CertificatesService implements OnModuleDestroy {
     const stuck: { account_id: number }[] = await this.db.manager.query(`SELECT account_id FROM certificates WHERE status = 'issuing' AND updated_at < ?`, [before]);
     for (const { account_id } of stuck) {
       await this.reporting(async (em) => {
-        const result = await em
-          .createQueryBuilder()
-          .update(AccountCertificate)
-          .set({ status: () => "CASE WHEN not_after IS NULL THEN 'failed' ELSE 'issued' END", lastError: 'the issuance was interrupted (the panel stopped while it ran)', nextAttemptAt: now, updatedAt: now })
-          .where('account_id = :id', { id: Number(account_id) })
-          .andWhere("status = 'issuing' AND updated_at < :before", { before })
-          .execute();
+        // Raw datetimes: the renewal query below compares them as text on SQLite, to the second.
+        const result = await em.queryRunner!.query(
+          `UPDATE certificates SET status = CASE WHEN not_after IS NULL THEN 'failed' ELSE 'issued' END, last_error = ?, next_attempt_at = ?, updated_at = ?
+           WHERE account_id = ? AND status = 'issuing' AND updated_at < ?`,
+          ['the issuance was interrupted (the panel stopped while it ran)', sqlDatetime(now), sqlDatetime(now), Number(account_id), before],
+          true,
+        );
         if (result.affected) await this.report(em, 'certificate.failed', await em.findOneBy(AccountCertificate, { accountId: Number(account_id) }));
       });
     }

@@ -128,7 +128,10 @@ export class UsageStore {
     const runner = em.queryRunner!;
     if (now.disk || now.bandwidth) {
       const ignore = this.db.isSqlite ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
-      await runner.query(`${ignore} INTO usage_limit_flags (account_id, disk_over_limit, bandwidth_over_limit, updated_at) VALUES (?, 0, 0, ?)`, [accountId, sqlDatetime(at)]);
+      await runner.query(`${ignore} INTO usage_limit_flags (account_id, disk_over_limit, bandwidth_over_limit, updated_at) VALUES (?, 0, 0, ?)`, [
+        accountId,
+        sqlDatetime(at),
+      ]);
     }
     const flipped: LimitKind[] = [];
     for (const kind of ['disk', 'bandwidth'] as const) {

@@ -23,8 +23,7 @@ async function addWebhook(t: TestApp, receiver: WebhookReceiver, eventTypes: str
 }
 
 /** The account's verified events (once per webhook-id), in arrival order. */
-const eventsOf = (r: WebhookReceiver, accountId: number): ReceivedEvent[] =>
-  r.unique().filter((e) => (e.payload.data.account_id ?? e.payload.data.id) === accountId);
+const eventsOf = (r: WebhookReceiver, accountId: number): ReceivedEvent[] => r.unique().filter((e) => (e.payload.data.account_id ?? e.payload.data.id) === accountId);
 const typesOf = (r: WebhookReceiver, accountId: number): string[] => eventsOf(r, accountId).map((e) => e.type);
 
 /** The outbox writes its row, then the transaction fails: as if the panel died before the commit. */
@@ -83,9 +82,9 @@ describe('webhooks: certificate.* (the self-signed fallback: no nginx, no CA)', 
     assert.notEqual(byForce.payload.data.serial, first.payload.data.serial, 'a new certificate');
     assert.equal(byJob.payload.actor.type, 'system', 'the renewal job');
     assert.deepEqual(deleted.payload.data, renewed, 'the certificate that was removed');
-    const keys: { resource_key: string }[] = await t.get(DataSource).query("SELECT resource_key FROM outbox_events WHERE type LIKE 'certificate.%' AND payload LIKE ?", [
-      `%"account_id":${a.id},%`,
-    ]);
+    const keys: { resource_key: string }[] = await t
+      .get(DataSource)
+      .query("SELECT resource_key FROM outbox_events WHERE type LIKE 'certificate.%' AND payload LIKE ?", [`%"account_id":${a.id},%`]);
     assert.deepEqual(
       keys.map((k) => k.resource_key),
       Array(4).fill(`account:${a.id}`),
@@ -184,7 +183,9 @@ describe('webhooks: usage.* once per crossing of a limit', () => {
   const fill = (username: string, mib: number) => writeFileSync(join(root, 'home', username, 'public_html/fill.bin'), Buffer.alloc(mib * MIB, 1));
   const patch = async (id: number, body: object) => assert.equal((await t.call('PATCH', `/api/v1/accounts/${id}`, { body })).status, 200);
   const flags = async (id: number) => {
-    const rows: Record<string, unknown>[] = await t.get(DataSource).query('SELECT disk_over_limit, bandwidth_over_limit FROM usage_limit_flags WHERE account_id = ?', [id]);
+    const rows: Record<string, unknown>[] = await t
+      .get(DataSource)
+      .query('SELECT disk_over_limit, bandwidth_over_limit FROM usage_limit_flags WHERE account_id = ?', [id]);
     return rows.map((row) => [Boolean(Number(row.disk_over_limit)), Boolean(Number(row.bandwidth_over_limit))])[0] ?? null;
   };
   const outboxCount = (id: number, type: string) => countRows(t, 'outbox_events', 'type = ? AND resource_key = ?', [type, `account:${id}`]);
