@@ -65,6 +65,8 @@ export class MailboxesService {
         if (!rows.length) throw DomainError.notFound('Account');
         this.changeable(Object.assign(new Account(), { status: rows[0].status }));
         limits.assertCount(await this.mailboxes.count(em, account.id));
+        const aliases: unknown[] = await em.query('SELECT id FROM mail_aliases WHERE domain = ? AND local_part = ?', [account.domain, input.local_part]);
+        if (aliases.length) throw DomainError.taken('local_part', `${input.local_part}@${account.domain} is a forwarder; a mailbox cannot have its address`);
         return this.mailboxes.insert(em, account.id, account.domain, input.local_part, hash, quota);
       });
       return { account, mailbox };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { axios as acmeHttp, Client } from 'acme-client';
 import { startPebble, Pebble } from '../support/pebble';
 import { createAccount } from '../support/accounts';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
+import { startNginx, StackNginx } from '../support/stack-nginx';
 import { freePort } from '../support/spawn-server';
 import { waitFor } from '../support/wait-for';
 
@@ -26,7 +27,7 @@ describe('real stack: certificates by ACME HTTP-01 from Pebble, served by nginx'
   let pebble: Pebble;
   let dns: ChildProcess;
   let dir: string;
-  let nginxConf: string;
+  let nginx: StackNginx | undefined;
   let httpPort: number;
   let tlsPort: number;
   let pebbleRoot: string;
@@ -41,34 +42,7 @@ describe('real stack: certificates by ACME HTTP-01 from Pebble, served by nginx'
     dnsManagement = await freePort();
     const dataDir = join(dir, 'data');
     const root = join(dataDir, 'root');
-    mkdirSync(join(dir, 'nginx-tmp'), { recursive: true });
-    mkdirSync(join(root, 'etc/nginx/sites-enabled'), { recursive: true });
-    copyFileSync('/etc/nginx/fastcgi_params', join(dir, 'fastcgi_params'));
-    nginxConf = join(dir, 'nginx.conf');
-    writeFileSync(
-      nginxConf,
-      `user www-data;
-worker_processes 1;
-daemon on;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${dir}/nginx-tmp/body;
-  proxy_temp_path ${dir}/nginx-tmp/proxy;
-  fastcgi_temp_path ${dir}/nginx-tmp/fastcgi;
-  uwsgi_temp_path ${dir}/nginx-tmp/uwsgi;
-  scgi_temp_path ${dir}/nginx-tmp/scgi;
-  server { listen 127.0.0.1:${httpPort} default_server; return 404; }
-  include ${root}/etc/nginx/sites-enabled/*.conf;
-}
-`,
-    );
-    const nginx = ['nginx', '-c', nginxConf, '-p', dir];
-    execFileSync(nginx[0], [...nginx.slice(1), '-t', '-q']);
-    execFileSync(nginx[0], nginx.slice(1));
+    nginx = startNginx(dir, root, httpPort);
 
     dns = spawn(
       'pebble-challtestsrv',
@@ -107,8 +81,8 @@ http {
       env: {
         HW_NGINX_LISTEN: `127.0.0.1:${httpPort}`,
         HW_NGINX_TLS_LISTEN: `127.0.0.1:${tlsPort}`,
-        HW_NGINX_TEST_CMD: JSON.stringify([...nginx, '-t', '-q']),
-        HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx, '-s', 'reload']),
+        HW_NGINX_TEST_CMD: JSON.stringify([...nginx!.command, '-t', '-q']),
+        HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx!.command, '-s', 'reload']),
         HW_NGINX_PID_FILE: join(dir, 'nginx.pid'),
         HW_ACME_DIRECTORY_URL: pebble.directoryUrl,
         HW_ACME_CA_FILE: pebble.caFile,
@@ -124,7 +98,7 @@ http {
         .filter((l) => /\[(emerg|alert|crit)\]/.test(l));
       if (errors.length) process.stdout.write(`# nginx-error.log:\n${errors.map((l) => `#   ${l}`).join('\n')}\n`);
     }
-    spawnSync('nginx', ['-c', nginxConf, '-p', dir, '-s', 'quit']);
+    nginx?.stop();
     await t?.close();
     await pebble?.stop();
     dns?.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { accountPaths } from '../../src/agent/system/account-paths';
 import { createHostingAdmin, dropPrefixes, HostingAdmin, readmeSql, rootConnection, serverState, visibleDatabases } from '../support/hosting-db';
 import { freePort, RunningServer, startServer, stopServer } from '../support/spawn-server';
+import { startNginx, StackNginx } from '../support/stack-nginx';
 import { REPO_ROOT } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -45,7 +46,7 @@ describe('daemon mode: the real panel over TLS, the real agent daemon, nginx and
   let dir: string;
   let root: string;
   let httpPort: number;
-  let nginxConf: string;
+  let nginx: StackNginx | undefined;
   let agent: ChildProcess;
   let agentOut = '';
   let panel: RunningServer;
@@ -61,36 +62,9 @@ describe('daemon mode: the real panel over TLS, the real agent daemon, nginx and
     chmodSync(dir, 0o755);
     root = join(dir, 'agent-data', 'root');
     httpPort = await freePort();
-    nginxConf = join(dir, 'nginx.conf');
-    mkdirSync(join(dir, 'nginx-tmp'), { recursive: true });
-    mkdirSync(join(root, 'etc/nginx/sites-enabled'), { recursive: true });
+    mkdirSync(join(dir, 'agent-data', 'root'), { recursive: true });
     chmodSync(join(dir, 'agent-data'), 0o755);
-    copyFileSync('/etc/nginx/fastcgi_params', join(dir, 'fastcgi_params'));
-    writeFileSync(
-      nginxConf,
-      `user www-data;
-worker_processes 1;
-daemon on;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${dir}/nginx-tmp/body;
-  proxy_temp_path ${dir}/nginx-tmp/proxy;
-  fastcgi_temp_path ${dir}/nginx-tmp/fastcgi;
-  uwsgi_temp_path ${dir}/nginx-tmp/uwsgi;
-  scgi_temp_path ${dir}/nginx-tmp/scgi;
-  include ${REPO_ROOT}/templates/nginx-http.conf;
-  server { listen 127.0.0.1:${httpPort} default_server; return 404; }
-  include ${root}/etc/nginx/sites-enabled/*.conf;
-}
-`,
-    );
-    const nginx = ['nginx', '-c', nginxConf, '-p', dir];
-    execFileSync(nginx[0], [...nginx.slice(1), '-t', '-q']);
-    execFileSync(nginx[0], nginx.slice(1));
+    nginx = startNginx(dir, root, httpPort);
 
     // README's panel database recipe, its names made unique, and the URL README gives for it.
     const unique = `hwrcp${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
@@ -123,8 +97,8 @@ http {
         HW_AGENT_PORT: String(agentPort),
         HW_HOSTING_DB_URL: admin.url,
         HW_NGINX_LISTEN: `127.0.0.1:${httpPort}`,
-        HW_NGINX_TEST_CMD: JSON.stringify([...nginx, '-t', '-q']),
-        HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx, '-s', 'reload']),
+        HW_NGINX_TEST_CMD: JSON.stringify([...nginx!.command, '-t', '-q']),
+        HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx!.command, '-s', 'reload']),
         HW_NGINX_PID_FILE: join(dir, 'nginx.pid'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -149,7 +123,7 @@ http {
       agent.kill('SIGTERM');
       await new Promise((resolve) => agent.once('exit', resolve));
     }
-    spawnSync('nginx', ['-c', nginxConf, '-p', dir, '-s', 'quit']);
+    nginx?.stop();
     const conn = await rootConnection().catch(() => null);
     if (conn && recipe) {
       await conn.query(`DROP DATABASE IF EXISTS \`${recipe.database}\``);

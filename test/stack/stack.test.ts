@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,8 @@ import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { leftovers, readRoot } from '../provisioning/support';
 import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/spawn-server';
+import { startNginx, StackNginx } from '../support/stack-nginx';
+import { PowerDns, startPowerDns } from '../support/powerdns';
 
 /*
  * The real stack: Debian's nginx (workers as www-data), a php-fpm8.2 master and PowerDNS (gmysql)
@@ -65,8 +67,8 @@ describe('real stack: nginx, php-fpm and PowerDNS serve what provisioning makes'
   let root: string;
   let httpPort: number;
   let dnsPort: number;
-  let nginxConf: string;
-  let pdns: ChildProcess | undefined;
+  let nginx: StackNginx | undefined;
+  let pdns: PowerDns | undefined;
   let fpm: ChildProcess | undefined;
   let fpmExited = false;
 
@@ -76,41 +78,10 @@ describe('real stack: nginx, php-fpm and PowerDNS serve what provisioning makes'
     // nginx's workers (www-data) and the pools (the accounts' uids) walk down to the homes.
     chmodSync(dir, 0o755);
     httpPort = await freePort();
-    dnsPort = await freePort();
-    nginxConf = join(dir, 'nginx.conf');
     const dataDir = join(dir, 'data');
     root = join(dataDir, 'root');
-    for (const sub of ['nginx-tmp', 'pdns', 'conf.d']) mkdirSync(join(dir, sub), { recursive: true });
     for (const sub of ['etc/nginx/sites-enabled', 'etc/php/8.2/fpm/pool.d', 'run/php']) mkdirSync(join(root, sub), { recursive: true });
-    // The vhost includes `fastcgi_params` relative to the main config, as in Debian's /etc/nginx.
-    copyFileSync('/etc/nginx/fastcgi_params', join(dir, 'fastcgi_params'));
-    // The http-level snippet an operator installs into /etc/nginx/conf.d (README).
-    if (existsSync(join(REPO_ROOT, 'templates/nginx-http.conf'))) copyFileSync(join(REPO_ROOT, 'templates/nginx-http.conf'), join(dir, 'conf.d/hostwright.conf'));
-    writeFileSync(
-      nginxConf,
-      `user www-data;
-worker_processes 2;
-daemon on;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${dir}/nginx-tmp/body;
-  proxy_temp_path ${dir}/nginx-tmp/proxy;
-  fastcgi_temp_path ${dir}/nginx-tmp/fastcgi;
-  uwsgi_temp_path ${dir}/nginx-tmp/uwsgi;
-  scgi_temp_path ${dir}/nginx-tmp/scgi;
-  include ${dir}/conf.d/*.conf;
-  server { listen 127.0.0.1:${httpPort} default_server; return 404; }
-  include ${root}/etc/nginx/sites-enabled/*.conf;
-}
-`,
-    );
-    const nginx = ['nginx', '-c', nginxConf, '-p', dir];
-    assert.equal(run([...nginx, '-t']).status, 0, run([...nginx, '-t']).out);
-    execFileSync(nginx[0], nginx.slice(1));
+    nginx = startNginx(dir, root, httpPort, 2);
 
     // php-fpm: the generated pools plus one of the test's own, so the master has a pool before the first account.
     writeFileSync(
@@ -178,8 +149,8 @@ esac
         HW_SERVER_IP: SERVER_IP,
         HW_NAMESERVERS: 'ns1.stack.example.net,ns2.stack.example.net',
         HW_NGINX_LISTEN: `127.0.0.1:${httpPort}`,
-        HW_NGINX_TEST_CMD: JSON.stringify([...nginx, '-t', '-q']),
-        HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx, '-s', 'reload']),
+        HW_NGINX_TEST_CMD: JSON.stringify([...nginx.command, '-t', '-q']),
+        HW_NGINX_RELOAD_CMD: JSON.stringify([...nginx.command, '-s', 'reload']),
         HW_NGINX_PID_FILE: join(dir, 'nginx.pid'),
         HW_PHPFPM_TEST_CMD: JSON.stringify([fpmScript, 'test']),
         HW_PHPFPM_RELOAD_CMD: JSON.stringify([fpmScript, 'reload']),
@@ -189,35 +160,8 @@ esac
 
     const db = t.database.config;
     assert.equal(db.type, 'mariadb');
-    if (db.type !== 'mariadb') return;
-    writeFileSync(
-      join(dir, 'pdns', 'pdns.conf'),
-      [
-        'launch=gmysql',
-        `gmysql-host=${db.host}`,
-        `gmysql-port=${db.port}`,
-        `gmysql-user=${db.username}`,
-        `gmysql-password=${db.password}`,
-        `gmysql-dbname=${db.database}`,
-        'gmysql-dnssec=no',
-        'local-address=127.0.0.1',
-        `local-port=${dnsPort}`,
-        `socket-dir=${join(dir, 'pdns')}`,
-        'daemon=no',
-        'guardian=no',
-        'disable-syslog=yes',
-        'webserver=no',
-        'api=no',
-        'cache-ttl=0',
-        'negquery-cache-ttl=0',
-        'query-cache-ttl=0',
-        'zone-cache-refresh-interval=0',
-        'loglevel=3',
-        '',
-      ].join('\n'),
-    );
-    pdns = spawn('pdns_server', [`--config-dir=${join(dir, 'pdns')}`], { stdio: 'ignore' });
-    await waitFor(() => run(['dig', '@127.0.0.1', '-p', String(dnsPort), '+time=1', '+tries=1', 'version.bind', 'TXT', 'CH']).status === 0, 'PowerDNS to answer');
+    pdns = await startPowerDns(db, dir);
+    dnsPort = pdns.port;
   });
 
   after(async () => {
@@ -238,8 +182,8 @@ esac
         );
       }
     }
-    spawnSync('nginx', ['-c', nginxConf, '-p', dir, '-s', 'quit']);
-    pdns?.kill('SIGTERM');
+    nginx?.stop();
+    pdns?.stop();
     if (existsSync(join(dir, 'php-fpm.pid'))) spawnSync('sh', ['-c', `kill -QUIT "$(cat '${dir}/php-fpm.pid')"`]);
     fpm?.kill('SIGQUIT');
     await t?.close();

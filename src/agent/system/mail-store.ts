@@ -22,10 +22,11 @@ export class MailDomainStore {
     await this.db.transaction((em) => em.query('UPDATE mail_domains SET active = ? WHERE domain = ?', [active ? 1 : 0, domain]));
   }
 
-  /** The domain and every mailbox of it; absent is fine. */
+  /** The domain and every mailbox and forwarder of it; absent is fine. */
   async remove(domain: string): Promise<void> {
     await this.db.transaction(async (em) => {
       await em.query('DELETE FROM mailboxes WHERE domain = ?', [domain]);
+      await em.query('DELETE FROM mail_aliases WHERE domain = ?', [domain]);
       await em.query('DELETE FROM mail_domains WHERE domain = ?', [domain]);
     });
   }

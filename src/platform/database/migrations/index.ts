@@ -17,6 +17,7 @@ import { Mail1732500500000 } from './1732500500000-Mail';
 import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases';
 import { Certificates1732500700000 } from './1732500700000-Certificates';
 import { AccountSuspensions1732500800000 } from './1732500800000-AccountSuspensions';
+import { MailAliases1732500900000 } from './1732500900000-MailAliases';
 import { UsageLimitFlags1732501000000 } from './1732501000000-UsageLimitFlags';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   HostingDatabases1732500600000,
   Certificates1732500700000,
   AccountSuspensions1732500800000,
+  MailAliases1732500900000,
   UsageLimitFlags1732501000000,
 ];
