@@ -595,6 +595,28 @@ export type UpdateMailboxDto = {
     quota_mb?: number;
 };
 
+export type MailAliasView = {
+    id: number;
+    account_id: number;
+    address: string;
+    local_part: string;
+    domain: string;
+    destinations: Array<string>;
+    created_at: string;
+    updated_at: string;
+};
+
+export type CreateMailAliasDto = {
+    /**
+     * The part before the @; the domain is always the account's (a forwarder never relays for another domain).
+     */
+    local_part: string;
+    /**
+     * Where the mail goes: mailboxes of this account or addresses elsewhere; never the alias itself.
+     */
+    destinations: Array<string>;
+};
+
 export type CertificateView = {
     account_id: number;
     /**
@@ -3610,6 +3632,154 @@ export type MailboxesUpdateResponses = {
 };
 
 export type MailboxesUpdateResponse = MailboxesUpdateResponses[keyof MailboxesUpdateResponses];
+
+export type MailAliasesListData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases';
+};
+
+export type MailAliasesListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailAliasesListError = MailAliasesListErrors[keyof MailAliasesListErrors];
+
+export type MailAliasesListResponses = {
+    200: {
+        data: Array<MailAliasView>;
+    };
+};
+
+export type MailAliasesListResponse = MailAliasesListResponses[keyof MailAliasesListResponses];
+
+export type MailAliasesCreateData = {
+    body: CreateMailAliasDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases';
+};
+
+export type MailAliasesCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type MailAliasesCreateError = MailAliasesCreateErrors[keyof MailAliasesCreateErrors];
+
+export type MailAliasesCreateResponses = {
+    201: {
+        data: MailAliasView;
+    };
+};
+
+export type MailAliasesCreateResponse = MailAliasesCreateResponses[keyof MailAliasesCreateResponses];
+
+export type MailAliasesRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+        alias: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases/{alias}';
+};
+
+export type MailAliasesRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+};
+
+export type MailAliasesRemoveError = MailAliasesRemoveErrors[keyof MailAliasesRemoveErrors];
+
+export type MailAliasesRemoveResponses = {
+    204: void;
+};
+
+export type MailAliasesRemoveResponse = MailAliasesRemoveResponses[keyof MailAliasesRemoveResponses];
+
+export type MailAliasesGetData = {
+    body?: never;
+    path: {
+        id: number;
+        alias: string;
+    };
+    query?: never;
+    url: '/api/v1/accounts/{id}/mail/aliases/{alias}';
+};
+
+export type MailAliasesGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type MailAliasesGetError = MailAliasesGetErrors[keyof MailAliasesGetErrors];
+
+export type MailAliasesGetResponses = {
+    200: {
+        data: MailAliasView;
+    };
+};
+
+export type MailAliasesGetResponse = MailAliasesGetResponses[keyof MailAliasesGetResponses];
 
 export type CertificatesRemoveData = {
     body?: never;
