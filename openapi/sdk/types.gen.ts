@@ -859,14 +859,14 @@ export type CreateWebhookDto = {
     /**
      * The event types it wants, or `["*"]` for all.
      */
-    event_types: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | '*'>;
+    event_types: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | 'certificate.issued' | 'certificate.renewed' | 'certificate.failed' | 'certificate.deleted' | 'usage.disk_over_limit' | 'usage.disk_back_within_limit' | 'usage.bandwidth_over_limit' | 'usage.bandwidth_back_within_limit' | '*'>;
     description?: string | null;
     enabled?: boolean;
 };
 
 export type UpdateWebhookDto = {
     url?: string;
-    event_types?: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | '*'>;
+    event_types?: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | 'certificate.issued' | 'certificate.renewed' | 'certificate.failed' | 'certificate.deleted' | 'usage.disk_over_limit' | 'usage.disk_back_within_limit' | 'usage.bandwidth_over_limit' | 'usage.bandwidth_back_within_limit' | '*'>;
     description?: string | null;
     /**
      * `true` re-enables an endpoint (clearing disabled_reason); `false` stops deliveries to it (they wait).

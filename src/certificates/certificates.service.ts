@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AgentClient } from '../agent-protocol/agent-client';
 import { AgentUnreachableError, describeError } from '../agent-protocol/agent-errors';
 import { buildCertificateRequest, CertificateFailedError, IssuedCertificate } from '../agent-protocol/certificates';
@@ -10,7 +11,10 @@ import { nowToTheSecond } from '../common/whole-seconds';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { sqlDatetime } from '../platform/database/columns';
 import { DatabaseService, isUniqueViolation } from '../platform/database/database.service';
+import { CertificateEventType } from '../webhooks/outbox/event-types';
+import { Outbox } from '../webhooks/outbox/outbox.service';
 import { AccountCertificate, CertificateStatus } from './certificate.entity';
+import { CertificateView } from './dto/certificate.view';
 import { renewalTime, retryDelaySeconds } from './renewal-schedule';
 
 export interface IssueOptions {
@@ -38,6 +42,7 @@ export class CertificatesService implements OnModuleDestroy {
     private readonly db: DatabaseService,
     private readonly accounts: AccountsRepository,
     private readonly agent: AgentClient,
+    private readonly outbox: Outbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,10 +86,20 @@ export class CertificatesService implements OnModuleDestroy {
     try {
       await this.agent.certificate(buildCertificateRequest('remove', this.target(account)));
     } catch (error) {
-      await this.update(accountId, { status: row.status, lastError: `removal failed: ${describeError(error)}`.slice(0, 500) });
+      await this.update(accountId, null, { status: row.status, lastError: `removal failed: ${describeError(error)}`.slice(0, 500) });
       throw this.toDomainError(error);
     }
-    await this.db.write((em) => em.delete(AccountCertificate, { accountId }));
+    try {
+      await this.reporting(async (em) => {
+        const result = await em.delete(AccountCertificate, { accountId });
+        // The row as it was before this removal claimed it.
+        if (result.affected) await this.report(em, 'certificate.deleted', row);
+      });
+    } catch (error) {
+      // Not left `issuing`: a DELETE again finishes the removal (the agent's is idempotent).
+      await this.update(accountId, null, { status: row.status, lastError: `removal failed: ${describeError(error)}`.slice(0, 500) });
+      throw error;
+    }
   }
 
   /** One pass of the renewal job: every certificate whose next attempt is due, one after the other; how many were tried. */
@@ -109,17 +124,23 @@ export class CertificatesService implements OnModuleDestroy {
     return tried;
   }
 
-  /** An issuance whose process died leaves `issuing` behind: after a quarter of an hour it is a failure to retry now. */
+  /** An issuance whose process died leaves `issuing` behind: after a quarter of an hour it is a failure (certificate.failed) to retry now. */
   private async releaseInterrupted(): Promise<void> {
     const now = nowToTheSecond();
-    const before = new Date(now.getTime() - INTERRUPTED_AFTER_MS);
-    await this.db.write((em) =>
-      em.query(
-        `UPDATE certificates SET status = CASE WHEN not_after IS NULL THEN 'failed' ELSE 'issued' END, last_error = ?, next_attempt_at = ?, updated_at = ?
-         WHERE status = 'issuing' AND updated_at < ?`,
-        ['the issuance was interrupted (the panel stopped while it ran)', sqlDatetime(now), sqlDatetime(now), sqlDatetime(before)],
-      ),
-    );
+    const before = sqlDatetime(new Date(now.getTime() - INTERRUPTED_AFTER_MS));
+    const stuck: { account_id: number }[] = await this.db.manager.query(`SELECT account_id FROM certificates WHERE status = 'issuing' AND updated_at < ?`, [before]);
+    for (const { account_id } of stuck) {
+      await this.reporting(async (em) => {
+        // Raw datetimes: the renewal query below compares them as text on SQLite, to the second.
+        const result = await em.queryRunner!.query(
+          `UPDATE certificates SET status = CASE WHEN not_after IS NULL THEN 'failed' ELSE 'issued' END, last_error = ?, next_attempt_at = ?, updated_at = ?
+           WHERE account_id = ? AND status = 'issuing' AND updated_at < ?`,
+          ['the issuance was interrupted (the panel stopped while it ran)', sqlDatetime(now), sqlDatetime(now), Number(account_id), before],
+          true,
+        );
+        if (result.affected) await this.report(em, 'certificate.failed', await em.findOneBy(AccountCertificate, { accountId: Number(account_id) }));
+      });
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -136,7 +157,7 @@ export class CertificatesService implements OnModuleDestroy {
       if (!issued) throw new CertificateFailedError('the agent answered no certificate');
     } catch (error) {
       const failures = before.failures + 1;
-      await this.update(account.id, {
+      await this.update(account.id, 'certificate.failed', {
         // A failed renewal leaves the installed certificate serving.
         status: before.notAfter ? 'issued' : 'failed',
         lastError: reasonOf(error).slice(0, 500),
@@ -147,7 +168,7 @@ export class CertificatesService implements OnModuleDestroy {
     }
     const notBefore = new Date(issued.not_before);
     const notAfter = new Date(issued.not_after);
-    await this.update(account.id, {
+    await this.update(account.id, before.notAfter ? 'certificate.renewed' : 'certificate.issued', {
       status: 'issued',
       redirectHttp,
       selfSigned: issued.self_signed,
@@ -219,8 +240,28 @@ export class CertificatesService implements OnModuleDestroy {
     return (result.affected ?? 0) === 1;
   }
 
-  private async update(accountId: number, changes: Partial<AccountCertificate>): Promise<void> {
-    await this.db.write((em) => em.update(AccountCertificate, { accountId }, { ...changes, updatedAt: nowToTheSecond() }));
+  /** The row's change, and its event (if any) in the same transaction. */
+  private async update(accountId: number, event: CertificateEventType | null, changes: Partial<AccountCertificate>): Promise<void> {
+    const change = (em: EntityManager) => em.update(AccountCertificate, { accountId }, { ...changes, updatedAt: nowToTheSecond() });
+    if (!event) {
+      await this.db.write(change);
+      return;
+    }
+    await this.reporting(async (em) => {
+      const result = await change(em);
+      if (result.affected) await this.report(em, event, await em.findOneBy(AccountCertificate, { accountId }));
+    });
+  }
+
+  /** The write and its events in one transaction; the dispatcher is woken once it commits. */
+  private async reporting(work: (em: EntityManager) => Promise<void>): Promise<void> {
+    await this.db.retryableTransaction(work);
+    this.outbox.committed();
+  }
+
+  /** Keyed by the account: its certificate's events reach an endpoint in order with the account's own. */
+  private async report(em: EntityManager, type: CertificateEventType, row: AccountCertificate | null): Promise<void> {
+    if (row) await this.outbox.record(em, { type, resourceKey: `account:${row.accountId}`, data: CertificateView.of(row) });
   }
 
   private target(account: Account) {

@@ -6,10 +6,14 @@ import { AgentClient } from '../agent-protocol/agent-client';
 import { describeError } from '../agent-protocol/agent-errors';
 import { TrafficRead, USAGE_BATCH } from '../agent-protocol/usage';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { DatabaseService } from '../platform/database/database.service';
 import { LeaseService } from '../platform/scheduling/lease.service';
+import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';
 import { CursorMovedError, StoredCursor, UsageStore } from './usage.store';
+import { UsageLimitEvents } from './usage-limit-events';
 import { limitsOf } from './usage-limits';
+import { UsageService } from './usage.service';
 
 export const DISK_JOB = 'usage.disk';
 export const TRAFFIC_JOB = 'usage.traffic';
@@ -22,6 +26,9 @@ const MAX_READS_PER_DOMAIN = 64;
  * agent what every account occupies and stores it; the traffic job asks the agent for the access
  * log lines since each account's cursor and adds their bytes to the account's month, moving the
  * cursor in the same transaction. Passes of one job on one instance run one after the other.
+ * Each figure's transaction also flips the account's over-limit flags and records their events
+ * (UsageLimitEvents); a traffic pass ends by settling the accounts whose flags the figures no
+ * longer match without new figures (a new month, a changed limit).
  */
 @Injectable()
 export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,8 +40,11 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly accounts: AccountsRepository,
     private readonly packages: PackagesService,
     private readonly store: UsageStore,
+    private readonly usage: UsageService,
+    private readonly limits: UsageLimitEvents,
     private readonly agent: AgentClient,
     private readonly leases: LeaseService,
+    private readonly db: DatabaseService,
     private readonly registry: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -86,14 +96,18 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
       const byName = new Map(batch.map((a) => [a.username, a]));
       for (const m of results) {
         const account = byName.get(m.username);
-        if (account) await this.store.saveDisk(account.id, m);
+        if (!account) continue;
+        let events = 0;
+        await this.store.saveDisk(account.id, m, async (em) => (events = await this.limits.settle(em, account, byId.get(account.packageId), new Date())));
+        if (events > 0) this.limits.committed();
       }
     }
   }
 
   private async trafficPass(signal?: AbortSignal): Promise<void> {
     await this.store.forgetDeleted();
-    const [accounts, cursors] = await Promise.all([this.accounts.all(), this.store.cursors()]);
+    const [accounts, cursors, packages] = await Promise.all([this.accounts.all(), this.store.cursors(), this.packages.list()]);
+    const byId = new Map(packages.map((p) => [p.id, p]));
     let pending = measurable(accounts).map((a) => ({ account: a, cursor: cursors.get(a.id) ?? null }));
     for (let round = 0; round < MAX_READS_PER_DOMAIN && pending.length > 0; round++) {
       const again: typeof pending = [];
@@ -110,18 +124,35 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
             unchanged.push(account.id);
             continue;
           }
-          const moved = await this.commit(account, cursor, read, at);
+          const moved = await this.commit(account, byId.get(account.packageId), cursor, read, at);
           if (moved && read.more) again.push({ account, cursor: { accountId: account.id, domain: account.domain, ...read.cursor } });
         }
         await this.store.touchCursors(unchanged, at);
       }
       pending = again;
     }
+    if (!this.stopped && !signal?.aborted) await this.settleStale(byId);
   }
 
-  private async commit(account: Account, cursor: StoredCursor | null, read: TrafficRead, at: Date): Promise<boolean> {
+  /** Accounts whose stored flags the figures contradict though nothing new was counted: a month began, a limit changed. */
+  private async settleStale(packages: Map<number, HostingPackage>): Promise<void> {
+    const at = new Date();
+    const [usages, flags] = await Promise.all([this.usage.all(at), this.store.limitFlags()]);
+    const measured = new Set(measurable(usages.map((u) => u.account)).map((a) => a.id));
+    let events = 0;
+    for (const u of usages) {
+      const flag = flags.get(u.account.id) ?? { disk: false, bandwidth: false };
+      if (!measured.has(u.account.id) || (flag.disk === u.diskOverLimit && flag.bandwidth === u.bandwidthOverLimit)) continue;
+      events += await this.db.retryableTransaction((em) => this.limits.settle(em, u.account, packages.get(u.account.packageId), at));
+    }
+    if (events > 0) this.limits.committed();
+  }
+
+  private async commit(account: Account, pkg: HostingPackage | undefined, cursor: StoredCursor | null, read: TrafficRead, at: Date): Promise<boolean> {
     try {
-      await this.store.addTraffic(account.id, account.domain, cursor, read, at);
+      let events = 0;
+      await this.store.addTraffic(account.id, account.domain, cursor, read, at, async (em) => (events = await this.limits.settle(em, account, pkg, at)));
+      if (events > 0) this.limits.committed();
       return true;
     } catch (error) {
       if (error instanceof CursorMovedError) {

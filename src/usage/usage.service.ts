@@ -63,7 +63,7 @@ export function monthOf(date: Date): string {
   return date.toISOString().slice(0, 7);
 }
 
-function usageOf(account: Account, pkg: HostingPackage | undefined, disk: DiskRow | undefined, traffic: TrafficFigure | undefined, month: string): AccountUsage {
+export function usageOf(account: Account, pkg: HostingPackage | undefined, disk: DiskRow | undefined, traffic: TrafficFigure | undefined, month: string): AccountUsage {
   const { diskLimitMb, bandwidthLimitMb } = limitsOf(account, pkg);
   const diskBytes = disk ? disk.homeBytes + disk.mailBytes + (disk.databasesBytes ?? 0) : null;
   const trafficBytes = traffic ? traffic.bytes : null;

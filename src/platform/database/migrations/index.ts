@@ -18,6 +18,7 @@ import { HostingDatabases1732500600000 } from './1732500600000-HostingDatabases'
 import { Certificates1732500700000 } from './1732500700000-Certificates';
 import { AccountSuspensions1732500800000 } from './1732500800000-AccountSuspensions';
 import { MailAliases1732500900000 } from './1732500900000-MailAliases';
+import { UsageLimitFlags1732501000000 } from './1732501000000-UsageLimitFlags';
 import { ClientEmailOptional1732501100000 } from './1732501100000-ClientEmailOptional';
 import { AccountDescription1732501100100 } from './1732501100100-AccountDescription';
 
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   Certificates1732500700000,
   AccountSuspensions1732500800000,
   MailAliases1732500900000,
+  UsageLimitFlags1732501000000,
   ClientEmailOptional1732501100000,
   AccountDescription1732501100100,
 ];
