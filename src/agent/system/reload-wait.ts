@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { connect, NetConnectOpts } from 'node:net';
+import { processAlive } from '../../platform/process/process-alive';
 
 /*
  * A reload command returns before the reload has taken effect: `nginx -s reload` only signals the
@@ -11,15 +12,6 @@ import { connect, NetConnectOpts } from 'node:net';
 
 const POLL_MS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readPid(pidFile: string): Promise<number | null> {
   const text = await readFile(pidFile, 'utf8').catch(() => '');
@@ -58,7 +50,7 @@ export interface NginxGeneration {
 /** The master named by `pidFile` and its workers that accept now; null when there is no running master with workers to watch. */
 export async function nginxGeneration(pidFile: string): Promise<NginxGeneration | null> {
   const master = await readPid(pidFile);
-  if (master === null || !alive(master)) return null;
+  if (master === null || !processAlive(master)) return null;
   const workers: number[] = [];
   for (const pid of await childrenOf(master)) if (await serving(pid)) workers.push(pid);
   return workers.length ? { master, workers } : null;
@@ -74,7 +66,7 @@ export async function waitForNewGeneration(pidFile: string, before: NginxGenerat
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let old = 0;
-    if (alive(before.master)) {
+    if (processAlive(before.master)) {
       for (const pid of before.workers) if (await serving(pid)) old++;
       if (old === 0) return;
     } else {
@@ -115,7 +107,7 @@ export async function phpFpmGeneration(pidFile: string, timeoutMs: number): Prom
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const master = await readPid(pidFile);
-    const state = master !== null && alive(master) ? await fpmState(master) : null;
+    const state = master !== null && processAlive(master) ? await fpmState(master) : null;
     if (master === null || state === null) return null;
     if (state.ready) return { master, startstack: state.startstack };
     if (Date.now() > deadline) throw new Error(`the php-fpm master does not handle signals ${timeoutMs} ms into an earlier reload`);
@@ -132,13 +124,13 @@ export async function waitForPhpFpmReexec(pidFile: string, before: PhpFpmGenerat
   const deadline = Date.now() + timeoutMs;
   let seenBusy = false;
   for (;;) {
-    const state = alive(before.master) ? await fpmState(before.master) : null;
+    const state = processAlive(before.master) ? await fpmState(before.master) : null;
     if (state) {
       if (!state.ready) seenBusy = true;
       else if (seenBusy || state.startstack !== before.startstack) return;
     } else {
       const master = await readPid(pidFile);
-      const now = master !== null && master !== before.master && alive(master) ? await fpmState(master) : null;
+      const now = master !== null && master !== before.master && processAlive(master) ? await fpmState(master) : null;
       if (now?.ready) return;
     }
     if (Date.now() > deadline) {

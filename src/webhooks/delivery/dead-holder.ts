@@ -1,15 +1,6 @@
 import { hostname } from 'node:os';
 import { DatabaseService } from '../../platform/database/database.service';
-
-/** Whether a process of this host (this pid namespace) still runs; EPERM: it runs, as another user. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../../platform/process/process-alive';
 
 /**
  * Frees a lease whose holder was a process of this host that no longer runs (killed, or this
@@ -24,6 +15,6 @@ export async function freeLeaseOfDeadLocalHolder(db: DatabaseService, name: stri
   const parsed = /^(.*):(\d+):[0-9a-f]{8}$/.exec(holder);
   if (!parsed || parsed[1] !== hostname().slice(0, 80)) return;
   const pid = Number(parsed[2]);
-  if (pid !== process.pid && alive(pid)) return;
+  if (pid !== process.pid && processAlive(pid)) return;
   await db.write((em) => em.query('DELETE FROM scheduler_leases WHERE name = ? AND holder = ?', [name, holder]));
 }
