@@ -7,21 +7,11 @@ import { AgentDaemonModule } from '../../src/agent/agent-daemon.module';
 import { AgentServer } from '../../src/agent/agent-server';
 import { nextSerial } from '../../src/agent/system/dns-records';
 import { DNS_PATH } from '../../src/agent-protocol/dns-change';
+import { DnsRecordView as RecordView } from '../../src/agent-protocol/dns-change';
 import { signatureHeaders } from '../../src/agent-protocol/hmac';
 import { createAccount } from '../support/accounts';
 import { freePort } from '../support/spawn-server';
 import { startTestApp, TestApp } from '../support/test-app';
-
-interface RecordView {
-  id: number;
-  name: string;
-  fqdn: string;
-  type: string;
-  ttl: number;
-  data: Record<string, unknown> | null;
-  generated: boolean;
-  protected: boolean;
-}
 
 const today = () => Number(new Date().toISOString().slice(0, 10).replace(/-/g, ''));
 
