@@ -861,15 +861,24 @@ export type CreateWebhookDto = {
      */
     event_types: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | 'certificate.issued' | 'certificate.renewed' | 'certificate.failed' | 'certificate.deleted' | 'usage.disk_over_limit' | 'usage.disk_back_within_limit' | 'usage.bandwidth_over_limit' | 'usage.bandwidth_back_within_limit' | '*'>;
     description?: string | null;
+    /**
+     * `false` stops deliveries to it (they wait); `true` on an update re-enables it, clearing disabled_reason.
+     */
     enabled?: boolean;
 };
 
 export type UpdateWebhookDto = {
+    /**
+     * Where events are POSTed: http or https; a host that resolves to a loopback, private or link-local address is refused.
+     */
     url?: string;
+    /**
+     * The event types it wants, or `["*"]` for all.
+     */
     event_types?: Array<'account.created' | 'account.updated' | 'account.suspended' | 'account.unsuspended' | 'account.deleted' | 'account.provisioning_failed' | 'client.created' | 'client.updated' | 'client.suspended' | 'client.unsuspended' | 'client.deleted' | 'certificate.issued' | 'certificate.renewed' | 'certificate.failed' | 'certificate.deleted' | 'usage.disk_over_limit' | 'usage.disk_back_within_limit' | 'usage.bandwidth_over_limit' | 'usage.bandwidth_back_within_limit' | '*'>;
     description?: string | null;
     /**
-     * `true` re-enables an endpoint (clearing disabled_reason); `false` stops deliveries to it (they wait).
+     * `false` stops deliveries to it (they wait); `true` on an update re-enables it, clearing disabled_reason.
      */
     enabled?: boolean;
 };

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-delivery.entity';
@@ -27,39 +27,15 @@ export class CreateWebhookDto {
   @MaxLength(255)
   description?: string | null;
 
+  /** `false` stops deliveries to it (they wait); `true` on an update re-enables it, clearing disabled_reason. */
   @ApiPropertyOptional({ example: true })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
 }
 
-export class UpdateWebhookDto {
-  @ApiPropertyOptional({ example: 'https://billing.example.com/hooks/hostwright' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 2048)
-  url?: string;
-
-  @ApiPropertyOptional({ example: ['*'], enum: EVENT_CHOICES, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(EVENT_CHOICES.length)
-  @IsIn(EVENT_CHOICES, { each: true, message: `each event type must be one of ${EVENT_CHOICES.join(', ')}` })
-  event_types?: string[];
-
-  @ApiPropertyOptional({ example: 'WHMCS', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
-  description?: string | null;
-
-  /** `true` re-enables an endpoint (clearing disabled_reason); `false` stops deliveries to it (they wait). */
-  @ApiPropertyOptional({ example: true })
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-}
+/** Any of the create's fields; each is checked as on create. */
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
 
 export class DeliveryQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
