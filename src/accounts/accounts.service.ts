@@ -74,6 +74,9 @@ export interface SuspensionLift {
 const liftedTypes = (lift: SuspensionLift): SuspensionType[] => lift.types ?? [lift.type ?? 'admin'];
 const inForce = (account: Account, type: SuspensionType): boolean => (account.suspensions ?? []).some((s) => s.type === type);
 
+/** Creates racing on a Galera cluster lose the seat row at commit to each other; each runs again, a bounded number of times. */
+const SEAT_ATTEMPTS = 12;
+
 /** Rolls the dry-run transaction back after the indexes and the seat have had their say. */
 class DryRunRollback extends Error {}
 
@@ -139,7 +142,8 @@ export class AccountsService {
     this.license.assertWritable();
     const account = await this.draft(input);
     const pkg = await this.packages.get(account.packageId);
-    await this.db.transaction((em) => this.insert(em, account));
+    // Retryable: it only writes rows, and on a Galera cluster a create on another node may win the seat row at commit.
+    await this.db.retryableTransaction((em) => this.insert(em, account), SEAT_ATTEMPTS);
     const hashing = hashPassword(input.password);
     hashing.catch(() => undefined);
     let passwordHash: string;

@@ -15,8 +15,8 @@ import { DomainError } from '../common/errors/domain-error';
  * The cost depends on the number of C's labels, not on the number of accounts.
  *
  * Race safety: it runs inside the create's transaction right after the licence seat lock, which
- * every create takes (license_state row 1 FOR UPDATE on MariaDB; on SQLite the transactions run
- * one at a time). So two creates that could overlap — a parent and its child — are serialised:
+ * every create takes (an UPDATE of license_state row 1 on MariaDB, which also makes creates on
+ * two Galera nodes conflict at commit; on SQLite the transactions run one at a time). So two creates that could overlap — a parent and its child — are serialised:
  * the second one's check runs after the first committed or rolled back. On MariaDB the check is
  * a locking read (LOCK IN SHARE MODE) so it sees that commit even if the transaction's snapshot
  * is older. An equal domain is also refused by the unique index on `domain` at insert.

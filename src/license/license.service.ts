@@ -87,16 +87,18 @@ export class LicenseService implements OnModuleInit {
   /**
    * Called inside the account-create transaction, before the insert: throws 403
    * account_limit_reached when no seat is left (the SeatCounter says how many are taken). On
-   * MariaDB it locks the license_state row first, so concurrent creates queue here and each counts
-   * the rows the previous ones committed; on SQLite DatabaseService already runs one transaction
-   * at a time.
+   * MariaDB it writes the license_state row first (bumps seat_generation), so concurrent creates
+   * queue on its lock and each counts the rows the previous ones committed. A write, not a locking
+   * read: on a Galera cluster a lock orders one node only, and only written rows are certified, so
+   * creates on two nodes conflict at commit and the loser (1213) runs again (the create runs this
+   * in a retryableTransaction). On SQLite DatabaseService already runs one transaction at a time.
    */
   async reserveSeat(em: EntityManager): Promise<void> {
     this.assertWritable();
     const { maxAccounts, plan } = this.status();
     if (!this.db.isSqlite) {
-      const locked: unknown[] = await em.query('SELECT id FROM license_state WHERE id = 1 FOR UPDATE');
-      if (locked.length !== 1) throw new Error('license_state row 1 is missing: the seat lock cannot be taken');
+      const result = await em.queryRunner!.query('UPDATE license_state SET seat_generation = seat_generation + 1 WHERE id = 1', [], true);
+      if (result.affected !== 1) throw new Error('license_state row 1 is missing: the seat lock cannot be taken');
     }
     if (!maxAccounts) return; // 0: unlimited
     const used = await this.seatCounter.seatsUsed(em);

@@ -8,7 +8,7 @@ import { EntityManager } from 'typeorm';
 export abstract class SeatCounter {
   /**
    * Seats in use now. Given the seat-check transaction, the count sees the latest committed rows
-   * (not the transaction's snapshot), so concurrent creates queued on the seat lock count each other.
+   * (not the transaction's snapshot), so concurrent creates queued on the seat row count each other.
    */
   abstract seatsUsed(em?: EntityManager): Promise<number>;
 }

@@ -34,11 +34,13 @@ export class DatabaseService {
 
   /**
    * A short transaction of conditional statements that is safe to run again whole: on MariaDB a
-   * deadlock victim (rolled back whole) is retried, as `write` retries a lone statement.
+   * deadlock victim (rolled back whole) is retried, as `write` retries a lone statement. On a
+   * Galera cluster a transaction that loses certification to another node's commit fails the same
+   * way (1213) and is retried the same way.
    */
-  retryableTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  retryableTransaction<T>(work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
     if (this.isSqlite) return this.transaction(work);
-    return this.retryingDeadlocks(() => this.dataSource.transaction(work));
+    return this.retryingDeadlocks(() => this.dataSource.transaction(work), attempts);
   }
 
   /**
@@ -52,7 +54,8 @@ export class DatabaseService {
 
   /**
    * InnoDB may pick a lone statement as a deadlock victim (concurrent conditional UPDATEs and a
-   * DELETE of one account lock its primary and status-index entries in different orders). The
+   * DELETE of one account lock its primary and status-index entries in different orders), and
+   * Galera fails a write that lost certification to another node with the same 1213. The
    * statement was rolled back whole, so it is safe to run again.
    */
   private async retryingDeadlocks<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
