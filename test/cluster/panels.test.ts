@@ -12,6 +12,7 @@ import { FleetPanel } from '../support/fleet-processes';
 import { GaleraCluster, GaleraNode } from '../support/galera';
 import { TestLicenseVendor } from '../support/licenses';
 import { signedHeadersV2 } from '../support/signing';
+import { waitFor } from '../support/wait-for';
 
 /*
  * Two panel processes on two nodes of a real three-node Galera cluster (scripts/galera-cluster.sh),
@@ -21,6 +22,9 @@ import { signedHeadersV2 } from '../support/signing';
 const GALERA_BASE = 19400;
 const PANEL_PORTS = [19440, 19441];
 const vendor = new TestLicenseVendor();
+/** Per token per minute; the admin token's other tests here stay well under it. */
+const RATE_LIMIT = 400;
+const AUTH_FAILURE_LIMIT = 30;
 
 describe('two panels on a Galera cluster', () => {
   let cluster: GaleraCluster;
@@ -29,6 +33,8 @@ describe('two panels on a Galera cluster', () => {
   let a: FleetPanel;
   let b: FleetPanel;
   let token: string;
+  /** 401s answered so far: the auth-failure budget counted them. */
+  let failedAuthentications = 0;
 
   before(async () => {
     cluster = await GaleraCluster.start(GALERA_BASE);
@@ -37,7 +43,14 @@ describe('two panels on a Galera cluster', () => {
     database = await cluster.createDatabase();
     const licenseFile = join(dir, 'license.json');
     writeFileSync(licenseFile, vendor.issue({ max_accounts: 50 }));
-    const common = { ...vendor.env, HW_LICENSE_FILE: licenseFile, HW_SECRET_KEY_FILE: join(dir, 'secret.key'), HW_RATE_LIMIT: '100000' };
+    const common = {
+      ...vendor.env,
+      HW_LICENSE_FILE: licenseFile,
+      HW_SECRET_KEY_FILE: join(dir, 'secret.key'),
+      HW_RATE_LIMIT: String(RATE_LIMIT),
+      HW_RATE_LIMIT_SYNC_MS: '50',
+      HW_AUTH_FAILURE_LIMIT: String(AUTH_FAILURE_LIMIT),
+    };
     a = await FleetPanel.start('panel-a', dir, PANEL_PORTS[0], { ...common, DATABASE_URL: cluster.url(1, database) });
     token = a.firstToken;
     b = await FleetPanel.start('panel-b', dir, PANEL_PORTS[1], { ...common, DATABASE_URL: cluster.url(2, database) });
@@ -105,15 +118,6 @@ describe('two panels on a Galera cluster', () => {
     }
   });
 
-  test('one signed request (one nonce) sent to both panels at once: exactly one is accepted', async () => {
-    const signer = (await a.call('POST', '/api/v1/tokens', token, { name: 'signer', scopes: ['*'], can_sign: true })).body.data.token as string;
-    for (let round = 0; round < 10; round++) {
-      const headers = signedHeadersV2(signer, 'GET', '/api/ping');
-      const answers = await Promise.all([a, b].map((panel) => fetch(`${panel.url}/api/ping`, { headers })));
-      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 401], `round ${round}`);
-    }
-  });
-
   test('a lease raced from two nodes: exactly one holder each round', async () => {
     const sources = await Promise.all(
       [1, 2].map((node) =>
@@ -133,5 +137,72 @@ describe('two panels on a Galera cluster', () => {
     } finally {
       await Promise.all(sources.map((source) => source.destroy()));
     }
+  });
+  test('one signed request (one nonce) sent to both panels at once: exactly one is accepted', async () => {
+    const signer = (await a.call('POST', '/api/v1/tokens', token, { name: 'signer', scopes: ['*'], can_sign: true })).body.data.token as string;
+    for (let round = 0; round < 10; round++) {
+      const headers = signedHeadersV2(signer, 'GET', '/api/ping');
+      const answers = await Promise.all([a, b].map((panel) => fetch(`${panel.url}/api/ping`, { headers })));
+      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 401], `round ${round}`);
+      failedAuthentications += 1;
+    }
+  });
+
+  /** Waits until each panel has written at least `counts[panel]` hits of `bucket` (its sync ran), so the next batch meets shared counts at most one sync old. */
+  async function shared(bucket: string, counts: Record<string, number>): Promise<void> {
+    await waitFor(async () => {
+      const written = await cluster.query<{ instance_id: string; hits: number }[]>(
+        3,
+        `SELECT instance_id, SUM(hits) AS hits FROM \`${database}\`.rate_limit_counts WHERE bucket LIKE ? GROUP BY instance_id`,
+        [bucket],
+      );
+      return Object.entries(counts).every(([panel, n]) => n === 0 || Number(written.find((row) => row.instance_id === panel)?.hits ?? 0) >= n);
+    }, `both panels to share ${bucket}`);
+  }
+
+  /** Sends batches (half to each panel) until both refuse with 429; returns how many got `okStatus`. */
+  async function untilBothRefuse(
+    batchSize: number,
+    maxBatches: number,
+    bucket: string,
+    send: (panel: FleetPanel, i: number) => Promise<{ status: number; body: any }>,
+    okStatus: number,
+  ) {
+    const passed: Record<string, number> = { [a.name]: 0, [b.name]: 0 };
+    const refusedBy = new Set<string>();
+    for (let batch = 0; batch < maxBatches && refusedBy.size < 2; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: batchSize }, (_, i) => (i % 2 ? b : a)).map((panel, i) => send(panel, batch * batchSize + i).then((r) => ({ r, panel }))),
+      );
+      for (const { r, panel } of answers) {
+        if (r.status === okStatus) passed[panel.name] += 1;
+        else {
+          assert.deepEqual([r.status, r.body.error], [429, 'rate_limited']);
+          refusedBy.add(panel.name);
+        }
+      }
+      await shared(bucket, passed);
+    }
+    assert.equal(refusedBy.size, 2, 'both panels refuse');
+    return passed[a.name] + passed[b.name];
+  }
+
+  test("one token's request budget is one budget across both panels, not one per panel", async () => {
+    const created = (await a.call('POST', '/api/v1/tokens', token, { name: 'budget', scopes: ['*'] })).body.data;
+    const accepted = await untilBothRefuse(
+      20,
+      (2 * RATE_LIMIT) / 20,
+      `default:token:${created.id}`,
+      (panel) => panel.call('GET', '/api/v1/packages', created.token),
+      200,
+    );
+    // README's bound: the limit, plus what the other panel accepted within one sync interval (here at most two batches).
+    assert.ok(accepted >= RATE_LIMIT && accepted <= RATE_LIMIT + 2 * 20, `accepted ${accepted} of a budget of ${RATE_LIMIT}`);
+  });
+
+  test("an address's failed authentications are one budget across both panels", async () => {
+    const failures =
+      failedAuthentications + (await untilBothRefuse(4, AUTH_FAILURE_LIMIT, 'auth:%', (panel, i) => panel.call('GET', '/api/v1/packages', `hw_wrong${i}`), 401));
+    assert.ok(failures >= AUTH_FAILURE_LIMIT && failures <= AUTH_FAILURE_LIMIT + 2 * 4, `${failures} failures let through, limit ${AUTH_FAILURE_LIMIT}`);
   });
 });

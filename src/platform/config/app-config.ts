@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, EnvReader } from './env-reader';
 import { packageRoot } from './package-root';
@@ -67,7 +68,13 @@ export interface AppConfig {
     retryBaseSeconds: number;
   };
   license: { publicKey?: string; file: string; checkIntervalSeconds: number; serverId?: string };
-  rateLimit: { limit: number; windowSeconds: number };
+  /**
+   * syncMs: how often this panel shares its request and auth-failure counts with the other panels on
+   * the same MariaDB/Galera database (rate_limit_counts); 0, or SQLite: counted in this process only.
+   */
+  rateLimit: { limit: number; windowSeconds: number; syncMs: number };
+  /** This panel's name among several on one database (HW_INSTANCE_ID, default hostname:pid): its rate_limit_counts rows. */
+  instanceId: string;
   /** Failed authentications per client address per window before it gets 429; limit 0: no limit. */
   authFailures: { limit: number; windowSeconds: number };
   /** Seconds a client has to send a whole request (headers and body); slower ones are cut off. */
@@ -284,7 +291,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimit: {
       limit: env.int('HW_RATE_LIMIT', 600, 1, 1_000_000),
       windowSeconds: env.int('HW_RATE_LIMIT_WINDOW', 60, 1, 86400),
+      syncMs: env.int('HW_RATE_LIMIT_SYNC_MS', 1000, 0, 60_000),
     },
+    instanceId: env.string('HW_INSTANCE_ID', `${hostname()}:${process.pid}`).slice(0, 128),
     authFailures: {
       limit: env.int('HW_AUTH_FAILURE_LIMIT', 30, 0, 1_000_000),
       windowSeconds: env.int('HW_AUTH_FAILURE_WINDOW', 60, 1, 86400),

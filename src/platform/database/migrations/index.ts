@@ -22,6 +22,7 @@ import { UsageLimitFlags1732501000000 } from './1732501000000-UsageLimitFlags';
 import { ClientEmailOptional1732501100000 } from './1732501100000-ClientEmailOptional';
 import { AccountDescription1732501100100 } from './1732501100100-AccountDescription';
 import { SeatGeneration1732502400000 } from './1732502400000-SeatGeneration';
+import { RateLimitCounts1732502400100 } from './1732502400100-RateLimitCounts';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   ClientEmailOptional1732501100000,
   AccountDescription1732501100100,
   SeatGeneration1732502400000,
+  RateLimitCounts1732502400100,
 ];

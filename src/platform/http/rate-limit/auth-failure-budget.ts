@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
 import { DomainError } from '../../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { SharedWindowCounts } from './shared-window-counts';
 
 interface Tally {
   endsAt: number;
@@ -21,7 +22,8 @@ const MAX_TRACKED = 100_000;
  * counts per token after authentication, so it never saw a failed attempt.
  *
  * The address is the TCP peer: behind a reverse proxy every caller shares the proxy's address.
- * Counted in the process, like the request budget. Provided by AuthModule, whose guard uses it.
+ * Counted in the process, like the request budget, and shared with the other panels on the same
+ * database (SharedWindowCounts, bucket `auth:<address>`). Provided by AuthModule, whose guard uses it.
  */
 @Injectable()
 export class AuthFailureBudget implements OnModuleDestroy {
@@ -31,16 +33,22 @@ export class AuthFailureBudget implements OnModuleDestroy {
   // unref: the sweep never holds a stopping process open.
   private readonly sweeper = setInterval(() => this.sweep(Date.now()), 60_000).unref();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly shared: SharedWindowCounts,
+  ) {
     this.limit = config.authFailures.limit;
     this.windowMs = config.authFailures.windowSeconds * 1000;
   }
 
   /** Throws 429 rate_limited while `address` is over its budget. Free while no address has failed. */
   check(address: string | undefined, now = Date.now()): void {
-    if (this.tallies.size === 0) return;
-    const tally = this.tallies.get(keyOf(address));
+    if (this.tallies.size === 0 && !this.shared.othersHave('auth')) return;
+    const key = keyOf(address);
+    const tally = this.tallies.get(key);
     if (tally && tally.blockedUntil > now) throw this.refusal(tally.blockedUntil - now);
+    // Other panels' failures from this address count too (this panel may have seen none yet).
+    if (this.limit > 0 && (tally?.failures ?? 0) + this.shared.othersHits(bucketOf(key)) >= this.limit) throw this.refusal(tally ? tally.endsAt - now : this.windowMs);
   }
 
   /** Counts one failed authentication from `address`. */
@@ -55,7 +63,8 @@ export class AuthFailureBudget implements OnModuleDestroy {
       this.tallies.set(key, tally);
     }
     tally.failures += 1;
-    if (tally.failures >= this.limit) tally.blockedUntil = now + this.windowMs;
+    this.shared.record(bucketOf(key), tally.endsAt, tally.failures);
+    if (tally.failures + this.shared.othersHits(bucketOf(key)) >= this.limit) tally.blockedUntil = now + this.windowMs;
   }
 
   onModuleDestroy(): void {
@@ -75,6 +84,10 @@ export class AuthFailureBudget implements OnModuleDestroy {
       this.tallies.delete(key);
     }
   }
+}
+
+function bucketOf(key: string): string {
+  return `auth:${key}`;
 }
 
 function keyOf(address: string | undefined): string {
