@@ -21,6 +21,7 @@ import { MailAliases1732500900000 } from './1732500900000-MailAliases';
 import { UsageLimitFlags1732501000000 } from './1732501000000-UsageLimitFlags';
 import { ClientEmailOptional1732501100000 } from './1732501100000-ClientEmailOptional';
 import { AccountDescription1732501100100 } from './1732501100100-AccountDescription';
+import { Servers1732502300000 } from './1732502300000-Servers';
 
 /** Every migration, in order. Listed, not globbed, so the bundled build carries them (add new ones here). */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   UsageLimitFlags1732501000000,
   ClientEmailOptional1732501100000,
   AccountDescription1732501100100,
+  Servers1732502300000,
 ];
