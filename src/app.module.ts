@@ -28,6 +28,7 @@ import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RateLimitModule } from './platform/http/rate-limit/rate-limit.module';
 import { TokenThrottlerGuard } from './platform/http/rate-limit/token-throttler.guard';
 import { ServerStatsModule } from './servers/server-stats.module';
+import { ServersModule } from './servers/servers.module';
 import { UsageModule } from './usage/usage.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -47,6 +48,7 @@ export const FEATURE_MODULES = [
   IdempotencyModule,
   AuditModule,
   ServerStatsModule,
+  ServersModule,
   UsageModule,
   WebhooksModule,
   PleskModule,

@@ -12,7 +12,7 @@ export type HealthView = {
 /**
  * Stable machine-readable code
  */
-export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'package_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'certificate_failed' | 'service_unavailable' | 'database_server_unavailable' | 'agent_unreachable';
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'forbidden' | 'license_required' | 'account_limit_reached' | 'package_limit_reached' | 'not_found' | 'conflict' | 'idempotency_in_progress' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'idempotency_mismatch' | 'rate_limited' | 'internal_error' | 'provisioning_failed' | 'certificate_failed' | 'service_unavailable' | 'database_server_unavailable' | 'agent_unreachable' | 'no_server_available';
 
 export type ErrorDetailView = {
     field: string;
@@ -39,6 +39,10 @@ export type TokenView = {
      * The dialect the token speaks on shared paths (`opterius`); null: native.
      */
     dialect: string | null;
+    /**
+     * The server its account creates go to; null: placement chooses.
+     */
+    server_id: number | null;
     created_at: string;
     last_used_at: string | null;
     expires_at: string | null;
@@ -65,6 +69,10 @@ export type CreatedTokenView = {
      * The dialect the token speaks on shared paths (`opterius`); null: native.
      */
     dialect: string | null;
+    /**
+     * The server its account creates go to; null: placement chooses.
+     */
+    server_id: number | null;
     created_at: string;
     last_used_at: string | null;
     expires_at: string | null;
@@ -92,7 +100,7 @@ export type CreateTokenDto = {
     /**
      * What the token may do.
      */
-    scopes: Array<'accounts:read' | 'accounts:write' | 'packages:read' | 'packages:write' | 'clients:read' | 'clients:write' | 'tokens:admin' | 'webhooks:read' | 'webhooks:write' | 'account.create' | 'account.suspend' | 'account.unsuspend' | 'account.terminate' | 'account.password' | 'account.package' | '*'>;
+    scopes: Array<'accounts:read' | 'accounts:write' | 'packages:read' | 'packages:write' | 'clients:read' | 'clients:write' | 'tokens:admin' | 'webhooks:read' | 'webhooks:write' | 'servers:read' | 'servers:write' | 'account.create' | 'account.suspend' | 'account.unsuspend' | 'account.terminate' | 'account.password' | 'account.package' | '*'>;
     /**
      * When the token stops working (ISO-8601); never when absent.
      */
@@ -113,6 +121,10 @@ export type CreateTokenDto = {
      * method nor path; leave this off only for billing modules that speak nothing else.
      */
     require_signature_v2?: boolean;
+    /**
+     * Pins the token's account creates to this server (a create's own `server_id` still comes first, except in the Opterius dialect).
+     */
+    server_id?: number;
 };
 
 export type LicenseView = {
@@ -334,6 +346,11 @@ export type AccountView = {
      * The billing system's id for the service (WHMCS serviceid); null when none was sent.
      */
     external_id: string | null;
+    /**
+     * The server it is hosted on (GET /api/v1/servers/{id}).
+     */
+    server_id: number;
+    server_name: string | null;
     updated_at: string;
 };
 
@@ -404,6 +421,10 @@ export type CreateAccountDto = {
      * `true`: also issue a certificate for the domain and www. by ACME once the account is active (after the 201; see GET …/certificate).
      */
     certificate?: boolean;
+    /**
+     * The server to host it on (GET /api/v1/servers); absent: the token's pinned server, else the online server with the fewest accounts and room left.
+     */
+    server_id?: number;
 };
 
 export type UpdateAccountDto = {
@@ -718,6 +739,114 @@ export type ServerStatsView = {
     disk_free_bytes: number;
     disk_total_bytes: number;
     license_seats: LicenseSeatsView;
+};
+
+export type ServerHealthView = {
+    status: 'up' | 'down' | 'unknown';
+    latency_ms: number | null;
+    /**
+     * When the agent last answered.
+     */
+    last_seen_at: string | null;
+    agent_version: string | null;
+    /**
+     * Why the last probe failed; null when it answered.
+     */
+    error: string | null;
+};
+
+export type ServerView = {
+    id: number;
+    name: string;
+    /**
+     * null: the panel's own agent (in-process, or HW_AGENT_URL); server 1 only.
+     */
+    agent_url: string | null;
+    /**
+     * Its accounts' A records (server 1 without one: HW_SERVER_IP).
+     */
+    ipv4: string | null;
+    ipv6: string | null;
+    /**
+     * Its zones' NS records; empty: HW_NAMESERVERS.
+     */
+    nameservers: Array<string>;
+    capacity: number | null;
+    state: 'online' | 'offline' | 'draining';
+    accounts_count: number;
+    health: ServerHealthView;
+    created_at: string;
+    updated_at: string;
+};
+
+export type CreateServerDto = {
+    /**
+     * Unique; letters, digits, dots and dashes, as a host name (`web1`, `web1.example.net`).
+     */
+    name: string;
+    /**
+     * The agent daemon's address (`npm run agent` on that server): http://host:port.
+     */
+    agent_url: string;
+    /**
+     * The agent's HW_AGENT_SECRET (32 characters or more); kept encrypted, never answered.
+     */
+    agent_secret: string;
+    /**
+     * The address its accounts' A records point at.
+     */
+    ipv4?: string | null;
+    /**
+     * The address of its accounts' AAAA records; none when null.
+     */
+    ipv6?: string | null;
+    /**
+     * The NS records of its accounts' zones; empty: HW_NAMESERVERS.
+     */
+    nameservers?: Array<string>;
+    /**
+     * How many accounts it may hold; null: no limit.
+     */
+    capacity?: number | null;
+    /**
+     * `online` takes new accounts; `draining` keeps serving its accounts and takes none; `offline` neither takes nor is chosen.
+     */
+    state?: 'online' | 'offline' | 'draining';
+};
+
+export type UpdateServerDto = {
+    /**
+     * Unique; letters, digits, dots and dashes, as a host name (`web1`, `web1.example.net`).
+     */
+    name?: string;
+    /**
+     * The agent daemon's address (`npm run agent` on that server): http://host:port.
+     */
+    agent_url?: string;
+    /**
+     * The agent's HW_AGENT_SECRET (32 characters or more); kept encrypted, never answered.
+     */
+    agent_secret?: string;
+    /**
+     * The address its accounts' A records point at.
+     */
+    ipv4?: string | null;
+    /**
+     * The address of its accounts' AAAA records; none when null.
+     */
+    ipv6?: string | null;
+    /**
+     * The NS records of its accounts' zones; empty: HW_NAMESERVERS.
+     */
+    nameservers?: Array<string>;
+    /**
+     * How many accounts it may hold; null: no limit.
+     */
+    capacity?: number | null;
+    /**
+     * `online` takes new accounts; `draining` keeps serving its accounts and takes none; `offline` neither takes nor is chosen.
+     */
+    state?: 'online' | 'offline' | 'draining';
 };
 
 export type AccountUsageView = {
@@ -1484,7 +1613,7 @@ export type OpteriusCreateDto = {
      */
     package: string;
     /**
-     * Hostwright is one server: only 1 (or absent) is accepted
+     * The server to host it on (GET /api/v1/servers); the API key's pinned server comes first, as in Opterius
      */
     server_id?: number;
     /**
@@ -1636,6 +1765,10 @@ export type CreateAccountDtoWritable = {
      * `true`: also issue a certificate for the domain and www. by ACME once the account is active (after the 201; see GET …/certificate).
      */
     certificate?: boolean;
+    /**
+     * The server to host it on (GET /api/v1/servers); absent: the token's pinned server, else the online server with the fewest accounts and room left.
+     */
+    server_id?: number;
 };
 
 export type UpdateAccountDtoWritable = {
@@ -1951,7 +2084,7 @@ export type OpteriusCreateDtoWritable = {
      */
     package: string;
     /**
-     * Hostwright is one server: only 1 (or absent) is accepted
+     * The server to host it on (GET /api/v1/servers); the API key's pinned server comes first, as in Opterius
      */
     server_id?: number;
     /**
@@ -2433,7 +2566,7 @@ export type ClientsRemoveErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2511,7 +2644,7 @@ export type ClientsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2553,7 +2686,7 @@ export type ClientsSuspendErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2595,7 +2728,7 @@ export type ClientsUnsuspendErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2694,7 +2827,7 @@ export type AccountsCreateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2739,7 +2872,7 @@ export type AccountsRemoveErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2817,7 +2950,7 @@ export type AccountsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2863,7 +2996,7 @@ export type AccountsSuspendErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2909,7 +3042,7 @@ export type AccountsUnsuspendErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3028,7 +3161,7 @@ export type HostingDatabasesCreateDatabaseErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3071,7 +3204,7 @@ export type HostingDatabasesDropDatabaseErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3149,7 +3282,7 @@ export type HostingDatabasesCreateUserErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3192,7 +3325,7 @@ export type HostingDatabasesDropUserErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3272,7 +3405,7 @@ export type HostingDatabasesUpdateUserErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3310,7 +3443,7 @@ export type DnsRecordsListErrors = {
      */
     404: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3356,7 +3489,7 @@ export type DnsRecordsCreateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3399,7 +3532,7 @@ export type DnsRecordsRemoveErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3444,7 +3577,7 @@ export type DnsRecordsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3563,7 +3696,7 @@ export type MailboxesRemoveErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3833,7 +3966,7 @@ export type CertificatesRemoveErrors = {
      */
     502: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3915,7 +4048,7 @@ export type CertificatesIssueErrors = {
      */
     502: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -4024,6 +4157,183 @@ export type ServerStatsPingError = ServerStatsPingErrors[keyof ServerStatsPingEr
 export type ServerStatsPingResponses = {
     200: unknown;
 };
+
+export type ServersListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/servers';
+};
+
+export type ServersListErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+};
+
+export type ServersListError = ServersListErrors[keyof ServersListErrors];
+
+export type ServersListResponses = {
+    200: {
+        data: Array<ServerView>;
+        meta: PageMeta;
+    };
+};
+
+export type ServersListResponse = ServersListResponses[keyof ServersListResponses];
+
+export type ServersCreateData = {
+    body: CreateServerDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/servers';
+};
+
+export type ServersCreateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type ServersCreateError = ServersCreateErrors[keyof ServersCreateErrors];
+
+export type ServersCreateResponses = {
+    201: {
+        data: ServerView;
+    };
+};
+
+export type ServersCreateResponse = ServersCreateResponses[keyof ServersCreateResponses];
+
+export type ServersRemoveData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/servers/{id}';
+};
+
+export type ServersRemoveErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+};
+
+export type ServersRemoveError = ServersRemoveErrors[keyof ServersRemoveErrors];
+
+export type ServersRemoveResponses = {
+    204: void;
+};
+
+export type ServersRemoveResponse = ServersRemoveResponses[keyof ServersRemoveResponses];
+
+export type ServersGetData = {
+    body?: never;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/servers/{id}';
+};
+
+export type ServersGetErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+};
+
+export type ServersGetError = ServersGetErrors[keyof ServersGetErrors];
+
+export type ServersGetResponses = {
+    200: {
+        data: ServerView;
+    };
+};
+
+export type ServersGetResponse = ServersGetResponses[keyof ServersGetResponses];
+
+export type ServersUpdateData = {
+    body: UpdateServerDto;
+    path: {
+        id: number;
+    };
+    query?: never;
+    url: '/api/v1/servers/{id}';
+};
+
+export type ServersUpdateErrors = {
+    /**
+     * `unauthenticated`: No valid credentials: a missing, unknown, revoked or expired token, or a bad signature
+     */
+    401: ErrorBody;
+    /**
+     * `forbidden`: The token lacks a scope the route needs; `license_required`: Writes are blocked until a valid licence is installed; `account_limit_reached`: The licence's plan allows no more accounts; `package_limit_reached`: The account's package allows no more of these (the message names the limit)
+     */
+    403: ErrorBody;
+    /**
+     * `not_found`: No such resource or route
+     */
+    404: ErrorBody;
+    /**
+     * `conflict`: A unique value is taken (`details` names the field), or the resource's state refuses the change; `idempotency_in_progress`: A request with this Idempotency-Key is still running; retry later
+     */
+    409: ErrorBody;
+    /**
+     * `validation_failed`: Fields are missing or invalid; `details` has one entry per field; `idempotency_mismatch`: This Idempotency-Key was used with a different request
+     */
+    422: ErrorBody;
+};
+
+export type ServersUpdateError = ServersUpdateErrors[keyof ServersUpdateErrors];
+
+export type ServersUpdateResponses = {
+    200: {
+        data: ServerView;
+    };
+};
+
+export type ServersUpdateResponse = ServersUpdateResponses[keyof ServersUpdateResponses];
 
 export type UsageListData = {
     body?: never;

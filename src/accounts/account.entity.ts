@@ -76,6 +76,14 @@ export class Account {
   @Column({ name: 'suspend_reason', type: 'varchar', length: 255, nullable: true })
   suspendReason: string | null;
 
+  /** The server it is on (servers.id; placement chose it at create): every plan goes to that server's agent. */
+  @Index('ix_accounts_server')
+  @Column({ name: 'server_id', type: 'integer', default: 1 })
+  serverId: number;
+
+  /** Not a column: its server's name (ServerDirectory), filled by the repository's reads. */
+  serverName?: string | null;
+
   /** Not a column: the suspensions in force (account_suspensions), oldest first; the repository's reads fill it. */
   suspensions?: AccountSuspension[];
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SeatCounter } from '../license/seat-counter';
 import { OutboxModule } from '../webhooks/outbox/outbox.module';
+import { ServersRepositoryModule } from '../servers/servers-repository.module';
 import { Account } from './account.entity';
 import { AccountsRepository } from './accounts.repository';
 import { AccountSuspension } from './suspensions/account-suspension.entity';
@@ -12,7 +13,7 @@ import { AccountSuspensionsRepository } from './suspensions/account-suspensions.
  * read it (licence seats, the reconciler, server stats) without depending on the accounts service.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Account, AccountSuspension]), OutboxModule],
+  imports: [TypeOrmModule.forFeature([Account, AccountSuspension]), OutboxModule, ServersRepositoryModule],
   providers: [
     AccountsRepository,
     AccountSuspensionsRepository,

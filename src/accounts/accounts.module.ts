@@ -7,6 +7,7 @@ import { LicenseModule } from '../license/license.module';
 import { PackagesModule } from '../packages/packages.module';
 import { ObservabilityModule } from '../platform/observability/observability.module';
 import { ProvisioningModule } from '../provisioning/provisioning.module';
+import { ServersRepositoryModule } from '../servers/servers-repository.module';
 import { AccountsController } from './accounts.controller';
 import { AccountsMetrics } from './accounts.metrics';
 import { AccountsRepositoryModule } from './accounts-repository.module';
@@ -23,6 +24,7 @@ import { ClientsController } from './clients.controller';
     PackagesModule,
     ClientsModule,
     ProvisioningModule,
+    ServersRepositoryModule,
     IdempotencyModule,
     ObservabilityModule,
     CertificatesModule,

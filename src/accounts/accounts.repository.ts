@@ -13,6 +13,7 @@ import { AccountSuspensionsRepository } from './suspensions/account-suspensions.
 import { AccountView } from './dto/account.view';
 import { AccountEventType } from '../webhooks/outbox/event-types';
 import { Outbox } from '../webhooks/outbox/outbox.service';
+import { ServerDirectory } from '../servers/server-directory';
 
 /**
  * The one owner of the `accounts` table: the accounts service, the licence's seat count, metrics,
@@ -28,6 +29,7 @@ export class AccountsRepository {
     private readonly db: DatabaseService,
     private readonly suspensions: AccountSuspensionsRepository,
     private readonly outbox: Outbox,
+    private readonly servers: ServerDirectory,
   ) {}
 
   async findById(id: number): Promise<Account | null> {
@@ -49,13 +51,16 @@ export class AccountsRepository {
   }
 
   /**
-   * Fills `suspensions`. An active (or provisioning) account has none by construction, so the
+   * Fills `suspensions` and `serverName` (from the ServerDirectory's cache). An active (or provisioning) account has none by construction, so the
    * hot read of an active account costs no second query.
    */
   async withSuspensions(accounts: Account[]): Promise<Account[]> {
     const ids = accounts.filter(mayBeSuspended).map((a) => a.id);
-    const found = await this.suspensions.ofAccounts(ids);
-    for (const a of accounts) a.suspensions = found.get(a.id) ?? [];
+    const [found, names] = await Promise.all([this.suspensions.ofAccounts(ids), this.servers.names(new Set(accounts.map((a) => a.serverId)))]);
+    for (const a of accounts) {
+      a.suspensions = found.get(a.id) ?? [];
+      a.serverName = names.get(a.serverId) ?? null;
+    }
     return accounts;
   }
 

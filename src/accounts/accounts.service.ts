@@ -27,6 +27,8 @@ import { AccountView } from './dto/account.view';
 import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
 import { isSuspensionType, remainsSuspended, SUSPENSION_TYPES, SuspensionType } from './suspensions/suspension-types';
 import { AccountEventType } from '../webhooks/outbox/event-types';
+import { currentEventContext } from '../webhooks/outbox/event-context';
+import { ServerPlacement } from '../servers/server-placement';
 
 /** What a create needs; the package by id or by name (exactly one). snake_case like the API. */
 export interface NewAccountInput {
@@ -43,6 +45,10 @@ export interface NewAccountInput {
   external_id?: string | null;
   /** Free text, up to 255 characters (Plesk's webspace description). */
   description?: string | null;
+  /** The server to place it on; absent: the token's pinned server, else the least-loaded online server. */
+  server_id?: number | null;
+  /** The token's pin before server_id (Opterius' order); the native API puts server_id first. */
+  pin_first?: boolean;
 }
 
 /** What can change after create. username and domain cannot. */
@@ -84,6 +90,7 @@ class DryRunRollback extends Error {}
 export function targetOf(account: Account): AccountTarget {
   return {
     id: account.id,
+    serverId: account.serverId,
     username: account.username,
     domain: account.domain,
     email: account.email,
@@ -130,6 +137,7 @@ export class AccountsService {
     private readonly provisioner: AccountProvisioner,
     private readonly license: LicenseService,
     private readonly mailboxes: MailboxesRepository,
+    private readonly placement: ServerPlacement,
   ) {}
 
   /**
@@ -143,7 +151,7 @@ export class AccountsService {
     const account = await this.draft(input);
     const pkg = await this.packages.get(account.packageId);
     // Retryable: it only writes rows, and on a Galera cluster a create on another node may win the seat row at commit.
-    await this.db.retryableTransaction((em) => this.insert(em, account), SEAT_ATTEMPTS);
+    await this.db.retryableTransaction((em) => this.insert(em, account, input), SEAT_ATTEMPTS);
     const hashing = hashPassword(input.password);
     hashing.catch(() => undefined);
     let passwordHash: string;
@@ -164,6 +172,7 @@ export class AccountsService {
       throw error;
     }
     await this.accounts.transition(account, ['provisioning'], 'active', { passwordHash, targetStatus: null }, 'account.created');
+    await this.accounts.withSuspensions([account]); // its server's name, for the views
     return account;
   }
 
@@ -173,7 +182,7 @@ export class AccountsService {
     const account = await this.draft(input);
     try {
       await this.db.transaction(async (em) => {
-        await this.insert(em, account);
+        await this.insert(em, account, input);
         throw new DryRunRollback();
       });
     } catch (error) {
@@ -524,11 +533,19 @@ export class AccountsService {
     });
   }
 
-  /** Takes a licence seat and inserts the row; the unique indexes answer 409. */
-  private async insert(em: EntityManager, account: Account): Promise<void> {
+  /** Takes a licence seat, places the account on a server and inserts the row; the unique indexes answer 409. */
+  private async insert(em: EntityManager, account: Account, input: NewAccountInput): Promise<void> {
+    // A retried transaction must not reuse the id its rolled-back insert was given (another node may own it now).
+    delete (account as Partial<Account>).id;
     await this.license.reserveSeat(em);
     // After the seat lock, which every create takes: see domain-overlap.ts for why that makes it race-free.
     await assertNoDomainOverlap(em, account.domain, !this.db.isSqlite);
+    // Also after it: the placement counts the accounts of every create before this one (server-placement.ts).
+    account.serverId = await this.placement.place(em, {
+      serverId: input.server_id,
+      pinnedServerId: currentEventContext().pinnedServerId,
+      pinFirst: input.pin_first,
+    });
     try {
       await this.accounts.insert(em, account);
     } catch (error) {

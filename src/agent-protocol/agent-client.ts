@@ -7,6 +7,13 @@ import { DiskMeasurement, DiskQuery, TrafficQuery, TrafficRead } from './usage';
 
 export const PLANS_PATH = '/v1/plans';
 export const PREVIEW_PATH = '/v1/plans/preview';
+/** Signed GET: the agent's version; the panel's health probe of each server asks it. */
+export const HEALTH_PATH = '/v1/health';
+
+/** What the agent says of itself. */
+export interface AgentHealth {
+  version: string;
+}
 
 /** How long one step (apply or undo) took and whether it finished; the panel turns these into metrics. */
 export interface StepTiming {
@@ -40,4 +47,6 @@ export abstract class AgentClient {
   abstract readTraffic(domains: TrafficQuery[]): Promise<TrafficRead[]>;
   /** Issues (the certificate installed) or removes (null) an account's certificate; a failed issue throws CertificateFailedError. */
   abstract certificate(request: CertificateRequest): Promise<IssuedCertificate | null>;
+  /** The agent's version; throws AgentUnreachableError when it does not answer (or refuses the signature). */
+  abstract health(): Promise<AgentHealth>;
 }

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { UnsafeValueError } from './safe-values';
-import { AgentClient, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepTiming } from './agent-client';
+import { AgentClient, AgentHealth, HEALTH_PATH, PLANS_PATH, PlanPreview, PREVIEW_PATH, StepObserver, StepTiming } from './agent-client';
 import { AgentUnreachableError, RemovalIncompleteError, StalePlanError, StepFailedError } from './agent-errors';
 import { signatureHeaders } from './hmac';
 import { DATABASES_PATH, DatabaseOp, DatabaseOpError } from './database-ops';
@@ -83,6 +83,14 @@ export class HttpAgentClient extends AgentClient {
     throw new AgentUnreachableError(`the agent answered ${status}`, status >= 500);
   }
 
+  async health(): Promise<AgentHealth> {
+    const { status, text } = await this.send('GET', HEALTH_PATH, '');
+    const answer = parseAnswer(text);
+    if (status === 200 && typeof answer.version === 'string') return { version: answer.version.slice(0, 64) };
+    if (status === 401) throw new AgentUnreachableError('the agent refused the request signature', false);
+    throw new AgentUnreachableError(`the agent answered ${status}`, false);
+  }
+
   measureDisk(accounts: DiskQuery[]): Promise<DiskMeasurement[]> {
     return this.usage<DiskMeasurement>(DISK_USAGE_PATH, accounts);
   }
@@ -101,15 +109,18 @@ export class HttpAgentClient extends AgentClient {
   }
 
   private post(path: string, body: string): Promise<{ status: number; text: string }> {
+    return this.send('POST', path, body);
+  }
+
+  private send(method: 'GET' | 'POST', path: string, body: string): Promise<{ status: number; text: string }> {
     const url = new URL(path, this.baseUrl);
     const headers = {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
-      ...signatureHeaders(this.secret, 'POST', url.pathname, body),
+      ...(method === 'POST' ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+      ...signatureHeaders(this.secret, method, url.pathname, body),
     };
     return new Promise((resolve, reject) => {
       let sent = false;
-      const req = request(url, { method: 'POST', headers, timeout: this.timeoutMs, agent: false }, (res) => {
+      const req = request(url, { method, headers, timeout: method === 'GET' ? Math.min(this.timeoutMs, 10_000) : this.timeoutMs, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -120,7 +131,7 @@ export class HttpAgentClient extends AgentClient {
       req.on('error', (error: NodeJS.ErrnoException) => {
         reject(new AgentUnreachableError(error.message, sent && !NOT_DELIVERED.has(error.code ?? '')));
       });
-      req.end(body);
+      req.end(method === 'POST' ? body : undefined);
     });
   }
 }

@@ -1,5 +1,6 @@
 import { localPartProblem } from './grammar';
 import { hostIdentityProblem } from './host-identities';
+import { parsePlanHost, PlanHost } from './plan-host';
 import { assertRemovalTarget, assertSafeTarget, assertStoredTarget, PHP_VERSION_PATTERN, PlanTarget, SafeTarget, UnsafeValueError } from './safe-values';
 
 /** The closed set of typed operations the agent knows; a plan names them, it never carries shell text. */
@@ -48,6 +49,8 @@ export interface Plan {
   generation?: number;
   /** Unix seconds after which the agent refuses the plan (PLAN_TTL_SECONDS after it was built). */
   expires_at?: number;
+  /** A create's: the addresses of the account's server for its zone (plan-host.ts); absent, the agent's own. */
+  host?: PlanHost;
 }
 
 /** How long a built plan stays valid; the agent refuses it afterwards, whatever its signature says. */
@@ -156,5 +159,6 @@ export function parsePlan(input: unknown): Plan {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new UnsafeValueError(field, 'must be a whole number');
     plan[field] = value;
   }
+  if (raw.host !== undefined) plan.host = parsePlanHost(raw.host);
   return plan;
 }

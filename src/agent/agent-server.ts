@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { UnsafeValueError } from '../agent-protocol/safe-values';
-import { PLANS_PATH, PREVIEW_PATH, StepTiming } from '../agent-protocol/agent-client';
+import { HEALTH_PATH, PLANS_PATH, PREVIEW_PATH, StepTiming } from '../agent-protocol/agent-client';
+import { version } from '../../package.json';
 import { RemovalIncompleteError, StalePlanError, StepFailedError } from '../agent-protocol/agent-errors';
 import { FileNonceStore, SignatureVerifier } from '../agent-protocol/hmac';
 import { PlanExecutor } from './plan-executor';
@@ -20,14 +21,25 @@ import { CertificateOperations } from './certificates/certificate-operations';
 import { CERTIFICATES_PATH, CertificateFailedError } from '../agent-protocol/certificates';
 
 const BODY_LIMIT = 64 * 1024;
-const SIGNED_PATHS = new Set([PLANS_PATH, PREVIEW_PATH, DATABASES_PATH, DNS_PATH, DISK_USAGE_PATH, TRAFFIC_USAGE_PATH, CERTIFICATES_PATH]);
+/** Every signed route and its method. */
+const SIGNED_PATHS = new Map([
+  [PLANS_PATH, 'POST'],
+  [PREVIEW_PATH, 'POST'],
+  [DATABASES_PATH, 'POST'],
+  [DNS_PATH, 'POST'],
+  [DISK_USAGE_PATH, 'POST'],
+  [TRAFFIC_USAGE_PATH, 'POST'],
+  [CERTIFICATES_PATH, 'POST'],
+  [HEALTH_PATH, 'GET'],
+]);
 
 /**
  * The agent as a daemon: `POST /v1/plans` (HMAC-signed, see hmac.ts) runs a plan with the same
  * executor the panel uses in-process and answers 200 with the step timings; `POST /v1/plans/preview`
  * answers what a create would make; `POST /v1/dns` lists or changes an account's records (signed
  * the same way; refusals 404/409/422); `POST /v1/usage/disk` and `/v1/usage/traffic` (signed the same
- * way) measure accounts and read access logs for the panel's usage jobs; `GET /health` answers unsigned. Plain HTTP on loopback. A
+ * way) measure accounts and read access logs for the panel's usage jobs; `GET /v1/health` (signed) answers
+ * the agent's version to the panel's health probe; `GET /health` answers unsigned. Plain HTTP on loopback. A
  * replayed nonce gets 401 (also after a restart); an expired or stale plan (PlanLedger) 409.
  */
 @Injectable()
@@ -72,7 +84,7 @@ export class AgentServer implements OnModuleDestroy {
   private async handle(req: IncomingMessage, res: ServerResponse, verifier: SignatureVerifier): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || !SIGNED_PATHS.has(path)) return reply(res, 404, { error: 'not_found' });
+    if (!SIGNED_PATHS.has(path) || req.method !== SIGNED_PATHS.get(path)) return reply(res, 404, { error: 'not_found' });
     const body = await readBody(req).catch(() => null);
     if (body === null) {
       // Answer before the rest arrives, then hang up: the client reads a 413, not a reset.
@@ -80,7 +92,8 @@ export class AgentServer implements OnModuleDestroy {
       res.end(JSON.stringify({ error: 'payload_too_large' }), () => req.destroy());
       return;
     }
-    if (!verifier.verify(req.method, path, req.headers, body)) return reply(res, 401, { error: 'unauthenticated' });
+    if (!verifier.verify(req.method ?? '', path, req.headers, body)) return reply(res, 401, { error: 'unauthenticated' });
+    if (path === HEALTH_PATH) return reply(res, 200, { version });
     let plan: unknown;
     let secrets: PlanSecrets = {};
     try {

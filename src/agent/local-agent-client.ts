@@ -1,6 +1,7 @@
 import { Plan } from '../agent-protocol/plan';
 import { PlanSecrets } from '../agent-protocol/plan-secrets';
-import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
+import { AgentClient, AgentHealth, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
+import { version } from '../../package.json';
 import { DatabaseOp, parseDatabaseOp } from '../agent-protocol/database-ops';
 import { PlanExecutor } from './plan-executor';
 import { PlanPreviewer } from './plan-preview';
@@ -51,5 +52,10 @@ export class LocalAgentClient extends AgentClient {
 
   certificate(request: CertificateRequest): Promise<IssuedCertificate | null> {
     return this.certificates.run(request);
+  }
+
+  /** In this process: it answers whenever the panel does. */
+  async health(): Promise<AgentHealth> {
+    return { version };
   }
 }

@@ -32,7 +32,7 @@ export class PlanExecutor {
     const plan = parsePlan(input);
     // Expired, or older than what already ran for this username or domain: refused before any step.
     this.ledger.admit(plan);
-    const stepInput: StepInput = { target: plan.target, fromPhpVersion: plan.from_php_version, mailbox: plan.mailbox, secrets };
+    const stepInput: StepInput = { target: plan.target, fromPhpVersion: plan.from_php_version, mailbox: plan.mailbox, host: plan.host, secrets };
     if (plan.steps.some((s) => s.step === 'reload')) {
       // The configuration files this plan adds: a failing nginx/php-fpm test is narrowed down to them.
       const staged = plan.steps.filter((s) => s.op === 'apply').flatMap((s) => this.steps[s.step].stages?.(stepInput) ?? []);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { accountPaths } from './system/account-paths';
-import { zoneRecords } from './system/dns-zone';
+import { settingsFor, zoneRecords } from './system/dns-zone';
 import { FileOps } from './system/file-ops';
 import { parsePlan, stepsFor } from '../agent-protocol/plan';
 import { SafeTarget, UnsafeValueError } from '../agent-protocol/safe-values';
@@ -39,7 +39,7 @@ export class PlanPreviewer {
     return {
       steps: stepsFor('create').map((s) => s.step),
       files: serverPaths.map((path) => join(p.rootDir, path)),
-      records: zoneRecords(target.domain, { serverIp: p.serverIp, nameservers: p.nameservers }).map(({ name, type, content, ttl, prio }) => ({
+      records: zoneRecords(target.domain, settingsFor({ serverIp: p.serverIp, nameservers: p.nameservers }, plan.host)).map(({ name, type, content, ttl, prio }) => ({
         name,
         type,
         content,

@@ -31,6 +31,10 @@ export class ApiToken {
   @Column({ type: 'varchar', length: 16, nullable: true })
   dialect: string | null;
 
+  /** Pins the token's account creates to this server (servers.id); null: placement chooses. */
+  @Column({ name: 'server_id', type: 'integer', nullable: true })
+  serverId: number | null;
+
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt: Date;
 

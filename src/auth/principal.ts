@@ -5,6 +5,8 @@ export interface Principal {
   scopes: string[];
   /** The dialect the token speaks where two APIs share a path (`opterius`); absent: native. */
   dialect?: string | null;
+  /** The server the token's creates go to (api_tokens.server_id); absent or null: placement chooses. */
+  serverId?: number | null;
 }
 
 export function principalOf(request: unknown): Principal | undefined {

@@ -8,6 +8,8 @@ export const SCOPES = [
   'tokens:admin',
   'webhooks:read',
   'webhooks:write',
+  'servers:read',
+  'servers:write',
   // The Opterius dialect's own scope names (src/dialects/opterius); accounts:write grants each of them.
   'account.create',
   'account.suspend',

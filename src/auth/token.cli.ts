@@ -6,7 +6,7 @@ import { TOKEN_DIALECTS, TokensService } from './tokens.service';
 export const tokenCommands: CliCommand[] = [
   {
     name: 'token:create',
-    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign [--signature-v2]] [--dialect opterius]',
+    usage: 'token:create --name whmcs --scopes accounts:write,packages:read [--expires 2027-12-31] [--can-sign [--signature-v2]] [--dialect opterius] [--server-id N]',
     needsApp: true,
     async run(args, app, out) {
       const name = requireFlag(args, 'name');
@@ -25,7 +25,10 @@ export const tokenCommands: CliCommand[] = [
       const canSign = args.flags['can-sign'] === 'true';
       const requireSignatureV2 = args.flags['signature-v2'] === 'true';
       if (requireSignatureV2 && !canSign) throw new CliUsageError('--signature-v2 needs --can-sign');
-      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign, requireSignatureV2, dialect });
+      const serverFlag = args.flags['server-id'];
+      const serverId = serverFlag === undefined ? null : Number(serverFlag);
+      if (serverId !== null && (!Number.isSafeInteger(serverId) || serverId < 1)) throw new CliUsageError('--server-id must be a server id');
+      const { token, secret } = await app!.get(TokensService).create({ name, scopes, expiresAt: expires, canSign, requireSignatureV2, dialect, serverId });
       const signing = token.requireSignatureV2 ? ', can sign (version 2 only)' : token.secretEnc ? ', can sign' : '';
       out(`Created token ${token.id} (${token.name}, ${token.scopes}${signing}${token.dialect ? `, dialect ${token.dialect}` : ''}). Shown once:`);
       out(secret);

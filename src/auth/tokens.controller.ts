@@ -43,6 +43,7 @@ export class TokensController {
       canSign: body.can_sign === true,
       requireSignatureV2: body.require_signature_v2 === true,
       dialect: body.dialect ?? null,
+      serverId: body.server_id ?? null,
       grantedBy: caller,
     });
     return { data: { ...TokenView.of(token), token: secret } };

@@ -17,6 +17,8 @@ export interface NewToken {
   canSign?: boolean;
   /** The dialect the token speaks where paths collide (TOKEN_DIALECTS); null: native. */
   dialect?: string | null;
+  /** Pins the token's account creates to this server (it must exist). */
+  serverId?: number | null;
   /** With canSign: accept only version-2 signatures from it (bound to method, path and a nonce). */
   requireSignatureV2?: boolean;
   /**
@@ -53,6 +55,7 @@ export class TokensService {
     if (beyond.length) {
       throw new DomainError('forbidden', `A token can grant only scopes it holds; this token does not hold ${beyond.join(', ')}`);
     }
+    if (input.serverId != null) await this.assertServer(input.serverId);
     const secret = newTokenSecret();
     const token = this.tokens.create({
       name: input.name,
@@ -62,6 +65,7 @@ export class TokensService {
       requireSignatureV2: input.canSign === true && input.requireSignatureV2 === true,
       scopes: [...new Set(input.dialect === 'opterius' ? [...input.scopes, 'packages:read'] : input.scopes)].join(','),
       dialect: input.dialect ?? null,
+      serverId: input.serverId ?? null,
       createdAt: new Date(),
       lastUsedAt: null,
       expiresAt: input.expiresAt ?? null,
@@ -69,6 +73,11 @@ export class TokensService {
     });
     await this.db.transaction((em) => em.save(token));
     return { token, secret };
+  }
+
+  private async assertServer(serverId: number): Promise<void> {
+    const rows: unknown[] = Number.isSafeInteger(serverId) ? await this.db.dataSource.query('SELECT id FROM servers WHERE id = ?', [serverId]) : [];
+    if (!rows.length) throw DomainError.field('server_id', `server ${serverId} does not exist`);
   }
 
   list(): Promise<ApiToken[]> {
@@ -111,7 +120,7 @@ export class TokensService {
       token.lastUsedAt = now;
       void this.db.write((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
     }
-    return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes), dialect: token.dialect };
+    return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes), dialect: token.dialect, serverId: token.serverId };
   }
 
   /** On a fresh install: an admin token, so the operator can start. Returns its secret, or null. */

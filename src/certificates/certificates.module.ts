@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProvisioningModule } from '../provisioning/provisioning.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsRepositoryModule } from '../accounts/accounts-repository.module';
 import { SchedulingModule } from '../platform/scheduling/scheduling.module';
@@ -10,7 +11,7 @@ import { CertificatesService } from './certificates.service';
 
 /** Account certificates by ACME (issue, renew, remove); the agent does the work, this keeps the record and the schedule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AccountCertificate]), AccountsRepositoryModule, SchedulingModule, OutboxModule],
+  imports: [TypeOrmModule.forFeature([AccountCertificate]), AccountsRepositoryModule, ProvisioningModule, SchedulingModule, OutboxModule],
   controllers: [CertificatesController],
   providers: [CertificatesService, CertificateRenewalJob],
   exports: [CertificatesService],

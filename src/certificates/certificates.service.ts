@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AgentClient } from '../agent-protocol/agent-client';
+import { AgentClients } from '../provisioning/agent-clients';
 import { AgentUnreachableError, describeError } from '../agent-protocol/agent-errors';
 import { buildCertificateRequest, CertificateFailedError, IssuedCertificate } from '../agent-protocol/certificates';
 import { UnsafeValueError } from '../agent-protocol/safe-values';
@@ -41,7 +41,7 @@ export class CertificatesService implements OnModuleDestroy {
   constructor(
     private readonly db: DatabaseService,
     private readonly accounts: AccountsRepository,
-    private readonly agent: AgentClient,
+    private readonly agents: AgentClients,
     private readonly outbox: Outbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -84,7 +84,7 @@ export class CertificatesService implements OnModuleDestroy {
     if (!row) throw DomainError.notFound('Certificate');
     if (!(await this.claim(accountId))) throw DomainError.conflict('An issuance of this certificate is under way; try again when it has finished');
     try {
-      await this.agent.certificate(buildCertificateRequest('remove', this.target(account)));
+      await (await this.agents.forServer(account.serverId)).agent.certificate(buildCertificateRequest('remove', this.target(account)));
     } catch (error) {
       await this.update(accountId, null, { status: row.status, lastError: `removal failed: ${describeError(error)}`.slice(0, 500) });
       throw this.toDomainError(error);
@@ -153,7 +153,8 @@ export class CertificatesService implements OnModuleDestroy {
     if (!before || !(await this.claim(account.id))) throw DomainError.conflict('An issuance of this certificate is under way; try again when it has finished');
     let issued: IssuedCertificate | null;
     try {
-      issued = await this.agent.certificate(buildCertificateRequest('issue', this.target(account), redirectHttp));
+      const { agent } = await this.agents.forServer(account.serverId);
+      issued = await agent.certificate(buildCertificateRequest('issue', this.target(account), redirectHttp));
       if (!issued) throw new CertificateFailedError('the agent answered no certificate');
     } catch (error) {
       const failures = before.failures + 1;

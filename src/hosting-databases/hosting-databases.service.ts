@@ -84,7 +84,7 @@ export class HostingDatabasesService {
       }),
     );
     try {
-      await this.send({ op: 'create_database', username: account.username, database: name });
+      await this.send(account.serverId, { op: 'create_database', username: account.username, database: name });
     } catch (error) {
       await this.databases.delete({ id: row.id });
       throw error;
@@ -97,7 +97,7 @@ export class HostingDatabasesService {
     const account = await this.openAccount(accountId);
     const row = await this.databases.findOneBy({ accountId, name });
     if (!row) throw DomainError.notFound('Database');
-    await this.send({ op: 'drop_database', username: account.username, database: name });
+    await this.send(account.serverId, { op: 'drop_database', username: account.username, database: name });
     await this.db.write((em) => em.delete(HostingDatabase, { id: row.id }));
   }
 
@@ -114,7 +114,13 @@ export class HostingDatabasesService {
     );
     const names = databases.map((d) => d.name).sort();
     try {
-      await this.send({ op: 'create_user', username: account.username, user: input.name, password_hash: nativePasswordHash(input.password), databases: names });
+      await this.send(account.serverId, {
+        op: 'create_user',
+        username: account.username,
+        user: input.name,
+        password_hash: nativePasswordHash(input.password),
+        databases: names,
+      });
     } catch (error) {
       await this.db.write((em) => em.delete(HostingDatabaseUser, { id: user.id }));
       throw error;
@@ -129,7 +135,7 @@ export class HostingDatabasesService {
     const user = await this.userOf(accountId, name);
     const databases = input.databases === undefined ? undefined : await this.ownDatabases(accountId, input.databases);
     if (input.password === undefined && databases === undefined) return { user, databases: await this.grantedTo(user) };
-    await this.send({
+    await this.send(account.serverId, {
       op: 'update_user',
       username: account.username,
       user: name,
@@ -148,7 +154,7 @@ export class HostingDatabasesService {
   async dropUser(accountId: number, name: string): Promise<void> {
     const account = await this.openAccount(accountId);
     const user = await this.userOf(accountId, name);
-    await this.send({ op: 'drop_user', username: account.username, user: name });
+    await this.send(account.serverId, { op: 'drop_user', username: account.username, user: name });
     await this.db.write((em) => em.delete(HostingDatabaseUser, { id: user.id }));
   }
 
@@ -162,7 +168,9 @@ export class HostingDatabasesService {
   private async afterwardsGone(account: Account, undo: DatabaseOp): Promise<void> {
     const now = await this.accounts.get(account.id).catch(() => null);
     if (now && now.id === account.id && OPEN_STATUSES.includes(now.status)) return;
-    await this.provisioner.run(undo).catch((error: unknown) => this.logger.error(`could not undo ${undo.op} for ${account.username}: ${describeError(error)}`));
+    await this.provisioner
+      .run(undo, account.serverId)
+      .catch((error: unknown) => this.logger.error(`could not undo ${undo.op} for ${account.username}: ${describeError(error)}`));
     throw DomainError.conflict('The account was deleted meanwhile');
   }
 
@@ -206,7 +214,8 @@ export class HostingDatabasesService {
     if (problem) throw DomainError.field(field, problem);
   }
 
-  private send(op: DatabaseOp): Promise<void> {
-    return this.provisioner.run(op);
+  /** To the account's server's agent: its hosting database server is that agent's HW_HOSTING_DB_URL. */
+  private send(serverId: number, op: DatabaseOp): Promise<void> {
+    return this.provisioner.run(op, serverId);
   }
 }

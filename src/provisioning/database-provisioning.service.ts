@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AgentClient } from '../agent-protocol/agent-client';
 import { AgentUnreachableError, describeError } from '../agent-protocol/agent-errors';
 import { DatabaseOp, DatabaseOpError, parseDatabaseOp } from '../agent-protocol/database-ops';
 import { UnsafeValueError } from '../agent-protocol/safe-values';
 import { DomainError } from '../common/errors/domain-error';
+import { AgentClients } from './agent-clients';
 import { DatabaseProvisioner } from './provisioning.port';
 
 /** The hosting-databases feature's provisioner: one checked operation to the agent, its failures as domain errors. */
@@ -11,14 +11,15 @@ import { DatabaseProvisioner } from './provisioning.port';
 export class DatabaseProvisioningService extends DatabaseProvisioner {
   private readonly logger = new Logger('Provisioning');
 
-  constructor(private readonly agent: AgentClient) {
+  constructor(private readonly agents: AgentClients) {
     super();
   }
 
-  async run(op: DatabaseOp): Promise<void> {
+  async run(op: DatabaseOp, serverId: number): Promise<void> {
     try {
       // The agent's own check, run before sending: what it would refuse is a 422 here.
-      await this.agent.databases(parseDatabaseOp(op));
+      const checked = parseDatabaseOp(op);
+      await (await this.agents.forServer(serverId)).agent.databases(checked);
     } catch (error) {
       throw this.toDomainError(error, op);
     }

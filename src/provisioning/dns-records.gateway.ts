@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AgentClient } from '../agent-protocol/agent-client';
 import { AgentUnreachableError } from '../agent-protocol/agent-errors';
 import { buildDnsChange, DnsAnswer, DnsChange, DnsRefusedError } from '../agent-protocol/dns-change';
 import { UnsafeValueError } from '../agent-protocol/safe-values';
 import { DomainError } from '../common/errors/domain-error';
+import { AgentClients } from './agent-clients';
 
 /** One DNS operation, without the zone (the gateway adds it from the account). */
 export type ZoneChange = DnsChange extends infer C ? (C extends DnsChange ? Omit<C, 'zone' | 'expires_at'> : never) : never;
@@ -11,11 +11,13 @@ export type ZoneChange = DnsChange extends infer C ? (C extends DnsChange ? Omit
 /** The panel's way to an account's zone: a DNS change sent to the agent, its refusals turned into 404, 409 and 422. */
 @Injectable()
 export class DnsRecordsGateway {
-  constructor(private readonly agent: AgentClient) {}
+  constructor(private readonly agents: AgentClients) {}
 
-  async send(account: { username: string; domain: string }, change: ZoneChange): Promise<DnsAnswer> {
+  /** To the account's server's agent. */
+  async send(account: { username: string; domain: string; serverId: number }, change: ZoneChange): Promise<DnsAnswer> {
     try {
-      return await this.agent.dns(buildDnsChange({ ...change, zone: { domain: account.domain, username: account.username } } as DnsChange));
+      const checked = buildDnsChange({ ...change, zone: { domain: account.domain, username: account.username } } as DnsChange);
+      return await (await this.agents.forServer(account.serverId)).agent.dns(checked);
     } catch (error) {
       throw toDomainError(error);
     }

@@ -9,6 +9,8 @@ export { PlanPreview };
  */
 export interface AccountTarget {
   id: number;
+  /** The server the account is on (accounts.server_id): its agent gets the plan. Absent: server 1. */
+  serverId?: number;
   username: string;
   domain: string;
   email: string;
@@ -58,6 +60,6 @@ export abstract class AccountProvisioner {
 
 /** What the hosting-databases feature asks of provisioning: one operation on the hosting database server. */
 export abstract class DatabaseProvisioner {
-  /** Throws a DomainError: 409 a name the server already has, 503 no server (or agent), 500 the server refused. */
-  abstract run(op: DatabaseOp): Promise<void>;
+  /** On the account's server (serverId). Throws a DomainError: 409 a name the server already has, 503 no server (or agent), 500 the server refused. */
+  abstract run(op: DatabaseOp, serverId: number): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AgentClient, PlanPreview, StepObserver } from '../agent-protocol/agent-client';
+import { PlanPreview, StepObserver } from '../agent-protocol/agent-client';
 import { AgentUnreachableError, describeError, RemovalIncompleteError, StalePlanError, StepFailedError } from '../agent-protocol/agent-errors';
 import { DomainError } from '../common/errors/domain-error';
 import { sqlNow } from '../platform/database/columns';
@@ -9,6 +9,8 @@ import { assertPlanTarget, buildPlan, generationOf, Plan, PlanAction } from '../
 import { AccountProvisioner, AccountTarget, markUnchanged } from './provisioning.port';
 import { PlanTarget, UnsafeValueError } from '../agent-protocol/safe-values';
 import { PlanSecrets } from '../agent-protocol/plan-secrets';
+import { OWN_SERVER_ID } from '../servers/server-addresses';
+import { AgentClients } from './agent-clients';
 
 /**
  * The accounts service's provisioner: turns each call into a plan (data), hands it to the agent
@@ -21,7 +23,7 @@ export class ProvisioningService extends AccountProvisioner {
   private readonly working = new Map<number, number>();
 
   constructor(
-    private readonly agent: AgentClient,
+    private readonly agents: AgentClients,
     private readonly db: DatabaseService,
     private readonly metrics: MetricsService,
   ) {
@@ -69,7 +71,8 @@ export class ProvisioningService extends AccountProvisioner {
   async plan(target: AccountTarget): Promise<PlanPreview> {
     const plan = buildPlan('create', this.safe('create', target));
     try {
-      return await this.agent.preview(plan);
+      const { agent, host } = await this.agents.forServer(target.serverId ?? OWN_SERVER_ID);
+      return await agent.preview({ ...plan, host });
     } catch (error) {
       throw this.toDomainError(error, 'create');
     }
@@ -96,10 +99,13 @@ export class ProvisioningService extends AccountProvisioner {
     const secrets: PlanSecrets = target.password === undefined ? {} : { password: target.password };
     this.working.set(target.id, (this.working.get(target.id) ?? 0) + 1);
     try {
-      await this.agent.execute(plan, this.observeStep, secrets);
+      const { agent, host } = await this.agents.forServer(target.serverId ?? OWN_SERVER_ID);
+      // A create's zone points at the account's server (plan-host.ts).
+      if (action === 'create') plan.host = host;
+      await agent.execute(plan, this.observeStep, secrets);
     } catch (error) {
-      this.logger.error(`${action} ${target.username} failed: ${describeError(error)}`);
-      if (action === 'create' && needsCleanup(error)) await this.cleanUp(plan);
+      this.logger.error(`${action} ${target.username} on server ${target.serverId ?? OWN_SERVER_ID} failed: ${describeError(error)}`);
+      if (action === 'create' && needsCleanup(error)) await this.cleanUp(plan, target.serverId ?? OWN_SERVER_ID);
       throw this.toDomainError(error, action);
     } finally {
       const left = (this.working.get(target.id) ?? 1) - 1;
@@ -112,20 +118,21 @@ export class ProvisioningService extends AccountProvisioner {
    * A create whose rollback did not finish (or whose fate is unknown): one more full removal, and
    * when that fails too, a note the reconciler works off later (the account row itself goes).
    */
-  private async cleanUp(plan: Plan): Promise<void> {
+  private async cleanUp(plan: Plan, serverId: number): Promise<void> {
     try {
-      await this.agent.execute(buildPlan('remove', plan.target, undefined, plan.generation), this.observeStep);
+      await (await this.agents.forServer(serverId)).agent.execute(buildPlan('remove', plan.target, undefined, plan.generation), this.observeStep);
     } catch (error) {
       this.logger.error(`clean-up of ${plan.target.username} failed, left to the reconciler: ${describeError(error)}`);
       const t = plan.target;
       await this.db
         .transaction((em) =>
-          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, generation, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+          em.query('INSERT INTO provisioning_cleanups (username, domain, email, php_version, generation, server_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
             t.username,
             t.domain,
             t.email ?? '',
             t.php_version,
             plan.generation ?? 0,
+            serverId,
             sqlNow(),
           ]),
         )

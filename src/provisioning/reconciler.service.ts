@@ -16,6 +16,7 @@ interface CleanupRow {
   email: string;
   php_version: string;
   generation: number | string;
+  server_id: number | string;
 }
 
 const INTERVAL_NAME = 'provisioning-reconciler';
@@ -83,7 +84,9 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
 
   /** Leftovers of failed creates whose clean-up failed; skipped once the name belongs to an account again. */
   private async cleanUps(): Promise<number> {
-    const rows: CleanupRow[] = await this.db.dataSource.query('SELECT id, username, domain, email, php_version, generation FROM provisioning_cleanups ORDER BY id');
+    const rows: CleanupRow[] = await this.db.dataSource.query(
+      'SELECT id, username, domain, email, php_version, generation, server_id FROM provisioning_cleanups ORDER BY id',
+    );
     let done = 0;
     for (const row of rows) {
       if (this.stopped) break;
@@ -94,7 +97,15 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
       if (!owners.length) {
         try {
           const generation = Number(row.generation);
-          await this.provisioner.remove({ id: 0, username: row.username, domain: row.domain, email: row.email, phpVersion: row.php_version, generation });
+          await this.provisioner.remove({
+            id: 0,
+            serverId: Number(row.server_id),
+            username: row.username,
+            domain: row.domain,
+            email: row.email,
+            phpVersion: row.php_version,
+            generation,
+          });
         } catch (error) {
           this.logger.warn(`clean-up of ${row.username} failed, retrying next pass: ${describeError(error)}`);
           continue;
@@ -131,7 +142,15 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
 
   private targetOf(account: Account) {
     const generation = generationOf(account.id, account.opSeq ?? 0);
-    return { id: account.id, username: account.username, domain: account.domain, email: account.email, phpVersion: account.phpVersion, generation };
+    return {
+      id: account.id,
+      serverId: account.serverId,
+      username: account.username,
+      domain: account.domain,
+      email: account.email,
+      phpVersion: account.phpVersion,
+      generation,
+    };
   }
 
   /** A suspend or unsuspend (or its undo) that stopped midway: the plan towards target_status, then the row lands there. */

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Account } from '../accounts/account.entity';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AgentClient } from '../agent-protocol/agent-client';
+import { AgentClients } from '../provisioning/agent-clients';
 import { describeError } from '../agent-protocol/agent-errors';
 import { TrafficRead, USAGE_BATCH } from '../agent-protocol/usage';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
@@ -42,7 +43,7 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly store: UsageStore,
     private readonly usage: UsageService,
     private readonly limits: UsageLimitEvents,
-    private readonly agent: AgentClient,
+    private readonly agents: AgentClients,
     private readonly leases: LeaseService,
     private readonly db: DatabaseService,
     private readonly registry: SchedulerRegistry,
@@ -89,10 +90,14 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
     await this.store.forgetDeleted();
     const [accounts, packages] = await Promise.all([this.accounts.all(), this.packages.list()]);
     const byId = new Map(packages.map((p) => [p.id, p]));
-    for (const batch of chunks(measurable(accounts), USAGE_BATCH)) {
+    await this.eachServer(measurable(accounts), (agent, onServer) => this.diskOn(agent, onServer, byId, signal));
+  }
+
+  private async diskOn(agent: AgentClient, accounts: Account[], byId: Map<number, HostingPackage>, signal?: AbortSignal): Promise<void> {
+    for (const batch of chunks(accounts, USAGE_BATCH)) {
       if (this.stopped || signal?.aborted) return;
       const queries = batch.map((a) => ({ username: a.username, domain: a.domain, disk_limit_mb: limitsOf(a, byId.get(a.packageId)).diskLimitMb }));
-      const results = await this.agent.measureDisk(queries);
+      const results = await agent.measureDisk(queries);
       const byName = new Map(batch.map((a) => [a.username, a]));
       for (const m of results) {
         const account = byName.get(m.username);
@@ -104,16 +109,41 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** Each server's accounts through its own agent; one that does not answer is logged and skipped, the others go on. */
+  private async eachServer(accounts: Account[], work: (agent: AgentClient, onServer: Account[]) => Promise<void>): Promise<void> {
+    const groups = new Map<number, Account[]>();
+    for (const a of accounts) groups.set(a.serverId, [...(groups.get(a.serverId) ?? []), a]);
+    for (const [serverId, onServer] of groups) {
+      if (this.stopped) return;
+      try {
+        await work((await this.agents.forServer(serverId)).agent, onServer);
+      } catch (error) {
+        this.logger.warn(`usage on server ${serverId} skipped this pass: ${describeError(error)}`);
+      }
+    }
+  }
+
   private async trafficPass(signal?: AbortSignal): Promise<void> {
     await this.store.forgetDeleted();
     const [accounts, cursors, packages] = await Promise.all([this.accounts.all(), this.store.cursors(), this.packages.list()]);
     const byId = new Map(packages.map((p) => [p.id, p]));
-    let pending = measurable(accounts).map((a) => ({ account: a, cursor: cursors.get(a.id) ?? null }));
+    await this.eachServer(measurable(accounts), (agent, onServer) => this.trafficOn(agent, onServer, cursors, byId, signal));
+    if (!this.stopped && !signal?.aborted) await this.settleStale(byId);
+  }
+
+  private async trafficOn(
+    agent: AgentClient,
+    accounts: Account[],
+    cursors: Map<number, StoredCursor>,
+    byId: Map<number, HostingPackage>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    let pending = accounts.map((a) => ({ account: a, cursor: cursors.get(a.id) ?? null }));
     for (let round = 0; round < MAX_READS_PER_DOMAIN && pending.length > 0; round++) {
       const again: typeof pending = [];
       for (const batch of chunks(pending, USAGE_BATCH)) {
         if (this.stopped || signal?.aborted) return;
-        const reads = await this.agent.readTraffic(batch.map(({ account, cursor }) => ({ domain: account.domain, cursor: cursor ?? { inode: null, offset: 0 } })));
+        const reads = await agent.readTraffic(batch.map(({ account, cursor }) => ({ domain: account.domain, cursor: cursor ?? { inode: null, offset: 0 } })));
         const byDomain = new Map(reads.map((r) => [r.domain, r]));
         const unchanged: number[] = [];
         const at = new Date();
@@ -131,7 +161,6 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
       }
       pending = again;
     }
-    if (!this.stopped && !signal?.aborted) await this.settleStale(byId);
   }
 
   /** Accounts whose stored flags the figures contradict though nothing new was counted: a month began, a limit changed. */

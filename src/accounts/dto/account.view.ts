@@ -74,6 +74,11 @@ export class AccountView extends CreatedAccountView {
   /** The billing system's id for the service (WHMCS serviceid); null when none was sent. */
   @ApiProperty({ example: '1042', nullable: true, type: String })
   external_id: string | null;
+  /** The server it is hosted on (GET /api/v1/servers/{id}). */
+  @ApiProperty({ example: 1 })
+  server_id: number;
+  @ApiProperty({ example: 'web1', nullable: true, type: String })
+  server_name: string | null;
   @ApiProperty({ example: '2026-04-08T14:32:00Z' })
   updated_at: string;
 
@@ -89,6 +94,8 @@ export class AccountView extends CreatedAccountView {
       suspend_reason: a.suspendReason,
       suspensions: suspensionsOf(a),
       external_id: a.externalId,
+      server_id: a.serverId,
+      server_name: a.serverName ?? null,
       updated_at: isoUtc(a.updatedAt)!,
     });
   }

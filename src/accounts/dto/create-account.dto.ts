@@ -86,6 +86,13 @@ export class CreateAccountDto {
   @IsOptional()
   @IsBoolean({ message: 'certificate must be true or false' })
   certificate?: boolean;
+
+  /** The server to host it on (GET /api/v1/servers); absent: the token's pinned server, else the online server with the fewest accounts and room left. */
+  @ApiPropertyOptional({ example: 2 })
+  @IsOptional()
+  @IsInt({ message: 'server_id must be a whole number' })
+  @Min(1, { message: 'server_id must be a server id' })
+  server_id?: number;
 }
 
 export class CreateAccountQuery {

@@ -1,7 +1,7 @@
 import { chmod, chown } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { accountPaths, MAIL_BASE, maildirOf, VMAIL_UID } from '../system/account-paths';
-import { zoneRecords } from '../system/dns-zone';
+import { settingsFor, zoneRecords } from '../system/dns-zone';
 import { PlanTarget } from '../../agent-protocol/safe-values';
 import { Step, StepDeps } from './step';
 
@@ -120,7 +120,7 @@ export function vhostStep({ files, renderer, reloads }: StepDeps): Step {
 export function dnsStep({ dns, zone }: StepDeps): Step {
   return {
     name: 'dns',
-    apply: ({ target }) => dns.create(target.domain, target.username, zoneRecords(target.domain, zone)),
+    apply: ({ target, host }) => dns.create(target.domain, target.username, zoneRecords(target.domain, settingsFor(zone, host))),
     undo: ({ target }) => dns.remove(target.domain),
   };
 }

@@ -1,6 +1,7 @@
 import { DnsZoneStore, ZoneSettings } from '../system/dns-zone';
 import { MailDomainStore } from '../system/mail-store';
 import { PlanSecrets } from '../../agent-protocol/plan-secrets';
+import { PlanHost } from '../../agent-protocol/plan-host';
 import { FileOps } from '../system/file-ops';
 import { HostingDatabases } from '../system/hosting-databases';
 import { StepName } from '../../agent-protocol/plan';
@@ -17,6 +18,8 @@ export interface StepInput {
   mailbox?: string;
   /** Beside the plan, never part of it (see plan-secrets.ts). */
   secrets?: PlanSecrets;
+  /** A create's zone addresses, from the panel's servers row (plan-host.ts); absent: the agent's own. */
+  host?: PlanHost;
   /** The plan's place with the reload coalescer (plans that end in a reload). */
   reload?: ReloadTicket;
 }

@@ -1,9 +1,10 @@
 import { DatabaseService } from '../../platform/database/database.service';
 import { isDomainName } from '../../agent-protocol/safe-values';
+import { PlanHost } from '../../agent-protocol/plan-host';
 
 export interface ZoneRecord {
   name: string;
-  type: 'SOA' | 'NS' | 'A' | 'MX' | 'TXT';
+  type: 'SOA' | 'NS' | 'A' | 'AAAA' | 'MX' | 'TXT';
   content: string;
   ttl: number;
   prio: number | null;
@@ -11,7 +12,15 @@ export interface ZoneRecord {
 
 export interface ZoneSettings {
   serverIp: string;
+  /** The server's IPv6 address: AAAA records beside the A ones when set. */
+  serverIpv6?: string;
   nameservers: string[];
+}
+
+/** The agent's own settings, overridden by the plan's host (the account's server, as the panel's servers row says). */
+export function settingsFor(own: ZoneSettings, host: PlanHost | undefined): ZoneSettings {
+  if (!host) return own;
+  return { serverIp: host.ipv4 ?? own.serverIp, serverIpv6: host.ipv6 ?? own.serverIpv6, nameservers: host.nameservers ?? own.nameservers };
 }
 
 const TTL = 3600;
@@ -30,6 +39,7 @@ export function zoneRecords(domain: string, settings: ZoneSettings, now = new Da
     record(domain, 'A', settings.serverIp),
     record(`www.${domain}`, 'A', settings.serverIp),
     record(`mail.${domain}`, 'A', settings.serverIp),
+    ...(settings.serverIpv6 ? [domain, `www.${domain}`, `mail.${domain}`].map((name) => record(name, 'AAAA', settings.serverIpv6!)) : []),
     record(domain, 'MX', `mail.${domain}`, 10),
     record(domain, 'TXT', '"v=spf1 a mx ~all"'),
   ];

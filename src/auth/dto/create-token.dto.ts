@@ -1,4 +1,4 @@
-import { ArrayNotEmpty, IsArray, IsBoolean, IsDateString, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { SCOPES, Scope } from '../scopes';
 import { TOKEN_DIALECTS } from '../tokens.service';
 
@@ -44,4 +44,10 @@ export class CreateTokenDto {
   @IsOptional()
   @IsBoolean()
   require_signature_v2?: boolean;
+
+  /** Pins the token's account creates to this server (a create's own `server_id` still comes first, except in the Opterius dialect). */
+  @IsOptional()
+  @IsInt({ message: 'server_id must be a whole number' })
+  @Min(1, { message: 'server_id must be a server id' })
+  server_id?: number;
 }

@@ -17,6 +17,9 @@ export class TokenView {
   /** The dialect the token speaks on shared paths (`opterius`); null: native. */
   @ApiProperty({ nullable: true, type: String, example: null })
   dialect: string | null;
+  /** The server its account creates go to; null: placement chooses. */
+  @ApiProperty({ nullable: true, type: Number, example: null })
+  server_id: number | null;
   /** Whether its signatures must be version 2 (version 1 is then refused). */
   require_signature_v2: boolean;
   @ApiProperty({ example: '2026-04-08T14:32:00Z' })
@@ -36,6 +39,7 @@ export class TokenView {
       scopes: parseScopes(token.scopes),
       can_sign: Boolean(token.secretEnc),
       dialect: token.dialect ?? null,
+      server_id: token.serverId ?? null,
       require_signature_v2: Boolean(token.requireSignatureV2),
       created_at: isoUtc(token.createdAt)!,
       last_used_at: isoUtc(token.lastUsedAt),

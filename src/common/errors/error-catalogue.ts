@@ -36,6 +36,10 @@ export const ERROR_CATALOGUE = {
   service_unavailable: { status: 503, meaning: 'The server is busy (too many request bodies in flight); `Retry-After` says when to try again' },
   database_server_unavailable: { status: 503, meaning: 'No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached' },
   agent_unreachable: { status: 503, meaning: 'The provisioning agent did not answer; `Retry-After` says when to try again' },
+  no_server_available: {
+    status: 503,
+    meaning: 'No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** A code that is not in the catalogue does not compile. */

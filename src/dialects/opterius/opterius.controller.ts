@@ -14,6 +14,8 @@ import { PackagesService } from '../../packages/packages.service';
 import { HostingPackage } from '../../packages/package.entity';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { UsageService } from '../../usage/usage.service';
+import { addressesOf } from '../../servers/server-addresses';
+import { ServerDirectory } from '../../servers/server-directory';
 import { OpteriusCreateDto, OpteriusLookupDto, OpteriusPackageDto, OpteriusPasswordDto, OpteriusSuspendDto, opteriusBody } from './dto/opterius.dto';
 import { OpteriusOwners } from './opterius-owners';
 import { OpteriusAnswer, OpteriusCreatedView, OpteriusTestView, OpteriusUsageView } from './opterius.view';
@@ -36,6 +38,7 @@ export class OpteriusController {
     private readonly packages: PackagesService,
     private readonly owners: OpteriusOwners,
     private readonly usage: UsageService,
+    private readonly servers: ServerDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,7 +62,6 @@ export class OpteriusController {
   @ApiBody({ type: OpteriusCreateDto })
   async create(@Body() raw: unknown): Promise<OpteriusAnswer<OpteriusCreatedView>> {
     const body = await opteriusBody(OpteriusCreateDto, raw).catch(renamed);
-    if (body.server_id !== undefined && body.server_id !== 1) throw DomainError.field('server_id', 'The selected server id is invalid.');
     const externalId = body.whmcs_service_id === undefined ? null : String(body.whmcs_service_id);
     const retried = externalId === null ? null : await this.accounts.findByExternalId(externalId);
     if (retried) return this.created(retried);
@@ -79,8 +81,11 @@ export class OpteriusController {
         package_id: pkg.id,
         client_id: owner.id,
         external_id: externalId,
+        server_id: body.server_id,
+        // Opterius' own order (reference §1.4): the key's pinned server before the body's server_id.
+        pin_first: true,
       });
-      return this.created(account);
+      return await this.created(account);
     } catch (error) {
       throw createRefusal(error);
     }
@@ -174,11 +179,14 @@ export class OpteriusController {
     };
   }
 
-  private created(account: Account): OpteriusAnswer<OpteriusCreatedView> {
+  /** server_ip: the address of the server the account is on. */
+  private async created(account: Account): Promise<OpteriusAnswer<OpteriusCreatedView>> {
+    const server = await this.servers.get(account.serverId);
+    const serverIp = (server ? addressesOf(server, this.config.provisioning.serverIp).ipv4 : null) ?? this.config.provisioning.serverIp;
     return {
       result: 'success',
       message: 'Account created successfully',
-      data: { account_id: account.id, username: account.username, domain: account.domain, server_ip: this.config.provisioning.serverIp },
+      data: { account_id: account.id, username: account.username, domain: account.domain, server_ip: serverIp },
     };
   }
 
@@ -208,6 +216,10 @@ function renamed(error: unknown): never {
  */
 function createRefusal(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
+  if (error.code === 'no_server_available') return new DomainError('validation_failed', 'No available servers');
+  if (error.code === 'validation_failed' && error.details?.some((d) => d.field === 'server_id' && d.message.endsWith('does not exist'))) {
+    return DomainError.field('server_id', 'The selected server id is invalid.');
+  }
   if (error.code === 'validation_failed') return error.withFieldNames(FIELD_NAMES);
   if (error.code !== 'conflict') return error;
   const field = error.details?.[0]?.field;

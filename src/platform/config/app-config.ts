@@ -48,6 +48,8 @@ export interface AppConfig {
   hostingDatabases: HostingDatabasesConfig;
   /** How often the usage jobs measure disk and read the access logs (seconds; 0: never, e.g. when another instance does). */
   usage: { diskIntervalSeconds: number; trafficIntervalSeconds: number };
+  /** How often the health probe asks every server's agent (seconds; 0: never). */
+  servers: { probeIntervalSeconds: number };
   /** Account certificates by ACME HTTP-01 (the agent holds the account key and the private keys). */
   acme: {
     /** The ACME directory: Let's Encrypt production unless set (any RFC 8555 server: Pebble, a private CA). */
@@ -267,6 +269,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       listenHost: env.string('HW_AGENT_HOST', '127.0.0.1'),
       listenPort: env.int('HW_AGENT_PORT', 7443, 0, 65535),
     },
+    servers: { probeIntervalSeconds: env.int('HW_SERVER_PROBE_SECONDS', 15, 0, 86400) },
     usage: {
       diskIntervalSeconds: env.int('HW_USAGE_DISK_INTERVAL', 900, 0, 86400),
       trafficIntervalSeconds: env.int('HW_USAGE_TRAFFIC_INTERVAL', 300, 0, 86400),

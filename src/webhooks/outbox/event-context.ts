@@ -14,11 +14,13 @@ export interface EventActor {
 export interface EventContext {
   actor: EventActor;
   requestId: string | null;
+  /** The calling token's pinned server (api_tokens.server_id): where its account creates go. Not part of any event. */
+  pinnedServerId: number | null;
 }
 
 const storage = new AsyncLocalStorage<EventContext>();
 
-const SYSTEM: EventContext = { actor: { type: 'system', token_id: null, token_name: null, dialect: 'system' }, requestId: null };
+const SYSTEM: EventContext = { actor: { type: 'system', token_id: null, token_name: null, dialect: 'system' }, requestId: null, pinnedServerId: null };
 
 /** The context of the request being served, or the system's outside one. */
 export function currentEventContext(): EventContext {
@@ -46,6 +48,6 @@ export class EventContextInterceptor implements NestInterceptor {
     const actor: EventActor = principal
       ? { type: 'token', token_id: principal.tokenId, token_name: principal.name, dialect: dialectOf(path, principal.dialect, context.getClass().name) }
       : { ...SYSTEM.actor, type: 'system' };
-    return storage.run({ actor, requestId: request.id ?? null }, () => next.handle());
+    return storage.run({ actor, requestId: request.id ?? null, pinnedServerId: principal?.serverId ?? null }, () => next.handle());
   }
 }

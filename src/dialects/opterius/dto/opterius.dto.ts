@@ -62,7 +62,7 @@ export class OpteriusCreateDto {
   @MaxLength(255)
   package: string;
 
-  @ApiPropertyOptional({ example: 1, description: 'Hostwright is one server: only 1 (or absent) is accepted' })
+  @ApiPropertyOptional({ example: 1, description: "The server to host it on (GET /api/v1/servers); the API key's pinned server comes first, as in Opterius" })
   @IsOptional()
   @IsInt()
   server_id?: number;

@@ -21,6 +21,7 @@ import { MailAliases1732500900000 } from './1732500900000-MailAliases';
 import { UsageLimitFlags1732501000000 } from './1732501000000-UsageLimitFlags';
 import { ClientEmailOptional1732501100000 } from './1732501100000-ClientEmailOptional';
 import { AccountDescription1732501100100 } from './1732501100100-AccountDescription';
+import { Servers1732502300000 } from './1732502300000-Servers';
 import { SeatGeneration1732502400000 } from './1732502400000-SeatGeneration';
 import { RateLimitCounts1732502400100 } from './1732502400100-RateLimitCounts';
 
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   UsageLimitFlags1732501000000,
   ClientEmailOptional1732501100000,
   AccountDescription1732501100100,
+  Servers1732502300000,
   SeatGeneration1732502400000,
   RateLimitCounts1732502400100,
 ];
