@@ -46,6 +46,9 @@ max_connections=300
 binlog_format=ROW
 default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
+# Causal reads: a SELECT on this node waits until it has applied what the cluster committed before,
+# so a panel behind a load balancer reads what another panel just wrote.
+wsrep_sync_wait=1
 wsrep_on=ON
 wsrep_provider=$provider
 wsrep_cluster_name=hostwright

@@ -22,6 +22,11 @@ export class ServerDirectory {
 
   async get(id: number): Promise<Server | null> {
     await this.fresh();
+    if (!this.rows.has(id)) {
+      // Placement reads the rows fresh, so it may pick a server another panel added after our last read.
+      this.forget();
+      await this.fresh();
+    }
     return this.rows.get(id) ?? null;
   }
 
