@@ -170,13 +170,16 @@ describe('a fleet on a Galera cluster: two panels, three agents', () => {
       if (first[i].status === 201) assert.equal(retried[i].status, 201, `${body.username as string}: the retry replays the answer`);
       // A row nobody was told about is one whose request is still "in progress" for its key.
       if (row && first[i].status !== 201 && retried[i].status !== 201) assert.equal(retried[i].body.error, 'idempotency_in_progress', JSON.stringify(retried[i].body));
-      if (retried[i].status !== 201)
+      if (retried[i].status !== 201) {
         assert.ok([409, 503].includes(retried[i].status), `${body.username as string}: ${retried[i].status} ${JSON.stringify(retried[i].body)}`);
+      }
     });
     assert.ok(
       first.some((r) => r.status !== 201),
       'the kill interrupted some requests',
     );
+    // A lost database is a 503 to retry, not an internal error.
+    for (const r of first) assert.notEqual(r.body?.error, 'internal_error', JSON.stringify(r.body));
     const tally = (answers: HttpAnswer[]) =>
       JSON.stringify(Object.fromEntries([...new Set(answers.map((r) => r.status))].map((s) => [s, answers.filter((r) => r.status === s).length])));
     t.diagnostic(`first answers ${tally(first)}, retries ${tally(retried)}, accounts ${rows.length}`);

@@ -33,7 +33,10 @@ export const ERROR_CATALOGUE = {
     status: 502,
     meaning: 'The certificate could not be issued (the ACME challenge failed or the CA did not answer); the account serves as before and the reason is kept',
   },
-  service_unavailable: { status: 503, meaning: 'The server is busy (too many request bodies in flight); `Retry-After` says when to try again' },
+  service_unavailable: {
+    status: 503,
+    meaning: 'The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again',
+  },
   database_server_unavailable: { status: 503, meaning: 'No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached' },
   agent_unreachable: { status: 503, meaning: 'The provisioning agent did not answer; `Retry-After` says when to try again' },
   no_server_available: {

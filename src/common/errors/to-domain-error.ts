@@ -54,5 +54,19 @@ export function toDomainError(error: unknown): DomainError {
   if (fastify && typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return new DomainError(codeForStatus(fastify.statusCode), 'The request could not be read');
   }
+  if (databaseUnreachable(error)) {
+    return new DomainError('service_unavailable', 'The database cannot be reached right now; try again shortly', { retryAfterSeconds: 5 });
+  }
   return new DomainError('internal_error', 'An unexpected error occurred; it has been logged');
+}
+
+/** Connection-level failures of the panel's database (a Galera node down or not yet synced), whether TypeORM wrapped them or not. */
+const DATABASE_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_UNKNOWN_COM_ERROR', 'ER_CON_COUNT_ERROR']);
+
+function databaseUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown; errno?: unknown }; name?: string } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = e.driverError?.code ?? e.code;
+  // 1047: "WSREP has not yet prepared node for application use" (a node out of the primary component).
+  return (typeof code === 'string' && DATABASE_GONE.has(code)) || e.driverError?.errno === 1047;
 }
