@@ -12,6 +12,9 @@ import { IdempotencyService, requestFingerprint } from './idempotency.service';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** A key whose outcome could not be written is retried this often, for 5 minutes (it is abandoned after 10). */
+const SETTLE_RETRY_MS = 2000;
+const SETTLE_RETRIES = 150;
 
 /**
  * Which failures are remembered. A 4xx says something about the request itself (invalid field,
@@ -79,13 +82,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async settle(id: number, status: number, body: unknown): Promise<void> {
+  private async settle(id: number, status: number, body: unknown, attempt = 0): Promise<void> {
     try {
       if (remembers(status)) await this.keys.complete(id, status, body);
       else await this.keys.release(id);
     } catch (error) {
-      // The answer itself stands; a key left "running" is taken over once abandoned.
-      this.logger.warn(`could not record idempotency key ${id}: ${(error as Error).message}`);
+      // The answer itself stands. The database may be back in a moment (a Galera node restarting):
+      // try again in the background, so the client's retry meets the outcome instead of a key left
+      // "running" until it is abandoned.
+      if (attempt === 0) this.logger.warn(`could not record idempotency key ${id}, retrying: ${(error as Error).message}`);
+      if (attempt < SETTLE_RETRIES) setTimeout(() => void this.settle(id, status, body, attempt + 1), SETTLE_RETRY_MS).unref();
     }
   }
 }
