@@ -2566,7 +2566,7 @@ export type ClientsRemoveErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2644,7 +2644,7 @@ export type ClientsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2686,7 +2686,7 @@ export type ClientsSuspendErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2728,7 +2728,7 @@ export type ClientsUnsuspendErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2827,7 +2827,7 @@ export type AccountsCreateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2872,7 +2872,7 @@ export type AccountsRemoveErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2950,7 +2950,7 @@ export type AccountsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -2996,7 +2996,7 @@ export type AccountsSuspendErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3042,7 +3042,7 @@ export type AccountsUnsuspendErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3161,7 +3161,7 @@ export type HostingDatabasesCreateDatabaseErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3204,7 +3204,7 @@ export type HostingDatabasesDropDatabaseErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3282,7 +3282,7 @@ export type HostingDatabasesCreateUserErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3325,7 +3325,7 @@ export type HostingDatabasesDropUserErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3405,7 +3405,7 @@ export type HostingDatabasesUpdateUserErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3443,7 +3443,7 @@ export type DnsRecordsListErrors = {
      */
     404: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3489,7 +3489,7 @@ export type DnsRecordsCreateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3532,7 +3532,7 @@ export type DnsRecordsRemoveErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3577,7 +3577,7 @@ export type DnsRecordsUpdateErrors = {
      */
     422: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3696,7 +3696,7 @@ export type MailboxesRemoveErrors = {
      */
     409: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -3966,7 +3966,7 @@ export type CertificatesRemoveErrors = {
      */
     502: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
@@ -4048,7 +4048,7 @@ export type CertificatesIssueErrors = {
      */
     502: ErrorBody;
     /**
-     * `service_unavailable`: The server is busy (too many request bodies in flight); `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
+     * `service_unavailable`: The server is busy (too many request bodies in flight) or cannot reach its database right now; `Retry-After` says when to try again; `database_server_unavailable`: No hosting database server is configured (HW_HOSTING_DB_URL), or it could not be reached; `agent_unreachable`: The provisioning agent did not answer; `Retry-After` says when to try again; `no_server_available`: No server can take a new account (every server is offline, draining, full or found down by the health probe); `Retry-After` says when to try again
      */
     503: ErrorBody;
 };
