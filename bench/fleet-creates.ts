@@ -77,7 +77,6 @@ async function main(): Promise<void> {
       HW_AGENT_SECRET: secret,
       HW_RATE_LIMIT: '1000000',
       HW_SERVER_PROBE_SECONDS: '0',
-      HW_LOG_LEVEL: 'warn',
     };
     for (const [i, port] of PANEL_PORTS.entries()) panels.push(await FleetPanel.start(`bench-panel-${i + 1}`, dir, port, { ...env, DATABASE_URL: db.urls[i] }));
     const token = panels[0].firstToken;
