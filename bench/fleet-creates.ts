@@ -67,8 +67,9 @@ async function main(): Promise<void> {
   const agents: FleetAgent[] = [];
   try {
     writeFileSync(join(dir, 'license.json'), vendor.issue({ max_accounts: 100_000 }));
-    for (const [i, port] of AGENT_PORTS.entries())
+    for (const [i, port] of AGENT_PORTS.entries()) {
       agents.push(await FleetAgent.start(`agent${i + 1}`, dir, port, secret, { DATABASE_URL: db.urls[i % 2], HW_LOG_LEVEL: 'warn' }));
+    }
     const env = {
       ...vendor.env,
       HW_LICENSE_FILE: join(dir, 'license.json'),
@@ -122,8 +123,9 @@ async function main(): Promise<void> {
       ratios[0].push(got[1] / got[0]);
       ratios[1].push(got[2] / got[0]);
     }
-    for (const [i, rates] of perAgents.entries())
+    for (const [i, rates] of perAgents.entries()) {
       process.stdout.write(`  ${i + 1} agent${i ? 's' : ' '}  creates/s ${stats(rates)}${i ? `   ratio to 1 agent ${stats(ratios[i - 1], 2)}` : ''}\n`);
+    }
   } finally {
     for (const panel of panels) await panel.stop();
     for (const agent of agents) await agent.stop();
