@@ -4,6 +4,10 @@ import { DataSource } from 'typeorm';
 import { TokensService } from '../../src/auth/tokens.service';
 import { SecretBox } from '../../src/auth/signing/secret-box';
 import { ServerDirectory } from '../../src/servers/server-directory';
+import { agentGrantStatements } from '../../src/agent/system/panel-grants';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/test-app';
 import { accountBody, countRows, createAccount } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -34,6 +38,11 @@ describe('servers API (GET/POST/PATCH/DELETE /api/v1/servers) and placement', ()
   });
   after(() => t.close());
   beforeEach(onlyServerOne);
+
+  test("README carries the agents' database grants exactly as panel-grants.ts lists them", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes(agentGrantStatements('hw_agent', '10.0.0.%', 'hostwright').join('\n')), 'README "A fleet of servers" grants block');
+  });
 
   test('a fresh install has server 1: the in-process agent, HW_SERVER_IP, online, its accounts counted', async () => {
     const a = await createAccount(t);
