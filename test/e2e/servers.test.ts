@@ -114,6 +114,17 @@ describe('servers API (GET/POST/PATCH/DELETE /api/v1/servers) and placement', ()
     const [again] = await ds.query('SELECT agent_secret_enc FROM servers WHERE id = ?', [s.id]);
     assert.equal(t.get(SecretBox).open(String(again.agent_secret_enc)), newSecret);
 
+    const page = await t.call('GET', '/api/v1/servers?limit=1');
+    assert.deepEqual(
+      page.body.data.map((x: { id: number }) => x.id),
+      [1],
+    );
+    const next = await t.call('GET', `/api/v1/servers?limit=1&cursor=${page.body.meta.next_cursor}`);
+    assert.deepEqual(
+      next.body.data.map((x: { id: number }) => x.id),
+      [s.id],
+    );
+    assert.equal(next.body.meta.next_cursor, null);
     assert.equal((await t.call('DELETE', `/api/v1/servers/${s.id}`)).status, 204);
     assert.equal((await t.call('GET', `/api/v1/servers/${s.id}`)).status, 404);
     assert.equal((await t.call('DELETE', `/api/v1/servers/${s.id}`)).status, 404);

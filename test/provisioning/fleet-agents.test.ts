@@ -16,6 +16,7 @@ import { agent as plesk, packet, text } from '../support/plesk-xml';
 import { ServerHealthProbe } from '../../src/servers/server-health.probe';
 import { UsageJobs } from '../../src/usage/usage.jobs';
 import { version } from '../../package.json';
+import { signatureHeaders } from '../../src/agent-protocol/hmac';
 import { accountBody } from '../support/accounts';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { readRoot } from './support';
@@ -153,6 +154,45 @@ describe('a fleet: the panel (server 1, in-process) and two agent daemons with t
     const agentDb = daemons[1].context!.get(DataSource);
     await assert.rejects(agentDb.query('SELECT COUNT(*) FROM accounts'), /denied/i);
     await assert.rejects(agentDb.query('SELECT COUNT(*) FROM api_tokens'), /denied/i);
+  });
+
+  test('concurrent creates are placed by the rule: each sees the ones before it (the seat lock), so the counts fill level', async () => {
+    const counts = async () => {
+      const list = (await t.call('GET', '/api/v1/servers')).body.data as { id: number; accounts_count: number }[];
+      return new Map(list.map((s) => [s.id, s.accounts_count]));
+    };
+    const expected = await counts();
+    const burst = 9;
+    for (let i = 0; i < burst; i++) {
+      // The rule, one create at a time: the fewest accounts, ties to the lowest id.
+      const [id] = [...expected.entries()].sort(([a, n], [b, m]) => n - m || a - b)[0];
+      expected.set(id, expected.get(id)! + 1);
+    }
+    const answers = await Promise.all(Array.from({ length: burst }, () => create()));
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      Array(burst).fill(201),
+    );
+    assert.deepEqual(await counts(), expected);
+  });
+
+  test("the agent checks a plan's host like the rest of the plan: a bad address is 400, nothing run", async () => {
+    const body = JSON.stringify({
+      action: 'create',
+      target: { username: 'hosttest', domain: 'hosttest.example.org', email: 'a@example.org', php_version: '8.2' },
+      steps: [{ step: 'dns', op: 'apply' }],
+      generation: 1,
+      expires_at: Math.floor(Date.now() / 1000) + 60,
+      host: { ipv4: '203.0.113.999' },
+    });
+    const r = await fetch(`http://127.0.0.1:${daemons[0].port}/v1/plans`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...signatureHeaders(SECRET, 'POST', '/v1/plans', body) },
+    });
+    assert.equal(r.status, 400);
+    assert.equal(((await r.json()) as { field: string }).field, 'host.ipv4');
+    assert.equal(Number((await ds.query('SELECT COUNT(*) AS n FROM domains WHERE name = ?', ['hosttest.example.org']))[0].n), 0);
   });
 
   test("the dry run is answered by the chosen server's agent, with that server's address", async () => {
