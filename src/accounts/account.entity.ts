@@ -81,8 +81,9 @@ export class Account {
   @Column({ name: 'server_id', type: 'integer', default: 1 })
   serverId: number;
 
-  /** Not a column: its server's name (ServerDirectory), filled by the repository's reads. */
+  /** Not columns: its server's name and IPv4 address (ServerDirectory), filled by the repository's reads. */
   serverName?: string | null;
+  serverIpv4?: string | null;
 
   /** Not a column: the suspensions in force (account_suspensions), oldest first; the repository's reads fill it. */
   suspensions?: AccountSuspension[];

@@ -51,15 +51,17 @@ export class AccountsRepository {
   }
 
   /**
-   * Fills `suspensions` and `serverName` (from the ServerDirectory's cache). An active (or provisioning) account has none by construction, so the
+   * Fills `suspensions`, `serverName` and `serverIpv4` (from the ServerDirectory's cache). An active (or provisioning) account has none by construction, so the
    * hot read of an active account costs no second query.
    */
   async withSuspensions(accounts: Account[]): Promise<Account[]> {
     const ids = accounts.filter(mayBeSuspended).map((a) => a.id);
-    const [found, names] = await Promise.all([this.suspensions.ofAccounts(ids), this.servers.names(new Set(accounts.map((a) => a.serverId)))]);
+    const [found, servers] = await Promise.all([this.suspensions.ofAccounts(ids), this.servers.describe(new Set(accounts.map((a) => a.serverId)))]);
     for (const a of accounts) {
       a.suspensions = found.get(a.id) ?? [];
-      a.serverName = names.get(a.serverId) ?? null;
+      const server = servers.get(a.serverId);
+      a.serverName = server?.name ?? null;
+      a.serverIpv4 = server?.ipv4 ?? null;
     }
     return accounts;
   }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { addressesOf } from './server-addresses';
 import { Server } from './server.entity';
 import { ServersRepository } from './servers.repository';
 
@@ -9,7 +11,7 @@ import { ServersRepository } from './servers.repository';
 export const SERVER_CACHE_MS = 5_000;
 
 /**
- * Every server row, read at most once per SERVER_CACHE_MS: the account views' server names and
+ * Every server row, read at most once per SERVER_CACHE_MS: the account views' server names and addresses and
  * the agent clients come from here, so neither costs a query per request. A fleet has few servers.
  */
 @Injectable()
@@ -18,7 +20,10 @@ export class ServerDirectory {
   private until = 0;
   private loading?: Promise<void>;
 
-  constructor(private readonly servers: ServersRepository) {}
+  constructor(
+    private readonly servers: ServersRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async get(id: number): Promise<Server | null> {
     await this.fresh();
@@ -30,10 +35,15 @@ export class ServerDirectory {
     return this.rows.get(id) ?? null;
   }
 
-  /** The name of each id (null for one that is gone). */
-  async names(ids: Iterable<number>): Promise<Map<number, string | null>> {
+  /** The name and IPv4 address (server 1 without one: HW_SERVER_IP) of each id; absent for one that is gone. */
+  async describe(ids: Iterable<number>): Promise<Map<number, { name: string; ipv4: string | null }>> {
     await this.fresh();
-    return new Map([...ids].map((id) => [id, this.rows.get(id)?.name ?? null]));
+    const out = new Map<number, { name: string; ipv4: string | null }>();
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row) out.set(id, { name: row.name, ipv4: addressesOf(row, this.config.provisioning.serverIp).ipv4 });
+    }
+    return out;
   }
 
   /** After a write: the next read asks the database. */

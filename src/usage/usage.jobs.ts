@@ -4,7 +4,7 @@ import { Account } from '../accounts/account.entity';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AgentClient } from '../agent-protocol/agent-client';
 import { AgentClients } from '../provisioning/agent-clients';
-import { describeError } from '../agent-protocol/agent-errors';
+import { AgentUnreachableError, describeError } from '../agent-protocol/agent-errors';
 import { TrafficRead, USAGE_BATCH } from '../agent-protocol/usage';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
@@ -109,7 +109,7 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Each server's accounts through its own agent; one that does not answer is logged and skipped, the others go on. */
+  /** Each server's accounts through its own agent; one whose agent does not answer is logged and skipped, the others go on. */
   private async eachServer(accounts: Account[], work: (agent: AgentClient, onServer: Account[]) => Promise<void>): Promise<void> {
     const groups = new Map<number, Account[]>();
     for (const a of accounts) groups.set(a.serverId, [...(groups.get(a.serverId) ?? []), a]);
@@ -118,6 +118,8 @@ export class UsageJobs implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         await work((await this.agents.forServer(serverId)).agent, onServer);
       } catch (error) {
+        // Only an agent that does not answer is skipped; anything else (the database) fails the pass as before.
+        if (!(error instanceof AgentUnreachableError)) throw error;
         this.logger.warn(`usage on server ${serverId} skipped this pass: ${describeError(error)}`);
       }
     }

@@ -4,6 +4,10 @@ import { DataSource } from 'typeorm';
 import { TokensService } from '../../src/auth/tokens.service';
 import { SecretBox } from '../../src/auth/signing/secret-box';
 import { ServerDirectory } from '../../src/servers/server-directory';
+import { agentGrantStatements } from '../../src/agent/system/panel-grants';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/test-app';
 import { accountBody, countRows, createAccount } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -34,6 +38,11 @@ describe('servers API (GET/POST/PATCH/DELETE /api/v1/servers) and placement', ()
   });
   after(() => t.close());
   beforeEach(onlyServerOne);
+
+  test("README carries the agents' database grants exactly as panel-grants.ts lists them", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes(agentGrantStatements('hw_agent', '10.0.0.%', 'hostwright').join('\n')), 'README "A fleet of servers" grants block');
+  });
 
   test('a fresh install has server 1: the in-process agent, HW_SERVER_IP, online, its accounts counted', async () => {
     const a = await createAccount(t);
@@ -105,6 +114,17 @@ describe('servers API (GET/POST/PATCH/DELETE /api/v1/servers) and placement', ()
     const [again] = await ds.query('SELECT agent_secret_enc FROM servers WHERE id = ?', [s.id]);
     assert.equal(t.get(SecretBox).open(String(again.agent_secret_enc)), newSecret);
 
+    const page = await t.call('GET', '/api/v1/servers?limit=1');
+    assert.deepEqual(
+      page.body.data.map((x: { id: number }) => x.id),
+      [1],
+    );
+    const next = await t.call('GET', `/api/v1/servers?limit=1&cursor=${page.body.meta.next_cursor}`);
+    assert.deepEqual(
+      next.body.data.map((x: { id: number }) => x.id),
+      [s.id],
+    );
+    assert.equal(next.body.meta.next_cursor, null);
     assert.equal((await t.call('DELETE', `/api/v1/servers/${s.id}`)).status, 204);
     assert.equal((await t.call('GET', `/api/v1/servers/${s.id}`)).status, 404);
     assert.equal((await t.call('DELETE', `/api/v1/servers/${s.id}`)).status, 404);

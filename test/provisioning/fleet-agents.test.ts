@@ -10,8 +10,13 @@ import { AgentDaemonModule } from '../../src/agent/agent-daemon.module';
 import { AgentServer } from '../../src/agent/agent-server';
 import { loadConfig } from '../../src/platform/config/app-config';
 import { ServerDirectory } from '../../src/servers/server-directory';
+import { agentGrantStatements } from '../../src/agent/system/panel-grants';
+import { DatabaseConfig } from '../../src/platform/config/app-config';
+import { agent as plesk, packet, text } from '../support/plesk-xml';
 import { ServerHealthProbe } from '../../src/servers/server-health.probe';
+import { UsageJobs } from '../../src/usage/usage.jobs';
 import { version } from '../../package.json';
+import { signatureHeaders } from '../../src/agent-protocol/hmac';
 import { accountBody } from '../support/accounts';
 import { REPO_ROOT, startTestApp, TestApp } from '../support/test-app';
 import { readRoot } from './support';
@@ -29,6 +34,8 @@ class Daemon {
   constructor(
     private readonly t: TestApp,
     readonly port: number,
+    /** Its own database user (MariaDB: the README's least-privilege grants); else the panel's. */
+    private readonly database?: DatabaseConfig,
   ) {}
 
   async start(): Promise<void> {
@@ -42,7 +49,7 @@ class Daemon {
       // The agent's own fallback: the plan's host (the servers row) must win over it.
       HW_SERVER_IP: '192.0.2.250',
     });
-    config.database = this.t.config.database;
+    config.database = this.database ?? this.t.config.database;
     this.context = await NestFactory.createApplicationContext(AgentDaemonModule.forRoot(config), { logger: false });
     await this.context.get(AgentServer).listen();
   }
@@ -63,10 +70,24 @@ describe('a fleet: the panel (server 1, in-process) and two agent daemons with t
   const create = (body: Record<string, unknown> = {}) => t.call('POST', '/api/v1/accounts', { body: accountBody(body) });
   const serverOf = async (id: number) => (await t.call('GET', `/api/v1/accounts/${id}`)).body.data.server_id as number;
 
+  /** MariaDB: the second daemon connects as a user holding only README's agent grants. */
+  const restrictedUser = `hwag${process.pid}`;
+  const USER_HOSTS = ['localhost', '127.0.0.1', '%'];
+  const restricted = async (): Promise<DatabaseConfig | undefined> => {
+    const db = t.config.database;
+    if (db.type !== 'mariadb') return undefined;
+    for (const host of USER_HOSTS) {
+      await ds.query(`CREATE USER IF NOT EXISTS '${restrictedUser}'@'${host}' IDENTIFIED BY 'agent-pass'`);
+      for (const grant of agentGrantStatements(restrictedUser, host, db.database)) await ds.query(grant);
+    }
+    return { ...db, username: restrictedUser, password: 'agent-pass' };
+  };
+
   before(async () => {
-    t = await startTestApp({ env: { HW_SERVER_IP: '198.51.100.1', HW_SERVER_PROBE_SECONDS: '0' } });
+    t = await startTestApp({ env: { HW_SERVER_IP: '198.51.100.1', HW_SERVER_PROBE_SECONDS: '0', HW_USAGE_DISK_INTERVAL: '0', HW_USAGE_TRAFFIC_INTERVAL: '0' } });
     ds = t.get(DataSource);
-    daemons = PORTS.map((port) => new Daemon(t, port));
+    const limited = await restricted();
+    daemons = PORTS.map((port, i) => new Daemon(t, port, i === 1 ? limited : undefined));
     for (const d of daemons) await d.start();
     for (const [i, d] of daemons.entries()) {
       const r = await t.call('POST', '/api/v1/servers', {
@@ -78,6 +99,7 @@ describe('a fleet: the panel (server 1, in-process) and two agent daemons with t
   });
   after(async () => {
     for (const d of daemons ?? []) await d.stop();
+    if (t.config.database.type === 'mariadb') for (const host of USER_HOSTS) await ds.query(`DROP USER IF EXISTS '${restrictedUser}'@'${host}'`);
     await t.close();
     for (const d of daemons ?? []) rmSync(d.dataDir, { recursive: true, force: true });
   });
@@ -116,6 +138,61 @@ describe('a fleet: the panel (server 1, in-process) and two agent daemons with t
     );
     const one = await t.call('GET', `/api/v1/accounts/${made[1].id}`);
     assert.equal(one.body.data.server_name, 'web2');
+    // Plesk XML's address fields are the account's server's.
+    const token = t.adminToken;
+    const { root } = await plesk(t, token, packet(`<webspace><get><filter><id>${made[2].id}</id></filter><dataset><gen_info/></dataset></get></webspace>`));
+    assert.equal(text(root, 'webspace/get/result/data/gen_info/dns_ip_address'), '203.0.113.3');
+  });
+
+  test("on MariaDB an agent works under exactly the README's grants, and they hold it to its tables", async (c) => {
+    if (t.config.database.type !== 'mariadb') return c.skip('MariaDB only');
+    const r = await create({ server_id: serverIds[2] });
+    assert.equal(r.status, 201, r.text);
+    const dns = await t.call('POST', `/api/v1/accounts/${r.body.data.id}/dns/records`, { body: { type: 'TXT', name: '@', data: { text: 'restricted agent' } } });
+    assert.equal(dns.status, 201, dns.text);
+    assert.equal((await t.call('DELETE', `/api/v1/accounts/${r.body.data.id}`)).status, 204);
+    const agentDb = daemons[1].context!.get(DataSource);
+    await assert.rejects(agentDb.query('SELECT COUNT(*) FROM accounts'), /denied/i);
+    await assert.rejects(agentDb.query('SELECT COUNT(*) FROM api_tokens'), /denied/i);
+  });
+
+  test('concurrent creates are placed by the rule: each sees the ones before it (the seat lock), so the counts fill level', async () => {
+    const counts = async () => {
+      const list = (await t.call('GET', '/api/v1/servers')).body.data as { id: number; accounts_count: number }[];
+      return new Map(list.map((s) => [s.id, s.accounts_count]));
+    };
+    const expected = await counts();
+    const burst = 9;
+    for (let i = 0; i < burst; i++) {
+      // The rule, one create at a time: the fewest accounts, ties to the lowest id.
+      const [id] = [...expected.entries()].sort(([a, n], [b, m]) => n - m || a - b)[0];
+      expected.set(id, expected.get(id)! + 1);
+    }
+    const answers = await Promise.all(Array.from({ length: burst }, () => create()));
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      Array(burst).fill(201),
+    );
+    assert.deepEqual(await counts(), expected);
+  });
+
+  test("the agent checks a plan's host like the rest of the plan: a bad address is 400, nothing run", async () => {
+    const body = JSON.stringify({
+      action: 'create',
+      target: { username: 'hosttest', domain: 'hosttest.example.org', email: 'a@example.org', php_version: '8.2' },
+      steps: [{ step: 'dns', op: 'apply' }],
+      generation: 1,
+      expires_at: Math.floor(Date.now() / 1000) + 60,
+      host: { ipv4: '203.0.113.999' },
+    });
+    const r = await fetch(`http://127.0.0.1:${daemons[0].port}/v1/plans`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...signatureHeaders(SECRET, 'POST', '/v1/plans', body) },
+    });
+    assert.equal(r.status, 400);
+    assert.equal(((await r.json()) as { field: string }).field, 'host.ipv4');
+    assert.equal(Number((await ds.query('SELECT COUNT(*) AS n FROM domains WHERE name = ?', ['hosttest.example.org']))[0].n), 0);
   });
 
   test("the dry run is answered by the chosen server's agent, with that server's address", async () => {
@@ -192,6 +269,12 @@ describe('a fleet: the panel (server 1, in-process) and two agent daemons with t
       }
       const elsewhere = await create({ server_id: serverIds[2] });
       assert.equal(elsewhere.status, 201);
+      // The usage pass skips the server whose agent is down and measures the others.
+      await t.get(UsageJobs).measureDisk();
+      const measuredAt = async (id: number) => (await t.call('GET', `/api/v1/accounts/${id}/usage`)).body.data.disk_measured_at as string | null;
+      assert.equal(await measuredAt(onTwo.id), null);
+      assert.equal(typeof (await measuredAt(onThree.id)), 'string');
+      assert.equal(typeof (await measuredAt(onOne.id)), 'string');
     } finally {
       await daemons[0].start();
     }

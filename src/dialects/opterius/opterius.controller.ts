@@ -14,8 +14,6 @@ import { PackagesService } from '../../packages/packages.service';
 import { HostingPackage } from '../../packages/package.entity';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { UsageService } from '../../usage/usage.service';
-import { addressesOf } from '../../servers/server-addresses';
-import { ServerDirectory } from '../../servers/server-directory';
 import { OpteriusCreateDto, OpteriusLookupDto, OpteriusPackageDto, OpteriusPasswordDto, OpteriusSuspendDto, opteriusBody } from './dto/opterius.dto';
 import { OpteriusOwners } from './opterius-owners';
 import { OpteriusAnswer, OpteriusCreatedView, OpteriusTestView, OpteriusUsageView } from './opterius.view';
@@ -38,7 +36,6 @@ export class OpteriusController {
     private readonly packages: PackagesService,
     private readonly owners: OpteriusOwners,
     private readonly usage: UsageService,
-    private readonly servers: ServerDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -85,7 +82,7 @@ export class OpteriusController {
         // Opterius' own order (reference §1.4): the key's pinned server before the body's server_id.
         pin_first: true,
       });
-      return await this.created(account);
+      return this.created(account);
     } catch (error) {
       throw createRefusal(error);
     }
@@ -180,9 +177,8 @@ export class OpteriusController {
   }
 
   /** server_ip: the address of the server the account is on. */
-  private async created(account: Account): Promise<OpteriusAnswer<OpteriusCreatedView>> {
-    const server = await this.servers.get(account.serverId);
-    const serverIp = (server ? addressesOf(server, this.config.provisioning.serverIp).ipv4 : null) ?? this.config.provisioning.serverIp;
+  private created(account: Account): OpteriusAnswer<OpteriusCreatedView> {
+    const serverIp = account.serverIpv4 ?? this.config.provisioning.serverIp;
     return {
       result: 'success',
       message: 'Account created successfully',

@@ -4,7 +4,6 @@ import { AccountsModule } from '../../accounts/accounts.module';
 import { ClientsModule } from '../../clients/clients.module';
 import { PackagesModule } from '../../packages/packages.module';
 import { UsageModule } from '../../usage/usage.module';
-import { ServersRepositoryModule } from '../../servers/servers-repository.module';
 import { OpteriusErrors } from './opterius-errors';
 import { OpteriusOwners } from './opterius-owners';
 import { OpteriusPackagesInterceptor } from './opterius-packages.interceptor';
@@ -17,7 +16,7 @@ import { OpteriusController } from './opterius.controller';
  * calls the native billing alias /api/accounts, see AccountsController.)
  */
 @Module({
-  imports: [AccountsModule, ClientsModule, PackagesModule, UsageModule, ServersRepositoryModule],
+  imports: [AccountsModule, ClientsModule, PackagesModule, UsageModule],
   controllers: [OpteriusController],
   providers: [OpteriusOwners, OpteriusErrors, { provide: APP_INTERCEPTOR, useClass: OpteriusPackagesInterceptor }],
 })

@@ -268,7 +268,7 @@ export class WebspaceOperator implements XmlOperator {
       leaf('owner-id', owner?.id ?? 1),
       leaf('owner-login', owner?.login ?? 'admin'),
       leaf('owner-guid', owner?.guid ?? ''),
-      leaf('dns_ip_address', this.config.provisioning.serverIp),
+      leaf('dns_ip_address', a.serverIpv4 ?? this.config.provisioning.serverIp),
       leaf('htype', 'vrt_hst'),
       leaf('guid', a.guid),
       leaf('webspace-guid', a.guid),
@@ -286,7 +286,7 @@ export class WebspaceOperator implements XmlOperator {
         prop('www_root', `/home/${a.username}/${a.domain}/public_html`),
         prop('php', 'true'),
         prop('php_handler_id', `fpm-${a.phpVersion}`),
-        leaf('ip_address', this.config.provisioning.serverIp),
+        leaf('ip_address', a.serverIpv4 ?? this.config.provisioning.serverIp),
       ),
     );
   }
