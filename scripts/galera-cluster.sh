@@ -28,6 +28,7 @@ node_conf() {
   chmod 755 "$dir" "$node"
   chown -R mysql:mysql "$node/data" "$node/tmp"
   touch "$node/error.log" && chown mysql:mysql "$node/error.log" "$node"
+  runuser -u mysql -- test -w "$node/data" || die "$node/data is not reachable by the mysql user: use a DIR every parent of which others may enter (e.g. under /var/tmp)"
   cat >"$node/my.cnf" <<EOF
 [mariadbd]
 user=mysql
