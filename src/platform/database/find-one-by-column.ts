@@ -1,23 +1,50 @@
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { rawRow, rawRows } from './raw-rows';
 
 /**
  * One row by one column, hydrated with TypeORM's own per-dialect value conversion but without its
  * query builder: on the hottest reads (an account by id) the builder cost more than the query.
  */
-export async function findOneByColumn<E extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<E>, column: string, value: unknown): Promise<E | null> {
+export async function findOneByColumn<E extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<E>,
+  column: string,
+  value: string | number,
+): Promise<E | null> {
   const metadata = dataSource.getMetadata(target);
   const driver = dataSource.driver;
   const sql = `SELECT * FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(column)} = ? LIMIT 1`;
-  const rows: Record<string, unknown>[] = await dataSource.query(sql, [value]);
-  if (rows.length === 0) return null;
-  return hydrate<E>(dataSource, target, rows[0]);
+  const row = await rawRow(dataSource, sql, [value]);
+  return row ? hydrate<E>(dataSource, target, row) : null;
 }
 
 /** Every row, ordered by one column, hydrated the same way (bulk reads: TypeORM's find cost ≈50 µs a row, this a few). */
 export async function findAllOrderedBy<E extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<E>, column: string): Promise<E[]> {
   const metadata = dataSource.getMetadata(target);
   const driver = dataSource.driver;
-  const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM ${driver.escape(metadata.tableName)} ORDER BY ${driver.escape(column)}`);
+  const rows = await rawRows(dataSource, `SELECT * FROM ${driver.escape(metadata.tableName)} ORDER BY ${driver.escape(column)}`, []);
+  return rows.map((row) => hydrate<E>(dataSource, target, row));
+}
+
+/**
+ * A keyset page: rows whose `id` is past `afterId` and whose columns equal `where` (database
+ * column names, AND-ed), by id, at most `limit`; hydrated the same way. The query builder and
+ * its entity transform cost ≈2 µs per column on every row of a page.
+ */
+export async function findPageAfter<E extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<E>,
+  where: Record<string, string | number>,
+  afterId: number,
+  limit: number,
+): Promise<E[]> {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`findPageAfter: bad limit ${limit}`);
+  const metadata = dataSource.getMetadata(target);
+  const driver = dataSource.driver;
+  const columns = Object.keys(where);
+  const conditions = [...columns.map((c) => `${driver.escape(c)} = ?`), `${driver.escape('id')} > ?`].join(' AND ');
+  const sql = `SELECT * FROM ${driver.escape(metadata.tableName)} WHERE ${conditions} ORDER BY ${driver.escape('id')} LIMIT ${limit}`;
+  const rows = await rawRows(dataSource, sql, [...columns.map((c) => where[c]), afterId]);
   return rows.map((row) => hydrate<E>(dataSource, target, row));
 }
 
