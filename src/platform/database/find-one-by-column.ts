@@ -1,5 +1,6 @@
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { rawRow, rawRows } from './raw-rows';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { RawTable, rawTable } from './raw-rows';
 
 /**
  * One row by one column, hydrated with TypeORM's own per-dialect value conversion but without its
@@ -14,16 +15,15 @@ export async function findOneByColumn<E extends ObjectLiteral>(
   const metadata = dataSource.getMetadata(target);
   const driver = dataSource.driver;
   const sql = `SELECT * FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(column)} = ? LIMIT 1`;
-  const row = await rawRow(dataSource, sql, [value]);
-  return row ? hydrate<E>(dataSource, target, row) : null;
+  const table = await rawTable(dataSource, sql, [value], true);
+  return table.rows.length ? hydrated<E>(dataSource, target, table)[0] : null;
 }
 
 /** Every row, ordered by one column, hydrated the same way (bulk reads: TypeORM's find cost ≈50 µs a row, this a few). */
 export async function findAllOrderedBy<E extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<E>, column: string): Promise<E[]> {
   const metadata = dataSource.getMetadata(target);
   const driver = dataSource.driver;
-  const rows = await rawRows(dataSource, `SELECT * FROM ${driver.escape(metadata.tableName)} ORDER BY ${driver.escape(column)}`, []);
-  return rows.map((row) => hydrate<E>(dataSource, target, row));
+  return hydrated<E>(dataSource, target, await rawTable(dataSource, `SELECT * FROM ${driver.escape(metadata.tableName)} ORDER BY ${driver.escape(column)}`, []));
 }
 
 /**
@@ -44,39 +44,43 @@ export async function findPageAfter<E extends ObjectLiteral>(
   const columns = Object.keys(where);
   const conditions = [...columns.map((c) => `${driver.escape(c)} = ?`), `${driver.escape('id')} > ?`].join(' AND ');
   const sql = `SELECT * FROM ${driver.escape(metadata.tableName)} WHERE ${conditions} ORDER BY ${driver.escape('id')} LIMIT ${limit}`;
-  const rows = await rawRows(dataSource, sql, [...columns.map((c) => where[c]), afterId]);
-  return rows.map((row) => hydrate<E>(dataSource, target, row));
+  return hydrated<E>(dataSource, target, await rawTable(dataSource, sql, [...columns.map((c) => where[c]), afterId]));
 }
 
 /** Column types both drivers hydrate as they come (no conversion) when no transformer is set. */
 const AS_STORED = new Set(['varchar', 'text', 'integer', 'int']);
 
-type Hydrator = (row: Record<string, unknown>) => ObjectLiteral;
-const hydrators = new WeakMap<object, Hydrator>();
+type Hydrator = (row: unknown[]) => ObjectLiteral;
+const hydrators = new WeakMap<object, Map<string, Hydrator>>();
 
 /**
- * Per entity, once: plain columns copied as they come, the rest (dates, booleans, transformers,
- * embedded or virtual columns) through the driver's own conversion. Asking the driver for every
- * column of every row was most of a 50-row page's hydration.
+ * Per entity and column order, once: plain columns copied as they come, the rest (dates,
+ * booleans, transformers, embedded or virtual columns) through the driver's own conversion.
+ * Asking the driver for every column of every row was most of a 50-row page's hydration.
  */
-function hydratorFor(dataSource: DataSource, target: EntityTarget<ObjectLiteral>): Hydrator {
+function hydratorFor(dataSource: DataSource, target: EntityTarget<ObjectLiteral>, order: readonly string[]): Hydrator {
   const metadata = dataSource.getMetadata(target);
-  let hydrator = hydrators.get(metadata);
+  let byOrder = hydrators.get(metadata);
+  if (!byOrder) hydrators.set(metadata, (byOrder = new Map()));
+  const key = order.join(',');
+  let hydrator = byOrder.get(key);
   if (hydrator) return hydrator;
   const driver = dataSource.driver;
-  const plain = metadata.columns.filter((c) => typeof c.type === 'string' && AS_STORED.has(c.type) && !c.transformer && !c.embeddedMetadata && !c.isVirtual);
-  const converted = metadata.columns.filter((c) => !plain.includes(c));
-  const copied = plain.map((c) => [c.propertyName, c.databaseName] as const);
+  const at = (c: ColumnMetadata) => order.indexOf(c.databaseName);
+  const isPlain = (c: ColumnMetadata) => typeof c.type === 'string' && AS_STORED.has(c.type) && !c.transformer && !c.embeddedMetadata && !c.isVirtual;
+  const copied = metadata.columns.filter(isPlain).map((c) => [c.propertyName, at(c)] as const);
+  const converted = metadata.columns.filter((c) => !isPlain(c)).map((c) => [c, at(c)] as const);
   hydrator = (row) => {
     const entity = metadata.create() as Record<string, unknown>;
-    for (const [property, column] of copied) entity[property] = row[column];
-    for (const c of converted) c.setEntityValue(entity, driver.prepareHydratedValue(row[c.databaseName], c));
+    for (const [property, i] of copied) entity[property] = row[i];
+    for (const [c, i] of converted) c.setEntityValue(entity, driver.prepareHydratedValue(row[i], c));
     return entity;
   };
-  hydrators.set(metadata, hydrator);
+  byOrder.set(key, hydrator);
   return hydrator;
 }
 
-function hydrate<E extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<E>, row: Record<string, unknown>): E {
-  return hydratorFor(dataSource, target)(row) as E;
+function hydrated<E extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<E>, table: RawTable): E[] {
+  const hydrate = hydratorFor(dataSource, target, table.columns);
+  return table.rows.map((row) => hydrate(row) as E);
 }
