@@ -1,20 +1,24 @@
-// npm run bench — the panel on MariaDB against a raw Fastify + mysql2 server doing the same SQL.
-// Prints figures and the targets next to them; asserts nothing. About three minutes on 2 cores.
+// npm run bench — reads and lists on SQLite and MariaDB against the equal-work baseline
+// (bench/reads.ts), then start, memory, bulk usage and creates on MariaDB. Prints figures and the
+// targets next to them; asserts nothing. HW_BENCH_ONLY=reads or =usage runs only that part;
+// HW_BENCH_DATABASES=sqlite (or mariadb) only that database's reads. About six minutes on 2 cores.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { publicKeyOneLine, signLicense } from '../src/license/license-file';
+import { Figure, readsAndLists, stats } from './reads';
 import { cpuMs, freePort, load, Load, rssMb, Server, sleep, startServer } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const SERVER_URL = process.env.HW_BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306';
 const DATABASE = process.env.HW_BENCH_DATABASE ?? 'hw_bench';
 const DURATION = Number(process.env.HW_BENCH_SECONDS ?? 5);
-const ROUNDS = 3;
-/** HW_BENCH_ONLY=usage: only the bulk usage figures (seeds 1,000 then 10,000 accounts). */
-const ONLY_USAGE = process.env.HW_BENCH_ONLY === 'usage';
+/** HW_BENCH_ONLY=usage: only the bulk usage figures (seeds 1,000 then 10,000 accounts); =reads: only reads and lists. */
+const ONLY = process.env.HW_BENCH_ONLY;
+const ONLY_USAGE = ONLY === 'usage';
+const ENGINES = (process.env.HW_BENCH_DATABASES ?? 'sqlite,mariadb').split(',').filter((e): e is 'sqlite' | 'mariadb' => e === 'sqlite' || e === 'mariadb');
 
 const rows: string[][] = [];
 function row(...cells: (string | number)[]): void {
@@ -63,51 +67,6 @@ async function seedAccounts(total: number): Promise<number> {
   const [[{ maxId }]] = (await conn.query('SELECT MAX(id) AS maxId FROM accounts')) as unknown as [[{ maxId: number }]];
   await conn.end();
   return Number(maxId);
-}
-
-const cursorAfter = (id: number) => Buffer.from(String(id)).toString('base64url');
-
-interface Round {
-  a: Load;
-  b: Load;
-  ratio: number;
-}
-
-/**
- * Two loads in paired rounds after a warm-up of each (the order flips every round), compared by
- * the median of the per-round ratios: this VM's speed drifts by up to 1.7× within a minute, so
- * only runs taken side by side compare fairly. Returns the median round and every ratio.
- */
-async function pairedRounds(a: () => Promise<Load>, b: () => Promise<Load>, ratio: (a: Load, b: Load) => number): Promise<{ middle: Round; rounds: Round[] }> {
-  await a();
-  await b();
-  const rounds: Round[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const aFirst = round % 2 === 0;
-    const first = await (aFirst ? a : b)();
-    const second = await (aFirst ? b : a)();
-    const [x, y] = aFirst ? [first, second] : [second, first];
-    rounds.push({ a: x, b: y, ratio: ratio(x, y) });
-  }
-  return { middle: [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)], rounds };
-}
-
-const listed = (rounds: Round[], pick: (r: Round) => string) => rounds.map(pick).join(', ');
-
-async function compareRead(panel: Server, baseline: Server, path: string, headers: Record<string, string>): Promise<void> {
-  const run = (server: Server) => () => load({ url: `${server.url}${path}`, headers, duration: DURATION });
-  const { middle, rounds } = await pairedRounds(run(panel), run(baseline), (p, b) => p.rps / b.rps);
-  row(`GET ${path.replace(/\d+$/, '{id}')}`, 'panel', ...loadCells(middle.a), `rounds ${listed(rounds, (r) => f(r.a.rps, 0))}`);
-  row('', 'baseline', ...loadCells(middle.b), `rounds ${listed(rounds, (r) => f(r.b.rps, 0))}`);
-  row('', 'ratio', `${f(middle.ratio, 2)}x baseline (median of rounds ${listed(rounds, (r) => f(r.ratio, 2))})`, 'target ≥ 0.8x');
-}
-
-async function listPages(panel: Server, headers: Record<string, string>, count: number, maxId: number): Promise<void> {
-  const page = (query: string) => () => load({ url: `${panel.url}/api/v1/accounts?limit=25${query}`, headers, duration: DURATION });
-  const { middle, rounds } = await pairedRounds(page(''), page(`&cursor=${cursorAfter(maxId - 30)}`), (first, late) => late.mean / first.mean);
-  row(`list @${count}`, 'first page', ...loadCells(middle.a), `mean ${f(middle.a.mean, 2)} ms`);
-  row('', 'late page', ...loadCells(middle.b), `mean ${f(middle.b.mean, 2)} ms`);
-  row('', 'late/first latency', `${f(middle.ratio, 2)} (mean latency, median of rounds ${listed(rounds, (r) => f(r.ratio, 2))})`, count >= 100_000 ? 'target ≤ 1.5' : '');
 }
 
 /** Creates by one client (a create's own latency), then by two at once (they queue for the passwd files). */
@@ -222,7 +181,8 @@ async function bulkUsage(panel: Server, headers: Record<string, string>, count: 
   );
 }
 
-async function main(): Promise<void> {
+/** Start, restart, memory, bulk usage and creates, on MariaDB (database DATABASE, made afresh). */
+async function operations(): Promise<void> {
   const conn = await admin();
   await conn.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
   await conn.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -242,7 +202,7 @@ async function main(): Promise<void> {
     ...benchLicense(dataDir),
   };
   const main = join(ROOT, 'dist/hostwright.js');
-  process.stdout.write(`Hostwright bench: MariaDB ${new URL(SERVER_URL).host}/${DATABASE}, ${DURATION} s per run, log level ${env.HW_LOG_LEVEL}\n\n`);
+  process.stdout.write(`\nStart, memory, usage, creates: MariaDB ${new URL(SERVER_URL).host}/${DATABASE}, ${DURATION} s per run, log level ${env.HW_LOG_LEVEL}\n`);
 
   const cold = await startServer(main, env, port);
   const token = /^\s+(hw_[A-Za-z0-9_-]+)$/m.exec(cold.output())?.[1];
@@ -261,39 +221,49 @@ async function main(): Promise<void> {
   row('start → ready', 'first start (migrations)', `${f(cold.readyMs, 0)} ms`);
   row('', 'restart (median of 3)', `${f(readyMedian, 0)} ms`, `runs ${restarts.map((ms) => f(ms, 0)).join(', ')}`, 'target ≤ 2000 ms');
   row('idle RSS', 'after start', `${f(rssMb(panel.child.pid!))} MB`, 'target ≤ 150 MB');
-
-  const basePort = await freePort();
-  const baseline = await startServer(join(ROOT, 'dist/bench/baseline-server.js'), { DATABASE_URL: env.DATABASE_URL, PORT: String(basePort) }, basePort);
   const headers = { authorization: `Bearer ${token}` };
-  const paths = Object.keys(((await (await fetch(`${panel.url}/docs/json`)).json()) as { paths: Record<string, unknown> }).paths);
-  const hasAccounts = paths.includes('/api/v1/accounts/{id}') && paths.includes('/api/v1/accounts');
-
   try {
-    if (!hasAccounts) {
-      process.stdout.write('\n  (no accounts API in this build: reads measured on GET /api/v1/packages/{id}; lists and creates skipped)\n');
-      await compareRead(panel, baseline, '/api/v1/packages/1', headers);
-    } else {
-      const firstMax = await seedAccounts(1000);
-      if (!ONLY_USAGE) await compareRead(panel, baseline, `/api/v1/accounts/${firstMax - 500}`, headers);
-      if (!ONLY_USAGE) await listPages(panel, headers, 1000, firstMax);
-      await bulkUsage(panel, headers, 1000);
-      await seedAccounts(10_000);
-      await bulkUsage(panel, headers, 10_000);
-    }
-    if (hasAccounts && !ONLY_USAGE) {
-      const seedStarted = Date.now();
-      const maxId = await seedAccounts(100_000);
-      row('seed', '90k rows', `${f((Date.now() - seedStarted) / 1000)} s`);
-      await listPages(panel, headers, 100_000, maxId);
-      await creates(panel, headers, env.HW_ROOT_DIR);
-    }
+    await seedAccounts(1000);
+    await bulkUsage(panel, headers, 1000);
+    await seedAccounts(10_000);
+    await bulkUsage(panel, headers, 10_000);
+    if (!ONLY_USAGE) await creates(panel, headers, env.HW_ROOT_DIR);
     row('RSS', 'after the load, settled', `${f(await settledRss(panel.child.pid!))} MB`, '(no target: the 150 MB one is idle after start)');
     row('', 'where', await memorySplit(panel, headers));
   } finally {
-    const [panelExit] = await Promise.all([panel.stop(), baseline.stop()]);
-    row('SIGTERM', 'panel exit code', String(panelExit));
+    row('SIGTERM', 'panel exit code', String(await panel.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Each read and list figure beside its target: min / median / max of the per-round values; "meets" judges the median. */
+function summary(figures: Figure[]): void {
+  process.stdout.write('\nReads and lists: per-round figures, min / median / max, beside the target\n');
+  for (const fig of figures) {
+    const { min, median, max } = stats(fig.values);
+    const digits = fig.unit === 'µs' ? 0 : 2;
+    const verdict = fig.target === '—' ? '' : fig.met(median) ? 'meets it' : 'MISSES it';
+    row(
+      fig.engine.padEnd(7),
+      fig.name.padEnd(40),
+      `${f(min, digits)} / ${f(median, digits)} / ${f(max, digits)} ${fig.unit}`.padEnd(24),
+      `target ${fig.target}`.padEnd(22),
+      verdict,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const figures: Figure[] = [];
+  if (!ONLY || ONLY === 'reads') {
+    process.stdout.write(
+      `Reads and lists: the panel against the equal-work baseline (bench/baseline-server.ts), log level ${process.env.HW_LOG_LEVEL ?? 'info'} on both;\n` +
+        'CPU per request of each server process (/proc schedstat), alternating rounds after a warm-up\n',
+    );
+    for (const engine of ENGINES) figures.push(...(await readsAndLists(engine, SERVER_URL, `${DATABASE}_reads`, row)));
+  }
+  if (ONLY !== 'reads') await operations();
+  if (figures.length) summary(figures);
 }
 
 main().catch((error) => {

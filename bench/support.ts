@@ -1,14 +1,20 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { freePort } from '../test/support/spawn-server';
+import { freePort as anyFreePort } from '../test/support/spawn-server';
 
-export { freePort };
+let nextPort = Number(process.env.HW_BENCH_PORT_BASE ?? 0);
+/** A loopback port: the next of HW_BENCH_PORT_BASE's range when set (a shared machine), else any free one. */
+export function freePort(): Promise<number> {
+  return nextPort ? Promise.resolve(nextPort++) : anyFreePort();
+}
 
 export interface Load {
   rps: number;
   /** Responses counted over the run. */
   total: number;
+  /** µs of the measured server process's CPU per response (NaN when none was named). */
+  cpuPerRequest: number;
   /** Mean latency in ms (fractional; autocannon's percentiles are whole milliseconds). */
   mean: number;
   p50: number;
@@ -78,11 +84,44 @@ export function cpuMs(pid: number): { machine: number; process: number } {
   return { machine: busy * tick, process: (Number(own[11]) + Number(own[12])) * tick };
 }
 
-export async function load(options: autocannon.Options): Promise<Load> {
-  const result = await autocannon({ connections: 10, duration: 5, ...options });
+/**
+ * CPU time one process has had, in µs, all its threads: the scheduler's own nanosecond count
+ * (/proc/<pid>/task/<tid>/schedstat) instead of utime + stime, which move in 10 ms ticks.
+ */
+export function cpuMicros(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ', 1)[0]);
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns / 1000;
+}
+
+/**
+ * Runs autocannon. With `amount`, the run is timed (and `server`'s CPU read) at the last response:
+ * autocannon itself ends such a run on its next one-second tick, which would count idle time.
+ */
+export async function load(options: autocannon.Options, server?: number): Promise<Load> {
+  const started = process.hrtime.bigint();
+  const cpuBefore = server ? cpuMicros(server) : 0;
+  let cpuAfter = cpuBefore;
+  let lastAt = started;
+  let responses = 0;
+  const run = autocannon({ connections: 10, ...(options.amount ? {} : { duration: 5 }), ...options }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
+  const instance: autocannon.Instance = run;
+  instance.on('response', () => {
+    lastAt = process.hrtime.bigint();
+    if (++responses === options.amount && server) cpuAfter = cpuMicros(server);
+  });
+  const result = await run;
+  const seconds = Number(lastAt - started) / 1e9;
   return {
-    rps: result.requests.average,
+    rps: options.amount ? result.requests.total / seconds : result.requests.average,
     total: result.requests.total,
+    cpuPerRequest: server ? (cpuAfter - cpuBefore) / result.requests.total : NaN,
     mean: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,

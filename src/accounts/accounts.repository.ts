@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { normalizeDomain } from '../common/domains';
-import { Page, PageQuery, paginate } from '../common/pagination';
+import { keysetPage, Page, PageQuery } from '../common/pagination';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { sqlDatetime } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
-import { findAllOrderedBy, findOneByColumn } from '../platform/database/find-one-by-column';
+import { findAllOrderedBy, findOneByColumn, findPageAfter } from '../platform/database/find-one-by-column';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
@@ -86,13 +86,17 @@ export class AccountsRepository {
 
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
   async page<V>(query: AccountQuery, view: (account: Account) => V): Promise<Page<V>> {
-    const qb = this.accounts.createQueryBuilder('a');
-    if (query.status) qb.andWhere('a.status = :status', { status: query.status });
-    if (query.username) qb.andWhere('a.username = :username', { username: query.username });
-    if (query.domain) qb.andWhere('a.domain = :domain', { domain: normalizeDomain(query.domain) ?? query.domain });
-    if (query.client_id) qb.andWhere('a.client_id = :clientId', { clientId: query.client_id });
-    if (query.external_id) qb.andWhere('a.external_id = :externalId', { externalId: query.external_id });
-    const page = await paginate(qb, query as PageQuery, (a) => a);
+    const where: Record<string, string | number> = {};
+    if (query.status) where.status = query.status;
+    if (query.username) where.username = query.username;
+    if (query.domain) where.domain = normalizeDomain(query.domain) ?? query.domain;
+    if (query.client_id) where.client_id = query.client_id;
+    if (query.external_id) where.external_id = query.external_id;
+    const page = await keysetPage(
+      query as PageQuery,
+      (a: Account) => a,
+      (after, take) => findPageAfter(this.db.dataSource, Account, where, after, take),
+    );
     await this.withSuspensions(page.data);
     return { ...page, data: page.data.map(view) };
   }

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorDetail } from './errors/domain-error';
+import { plainPageQuery } from './pagination';
 
 /** Type checks speak first: "must be a whole number" tells more than "must not be greater than". */
 const PRIORITY = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isEnum', 'isIn'];
@@ -41,6 +42,10 @@ function inheritedNameFields(value: unknown, parent = ''): ErrorDetail[] {
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body' && metadata.type !== 'query') return value;
+    if (metadata.type === 'query') {
+      const page = plainPageQuery(metadata.metatype, value);
+      if (page) return page;
+    }
     if (metadata.type === 'body' && value !== undefined && this.toValidate(metadata)) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DomainError('bad_request', 'The request body must be a JSON object');
       const inherited = inheritedNameFields(value);

@@ -203,6 +203,34 @@ describe('accounts: the native lifecycle API', () => {
     }
   });
 
+  test('a query of only limit and cursor (the short path) answers as the fully validated one', async () => {
+    await createAccount(t);
+    await createAccount(t);
+    const first = await t.call('GET', '/api/v1/accounts?limit=1');
+    assert.equal(first.status, 200);
+    assert.equal(first.body.meta.limit, 1);
+    const next = first.body.meta.next_cursor as string;
+    // 01 is not plain digits, so it takes class-validator; both must agree
+    const viaValidator = await t.call('GET', `/api/v1/accounts?limit=01&cursor=${next}`);
+    const viaShortPath = await t.call('GET', `/api/v1/accounts?limit=1&cursor=${next}`);
+    assert.equal(viaShortPath.status, 200);
+    assert.deepEqual(viaShortPath.body, viaValidator.body);
+    assert.equal(viaShortPath.body.meta.limit, 1);
+    assert.notEqual(viaShortPath.body.data[0].id, first.body.data[0].id);
+    const at100 = await t.call('GET', '/api/v1/accounts?limit=100');
+    assert.equal(at100.body.meta.limit, 100);
+    for (const [query, message] of [
+      ['limit=101', 'limit must be at most 100'],
+      ['limit=0', 'limit must be at least 1'],
+      ['limit=1&cursor=%24%24', 'cursor must be a next_cursor value from a previous page'],
+      ['cursor=abc&limit=1&extra=1', 'extra is not a known field'],
+    ]) {
+      const r = await t.call('GET', `/api/v1/accounts?${query}`);
+      assert.equal(r.status, 422, query);
+      assert.ok(JSON.stringify(r.body).includes(message), `${query}: ${JSON.stringify(r.body)}`);
+    }
+  });
+
   test('list filters: status, username, domain (normalised), client_id', async () => {
     const client = await t.call('POST', '/api/v1/clients', { body: { name: 'Filter Co', login: 'filterco', email: 'f@example.com', password: 'password1' } });
     assert.equal(client.status, 201);

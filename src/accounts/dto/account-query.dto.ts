@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import { PageQuery } from '../../common/pagination';
+import { pageOnlyQueryAllowed, PageQuery } from '../../common/pagination';
 import { ACCOUNT_STATUSES, AccountStatus } from '../account.entity';
 
 export class AccountQuery extends PageQuery {
@@ -38,3 +38,6 @@ export class AccountQuery extends PageQuery {
   @Length(1, 255)
   external_id?: string;
 }
+
+// Every field above is optional.
+pageOnlyQueryAllowed(AccountQuery);

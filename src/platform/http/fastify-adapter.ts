@@ -17,7 +17,7 @@ export function createFastifyAdapter(https?: { key: Buffer; cert: Buffer }, logL
     routerOptions: { ignoreTrailingSlash: true },
     https: https ? { ...https, ...serverTimeouts(requestTimeoutSeconds) } : null,
     logger: pinoOptions(logLevel),
-    logController: new RequestLogController(),
+    logController: new RequestLogController(logLevel),
     requestIdHeader: false,
     genReqId: requestIdFor,
     // Slow clients: headers within 10 s, the whole request within HW_REQUEST_TIMEOUT, no socket idle for 30 s.

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { finalize, Observable } from 'rxjs';
 import { principalOf } from '../../auth/principal';
 
 /** Who caused an event: the token (and the dialect it spoke), or the panel itself (the reconciler). */
@@ -38,16 +38,36 @@ function dialectOf(path: string, tokenDialect: string | null | undefined, contro
   return 'native';
 }
 
-/** Runs each handler with its request's actor and id at hand, for the events its writes record. */
+/** Methods that record no event: they run outside the storage. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Handlers running inside the storage now; at 0 it is switched off. */
+let inside = 0;
+
+/**
+ * Runs each handler that may write with its request's actor and id at hand, for the events its
+ * writes record. While an AsyncLocalStorage is on, Node 20 runs an async hook on every promise
+ * of the process (≈5 µs and much garbage per read); so reads never enter it, and it is switched
+ * off again whenever no writing handler is running. Work a handler leaves running after it has
+ * answered records as the system.
+ */
 @Injectable()
 export class EventContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<{ id?: string; url?: string }>();
+    const request = context.switchToHttp().getRequest<{ id?: string; url?: string; method?: string }>();
+    if (READS.has(request.method ?? '')) return next.handle();
     const principal = principalOf(request);
     const path = (request.url ?? '').split('?')[0];
     const actor: EventActor = principal
       ? { type: 'token', token_id: principal.tokenId, token_name: principal.name, dialect: dialectOf(path, principal.dialect, context.getClass().name) }
       : { ...SYSTEM.actor, type: 'system' };
-    return storage.run({ actor, requestId: request.id ?? null, pinnedServerId: principal?.serverId ?? null }, () => next.handle());
+    inside += 1;
+    return storage
+      .run({ actor, requestId: request.id ?? null, pinnedServerId: principal?.serverId ?? null }, () => next.handle())
+      .pipe(
+        finalize(() => {
+          inside -= 1;
+          if (inside === 0) storage.disable();
+        }),
+      );
   }
 }
