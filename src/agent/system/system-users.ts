@@ -43,7 +43,7 @@ const CRYPT_SALT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
  * Linux users in rootDir's passwd files. A create and a password go through our own writer
  * (passwd-database.ts: the tools' locks, one pass over the files: useradd and chpasswd rescan
  * them, ≈13 µs per existing user, and a create at 10,000 users took 350 ms); suspension, shell
- * and delete through the distribution's usermod/userdel (`--prefix` for a test rootDir), run
+ * and delete through the distribution's usermod/userdel (`--root` for a test rootDir), run
  * between our writes.
  */
 export class SystemUsers {
@@ -53,8 +53,12 @@ export class SystemUsers {
     this.db = new PasswdDatabase(files);
   }
 
+  /**
+   * A test rootDir by chroot (`--root`), not `--prefix`: the tools then take lckpwdf() on its
+   * etc/.pwd.lock before the per-file locks, as they do on `/` and as our writer does.
+   */
   private get prefix(): string[] {
-    return this.files.rootDir === '/' ? [] : ['--prefix', this.files.rootDir];
+    return this.files.rootDir === '/' ? [] : ['--root', this.files.rootDir];
   }
 
   async lookup(username: string): Promise<PasswdEntry | null> {
