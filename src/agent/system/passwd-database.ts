@@ -99,7 +99,8 @@ export class PasswdDatabase {
         await unlockShadowFiles(locked);
       }
     } finally {
-      await this.helper.unlock();
+      // A helper that died has dropped the lock with it: nothing left to release.
+      await this.helper.unlock().catch(() => undefined);
     }
   }
 }

@@ -18,7 +18,7 @@ while (my $line = <STDIN>) {
   if ($cmd eq 'L') {
     my $ok = eval {
       local $SIG{ALRM} = sub { die "timed out after 15 s\n" };
-      sysopen($fh, $a[0], O_WRONLY | O_CREAT, 0600) or die "open: $!\n";
+      sysopen($fh, pack('H*', $a[0]), O_WRONLY | O_CREAT, 0600) or die "open: $!\n";
       alarm 15;
       my $lk = pack('s s x4 q q i x4', F_WRLCK, SEEK_SET, 0, 0, 0);
       fcntl($fh, F_SETLKW, $lk) or die "fcntl: $!\n";
@@ -48,8 +48,7 @@ export class ShadowLockHelper {
 
   /** lckpwdf() on `lockPath` (`<root>/etc/.pwd.lock`): waits while another process holds it, up to 15 s. */
   lock(lockPath: string): Promise<void> {
-    if (/[\s]/.test(lockPath)) return Promise.reject(new Error(`unusable lock path ${lockPath}`));
-    return this.ask(`L ${lockPath}`).then(() => undefined);
+    return this.ask(`L ${Buffer.from(lockPath, 'utf8').toString('hex')}`).then(() => undefined);
   }
 
   unlock(): Promise<void> {
