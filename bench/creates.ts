@@ -1,14 +1,14 @@
 // node dist/bench/creates.js — creates (POST /api/v1/accounts, the in-process agent writing under a
 // temp rootDir, SQLite as `npm start`) against the number of accounts already there, and creates/s
 // with 1 and 4 clients. Prints figures beside their targets; asserts nothing. About two minutes.
-// HW_BENCH_CREATE_LEVELS=100,1000,3000,10000 (the first is the reference), HW_BENCH_CREATE_ROUNDS=3.
+// HW_BENCH_CREATE_LEVELS=100,1000,3000,10000 (the first is the reference), HW_BENCH_CREATE_ROUNDS=5.
 import { execFileSync } from 'node:child_process';
 import { createAccount, createMany, f, freshInstall, Install, median, percentile } from './bench-panel';
 import { seedAccounts } from './seed-accounts';
 import { Server } from './support';
 
 const LEVELS = (process.env.HW_BENCH_CREATE_LEVELS ?? '100,1000,3000,10000').split(',').map(Number);
-const ROUNDS = Number(process.env.HW_BENCH_CREATE_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.HW_BENCH_CREATE_ROUNDS ?? 5);
 /** Creates per panel per round. */
 const PER_ROUND = 10;
 /** The level creates/s with 1 and 4 clients is measured at (the issue's). */

@@ -7,8 +7,11 @@ import { ShadowLockHelper } from './shadow-lock-helper';
 export const PASSWD_FILES = ['passwd', 'group', 'gshadow', 'shadow'] as const;
 export type PasswdFile = (typeof PASSWD_FILES)[number];
 
-/** The four files' texts as read under the locks; a file that does not exist (gshadow, shadow) is null. */
-export type PasswdTables = Record<PasswdFile, string | null>;
+/**
+ * The texts of the files a change writes, as read under the locks (only those: a password reads
+ * shadow alone); a file that does not exist (gshadow, shadow) is null.
+ */
+export type PasswdTables = Partial<Record<PasswdFile, string | null>>;
 
 interface Queued {
   writes: readonly PasswdFile[];
@@ -77,20 +80,20 @@ export class PasswdDatabase {
     }
   }
 
-  /** Locks (lckpwdf, then the files it `writes`), reads all four, lets `mutate` edit them, writes back those of `writes` that changed. */
+  /** Locks (lckpwdf, then the files it `writes`), reads those, lets `mutate` edit them, writes back the ones that changed. */
   private async transaction(writes: PasswdFile[], mutate: (tables: PasswdTables) => void): Promise<void> {
     const path = (f: PasswdFile) => this.files.path(`/etc/${f}`);
     await this.helper.lock(this.files.path('/etc/.pwd.lock'));
     try {
       const locked = await lockShadowFiles(writes.map(path));
       try {
-        const texts = await Promise.all(PASSWD_FILES.map((f) => this.files.read(`/etc/${f}`)));
-        const before = Object.fromEntries(PASSWD_FILES.map((f, i) => [f, texts[i]])) as PasswdTables;
+        const texts = await Promise.all(writes.map((f) => this.files.read(`/etc/${f}`)));
+        const before: PasswdTables = Object.fromEntries(writes.map((f, i) => [f, texts[i]]));
         const tables = { ...before };
         if (tables.passwd === null || tables.group === null) throw new Error('/etc/passwd or /etc/group is missing');
         mutate(tables);
         const changed = PASSWD_FILES.filter((f) => tables[f] !== before[f]);
-        const stray = changed.filter((f) => !writes.includes(f) || before[f] === null);
+        const stray = changed.filter((f) => !writes.includes(f) || before[f] == null);
         if (stray.length) throw new Error(`a change edited ${stray.join(', ')} without its lock or an existing file`);
         // Written and synced together (one journal commit), renamed in useradd's order.
         await Promise.all(changed.map((f) => stage(path(f), tables[f]!)));
@@ -110,7 +113,7 @@ function applyOne(tables: PasswdTables, mutate: (tables: PasswdTables) => unknow
   try {
     return { ok: true, value: mutate(tables) };
   } catch (error) {
-    for (const f of PASSWD_FILES) tables[f] = saved[f];
+    for (const f of PASSWD_FILES) if (f in saved) tables[f] = saved[f];
     return { ok: false, value: error };
   }
 }

@@ -49,7 +49,7 @@ export function lineStart(text: string, name: string): number {
   const at = text.indexOf(`\n${name}:`);
   return at < 0 ? -1 : at + 1;
 }
-const has = (text: string | null, name: string) => text !== null && lineStart(text, name) >= 0;
+const has = (text: string | null | undefined, name: string) => text != null && lineStart(text, name) >= 0;
 
 /** Every line's third field (uid or gid), one pass over the text. */
 function idsOf(text: string, into: Set<number>): void {
@@ -92,15 +92,15 @@ export function addUserWithGroup(t: PasswdTables, user: NewUser, defs: LoginDefs
   const shadow = `${user.name}:!:${today()}:${field(defs.passMinDays)}:${field(defs.passMaxDays)}:${field(defs.passWarnAge)}:::`;
   t.passwd = insertBeforeNis(t.passwd!, `${user.name}:x:${id}:${id}:${user.gecos}:${user.home}:${user.shell}`);
   t.group = insertBeforeNis(t.group!, `${user.name}:x:${id}:`);
-  if (t.shadow !== null) t.shadow = insertBeforeNis(t.shadow, shadow);
-  if (t.gshadow !== null) t.gshadow = insertBeforeNis(t.gshadow, `${user.name}:!::`);
+  if (t.shadow != null) t.shadow = insertBeforeNis(t.shadow, shadow);
+  if (t.gshadow != null) t.gshadow = insertBeforeNis(t.gshadow, `${user.name}:!::`);
   return id;
 }
 
 /** chpasswd -e: the hash into shadow field 2, today into the last-change field. */
 export function setShadowHash(t: PasswdTables, name: string, hash: string): void {
-  const at = t.shadow === null ? -1 : lineStart(t.shadow, name);
-  if (t.shadow === null || at < 0) throw new Error(`system user ${name} has no shadow entry`);
+  const at = t.shadow == null ? -1 : lineStart(t.shadow, name);
+  if (t.shadow == null || at < 0) throw new Error(`system user ${name} has no shadow entry`);
   const end = t.shadow.indexOf('\n', at) >>> 0;
   const fields = t.shadow.slice(at, end).split(':');
   fields[1] = hash;
