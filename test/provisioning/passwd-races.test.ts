@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { FileOps } from '../../src/agent/system/file-ops';
 import { SystemUsers } from '../../src/agent/system/system-users';
+import { waitFor } from '../support/wait-for';
 
 const run = promisify(execFile);
 const ROUNDS = 25;
@@ -98,5 +99,24 @@ describe('passwd files: our writes raced against useradd, groupadd, usermod, chp
     assert.deepEqual(problems, []);
     await run('pwck', ['-r', '-q', '-R', root]);
     await run('grpck', ['-r', '-R', root]);
+  });
+
+  test("a lock left by a dead process is taken over, as shadow's tools do; a live one is not", async () => {
+    const users = new SystemUsers(new FileOps(root));
+    const tag = process.pid.toString(36);
+    await users.create(`stale${tag}a`);
+    const dead = spawnSync('true').pid!; // exited: its pid names no process
+    writeFileSync(join(root, 'etc/passwd.lock'), `${dead}\0`);
+    await users.create(`stale${tag}b`);
+    assert.ok(readFileSync(join(root, 'etc/passwd'), 'utf8').includes(`\nstale${tag}b:`));
+    assert.equal(existsSync(join(root, 'etc/passwd.lock')), false, 'released after the write');
+    // A live holder (the test runner's parent): we wait, lines untouched, and write once it lets go.
+    writeFileSync(join(root, 'etc/group.lock'), `${process.ppid}\0`);
+    const pending = users.create(`stale${tag}c`);
+    await waitFor(() => existsSync(join(root, `etc/group.${process.pid}`)), 'our writer to wait for group.lock');
+    assert.equal(readFileSync(join(root, 'etc/passwd'), 'utf8').includes(`\nstale${tag}c:`), false);
+    rmSync(join(root, 'etc/group.lock'));
+    await pending;
+    assert.ok(readFileSync(join(root, 'etc/group'), 'utf8').includes(`\nstale${tag}c:`));
   });
 });
