@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { accountPaths } from './system/account-paths';
 import { settingsFor, zoneRecords } from './system/dns-zone';
-import { FileOps } from './system/file-ops';
 import { parsePlan, stepsFor } from '../agent-protocol/plan';
 import { SafeTarget, UnsafeValueError } from '../agent-protocol/safe-values';
-import { SystemUsers } from './system/system-users';
+import { PASSWD_FILES } from './system/passwd-database';
 import { rootPrefix, TEMPLATE_NAMES, TemplateRenderer } from './system/template-renderer';
 import { PlanPreview } from '../agent-protocol/agent-client';
 import { values } from './steps/create-steps';
@@ -25,6 +24,8 @@ export class PlanPreviewer {
     for (const name of TEMPLATE_NAMES) renderer.render(name, values(target));
     const paths = accountPaths(target);
     const serverPaths = [
+      // The user, its group and its password: our writer edits these four (see passwd-database.ts).
+      ...PASSWD_FILES.map((f) => `/etc/${f}`),
       `${paths.home}/`,
       `${paths.publicHtml}/`,
       paths.index,
@@ -35,7 +36,6 @@ export class PlanPreviewer {
       paths.vhostLink,
       `${paths.mailDir}/`,
     ];
-    const users = new SystemUsers(new FileOps(p.rootDir));
     return {
       steps: stepsFor('create').map((s) => s.step),
       files: serverPaths.map((path) => join(p.rootDir, path)),
@@ -46,9 +46,7 @@ export class PlanPreviewer {
         ttl,
         prio,
       })),
-      commands: [users.createArgv(target.username), users.passwordArgv(), p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter(
-        (c) => c.length > 0,
-      ),
+      commands: [p.nginxTestCommand, p.phpFpmTestCommand, p.phpFpmReloadCommand, p.nginxReloadCommand].filter((c) => c.length > 0),
     };
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,14 +99,19 @@ describe('agent daemon: plans over HMAC-signed HTTP', () => {
     assert.equal(api.body.error, 'database_server_unavailable');
   });
 
-  test('a password travels as a secret: chpasswd sets it; no log line, agent file or error answer carries it', async () => {
+  test('a password travels as a secret: set as SHA512-crypt in shadow; no log line, agent file or error answer carries it', async () => {
     const password = 'Daemon-Secret-Pass-5k';
     const a = await insertAccount(t, newTarget('sec'), 'provisioning');
     await provisioner.create({ ...a, password });
     const shadow = readRoot(root, 'etc/shadow')!
       .split('\n')
       .find((l) => l.startsWith(`${a.username}:`))!;
-    assert.match(shadow.split(':')[1], /^\$6\$/, 'a SHA512-crypt hash from chpasswd');
+    const hash = shadow.split(':')[1];
+    assert.match(hash, /^\$6\$[A-Za-z0-9./]{16}\$/, 'a SHA512-crypt hash with a 16-character salt');
+    // The system's crypt(3) (what PAM's pam_unix checks a login with) accepts the password against it, and only it.
+    const crypt = (pw: string) => execFileSync('perl', ['-e', 'print crypt($ARGV[0], $ARGV[1])', pw, hash], { encoding: 'utf8' });
+    assert.equal(crypt(password), hash);
+    assert.notEqual(crypt(`${password}x`), hash);
     await provisioner.changePassword(a, `${password}-2`);
     assert.notEqual(
       readRoot(root, 'etc/shadow')!

@@ -30,7 +30,7 @@ import { PowerDns, startPowerDns } from '../support/powerdns';
  * (root, network to Debian's mirror when packages are missing). Driven through the HTTP API of the
  * app in this process; nginx and php-fpm read the files it generates and serve PHP for real.
  *
- * The accounts' Linux users live in rootDir's /etc/passwd (useradd --prefix). php-fpm runs in a
+ * The accounts' Linux users live in rootDir's /etc/passwd (the agent's passwd writer). php-fpm runs in a
  * private mount namespace whose /etc/passwd and /etc/group are the host's plus rootDir's users
  * (rewritten in place before every test and reload), so pools really run as the accounts' uids.
  */
