@@ -77,7 +77,9 @@ export class TokensService {
 
   private async assertServer(serverId: number): Promise<void> {
     const rows: unknown[] = Number.isSafeInteger(serverId) ? await this.db.dataSource.query('SELECT id FROM servers WHERE id = ?', [serverId]) : [];
-    if (!rows.length) throw DomainError.field('server_id', `server ${serverId} does not exist`);
+    const problem = `server ${serverId} does not exist`;
+    // The problem is the message too: the CLI prints only the message.
+    if (!rows.length) throw DomainError.validation([{ field: 'server_id', message: problem }], problem);
   }
 
   list(): Promise<ApiToken[]> {

@@ -25,21 +25,20 @@ export class ServerDirectory {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The row; one this cache has not seen yet (added on another panel moments ago) is read again at once. */
   async get(id: number): Promise<Server | null> {
     await this.fresh();
-    if (!this.rows.has(id)) {
-      // Placement reads the rows fresh, so it may pick a server another panel added after our last read.
-      this.forget();
-      await this.fresh();
-    }
+    if (!this.rows.has(id)) await this.reread();
     return this.rows.get(id) ?? null;
   }
 
   /** The name and IPv4 address (server 1 without one: HW_SERVER_IP) of each id; absent for one that is gone. */
   async describe(ids: Iterable<number>): Promise<Map<number, { name: string; ipv4: string | null }>> {
     await this.fresh();
+    const wanted = [...ids];
+    if (wanted.some((id) => !this.rows.has(id))) await this.reread();
     const out = new Map<number, { name: string; ipv4: string | null }>();
-    for (const id of ids) {
+    for (const id of wanted) {
       const row = this.rows.get(id);
       if (row) out.set(id, { name: row.name, ipv4: addressesOf(row, this.config.provisioning.serverIp).ipv4 });
     }
@@ -49,6 +48,13 @@ export class ServerDirectory {
   /** After a write: the next read asks the database. */
   forget(): void {
     this.until = 0;
+  }
+
+  /** A read that starts now: one already under way may predate the row looked for. */
+  private async reread(): Promise<void> {
+    await this.loading;
+    this.until = 0;
+    await this.fresh();
   }
 
   private async fresh(): Promise<void> {

@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { TokensService } from '../../src/auth/tokens.service';
+import { tokenCommands } from '../../src/auth/token.cli';
+import { CliUsageError, parseArgs } from '../../src/cli/cli-command';
 import { SecretBox } from '../../src/auth/signing/secret-box';
 import { ServerDirectory } from '../../src/servers/server-directory';
 import { agentGrantStatements } from '../../src/agent/system/panel-grants';
 import { readFileSync } from 'node:fs';
+import { sqlNow } from '../../src/platform/database/columns';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/test-app';
 import { accountBody, countRows, createAccount } from '../support/accounts';
@@ -270,6 +273,29 @@ describe('servers API (GET/POST/PATCH/DELETE /api/v1/servers) and placement', ()
     const unknown = await t.call('POST', '/api/v1/tokens', { body: { name: 'pinned', scopes: ['accounts:write'], server_id: 4242 } });
     assert.equal(unknown.status, 422);
     assert.equal(unknown.body.details[0].field, 'server_id');
+  });
+
+  test('a server another panel added is known at once: a miss reads the rows again (the 5 s cache)', async () => {
+    const directory = t.get(ServerDirectory);
+    assert.ok(await directory.get(1), 'the cache is warm');
+    // Another panel's insert: this panel's cache is not told.
+    await ds.query(
+      "INSERT INTO servers (name, agent_url, agent_secret_enc, nameservers, state, health_status, created_at, updated_at) VALUES ('elsewhere', ?, ?, '[]', 'online', 'unknown', ?, ?)",
+      [DEAD_AGENT, t.get(SecretBox).seal(SECRET), sqlNow(), sqlNow()],
+    );
+    const [{ id }] = await ds.query("SELECT id FROM servers WHERE name = 'elsewhere'");
+    assert.equal((await directory.get(Number(id)))?.name, 'elsewhere');
+    assert.equal((await directory.describe([Number(id)])).get(Number(id))?.name, 'elsewhere');
+  });
+
+  test('CLI: token:create --server-id pins the token (a server that does not exist, or not an id, is refused)', async () => {
+    const create = tokenCommands.find((c) => c.name === 'token:create')!;
+    const run = (argv: string[]) => create.run(parseArgs(argv), t.app, () => undefined);
+    await run(['--name', 'cli-pinned', '--scopes', 'accounts:write', '--server-id', '1']);
+    const [row] = await ds.query("SELECT server_id FROM api_tokens WHERE name = 'cli-pinned'");
+    assert.equal(Number(row.server_id), 1);
+    await assert.rejects(run(['--name', 'cli-bad', '--scopes', 'accounts:write', '--server-id', 'x']), CliUsageError);
+    await assert.rejects(run(['--name', 'cli-gone', '--scopes', 'accounts:write', '--server-id', '4711']), /server 4711 does not exist/);
   });
 
   test("Opterius: the key's pinned server comes before the body's server_id (§1.4); server_ip is the account's server's", async () => {
