@@ -2,7 +2,8 @@
 // doing, by hand, what the panel does per authenticated account read — the X-Request-Id rule, the
 // per-address failure check, the Bearer token by sha256 hash kept 5 s in a Map keyed by that hash
 // (last_used_at written at most once a minute), the scope check, the per-token fixed-window rate
-// limit and its headers, the row (SELECT *), the same JSON body byte for byte, the same request
+// limit and its headers, the row (SELECT *), its server's name and addresses from every server
+// row read at most once per 5 s (the panel's ServerDirectory), the same JSON body byte for byte, the same request
 // log line through pino (buffered 4 KiB writes; LOG=silent: none, as the panel's HW_LOG_LEVEL) and
 // the same two Prometheus series. No framework in between. Spawned by run.ts.
 import { createHash, randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ type Row = Record<string, unknown>;
 /** One row by one parameter, the statement prepared once (better-sqlite3) or cached by mysql2's execute. */
 interface Db {
   one(sql: string, value: string | number): Promise<Row | undefined>;
+  all(sql: string): Promise<Row[]>;
   run(sql: string, values: (string | number)[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -27,6 +29,7 @@ function sqliteDb(path: string): Db {
   const prepared = (sql: string) => statements.get(sql) ?? statements.set(sql, db.prepare(sql)).get(sql)!;
   return {
     one: async (sql, value) => prepared(sql).get(value) as Row | undefined,
+    all: async (sql) => prepared(sql).all() as Row[],
     run: async (sql, values) => void prepared(sql).run(...values),
     close: async () => db.close(),
   };
@@ -36,6 +39,7 @@ function mariadb(url: string): Db {
   const pool = createPool({ uri: url, connectionLimit: 20, timezone: 'Z', dateStrings: true, trace: false });
   return {
     one: async (sql, value) => (await pool.execute<RowDataPacket[]>(sql, [value]))[0][0],
+    all: async (sql) => (await pool.execute<RowDataPacket[]>(sql))[0],
     run: async (sql, values) => void (await pool.execute(sql, values)),
     close: () => pool.end(),
   };
@@ -149,6 +153,20 @@ async function principal(request: FastifyRequest, reply: FastifyReply, scope: st
   return token;
 }
 
+/** Every server row, read at most once per 5 s (the panel's ServerDirectory): the account's server name and addresses. */
+let servers = new Map<number, Row>();
+let serversUntil = 0;
+async function serverOf(id: number): Promise<{ name: string; ipv4: string | null; nameservers: string[] } | undefined> {
+  if (Date.now() >= serversUntil) {
+    servers = new Map((await db.all('SELECT * FROM servers')).map((row) => [Number(row.id), row]));
+    serversUntil = Date.now() + 5000;
+  }
+  const row = servers.get(id);
+  if (!row) return undefined;
+  const nameservers = typeof row.nameservers === 'string' && row.nameservers !== '' ? (JSON.parse(row.nameservers) as string[]) : [];
+  return { name: String(row.name), ipv4: (row.ipv4 as string | null) ?? (id === 1 ? '127.0.0.1' : null), nameservers };
+}
+
 const SUSPENDED = new Set(['suspending', 'suspended', 'unsuspending', 'deleting', 'failed', 'updating']);
 
 app.get<{ Params: { id: string } }>('/api/v1/accounts/:id', async (request, reply) => {
@@ -162,6 +180,7 @@ app.get<{ Params: { id: string } }>('/api/v1/accounts/:id', async (request, repl
         .filter(Boolean)
         .map((s) => ({ type: s!.type, reason: s!.reason, since: iso(s!.created_at) }))
     : [];
+  const server = await serverOf(Number(a.server_id));
   return {
     data: {
       id: a.id,
@@ -179,6 +198,8 @@ app.get<{ Params: { id: string } }>('/api/v1/accounts/:id', async (request, repl
       suspend_reason: a.suspend_reason,
       suspensions,
       external_id: a.external_id,
+      server_id: a.server_id,
+      server_name: server?.name ?? null,
       updated_at: iso(a.updated_at),
     },
   };

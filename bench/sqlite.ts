@@ -2,6 +2,7 @@
 export interface Statement {
   get(...values: unknown[]): unknown;
   run(...values: unknown[]): unknown;
+  all(...values: unknown[]): unknown[];
 }
 
 export interface SqliteDatabase {

@@ -20,6 +20,7 @@ import { CreateAccountDto, CreateAccountQuery } from './dto/create-account.dto';
 import { PlanView } from './dto/plan.view';
 import { SuspendAccountDto } from './dto/suspend-account.dto';
 import { UpdateAccountDto } from './dto/update-account.dto';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 /**
  * `/api/accounts…` is the billing alias Opterius Commerce calls (unchanged, it cannot be told
@@ -32,6 +33,7 @@ const isBillingAlias = (request: FastifyRequest): boolean => request.url.startsW
 /** The native account API; `/api/accounts…` (billing clients) is the same controller. */
 @ApiTags('Accounts')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller(['api/v1/accounts', 'api/accounts'])
 export class AccountsController {
   constructor(

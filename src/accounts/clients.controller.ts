@@ -15,6 +15,7 @@ import { Page } from '../common/pagination';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ClientLifecycleService } from './client-lifecycle.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 /** A status change or a cascading delete reaches the client's accounts, so it needs accounts:write too. */
 function assertMayReachAccounts(caller: Principal | undefined): void {
@@ -24,6 +25,7 @@ function assertMayReachAccounts(caller: Principal | undefined): void {
 /** The client routes live in the accounts feature: a client's status and its deletion reach its accounts (ClientLifecycleService). */
 @ApiTags('Clients')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller(['api/v1/clients', 'api/clients'])
 export class ClientsController {
   constructor(

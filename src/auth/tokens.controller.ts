@@ -10,10 +10,12 @@ import { CreateTokenDto } from './dto/create-token.dto';
 import { CreatedTokenView, TokenView } from './dto/token.view';
 import { Principal } from './principal';
 import { TokensService } from './tokens.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 @ApiTags('Tokens')
 @ApiErrors(401, 403)
 @Authenticated({ scopes: ['tokens:admin'] })
+@RecordsEvents()
 @Controller('api/v1/tokens')
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}

@@ -7,9 +7,11 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CertificatesService } from './certificates.service';
 import { CertificateView } from './dto/certificate.view';
 import { IssueCertificateDto } from './dto/issue-certificate.dto';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 @ApiTags('Certificates')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller('api/v1/accounts/:id/certificate')
 export class CertificatesController {
   constructor(private readonly certificates: CertificatesService) {}

@@ -7,10 +7,12 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { DnsRecordsService } from './dns-records.service';
 import { CreateDnsRecordDto, UpdateDnsRecordDto } from './dto/dns-record.dto';
 import { DnsRecordView } from './dto/dns-record.view';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 /** An account's DNS zone, record by record; PowerDNS answers every change at once, with the SOA serial raised. */
 @ApiTags('DNS records')
 @ApiErrors(401, 403, 404)
+@RecordsEvents()
 @Controller('api/v1/accounts/:id/dns/records')
 export class DnsRecordsController {
   constructor(private readonly records: DnsRecordsService) {}

@@ -7,10 +7,12 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateDatabaseDto, CreateDatabaseUserDto, UpdateDatabaseUserDto } from './dto/database.dto';
 import { DatabaseUserView, DatabaseView } from './dto/database.view';
 import { HostingDatabasesService } from './hosting-databases.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 /** An account's MariaDB databases and database users (`{username}_…`) on the hosting database server. */
 @ApiTags('Databases')
 @ApiErrors(401, 403, 404)
+@RecordsEvents()
 @Controller('api/v1/accounts/:id')
 export class HostingDatabasesController {
   constructor(private readonly service: HostingDatabasesService) {}

@@ -8,9 +8,11 @@ import { AllowWithoutLicense } from './allow-without-license.decorator';
 import { InstallLicenseDto } from './dto/install-license.dto';
 import { LicenseView } from './dto/license.view';
 import { LicenseService } from './license.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 @ApiTags('Licence')
 @ApiErrors(401)
+@RecordsEvents()
 @Controller('api/v1/license')
 export class LicenseController {
   constructor(private readonly license: LicenseService) {}

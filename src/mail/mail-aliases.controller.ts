@@ -7,10 +7,12 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateMailAliasDto } from './dto/mail-alias.dto';
 import { MailAliasView } from './dto/mail-alias.view';
 import { MailAliasesService } from './mail-aliases.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 /** An account's forwarders (aliases), addressed by local part (`sales` of sales@alice.example.com). */
 @ApiTags('Mail aliases')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller('api/v1/accounts/:id/mail/aliases')
 export class MailAliasesController {
   constructor(private readonly aliases: MailAliasesService) {}

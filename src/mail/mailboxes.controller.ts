@@ -7,10 +7,12 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateMailboxDto, UpdateMailboxDto } from './dto/mailbox.dto';
 import { MailboxView } from './dto/mailbox.view';
 import { MailboxesService } from './mailboxes.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 /** An account's mailboxes, addressed by local part (`info` of info@alice.example.com). */
 @ApiTags('Mailboxes')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller('api/v1/accounts/:id/mailboxes')
 export class MailboxesController {
   constructor(private readonly mailboxes: MailboxesService) {}

@@ -1,24 +1,33 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ApiData, ApiDataList } from '../common/api-data.decorator';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreatePackageDto, UpdatePackageDto } from './dto/package.dto';
 import { PackageView } from './dto/package.view';
+import { PackageListDialects } from './package-list-dialect';
 import { PackagesService } from './packages.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 @ApiTags('Packages')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller(['api/v1/packages', 'api/packages'])
 export class PackagesController {
-  constructor(private readonly packages: PackagesService) {}
+  constructor(
+    private readonly packages: PackagesService,
+    private readonly dialects: PackageListDialects,
+  ) {}
 
   @Get()
   @Authenticated({ scopes: ['packages:read'] })
   @ApiOperation({ summary: 'List hosting packages' })
   @ApiDataList(PackageView)
-  async list(): Promise<{ data: PackageView[] }> {
+  async list(@Req() request: FastifyRequest): Promise<{ data: PackageView[] } | object> {
+    const dialect = this.dialects.for(request);
+    if (dialect) return dialect.list();
     return { data: (await this.packages.list()).map(PackageView.of) };
   }
 

@@ -8,9 +8,11 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateServerDto, UpdateServerDto } from './dto/server.dto';
 import { ServerView } from './dto/server.view';
 import { ServersService } from './servers.service';
+import { RecordsEvents } from '../webhooks/outbox/event-context';
 
 @ApiTags('Servers')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller('api/v1/servers')
 export class ServersController {
   constructor(private readonly servers: ServersService) {}

@@ -8,9 +8,11 @@ import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateWebhookDto, DeliveryQuery, UpdateWebhookDto } from './dto/webhook.dto';
 import { CreatedWebhookView, DeliveryView, WebhookView } from './dto/webhook.view';
 import { WebhooksService } from './webhooks.service';
+import { RecordsEvents } from './outbox/event-context';
 
 @ApiTags('Webhooks')
 @ApiErrors(401, 403)
+@RecordsEvents()
 @Controller('api/v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

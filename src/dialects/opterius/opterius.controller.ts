@@ -17,6 +17,7 @@ import { UsageService } from '../../usage/usage.service';
 import { OpteriusCreateDto, OpteriusLookupDto, OpteriusPackageDto, OpteriusPasswordDto, OpteriusSuspendDto, opteriusBody } from './dto/opterius.dto';
 import { OpteriusOwners } from './opterius-owners';
 import { OpteriusAnswer, OpteriusCreatedView, OpteriusTestView, OpteriusUsageView } from './opterius.view';
+import { RecordsEvents } from '../../webhooks/outbox/event-context';
 
 /** Our field names as Opterius spells them, for the 422 details. */
 const FIELD_NAMES = { email: 'client_email', external_id: 'whmcs_service_id', name: 'client_name' };
@@ -29,6 +30,7 @@ const FIELD_NAMES = { email: 'client_email', external_id: 'whmcs_service_id', na
  */
 @ApiTags('Opterius')
 @ApiResponse({ status: 401, description: '{result: "error", message: "Invalid API key"}' })
+@RecordsEvents()
 @Controller('api/v1')
 export class OpteriusController {
   constructor(

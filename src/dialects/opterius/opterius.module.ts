@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { ClientsModule } from '../../clients/clients.module';
 import { PackagesModule } from '../../packages/packages.module';
 import { UsageModule } from '../../usage/usage.module';
 import { OpteriusErrors } from './opterius-errors';
 import { OpteriusOwners } from './opterius-owners';
-import { OpteriusPackagesInterceptor } from './opterius-packages.interceptor';
+import { OpteriusPackageList } from './opterius-package-list';
 import { OpteriusController } from './opterius.controller';
 
 /**
@@ -18,6 +17,6 @@ import { OpteriusController } from './opterius.controller';
 @Module({
   imports: [AccountsModule, ClientsModule, PackagesModule, UsageModule],
   controllers: [OpteriusController],
-  providers: [OpteriusOwners, OpteriusErrors, { provide: APP_INTERCEPTOR, useClass: OpteriusPackagesInterceptor }],
+  providers: [OpteriusOwners, OpteriusErrors, OpteriusPackageList],
 })
 export class OpteriusModule {}

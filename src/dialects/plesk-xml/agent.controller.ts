@@ -9,6 +9,7 @@ import { XmlApiError } from './xml-api-error';
 import { render } from './xml-codec';
 import { systemPacket } from './xml-errors';
 import { XmlPacketService } from './xml-packet.service';
+import { RecordsEvents } from '../../webhooks/outbox/event-context';
 
 /**
  * Plesk's XML API: `POST /enterprise/control/agent.php`, a text/xml packet of operations.
@@ -17,6 +18,7 @@ import { XmlPacketService } from './xml-packet.service';
  * Left out of the JSON OpenAPI document: the README describes the packets.
  */
 @ApiExcludeController()
+@RecordsEvents()
 @Controller('enterprise/control')
 export class PleskXmlAgentController {
   constructor(private readonly packets: XmlPacketService) {}

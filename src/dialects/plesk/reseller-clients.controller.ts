@@ -16,6 +16,7 @@ import {
 } from './dto/reseller.view';
 import { ApiResellerErrors } from './plesk-error-docs';
 import { PleskReferences } from './plesk-references';
+import { RecordsEvents } from '../../webhooks/outbox/event-context';
 
 /**
  * The 0xhost reseller dialect for Plesk clients. `create` is 0xhost's (seed 004); list, get,
@@ -24,6 +25,7 @@ import { PleskReferences } from './plesk-references';
  */
 @ApiTags('Plesk reseller API')
 @ApiResellerErrors(401, 403)
+@RecordsEvents()
 @Controller('API/plesk/clients')
 export class ResellerClientsController {
   constructor(

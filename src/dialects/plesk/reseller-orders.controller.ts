@@ -17,6 +17,7 @@ import {
 } from './dto/reseller.view';
 import { ApiResellerErrors } from './plesk-error-docs';
 import { PleskReferences } from './plesk-references';
+import { RecordsEvents } from '../../webhooks/outbox/event-context';
 
 /** Account fields → the order's names, for 422 details and 409s. */
 const ORDER_FIELDS = {
@@ -37,6 +38,7 @@ const ORDER_FIELDS = {
  */
 @ApiTags('Plesk reseller API')
 @ApiResellerErrors(401, 403)
+@RecordsEvents()
 @Controller('API')
 export class ResellerOrdersController {
   constructor(

@@ -9,6 +9,7 @@ import { REST_V2_CREDENTIALS } from './basic-token.strategy';
 import { RestAuthKeyDto } from './dto/rest.dto';
 import { RestKeyView, RestStatusView } from './dto/rest.view';
 import { ApiRestV2Errors } from './plesk-error-docs';
+import { RecordsEvents } from '../../webhooks/outbox/event-context';
 
 /**
  * Plesk's secret keys are Hostwright API tokens: a minted key carries the caller's scopes and
@@ -18,6 +19,7 @@ import { ApiRestV2Errors } from './plesk-error-docs';
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
 @Authenticated({ credentials: REST_V2_CREDENTIALS, scopes: ['tokens:admin'] })
+@RecordsEvents()
 @Controller('api/v2/auth/keys')
 export class RestAuthKeysController {
   constructor(private readonly tokens: TokensService) {}

@@ -11,6 +11,7 @@ import { RestClientRequestDto, RestClientUpdateDto } from './dto/rest.dto';
 import { RestClientView, RestCreatedView, RestDomainView, RestStatisticsView, RestStatusView } from './dto/rest.view';
 import { ApiRestV2Errors } from './plesk-error-docs';
 import { PleskReferences } from './plesk-references';
+import { RecordsEvents } from '../../webhooks/outbox/event-context';
 
 /** ClientRequest → the clients service's fields (status is handled apart: it reaches the accounts). */
 function patchOf(body: RestClientUpdateDto): ClientPatch {
@@ -37,6 +38,7 @@ function statusOf(code: number | null | undefined): ClientStatus | undefined {
  */
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
+@RecordsEvents()
 @Controller('api/v2/clients')
 export class RestClientsController {
   constructor(

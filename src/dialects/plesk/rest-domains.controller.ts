@@ -18,6 +18,7 @@ import { RestDomainRequestDto, RestDomainStatusDto, RestDomainUpdateDto, RestOwn
 import { RestClientView, RestCreatedView, RestDomainStatusView, RestDomainView } from './dto/rest.view';
 import { PleskReferences } from './plesk-references';
 import { ApiRestV2Errors } from './plesk-error-docs';
+import { RecordsEvents } from '../../webhooks/outbox/event-context';
 
 const DOMAIN_FIELDS = {
   username: 'hosting_settings.ftp_login',
@@ -51,6 +52,7 @@ const adminSuspension = (a: Account) => a.suspensions?.find((s) => s.type === 'a
  */
 @ApiTags('Plesk REST v2')
 @ApiRestV2Errors(401, 403)
+@RecordsEvents()
 @Controller('api/v2/domains')
 export class RestDomainsController {
   constructor(

@@ -1,7 +1,7 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
-import { from, Observable } from 'rxjs';
 import { principalOf } from '../../auth/principal';
+import { PackageListDialect, PackageListDialectProvider } from '../../packages/package-list-dialect';
 import { PackagesService } from '../../packages/packages.service';
 import { OPTERIUS_SHARED_PACKAGES_PATH } from './opterius-paths';
 import { OpteriusAnswer, OpteriusPackageView } from './opterius.view';
@@ -10,20 +10,19 @@ import { OpteriusAnswer, OpteriusPackageView } from './opterius.view';
  * `GET /api/v1/packages` is a native route and an Opterius one. The token decides, once, when the
  * operator creates it: a token made with `dialect: "opterius"` gets Opterius' list there
  * (`{result, message, data: [{name, disk_quota, bandwidth, php_default}]}`), every other token the
- * native one. Global, so the native controller stays as it is; it runs after the guards (401/403 as native).
+ * native one. The native list route asks it after the guards (401/403 as native). Not an
+ * interceptor: a global one would put every route of the panel on Nest's rxjs path.
  */
 @Injectable()
-export class OpteriusPackagesInterceptor implements NestInterceptor {
+@PackageListDialectProvider()
+export class OpteriusPackageList implements PackageListDialect {
   constructor(private readonly packages: PackagesService) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (request.method !== 'GET' || request.routeOptions?.url !== OPTERIUS_SHARED_PACKAGES_PATH || principalOf(request)?.dialect !== 'opterius') return next.handle();
-    return from(this.list());
+  answers(request: FastifyRequest): boolean {
+    return request.routeOptions?.url === OPTERIUS_SHARED_PACKAGES_PATH && principalOf(request)?.dialect === 'opterius';
   }
 
-  private async list(): Promise<OpteriusAnswer<OpteriusPackageView[]>> {
+  async list(): Promise<OpteriusAnswer<OpteriusPackageView[]>> {
     return { result: 'success', message: 'Packages retrieved successfully', data: (await this.packages.list()).map(OpteriusPackageView.of) };
   }
 }
