@@ -11,7 +11,7 @@ export const ROOT = resolve(__dirname, '../..');
 export const BUNDLE = join(ROOT, 'dist/hostwright.js');
 
 /** The variables `npm start` sets before `node dist/hostwright.js` (MALLOC_MMAP_THRESHOLD_), so the benches run what it runs. */
-function startScriptEnv(): Record<string, string> {
+export function startScriptEnv(): Record<string, string> {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   return Object.fromEntries([...start.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
 }

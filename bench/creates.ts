@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { createAccount, createMany, f, freshInstall, Install, median, percentile } from './bench-panel';
 import { seedAccounts } from './seed-accounts';
-import { Server } from './support';
+import { benchPart, Server } from './support';
 
 const LEVELS = (process.env.HW_BENCH_CREATE_LEVELS ?? '100,1000,3000,10000').split(',').map(Number);
 const ROUNDS = Number(process.env.HW_BENCH_CREATE_ROUNDS ?? 5);
@@ -80,6 +80,7 @@ async function scaling(r: Running): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (!benchPart('creates')) return;
   process.stdout.write(`Hostwright creates bench: SQLite, levels ${LEVELS.join(', ')}, ${ROUNDS} paired rounds of ${PER_ROUND} creates\n\n`);
   const refInstall = await freshInstall('ref');
   const reference = await atLevel(refInstall, LEVELS[0]);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createAccount } from '../test/support/accounts';
 import { startPowerDns } from '../test/support/powerdns';
 import { startTestApp } from '../test/support/test-app';
+import { benchPart } from './support';
 
 const ROUNDS = Number(process.env.HW_BENCH_DNS_ROUNDS ?? 25);
 
@@ -19,6 +20,7 @@ const stats = (values: number[]) => {
 };
 
 async function main(): Promise<void> {
+  if (!benchPart('dns')) return;
   process.stdout.write('\nDNS record change, API to PowerDNS answering\n');
   if (spawnSync('sh', ['-c', 'command -v pdns_server && command -v dig']).status !== 0) {
     process.stdout.write('  skipped: pdns_server or dig is not installed (test/stack/install-deps.sh installs them)\n');

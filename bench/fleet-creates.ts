@@ -14,6 +14,7 @@ import { createConnection } from 'mysql2/promise';
 import { accountBody } from '../test/support/accounts';
 import { FleetAgent, FleetPanel } from '../test/support/fleet-processes';
 import { GaleraCluster } from '../test/support/galera';
+import { benchPart } from './support';
 import { TestLicenseVendor } from '../test/support/licenses';
 
 const ROUNDS = Number(process.env.HW_BENCH_FLEET_ROUNDS ?? 3);
@@ -57,6 +58,7 @@ async function databases(): Promise<{ urls: string[]; where: string; stop: () =>
 }
 
 async function main(): Promise<void> {
+  if (!benchPart('fleet')) return;
   process.stdout.write(`\nFleet creates: throughput with 1, 2 and 3 agents (${CLIENTS} clients over 2 panels, ${CREATES} creates per measurement, ${ROUNDS} rounds)\n`);
   const dir = mkdtempSync(join(tmpdir(), 'hw-bench-fleet-'));
   chmodSync(dir, 0o755);

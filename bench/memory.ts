@@ -3,7 +3,7 @@
 // (4 clients) and 10,000 reads, settled. Prints figures beside their targets; asserts nothing.
 // About two minutes. HW_BENCH_MEMORY_CREATES / HW_BENCH_MEMORY_READS change the load.
 import { createMany, f, freshInstall, median } from './bench-panel';
-import { load, rssMb, Server, sleep } from './support';
+import { benchPart, load, rssMb, Server, sleep } from './support';
 
 const CREATES = Number(process.env.HW_BENCH_MEMORY_CREATES ?? 1000);
 const READS = Number(process.env.HW_BENCH_MEMORY_READS ?? 10_000);
@@ -34,6 +34,7 @@ async function memorySplit(server: Server, token: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  if (!benchPart('memory')) return;
   process.stdout.write(`Hostwright memory bench: the bundle on a fresh SQLite install, ${CREATES} creates + ${READS} reads\n\n`);
   const install = await freshInstall('memory');
   let server: Server | null = null;

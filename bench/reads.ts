@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { startScriptEnv } from './bench-panel';
 import { openSqlite } from './sqlite';
 import { freePort, load, Load, Server, startServer } from './support';
 
@@ -146,6 +147,7 @@ async function startPanel(store: Store, dataDir: string): Promise<{ panel: Serve
     HW_TEMPLATES_DIR: join(ROOT, 'templates'),
     HW_LOG_LEVEL: LOG_LEVEL,
     HW_RATE_LIMIT: '1000000',
+    ...startScriptEnv(),
   };
   const panel = await startServer(join(ROOT, 'dist/hostwright.js'), env, port);
   const token = /^\s+(hw_[A-Za-z0-9_-]+)$/m.exec(panel.output())?.[1];
@@ -155,7 +157,8 @@ async function startPanel(store: Store, dataDir: string): Promise<{ panel: Serve
 
 async function startBaseline(store: Store): Promise<Server> {
   const port = await freePort();
-  const env = { ...store.baselineEnv, PORT: String(port), RATE_LIMIT: '1000000', LOG: LOG_LEVEL === 'silent' ? 'silent' : 'info' };
+  // The same process environment as the panel's (npm start's variables).
+  const env = { ...store.baselineEnv, ...startScriptEnv(), PORT: String(port), RATE_LIMIT: '1000000', LOG: LOG_LEVEL === 'silent' ? 'silent' : 'info' };
   return startServer(join(ROOT, 'dist/bench/baseline-server.js'), env, port);
 }
 

@@ -1,6 +1,6 @@
 // npm run bench — reads and lists on SQLite and MariaDB against the equal-work baseline
 // (bench/reads.ts), then start, memory, bulk usage and creates on MariaDB. Prints figures and the
-// targets next to them; asserts nothing. HW_BENCH_ONLY=reads or =usage runs only that part;
+// targets next to them; asserts nothing. HW_BENCH_ONLY=reads, =usage or =operations runs only that part (support.ts benchPart);
 // HW_BENCH_DATABASES=sqlite (or mariadb) only that database's reads. About six minutes on 2 cores.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { publicKeyOneLine, signLicense } from '../src/license/license-file';
+import { startScriptEnv } from './bench-panel';
 import { Figure, readsAndLists, stats } from './reads';
-import { cpuMs, freePort, load, Load, rssMb, Server, sleep, startServer } from './support';
+import { benchPart, cpuMs, freePort, load, Load, rssMb, Server, sleep, startServer } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const SERVER_URL = process.env.HW_BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306';
 const DATABASE = process.env.HW_BENCH_DATABASE ?? 'hw_bench';
 const DURATION = Number(process.env.HW_BENCH_SECONDS ?? 5);
-/** HW_BENCH_ONLY=usage: only the bulk usage figures (seeds 1,000 then 10,000 accounts); =reads: only reads and lists. */
-const ONLY = process.env.HW_BENCH_ONLY;
-const ONLY_USAGE = ONLY === 'usage';
+/** usage without operations: only the bulk usage figures (seeds 1,000 then 10,000 accounts). */
+const ONLY_USAGE = benchPart('usage') && !benchPart('operations');
 const ENGINES = (process.env.HW_BENCH_DATABASES ?? 'sqlite,mariadb').split(',').filter((e): e is 'sqlite' | 'mariadb' => e === 'sqlite' || e === 'mariadb');
 
 const rows: string[][] = [];
@@ -69,7 +69,7 @@ async function seedAccounts(total: number): Promise<number> {
   return Number(maxId);
 }
 
-/** Creates by one client (a create's own latency), then by two at once (they queue for the passwd files). */
+/** Creates by one client (a create's own latency), then by two at once (both through the passwd writer, which batches what arrives while it writes). */
 async function creates(panel: Server, headers: Record<string, string>, rootDir: string): Promise<void> {
   let n = 0;
   const run = `${process.pid % 1000}${Date.now() % 100000}`;
@@ -200,6 +200,8 @@ async function operations(): Promise<void> {
     HW_LOG_LEVEL: process.env.HW_LOG_LEVEL ?? 'info',
     HW_RATE_LIMIT: '1000000',
     ...benchLicense(dataDir),
+    // What `npm start` sets (MALLOC_MMAP_THRESHOLD_), so the RSS figures are the shipped process's.
+    ...startScriptEnv(),
   };
   const main = join(ROOT, 'dist/hostwright.js');
   process.stdout.write(`\nStart, memory, usage, creates: MariaDB ${new URL(SERVER_URL).host}/${DATABASE}, ${DURATION} s per run, log level ${env.HW_LOG_LEVEL}\n`);
@@ -255,14 +257,14 @@ function summary(figures: Figure[]): void {
 
 async function main(): Promise<void> {
   const figures: Figure[] = [];
-  if (!ONLY || ONLY === 'reads') {
+  if (benchPart('reads')) {
     process.stdout.write(
       `Reads and lists: the panel against the equal-work baseline (bench/baseline-server.ts), log level ${process.env.HW_LOG_LEVEL ?? 'info'} on both;\n` +
         'CPU per request of each server process (/proc schedstat), alternating rounds after a warm-up\n',
     );
     for (const engine of ENGINES) figures.push(...(await readsAndLists(engine, SERVER_URL, `${DATABASE}_reads`, row)));
   }
-  if (ONLY !== 'reads') await operations();
+  if (benchPart('operations') || benchPart('usage')) await operations();
   if (figures.length) summary(figures);
 }
 

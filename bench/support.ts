@@ -5,6 +5,15 @@ import { freePort as anyFreePort } from '../test/support/spawn-server';
 
 let nextPort = Number(process.env.HW_BENCH_PORT_BASE ?? 0);
 /** A loopback port: the next of HW_BENCH_PORT_BASE's range when set (a shared machine), else any free one. */
+/**
+ * HW_BENCH_ONLY=reads,creates,… runs only those parts of `npm run bench` (reads, usage, operations,
+ * dns, creates, memory, fleet); unset, every part.
+ */
+export function benchPart(name: string): boolean {
+  const only = process.env.HW_BENCH_ONLY;
+  return !only || only.split(',').some((part) => part.trim() === name);
+}
+
 export function freePort(): Promise<number> {
   return nextPort ? Promise.resolve(nextPort++) : anyFreePort();
 }

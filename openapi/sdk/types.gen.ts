@@ -364,6 +364,9 @@ export type PlanView = {
     steps: Array<string>;
     files: Array<string>;
     records: Array<PlannedRecordView>;
+    /**
+     * The system commands a create would run (the user, its group and password are written by the agent itself: see files)
+     */
     commands: Array<Array<string>>;
 };
 

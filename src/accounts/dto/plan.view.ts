@@ -17,6 +17,14 @@ export class PlanView {
   files: string[];
   @ApiProperty({ type: [PlannedRecordView] })
   records: PlannedRecordView[];
-  @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'string' } }, example: [['useradd', '--create-home', 'alice']] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: { type: 'string' } },
+    example: [
+      ['nginx', '-t'],
+      ['systemctl', 'reload', 'nginx'],
+    ],
+    description: 'The system commands a create would run (the user, its group and password are written by the agent itself: see files)',
+  })
   commands: string[][];
 }
