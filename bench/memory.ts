@@ -3,25 +3,13 @@
 // (4 clients) and 10,000 reads, settled. Prints figures beside their targets; asserts nothing.
 // About two minutes. HW_BENCH_MEMORY_CREATES / HW_BENCH_MEMORY_READS change the load.
 import { createMany, f, freshInstall, median } from './bench-panel';
-import { benchPart, load, rssMb, Server, sleep } from './support';
+import { benchPart, load, Server, settledRss } from './support';
 
 const CREATES = Number(process.env.HW_BENCH_MEMORY_CREATES ?? 1000);
 const READS = Number(process.env.HW_BENCH_MEMORY_READS ?? 10_000);
 
 function row(...cells: (string | number)[]): void {
   process.stdout.write(`  ${cells.join('  ')}\n`);
-}
-
-/** RSS once it has stopped falling (V8 and malloc give memory back a few seconds after a load), at most 20 s. */
-async function settledRss(pid: number): Promise<number> {
-  let last = rssMb(pid);
-  for (let waited = 0; waited < 20_000; waited += 2000) {
-    await sleep(2000);
-    const now = rssMb(pid);
-    if (now >= last - 1) return now;
-    last = now;
-  }
-  return last;
 }
 
 /** V8's heap against the rest of the process (malloc arenas, code, buffers), from /metrics. */

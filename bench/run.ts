@@ -2,15 +2,14 @@
 // (bench/reads.ts), then start, memory, bulk usage and creates on MariaDB. Prints figures and the
 // targets next to them; asserts nothing. HW_BENCH_ONLY=reads, =usage or =operations runs only that part (support.ts benchPart);
 // HW_BENCH_DATABASES=sqlite (or mariadb) only that database's reads. About six minutes on 2 cores.
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { publicKeyOneLine, signLicense } from '../src/license/license-file';
-import { startScriptEnv } from './bench-panel';
+import { benchLicense, startScriptEnv } from './bench-panel';
 import { Figure, readsAndLists, stats } from './reads';
-import { benchPart, cpuMs, freePort, load, Load, rssMb, Server, sleep, startServer } from './support';
+import { benchPart, cpuMs, freePort, load, Load, rssMb, Server, settledRss, sleep, startServer } from './support';
 
 const ROOT = resolve(__dirname, '../..');
 const SERVER_URL = process.env.HW_BENCH_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306';
@@ -117,18 +116,6 @@ async function stepMillis(panel: Server, headers: Record<string, string>): Promi
   const sums = series('sum');
   const counts = series('count');
   return Object.fromEntries([...sums].map(([step, sum]) => [step, (sum * 1000) / (counts.get(step) || 1)]));
-}
-
-/** RSS once it has stopped falling (V8 gives memory back a few seconds after a load ends), at most 20 s. */
-async function settledRss(pid: number): Promise<number> {
-  let last = rssMb(pid);
-  for (let waited = 0; waited < 20_000; waited += 2000) {
-    await sleep(2000);
-    const now = rssMb(pid);
-    if (now >= last - 1) return now;
-    last = now;
-  }
-  return last;
 }
 
 /** V8's heap against the rest of the process (malloc arenas, code, buffers), from the panel's /metrics. */
@@ -272,22 +259,3 @@ main().catch((error) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
-
-/** An unlimited licence signed by a key made for this run, so creates are not held to the free plan's 5. */
-function benchLicense(dataDir: string): Record<string, string> {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const year = 365 * 86_400_000;
-  const doc = signLicense(
-    {
-      licensee: 'bench',
-      plan: 'bench',
-      max_accounts: 0,
-      issued_at: new Date(Date.now() - 86_400_000).toISOString(),
-      expires_at: new Date(Date.now() + year).toISOString(),
-    },
-    privateKey,
-  );
-  const file = join(dataDir, 'license.json');
-  writeFileSync(file, JSON.stringify(doc));
-  return { HW_LICENSE_PUBLIC_KEY: publicKeyOneLine(publicKey), HW_LICENSE_FILE: file };
-}

@@ -142,3 +142,15 @@ export async function load(options: autocannon.Options, server?: number): Promis
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** RSS once it has stopped falling (V8 and malloc give memory back a few seconds after a load), at most 20 s. */
+export async function settledRss(pid: number): Promise<number> {
+  let last = rssMb(pid);
+  for (let waited = 0; waited < 20_000; waited += 2000) {
+    await sleep(2000);
+    const now = rssMb(pid);
+    if (now >= last - 1) return now;
+    last = now;
+  }
+  return last;
+}
