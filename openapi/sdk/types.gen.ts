@@ -1213,6 +1213,11 @@ export type ResellerSubscriptionView = {
      * Accounts do not expire: always null.
      */
     expires_at: string | null;
+    /**
+     * The fleet server the account lives on (Hostwright's; Plesk has one server).
+     */
+    server_id: number;
+    server_name: string | null;
 };
 
 export type ResellerOrderCreatedEnvelope = {
@@ -1285,6 +1290,11 @@ export type ResellerSubscriptionDetailView = {
      * The account's username.
      */
     ftp_username: string;
+    /**
+     * The fleet server the account lives on (Hostwright's; Plesk has one server).
+     */
+    server_id: number;
+    server_name: string | null;
 };
 
 export type ResellerSubscriptionDetailEnvelope = {
@@ -1454,6 +1464,11 @@ export type RestDomainView = {
     aliases?: Array<{
         [key: string]: unknown;
     }>;
+    /**
+     * The fleet server the account lives on (Hostwright's; Plesk has one server).
+     */
+    server_id: number;
+    server_name: string | null;
 };
 
 export type RestStatisticsView = {

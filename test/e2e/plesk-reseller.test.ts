@@ -266,7 +266,7 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
     assert.deepEqual(Object.keys(order.body.order).sort(), ['amount', 'created_at', 'currency', 'id', 'order_number', 'status']);
     assert.match(order.body.order.order_number, /^PLK_\d{8}_\d{6}$/);
     const sub = order.body.subscription;
-    assert.deepEqual({ ...sub, id: undefined }, { id: undefined, domain_name: 'example.org', status: 'active', expires_at: null });
+    assert.deepEqual({ ...sub, id: undefined }, { id: undefined, domain_name: 'example.org', status: 'active', expires_at: null, server_id: 1, server_name: 'server-1' });
     const [row] = await t.get(DataSource).query('SELECT id, guid, username, domain, email, client_id, package_id, status FROM accounts WHERE guid = ?', [sub.id]);
     assert.deepEqual(
       { username: row.username, domain: row.domain, email: row.email, client_id: String(row.client_id), package_id: Number(row.package_id), status: row.status },
@@ -290,10 +290,13 @@ describe('Plesk reseller API (/API/…, 0xhost dialect)', () => {
         'id',
         'plan_name',
         'price',
+        'server_id',
+        'server_name',
         'status',
       ]);
       assert.equal(detail.body.subscription.client_id, client.id);
       assert.equal(detail.body.subscription.client_name, 'Jane Roe');
+      assert.equal(detail.body.subscription.server_name, 'server-1');
       assert.equal(detail.body.subscription.plan_name, 'default');
       assert.equal(detail.body.subscription.ftp_username, 'exampleftp');
       assert.equal(detail.body.orders.length, 1);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { basic } from '../support/plesk';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const DOMAIN_KEYS = ['aliases', 'ascii_name', 'base_domain_id', 'created', 'guid', 'hosting_type', 'id', 'name', 'www_root'];
+const DOMAIN_KEYS = ['aliases', 'ascii_name', 'base_domain_id', 'created', 'guid', 'hosting_type', 'id', 'name', 'server_id', 'server_name', 'www_root'];
 
 describe('Plesk REST v2: domains, server, client description', () => {
   let t: TestApp;

@@ -7,7 +7,7 @@ import { basic, OVERSIZE_BODY, untilRateLimited, withInvalidLicence } from '../s
 import { CallResult, startTestApp, TestApp } from '../support/test-app';
 
 const CLIENT_KEYS = ['company', 'created', 'description', 'email', 'external_id', 'guid', 'id', 'locale', 'login', 'name', 'owner_login', 'status', 'type'];
-const DOMAIN_KEYS = ['aliases', 'ascii_name', 'base_domain_id', 'created', 'guid', 'hosting_type', 'id', 'name', 'www_root'];
+const DOMAIN_KEYS = ['aliases', 'ascii_name', 'base_domain_id', 'created', 'guid', 'hosting_type', 'id', 'name', 'server_id', 'server_name', 'www_root'];
 const STATISTICS_KEYS = [
   'active_domains',
   'databases',
@@ -133,6 +133,8 @@ describe('Plesk REST v2 (/api/v2, Plesk dialect)', () => {
         guid: domain.body.guid,
         created: undefined,
         aliases: [],
+        server_id: 1,
+        server_name: 'server-1',
       },
     );
     const stats = await rest('GET', `/api/v2/clients/${id}/statistics`);

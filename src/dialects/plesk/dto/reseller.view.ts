@@ -139,9 +139,14 @@ export class ResellerSubscriptionView {
   /** Accounts do not expire: always null. */
   @ApiProperty({ example: null, nullable: true, type: String })
   expires_at: string | null;
+  /** The fleet server the account lives on (Hostwright's; Plesk has one server). */
+  @ApiProperty({ example: 1 })
+  server_id: number;
+  @ApiProperty({ example: 'web1', nullable: true, type: String })
+  server_name: string | null;
 
   static of(a: Account): ResellerSubscriptionView {
-    return { id: a.guid, domain_name: a.domain, status: a.status, expires_at: null };
+    return { id: a.guid, domain_name: a.domain, status: a.status, expires_at: null, server_id: a.serverId, server_name: a.serverName ?? null };
   }
 }
 
@@ -212,6 +217,11 @@ export class ResellerSubscriptionDetailView {
   /** The account's username. */
   @ApiProperty({ example: 'exampleftp' })
   ftp_username: string;
+  /** The fleet server the account lives on (Hostwright's; Plesk has one server). */
+  @ApiProperty({ example: 1 })
+  server_id: number;
+  @ApiProperty({ example: 'web1', nullable: true, type: String })
+  server_name: string | null;
 
   static of(a: Account, plan: HostingPackage | null, client: Client | null): ResellerSubscriptionDetailView {
     return {
@@ -226,6 +236,8 @@ export class ResellerSubscriptionDetailView {
       expires_at: null,
       auto_renew: false,
       ftp_username: a.username,
+      server_id: a.serverId,
+      server_name: a.serverName ?? null,
     };
   }
 }

@@ -104,6 +104,11 @@ export class RestDomainView {
   /** Aliases are not supported: always empty. */
   @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, example: [] })
   aliases: object[];
+  /** The fleet server the account lives on (Hostwright's; Plesk has one server). */
+  @ApiProperty({ example: 1 })
+  server_id: number;
+  @ApiProperty({ example: 'web1', nullable: true, type: String })
+  server_name: string | null;
 
   static of(a: Account): RestDomainView {
     return {
@@ -116,6 +121,8 @@ export class RestDomainView {
       guid: a.guid,
       created: day(a.createdAt),
       aliases: [],
+      server_id: a.serverId,
+      server_name: a.serverName ?? null,
     };
   }
 }
