@@ -14,9 +14,8 @@ import { takenField } from '../platform/database/unique-fields';
 import { LicenseService } from '../license/license.service';
 import { HostingPackage } from '../packages/package.entity';
 import { PackagesService } from '../packages/packages.service';
-import { AccountProvisioner, AccountTarget, leftUnchanged, PlanPreview } from '../provisioning/provisioning.port';
+import { AccountProvisioner, AccountTarget, leftUnchanged, PlanPreview, targetOf } from '../provisioning/provisioning.port';
 import { Account, AccountStatus, PendingUpdate } from './account.entity';
-import { generationOf } from '../agent-protocol/plan';
 import { AccountsRepository } from './accounts.repository';
 import { dovecotHash } from '../mail/mail-passwords';
 import { mailboxLimits } from '../mail/mailbox-limits';
@@ -85,19 +84,6 @@ const SEAT_ATTEMPTS = 12;
 
 /** Rolls the dry-run transaction back after the indexes and the seat have had their say. */
 class DryRunRollback extends Error {}
-
-/** The account as provisioning sees it; the generation is that of the row's current operation. */
-export function targetOf(account: Account): AccountTarget {
-  return {
-    id: account.id,
-    serverId: account.serverId,
-    username: account.username,
-    domain: account.domain,
-    email: account.email,
-    phpVersion: account.phpVersion,
-    generation: generationOf(account.id, account.opSeq ?? 0),
-  };
-}
 
 /** One lifecycle operation as carryOut runs it: the plan, where it lands, and how to go back. */
 interface LifecycleOp {

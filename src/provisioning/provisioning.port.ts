@@ -1,3 +1,5 @@
+import { Account } from '../accounts/account.entity';
+import { generationOf } from '../agent-protocol/plan';
 import { PlanPreview } from '../agent-protocol/agent-client';
 import { DatabaseOp } from '../agent-protocol/database-ops';
 
@@ -22,6 +24,19 @@ export interface AccountTarget {
   /** A removal's: the hosting databases and database users made for the account, which must be gone after it. */
   databases?: string[];
   databaseUsers?: string[];
+}
+
+/** The account as provisioning sees it; the generation is that of the row's current operation. */
+export function targetOf(account: Account): AccountTarget {
+  return {
+    id: account.id,
+    serverId: account.serverId,
+    username: account.username,
+    domain: account.domain,
+    email: account.email,
+    phpVersion: account.phpVersion,
+    generation: generationOf(account.id, account.opSeq ?? 0),
+  };
 }
 
 const UNCHANGED = Symbol.for('hostwright.provisioning.unchanged');

@@ -5,8 +5,8 @@ import { AccountsRepository } from '../accounts/accounts.repository';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { DatabaseService } from '../platform/database/database.service';
 import { describeError } from '../agent-protocol/agent-errors';
-import { generationOf } from '../agent-protocol/plan';
 import { nowToTheSecond } from '../common/whole-seconds';
+import { targetOf } from './provisioning.port';
 import { ProvisioningService } from './provisioning.service';
 
 interface CleanupRow {
@@ -126,7 +126,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
     if (left === 'suspending' || left === 'unsuspending') return this.finishSuspension(account);
     if (left === 'updating') return this.finishUpdate(account);
     if (left === 'provisioning' && !(await this.accounts.transition(account, ['provisioning'], 'deleting'))) return false;
-    const target = this.targetOf(account);
+    const target = targetOf(account);
     try {
       await this.provisioner.remove(target);
     } catch (error) {
@@ -140,27 +140,14 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
     return true;
   }
 
-  private targetOf(account: Account) {
-    const generation = generationOf(account.id, account.opSeq ?? 0);
-    return {
-      id: account.id,
-      serverId: account.serverId,
-      username: account.username,
-      domain: account.domain,
-      email: account.email,
-      phpVersion: account.phpVersion,
-      generation,
-    };
-  }
-
   /** A suspend or unsuspend (or its undo) that stopped midway: the plan towards target_status, then the row lands there. */
   private async finishSuspension(account: Account): Promise<boolean> {
     const left = account.status;
     const to: AccountStatus =
       account.targetStatus === 'active' || account.targetStatus === 'suspended' ? account.targetStatus : left === 'suspending' ? 'suspended' : 'active';
     try {
-      if (to === 'suspended') await this.provisioner.suspend(this.targetOf(account));
-      else await this.provisioner.unsuspend(this.targetOf(account));
+      if (to === 'suspended') await this.provisioner.suspend(targetOf(account));
+      else await this.provisioner.unsuspend(targetOf(account));
     } catch (error) {
       this.logger.warn(`account ${account.id} (${left}): driving it ${to} failed, retrying next pass: ${describeError(error)}`);
       return false;
@@ -185,7 +172,7 @@ export class ProvisioningReconciler implements OnApplicationBootstrap, OnModuleD
     const changes: Record<string, unknown> = { ...(pending?.changes ?? {}) };
     if (pending?.php) {
       try {
-        await this.provisioner.changePhpVersion({ ...this.targetOf(account), phpVersion: pending.php.to }, pending.php.from);
+        await this.provisioner.changePhpVersion({ ...targetOf(account), phpVersion: pending.php.to }, pending.php.from);
       } catch (error) {
         this.logger.warn(`account ${account.id} (updating): the PHP move failed, retrying next pass: ${describeError(error)}`);
         return false;
