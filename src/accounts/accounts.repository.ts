@@ -9,6 +9,7 @@ import { DatabaseService } from '../platform/database/database.service';
 import { findAllOrderedBy, findOneByColumn, findPageAfter } from '../platform/database/find-one-by-column';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
 import { AccountQuery } from './dto/account-query.dto';
+import { AccountSuspension } from './suspensions/account-suspension.entity';
 import { AccountSuspensionsRepository } from './suspensions/account-suspensions.repository';
 import { AccountView } from './dto/account.view';
 import { AccountEventType } from '../webhooks/outbox/event-types';
@@ -56,7 +57,10 @@ export class AccountsRepository {
    */
   async withSuspensions(accounts: Account[]): Promise<Account[]> {
     const ids = accounts.filter(mayBeSuspended).map((a) => a.id);
-    const [found, servers] = await Promise.all([this.suspensions.ofAccounts(ids), this.servers.describe(new Set(accounts.map((a) => a.serverId)))]);
+    const serverIds = accounts.map((a) => a.serverId);
+    // Both usually answer without a query (an active account, the servers cached): then no await at all.
+    const found = ids.length ? await this.suspensions.ofAccounts(ids) : NO_SUSPENSIONS;
+    const servers = this.servers.describeCached(serverIds) ?? (await this.servers.describe(serverIds));
     for (const a of accounts) {
       a.suspensions = found.get(a.id) ?? [];
       const server = servers.get(a.serverId);
@@ -84,8 +88,12 @@ export class AccountsRepository {
     return Boolean(result.affected);
   }
 
-  /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
-  async page<V>(query: AccountQuery, view: (account: Account) => V): Promise<Page<V>> {
+  /**
+   * Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. Without
+   * a view, AccountView's, and only its columns are read: six fewer per row (the password hash
+   * among them) took a sixth of a 50-row page's CPU on SQLite.
+   */
+  async page<V = AccountView>(query: AccountQuery, view?: (account: Account) => V): Promise<Page<V>> {
     const where: Record<string, string | number> = {};
     if (query.status) where.status = query.status;
     if (query.username) where.username = query.username;
@@ -95,10 +103,10 @@ export class AccountsRepository {
     const page = await keysetPage(
       query as PageQuery,
       (a: Account) => a,
-      (after, take) => findPageAfter(this.db.dataSource, Account, where, after, take),
+      (after, take) => findPageAfter(this.db.dataSource, Account, where, after, take, view ? undefined : ACCOUNT_VIEW_COLUMNS),
     );
     await this.withSuspensions(page.data);
-    return { ...page, data: page.data.map(view) };
+    return { ...page, data: page.data.map(view ?? (AccountView.of as unknown as (account: Account) => V)) };
   }
 
   /** Every account of one client, oldest first. */
@@ -224,4 +232,25 @@ export class AccountsRepository {
   }
 }
 
+/** What AccountView.of reads of a row (withSuspensions: id, status, server_id). */
+const ACCOUNT_VIEW_COLUMNS = [
+  'id',
+  'guid',
+  'username',
+  'domain',
+  'email',
+  'package_id',
+  'client_id',
+  'status',
+  'php_version',
+  'disk_limit_mb',
+  'bandwidth_limit_mb',
+  'external_id',
+  'suspend_reason',
+  'server_id',
+  'created_at',
+  'updated_at',
+];
+
+const NO_SUSPENSIONS: ReadonlyMap<number, AccountSuspension[]> = new Map();
 const mayBeSuspended = (a: Account): boolean => a.status !== 'active' && a.status !== 'provisioning';

@@ -248,7 +248,7 @@ export class AccountsService {
   }
 
   /** Keyset pages filtered by status, username, domain, client_id; `view` shapes each row. */
-  list<V = AccountView>(query: AccountQuery, view: (account: Account) => V = AccountView.of as never): Promise<Page<V>> {
+  list<V = AccountView>(query: AccountQuery, view?: (account: Account) => V): Promise<Page<V>> {
     return this.accounts.page(query, view);
   }
 

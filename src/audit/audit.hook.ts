@@ -41,9 +41,10 @@ export class AuditHook implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.addHook) return;
-    fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (WRITE_METHODS.has(request.method)) await this.store(request, reply, payload);
-      return payload;
+    // Callback style: a read passes straight on, without the promise an async hook costs every request.
+    fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+      if (!WRITE_METHODS.has(request.method)) return done(null, payload);
+      void this.store(request, reply, payload).then(() => done(null, payload));
     });
   }
 

@@ -7,6 +7,16 @@ import { TokensService } from './tokens.service';
 /** RFC 6750: the scheme is case-insensitive; one token, no spaces inside. */
 const BEARER_HEADER = /^bearer +([^\s]+) *$/i;
 
+/** The token of `Authorization: Bearer <token>`, from that header only. */
+export function bearerSecret(request: HeaderRequest): string | undefined {
+  return BEARER_HEADER.exec(firstHeader(request, 'authorization') ?? '')?.[1];
+}
+
+/** The token of `x-api-key: <token>`. */
+export function apiKeySecret(request: HeaderRequest): string | undefined {
+  return firstHeader(request, 'x-api-key')?.trim() || undefined;
+}
+
 /**
  * Passport strategy for `Authorization: Bearer <token>`, from that header only. passport-http-bearer
  * also took `access_token` from the query string and the body: a token in a URL ends up in proxy
@@ -16,7 +26,7 @@ class HeaderBearerStrategy extends ExtractingStrategy<string> {
   name = 'bearer';
 
   protected extract(request: HeaderRequest): string | undefined {
-    return BEARER_HEADER.exec(firstHeader(request, 'authorization') ?? '')?.[1];
+    return bearerSecret(request);
   }
 }
 
@@ -25,7 +35,7 @@ class HeaderApiKeyStrategy extends ExtractingStrategy<string> {
   name = 'api-key';
 
   protected extract(request: HeaderRequest): string | undefined {
-    return firstHeader(request, 'x-api-key')?.trim() || undefined;
+    return apiKeySecret(request);
   }
 }
 

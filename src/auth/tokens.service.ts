@@ -39,6 +39,21 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export const TOKEN_CACHE_MS = 5_000;
 const TOKEN_CACHE_MAX = 10_000;
 
+/** The secret's hash, or null for one no token can have (empty, or longer than any we issue). */
+function secretHashOf(secret: string): string | null {
+  return secret && secret.length <= 200 ? hashTokenSecret(secret) : null;
+}
+
+function principalOfToken(token: ApiToken): Principal {
+  return Object.freeze({
+    tokenId: token.id,
+    name: token.name,
+    scopes: Object.freeze(parseScopes(token.scopes)) as string[],
+    dialect: token.dialect,
+    serverId: token.serverId,
+  });
+}
+
 @Injectable()
 export class TokensService {
   constructor(
@@ -47,7 +62,8 @@ export class TokensService {
     private readonly box: SecretBox,
   ) {}
 
-  private readonly cache = new Map<string, { token: ApiToken; until: number }>();
+  /** By secret hash: the row and the principal made of it once (frozen: every request of the token shares it). */
+  private readonly cache = new Map<string, { token: ApiToken; principal: Principal; until: number }>();
 
   /** Creates a token; the secret is returned here and never again. */
   async create(input: NewToken): Promise<{ token: ApiToken; secret: string }> {
@@ -104,25 +120,46 @@ export class TokensService {
 
   /** The principal for a presented secret, or null when unknown, revoked or expired. */
   async authenticate(secret: string): Promise<Principal | null> {
-    if (!secret || secret.length > 200) return null;
-    const hash = hashTokenSecret(secret);
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return this.principalFor(cached.token);
+    const hash = secretHashOf(secret);
+    if (!hash) return null;
+    const cached = this.fromCache(hash);
+    if (cached !== undefined) return cached;
     const token = await this.tokens.findOneBy({ secretHash: hash });
     if (!token) return null;
     if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { token, until: Date.now() + TOKEN_CACHE_MS });
-    return this.principalFor(token);
+    const entry = { token, principal: principalOfToken(token), until: Date.now() + TOKEN_CACHE_MS };
+    this.cache.set(hash, entry);
+    return this.checked(entry);
+  }
+
+  /**
+   * `authenticate` without the database: the answer when the cache decides it, undefined when the
+   * secret must be looked up. The auth guard's synchronous path for the usual request.
+   */
+  authenticateCached(secret: string): Principal | null | undefined {
+    const hash = secretHashOf(secret);
+    return hash ? this.fromCache(hash) : null;
+  }
+
+  private fromCache(hash: string): Principal | null | undefined {
+    const entry = this.cache.get(hash);
+    return entry && entry.until > Date.now() ? this.checked(entry) : undefined;
   }
 
   principalFor(token: ApiToken): Principal | null {
-    const now = new Date();
-    if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      token.lastUsedAt = now;
-      void this.db.write((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: now })).catch(() => undefined);
+    return this.checked({ token, principal: principalOfToken(token) });
+  }
+
+  /** Null when revoked or expired; else the principal, and last_used_at written at most once a minute. */
+  private checked({ token, principal }: { token: ApiToken; principal: Principal }): Principal | null {
+    const now = Date.now();
+    if (token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= now)) return null;
+    if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      const at = new Date(now);
+      token.lastUsedAt = at;
+      void this.db.write((em) => em.update(ApiToken, { id: token.id }, { lastUsedAt: at })).catch(() => undefined);
     }
-    return { tokenId: token.id, name: token.name, scopes: parseScopes(token.scopes), dialect: token.dialect, serverId: token.serverId };
+    return principal;
   }
 
   /** On a fresh install: an admin token, so the operator can start. Returns its secret, or null. */

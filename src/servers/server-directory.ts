@@ -10,6 +10,11 @@ import { ServersRepository } from './servers.repository';
  */
 export const SERVER_CACHE_MS = 5_000;
 
+export interface ServerDescription {
+  name: string;
+  ipv4: string | null;
+}
+
 /**
  * Every server row, read at most once per SERVER_CACHE_MS: the account views' server names and addresses and
  * the agent clients come from here, so neither costs a query per request. A fleet has few servers.
@@ -17,6 +22,7 @@ export const SERVER_CACHE_MS = 5_000;
 @Injectable()
 export class ServerDirectory {
   private rows = new Map<number, Server>();
+  private descriptions = new Map<number, ServerDescription>();
   private until = 0;
   private loading?: Promise<void>;
 
@@ -33,16 +39,20 @@ export class ServerDirectory {
   }
 
   /** The name and IPv4 address (server 1 without one: HW_SERVER_IP) of each id; absent for one that is gone. */
-  async describe(ids: Iterable<number>): Promise<Map<number, { name: string; ipv4: string | null }>> {
-    await this.fresh();
+  async describe(ids: Iterable<number>): Promise<ReadonlyMap<number, ServerDescription>> {
     const wanted = [...ids];
+    const cached = this.describeCached(wanted);
+    if (cached) return cached;
+    await this.fresh();
     if (wanted.some((id) => !this.rows.has(id))) await this.reread();
-    const out = new Map<number, { name: string; ipv4: string | null }>();
-    for (const id of wanted) {
-      const row = this.rows.get(id);
-      if (row) out.set(id, { name: row.name, ipv4: addressesOf(row, this.config.provisioning.serverIp).ipv4 });
-    }
-    return out;
+    return this.descriptions;
+  }
+
+  /** `describe` from the cache alone, when it is fresh and knows every id: an account read costs no promise here. */
+  describeCached(ids: readonly number[]): ReadonlyMap<number, ServerDescription> | undefined {
+    if (Date.now() >= this.until) return undefined;
+    for (const id of ids) if (!this.descriptions.has(id)) return undefined;
+    return this.descriptions;
   }
 
   /** After a write: the next read asks the database. */
@@ -63,6 +73,7 @@ export class ServerDirectory {
       .all()
       .then((rows) => {
         this.rows = new Map(rows.map((r) => [r.id, r]));
+        this.descriptions = new Map(rows.map((r) => [r.id, { name: r.name, ipv4: addressesOf(r, this.config.provisioning.serverIp).ipv4 }]));
         this.until = Date.now() + SERVER_CACHE_MS;
       })
       .finally(() => (this.loading = undefined));

@@ -263,6 +263,25 @@ describe('accounts: the native lifecycle API', () => {
     assert.deepEqual(none.body, { data: [], meta: { next_cursor: null, limit: 25 } });
   });
 
+  test('a list page shows each account exactly as GET one does (the page reads only the view columns)', async () => {
+    const client = await t.call('POST', '/api/v1/clients', { body: { name: 'Page Co', login: 'pageco', email: 'p@example.com', password: 'password1' } });
+    assert.equal(client.status, 201);
+    await createAccount(t, { client_id: client.body.data.id, external_id: 'whmcs-77', disk_limit_mb: 2048, bandwidth_limit_mb: 4096 });
+    const suspended = await createAccount(t);
+    assert.equal((await t.call('POST', `/api/v1/accounts/${suspended.id}/suspend`, { body: { reason: 'unpaid invoice' } })).status, 200);
+    const page = await t.call('GET', '/api/v1/accounts?limit=100');
+    assert.equal(page.status, 200);
+    assert.ok(page.body.data.length >= 2);
+    for (const listed of page.body.data) {
+      const one = await t.call('GET', `/api/v1/accounts/${listed.id}`);
+      assert.deepEqual(listed, one.body.data, `account ${listed.id}`);
+    }
+    const shown = page.body.data.find((a: { id: number }) => a.id === suspended.id);
+    assert.equal(shown.suspend_reason, 'unpaid invoice');
+    assert.equal(shown.suspensions.length, 1);
+    assert.ok(page.body.data.some((a: { external_id: string | null; disk_limit_mb: number | null }) => a.external_id === 'whmcs-77' && a.disk_limit_mb === 2048));
+  });
+
   test('GET one: 404 not_found when absent or not a number', async () => {
     for (const id of ['999999', 'abc', '0', '-1']) {
       const r = await t.call('GET', `/api/v1/accounts/${id}`);

@@ -83,21 +83,22 @@ export class AccountView extends CreatedAccountView {
   updated_at: string;
 
   static of(a: Account): AccountView {
-    // Extends the create answer in place: `{ ...x, more }` costs ~1 µs per property after the
-    // spread on this V8 (13 µs a view, 5 % of a read, 25× that on a list page).
-    return Object.assign(CreatedAccountView.of(a), {
-      guid: a.guid,
-      client_id: a.clientId,
-      php_version: a.phpVersion,
-      disk_limit_mb: a.diskLimitMb,
-      bandwidth_limit_mb: a.bandwidthLimitMb,
-      suspend_reason: a.suspendReason,
-      suspensions: suspensionsOf(a),
-      external_id: a.externalId,
-      server_id: a.serverId,
-      server_name: a.serverName ?? null,
-      updated_at: isoUtc(a.updatedAt)!,
-    });
+    // Extends the create answer in place, property by property (V8 caches the transitions):
+    // `{ ...x, more }` cost ~1 µs per property after the spread on this V8 (25× that on a list
+    // page), and Object.assign a SetDataProperties per view.
+    const view = CreatedAccountView.of(a) as AccountView;
+    view.guid = a.guid;
+    view.client_id = a.clientId;
+    view.php_version = a.phpVersion;
+    view.disk_limit_mb = a.diskLimitMb;
+    view.bandwidth_limit_mb = a.bandwidthLimitMb;
+    view.suspend_reason = a.suspendReason;
+    view.suspensions = suspensionsOf(a);
+    view.external_id = a.externalId;
+    view.server_id = a.serverId;
+    view.server_name = a.serverName ?? null;
+    view.updated_at = isoUtc(a.updatedAt)!;
+    return view;
   }
 }
 

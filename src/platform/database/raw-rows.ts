@@ -39,11 +39,23 @@ function sqliteStatement(handle: SqliteHandle, sql: string): { statement: Sqlite
   return kept;
 }
 
+/** The column names last answered per SQL text: the same array while they stay the same, as SQLite's kept statements give. */
+const mysqlColumns = new Map<string, string[]>();
+
+function columnsOf(sql: string, fields: { name: string }[]): string[] {
+  const known = mysqlColumns.get(sql);
+  if (known && known.length === fields.length && fields.every((f, i) => f.name === known[i])) return known;
+  if (mysqlColumns.size >= STATEMENTS_MAX) mysqlColumns.clear();
+  const names = fields.map((f) => f.name);
+  mysqlColumns.set(sql, names);
+  return names;
+}
+
 async function mysqlTable(driver: { obtainMasterConnection(): Promise<MysqlConnection> }, sql: string, values: Value[]): Promise<RawTable> {
   const connection = await driver.obtainMasterConnection();
   try {
     return await new Promise<RawTable>((resolve, reject) =>
-      connection.execute({ sql, rowsAsArray: true }, values, (error, rows, fields) => (error ? reject(error) : resolve({ columns: fields.map((f) => f.name), rows }))),
+      connection.execute({ sql, rowsAsArray: true }, values, (error, rows, fields) => (error ? reject(error) : resolve({ columns: columnsOf(sql, fields), rows }))),
     );
   } finally {
     connection.release();
