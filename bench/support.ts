@@ -143,14 +143,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** RSS once it has stopped falling (V8 and malloc give memory back a few seconds after a load), at most 20 s. */
+/**
+ * RSS once the process has been idle long enough to give memory back (the panel collects after a
+ * quiet 5 s check: platform/process/idle-memory.ts, so at least 12 s) and it has stopped falling; at most 30 s.
+ */
 export async function settledRss(pid: number): Promise<number> {
   let last = rssMb(pid);
-  for (let waited = 0; waited < 20_000; waited += 2000) {
+  for (let waited = 0; waited < 30_000; waited += 2000) {
     await sleep(2000);
     const now = rssMb(pid);
-    if (now >= last - 1) return now;
-    last = now;
+    if (waited >= 10_000 && now >= last - 1) return now;
+    last = Math.min(last, now);
   }
-  return last;
+  return rssMb(pid);
 }

@@ -10,6 +10,7 @@ import { createFastifyAdapter } from './platform/http/fastify-adapter';
 import { flushLogs } from './platform/observability/logging';
 import { PinoNestLogger } from './platform/observability/pino-nest-logger';
 import { loadTls } from './platform/http/tls';
+import { releaseMemoryWhenIdle } from './platform/process/idle-memory';
 
 async function bootstrap(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -31,6 +32,7 @@ async function bootstrap(): Promise<void> {
     );
   }
   // Last, so a supervisor (or a test) that waits for this line finds the token already printed.
+  releaseMemoryWhenIdle();
   logger.log(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)`, 'Main');
   flushLogs();
 }
