@@ -10,6 +10,7 @@ import { renewalTime, retryDelaySeconds } from '../../src/certificates/renewal-s
 import { sqlDatetime } from '../../src/platform/database/columns';
 import { accountBody, createAccount } from '../support/accounts';
 import { startPebble, Pebble } from '../support/pebble';
+import { skipUnlessInstalled } from '../support/system-tools';
 import { freePort } from '../support/spawn-server';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -50,7 +51,7 @@ describe('certificates: the schedule', () => {
   });
 });
 
-describe('certificates: ACME against Pebble whose DNS answers nothing (the domain is not resolvable)', () => {
+describe('certificates: ACME against Pebble whose DNS answers nothing (the domain is not resolvable)', { skip: skipUnlessInstalled('pebble') }, () => {
   let t: TestApp;
   let pebble: Pebble;
 

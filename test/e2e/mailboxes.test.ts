@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { accountBody } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
+import { skipUnlessInstalled } from '../support/system-tools';
 
 const MAILBOX_KEYS = ['account_id', 'address', 'created_at', 'domain', 'id', 'local_part', 'primary', 'quota_mb', 'updated_at'];
 
@@ -33,7 +34,7 @@ function filesUnder(dir: string): [string, Buffer][] {
   return out;
 }
 
-describe('mailboxes: API, package limits, grammar, and passwords that work and are stored nowhere in clear', () => {
+describe('mailboxes: API, package limits, grammar, and passwords that work and are stored nowhere in clear', { skip: skipUnlessInstalled('doveadm') }, () => {
   let t: TestApp;
   let packageId: number;
   before(async () => {
