@@ -25,6 +25,11 @@ export class WindowCounterStorage implements ThrottlerStorage {
   constructor(private readonly shared?: SharedWindowCounts) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+    return this.hit(key, ttl, limit, blockDuration);
+  }
+
+  /** `increment` without the promise: TokenThrottlerGuard's synchronous count. */
+  hit(key: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
     const now = Date.now();
     let window = this.windows.get(key);
     if (!window || (window.endsAt <= now && window.blockedUntil <= now)) {
