@@ -31,8 +31,8 @@ async function bootstrap(): Promise<void> {
         `Try: curl -sk -H "Authorization: Bearer ${firstToken}" ${scheme}://127.0.0.1:${config.port}/api/v1/packages\n\n`,
     );
   }
-  // Last, so a supervisor (or a test) that waits for this line finds the token already printed.
   releaseMemoryWhenIdle();
+  // Last, so a supervisor (or a test) that waits for this line finds the token already printed.
   logger.log(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)`, 'Main');
   flushLogs();
 }

@@ -54,8 +54,8 @@ export async function findPageAfter<E extends ObjectLiteral>(
 const AS_STORED = new Set(['varchar', 'text', 'integer', 'int']);
 
 type Hydrator = (row: unknown[]) => ObjectLiteral;
-const hydrators = new WeakMap<object, Map<string, Hydrator>>();
-const byColumns = new WeakMap<readonly string[], Hydrator>();
+/** Per entity: by the column order's text, and by the very column array a kept statement answers each time. */
+const hydrators = new WeakMap<object, { byOrder: Map<string, Hydrator>; byColumns: WeakMap<readonly string[], Hydrator> }>();
 
 /**
  * Per entity and column order, once: plain columns copied as they come, the rest (dates,
@@ -64,8 +64,9 @@ const byColumns = new WeakMap<readonly string[], Hydrator>();
  */
 function hydratorFor(dataSource: DataSource, target: EntityTarget<ObjectLiteral>, order: readonly string[]): Hydrator {
   const metadata = dataSource.getMetadata(target);
-  let byOrder = hydrators.get(metadata);
-  if (!byOrder) hydrators.set(metadata, (byOrder = new Map()));
+  let known = hydrators.get(metadata);
+  if (!known) hydrators.set(metadata, (known = { byOrder: new Map(), byColumns: new WeakMap() }));
+  const { byOrder, byColumns } = known;
   // The column list is the same array on every call of a kept statement (raw-rows.ts): found without joining it.
   let hydrator = byColumns.get(order);
   if (hydrator) return hydrator;

@@ -14,13 +14,21 @@ const UNLIMITED_ROUTES = new Set(['/health', '/metrics']);
  */
 @Injectable()
 export class TokenThrottlerGuard implements CanActivate {
-  private readonly throttler: ThrottlerOptions;
+  private readonly counter: WindowCounterStorage;
+  private readonly name: string;
+  private readonly limit: number;
+  private readonly ttl: number;
+  private readonly blockDuration: number;
 
-  constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
-  ) {
-    this.throttler = (Array.isArray(options) ? options : options.throttlers)[0];
+  /** The one throttler's numbers and the storage, resolved once: a request only counts. */
+  constructor(@InjectThrottlerOptions() options: ThrottlerModuleOptions, @InjectThrottlerStorage() storage: ThrottlerStorage) {
+    if (!(storage instanceof WindowCounterStorage)) throw new Error('TokenThrottlerGuard counts on the WindowCounterStorage (rate-limit.module.ts)');
+    const throttler: ThrottlerOptions = (Array.isArray(options) ? options : options.throttlers)[0];
+    this.counter = storage;
+    this.name = throttler.name ?? 'default';
+    this.limit = throttler.limit as number;
+    this.ttl = throttler.ttl as number;
+    this.blockDuration = (throttler.blockDuration as number | undefined) ?? this.ttl;
   }
 
   /**
@@ -34,12 +42,10 @@ export class TokenThrottlerGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<{ routeOptions?: { url?: string }; ip?: string }>();
     if (UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '')) return true;
-    const throttler = this.throttler;
-    const ttl = throttler.ttl as number;
-    const limit = throttler.limit as number;
+    const { limit, ttl } = this;
     const principal = principalOf(request);
     const tracker = principal ? `token:${principal.tokenId}` : `ip:${request.ip}`;
-    const hit = this.counter().hit(`${throttler.name}:${tracker}`, ttl, limit, (throttler.blockDuration as number | undefined) ?? ttl);
+    const hit = this.counter.hit(`${this.name}:${tracker}`, ttl, limit, this.blockDuration);
     const reply = http.getResponse<FastifyReply>();
     if (hit.isBlocked) {
       // The 429 says the same as an answer let through: none left until the block ends (Reset = Retry-After).
@@ -54,10 +60,5 @@ export class TokenThrottlerGuard implements CanActivate {
     reply.header('X-RateLimit-Remaining', Math.max(0, limit - hit.totalHits));
     reply.header('X-RateLimit-Reset', hit.timeToExpire);
     return true;
-  }
-
-  private counter(): WindowCounterStorage {
-    if (!(this.storage instanceof WindowCounterStorage)) throw new Error('TokenThrottlerGuard counts on the WindowCounterStorage (rate-limit.module.ts)');
-    return this.storage;
   }
 }
