@@ -108,7 +108,8 @@ app.addHook('onResponse', (request, reply, done) => {
 
 interface Token {
   id: number;
-  scopes: string;
+  /** Split once, when the row is read: the panel keeps the principal's parsed scopes in its cache entry. */
+  scopes: string[];
   expiresAt: number | null;
   revoked: boolean;
   lastUsed: number;
@@ -124,7 +125,15 @@ async function tokenFor(secret: string): Promise<Token | null> {
   const row = await db.one('SELECT * FROM api_tokens WHERE secret_hash = ? LIMIT 1', hash);
   if (!row) return null;
   const expires = iso(row.expires_at);
-  const token = { id: Number(row.id), scopes: String(row.scopes), expiresAt: expires ? Date.parse(expires) : null, revoked: row.revoked_at !== null, lastUsed: 0 };
+  const token = {
+    id: Number(row.id),
+    scopes: String(row.scopes)
+      .split(',')
+      .map((s) => s.trim()),
+    expiresAt: expires ? Date.parse(expires) : null,
+    revoked: row.revoked_at !== null,
+    lastUsed: 0,
+  };
   tokens.set(hash, { token, until: Date.now() + 5000 });
   return token;
 }
@@ -141,8 +150,7 @@ async function principal(request: FastifyRequest, reply: FastifyReply, scope: st
     token.lastUsed = now;
     void db.run('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [sqlNow(), token.id]).catch(() => undefined);
   }
-  const held = token.scopes.split(',').map((s) => s.trim());
-  if (!held.includes('*') && !held.includes(scope)) return (reply.code(403).send({ error: 'forbidden' }), null);
+  if (!token.scopes.includes('*') && !token.scopes.includes(scope)) return (reply.code(403).send({ error: 'forbidden' }), null);
   let window = windows.get(token.id);
   if (!window || window.endsAt <= now) windows.set(token.id, (window = { endsAt: now + RATE_WINDOW_MS, hits: 0 }));
   window.hits += 1;
