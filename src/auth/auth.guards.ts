@@ -85,9 +85,14 @@ function registered(name: string): Attempt {
   return strategy;
 }
 
-/** One metadata read per request: @Authenticated/@PublicRoute put the whole answer on the handler. */
+/** Per handler, read once: @Authenticated/@PublicRoute put the whole answer on it, and it never changes after start. */
+const routeAuths = new WeakMap<object, RouteAuth>();
+
 function routeAuthOf(reflector: Reflector, context: ExecutionContext): RouteAuth {
-  return reflector.get<RouteAuth | undefined>(ROUTE_AUTH, context.getHandler()) ?? DEFAULT_ROUTE_AUTH;
+  const handler = context.getHandler();
+  let route = routeAuths.get(handler);
+  if (!route) routeAuths.set(handler, (route = reflector.get<RouteAuth | undefined>(ROUTE_AUTH, handler) ?? DEFAULT_ROUTE_AUTH));
+  return route;
 }
 
 /**

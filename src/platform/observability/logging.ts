@@ -73,12 +73,14 @@ export class RequestLogController extends LogController {
   routeNotFound(): void {}
 
   requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // Fastify builds routeOptions anew on every read of it.
+    const route = request.routeOptions?.url;
     const line = {
       reqId: request.id,
       method: request.method,
       // A secret in the path (Plesk's DELETE /api/v2/auth/keys/:key) is logged as the route pattern.
-      url: request.routeOptions?.url?.endsWith('/:key') ? request.routeOptions.url : request.url.split('?')[0],
-      route: request.routeOptions?.url,
+      url: route?.endsWith('/:key') ? route : request.url.split('?')[0],
+      route,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
     };
