@@ -40,6 +40,7 @@ describe('passwd files: our writes raced against useradd, groupadd, usermod, chp
       const work: Promise<unknown>[] = [
         users.create(name('oa', r)),
         users.create(name('ob', r)).then(() => users.setPassword(name('ob', r), `pw-${r}`)),
+        users.create(name('oc', r), `pw-c-${r}`),
         tool(['useradd', ...at, '-M', '-U', '-c', 'tool', name('tu', r)]),
         tool(['groupadd', ...at, name('tg', r)]),
       ];
@@ -80,6 +81,7 @@ describe('passwd files: our writes raced against useradd, groupadd, usermod, chp
     for (let r = 1; r <= ROUNDS; r++) {
       expect(name('oa', r), !removed(r), [...all]);
       expect(name('ob', r), true, [...all]);
+      expect(name('oc', r), true, [...all]);
       expect(name('tu', r), !removed(r), [...all]);
       expect(name('tg', r), true, ['group', 'gshadow']);
     }
@@ -88,7 +90,7 @@ describe('passwd files: our writes raced against useradd, groupadd, usermod, chp
         .find((l) => l.startsWith(`${who}:`))
         ?.split(':')[i];
     for (let r = 1; r <= ROUNDS; r++) {
-      if (!/^\$6\$/.test(field('shadow', name('ob', r), 1) ?? '')) problems.push(`${name('ob', r)}: our password is not in shadow`);
+      for (const who of [name('ob', r), name('oc', r)]) if (!/^\$6\$/.test(field('shadow', who, 1) ?? '')) problems.push(`${who}: our password is not in shadow`);
       if (removed(r)) continue;
       if (r < ROUNDS && field('passwd', name('tu', r), 4) !== 'changed') problems.push(`${name('tu', r)}: usermod's change was lost`);
       const chpasswdRan = r >= 2 && (r + 1) % 2 === 1 && r + 1 <= ROUNDS;

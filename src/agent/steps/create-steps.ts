@@ -33,7 +33,11 @@ async function cleanOnFailure(clean: () => Promise<void>, work: () => Promise<vo
 export function userStep({ users }: StepDeps): Step {
   return {
     name: 'user',
-    apply: async ({ target }) => void (await users.create(target.username)),
+    // The plan's password goes in with the user (useradd -p): one rewrite of shadow, not two.
+    async apply(input) {
+      await users.create(input.target.username, input.secrets?.password);
+      input.passwordWritten = input.secrets?.password !== undefined;
+    },
     undo: ({ target }) => users.remove(target.username),
   };
 }
@@ -158,14 +162,14 @@ export function mailStep({ files, mail }: StepDeps): Step {
 }
 
 /**
- * The Linux user's password (so SFTP takes it), from the plan's secrets through chpasswd's stdin.
- * A plan without the secret leaves the password as it is (useradd's `!`: no password login). Nothing to undo.
+ * The Linux user's password (so SFTP takes it), from the plan's secrets through chpasswd's stdin;
+ * in a create, already written by the user step. A plan without the secret leaves the password as it is (useradd's `!`: no password login). Nothing to undo.
  */
 export function passwordStep({ users }: StepDeps): Step {
   return {
     name: 'password',
-    async apply({ target, secrets }) {
-      if (secrets?.password !== undefined) await users.setPassword(target.username, secrets.password);
+    async apply({ target, secrets, passwordWritten }) {
+      if (secrets?.password !== undefined && !passwordWritten) await users.setPassword(target.username, secrets.password);
     },
     undo: async () => undefined,
   };

@@ -20,6 +20,8 @@ export interface StepInput {
   secrets?: PlanSecrets;
   /** A create's zone addresses, from the panel's servers row (plan-host.ts); absent: the agent's own. */
   host?: PlanHost;
+  /** Set by the user step when it wrote the secrets' password with the user: the password step has nothing left to do. */
+  passwordWritten?: boolean;
   /** The plan's place with the reload coalescer (plans that end in a reload). */
   reload?: ReloadTicket;
 }

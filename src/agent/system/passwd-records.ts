@@ -41,6 +41,8 @@ export interface NewUser {
   gecos: string;
   home: string;
   shell: string;
+  /** useradd -p: a crypt(3) hash for shadow; absent, a locked password (`!`). */
+  passwordHash?: string;
 }
 
 /** Where the line of `name` starts in a passwd-format text, -1 if there is none. */
@@ -71,12 +73,13 @@ const field = (n: number) => (n < 0 ? '' : String(n));
 
 /**
  * `useradd -M -U`: the user, its own group with the same id (the lowest above every id in use
- * in UID_MIN..UID_MAX, else the lowest free one), a locked password (`!`). New lines go before
+ * in UID_MIN..UID_MAX, else the lowest free one), the given hash or a locked password (`!`). New lines go before
  * NIS entries (`+`/`-`), as shadow-utils puts them. Returns the uid (= gid).
  */
 export function addUserWithGroup(t: PasswdTables, user: NewUser, defs: LoginDefs): number {
   if (has(t.passwd, user.name) || has(t.shadow, user.name)) throw new Error(`system user ${user.name} already exists`);
   if (has(t.group, user.name) || has(t.gshadow, user.name)) throw new Error(`system group ${user.name} already exists`);
+  if (user.passwordHash !== undefined && !/^\$[^:\s]+$/.test(user.passwordHash)) throw new Error('a password hash must be one crypt(3) field');
   const min = Math.max(defs.uidMin, defs.gidMin);
   const max = Math.min(defs.uidMax, defs.gidMax);
   const used = new Set<number>();
@@ -89,7 +92,7 @@ export function addUserWithGroup(t: PasswdTables, user: NewUser, defs: LoginDefs
     for (id = min; id <= max && used.has(id); id++);
     if (id > max) throw new Error(`no free uid/gid left in ${min}..${max}`);
   }
-  const shadow = `${user.name}:!:${today()}:${field(defs.passMinDays)}:${field(defs.passMaxDays)}:${field(defs.passWarnAge)}:::`;
+  const shadow = `${user.name}:${user.passwordHash ?? '!'}:${today()}:${field(defs.passMinDays)}:${field(defs.passMaxDays)}:${field(defs.passWarnAge)}:::`;
   t.passwd = insertBeforeNis(t.passwd!, `${user.name}:x:${id}:${id}:${user.gecos}:${user.home}:${user.shell}`);
   t.group = insertBeforeNis(t.group!, `${user.name}:x:${id}:`);
   if (t.shadow != null) t.shadow = insertBeforeNis(t.shadow, shadow);

@@ -3,7 +3,7 @@ import { chmod, chown, readFile } from 'node:fs/promises';
 import { runCommand } from './command-runner';
 import { FileOps } from './file-ops';
 import { PASSWD_FILES, PasswdDatabase } from './passwd-database';
-import { addUserWithGroup, parseLoginDefs, setShadowHash } from './passwd-records';
+import { addUserWithGroup, LoginDefs, parseLoginDefs, setShadowHash } from './passwd-records';
 
 export interface PasswdEntry {
   name: string;
@@ -72,12 +72,18 @@ export class SystemUsers {
     return lineNamed((await this.files.read('/etc/group')) ?? '', name) !== null;
   }
 
-  /** `useradd -M -U -c hostwright -d /home/{user} -s /bin/bash`, by our writer. */
-  async create(username: string): Promise<PasswdEntry> {
+  /**
+   * `useradd -M -U -c hostwright -d /home/{user} -s /bin/bash [-p hash]`, by our writer. With a
+   * password its hash goes into the same pass, so a create rewrites shadow once, not twice (the
+   * second rewrite was a third of a create's user work at 10,000 users).
+   */
+  async create(username: string, password?: string): Promise<PasswdEntry> {
     await this.ensureSkeleton();
     const defs = parseLoginDefs(await this.files.read('/etc/login.defs'));
     const home = `/home/${username}`;
-    const id = await this.db.change(PASSWD_FILES, (t) => addUserWithGroup(t, { name: username, gecos: USER_MARK, home, shell: LOGIN_SHELL }, defs));
+    const passwordHash = password === undefined ? undefined : await this.cryptHash(password, defs);
+    const user = { name: username, gecos: USER_MARK, home, shell: LOGIN_SHELL, passwordHash };
+    const id = await this.db.change(PASSWD_FILES, (t) => addUserWithGroup(t, user, defs));
     return { name: username, uid: id, gid: id, gecos: USER_MARK, home, shell: LOGIN_SHELL };
   }
 
@@ -95,10 +101,13 @@ export class SystemUsers {
    */
   async setPassword(username: string, password: string): Promise<void> {
     await this.assertOurs(username);
-    const { shaRounds } = parseLoginDefs(await this.files.read('/etc/login.defs'));
-    const salt = [...randomBytes(16)].map((b) => CRYPT_SALT[b % 64]).join('');
-    const hash = await this.db.helper.crypt(password, `$6$${shaRounds ? `rounds=${shaRounds}$` : ''}${salt}$`);
+    const hash = await this.cryptHash(password, parseLoginDefs(await this.files.read('/etc/login.defs')));
     await this.db.change(['shadow'], (t) => setShadowHash(t, username, hash));
+  }
+
+  private async cryptHash(password: string, { shaRounds }: LoginDefs): Promise<string> {
+    const salt = [...randomBytes(16)].map((b) => CRYPT_SALT[b % 64]).join('');
+    return this.db.helper.crypt(password, `$6$${shaRounds ? `rounds=${shaRounds}$` : ''}${salt}$`);
   }
 
   /**
