@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
-import { axios as acmeHttp, Client, crypto as acmeCrypto } from 'acme-client';
+import type * as AcmeClient from 'acme-client';
 import { AppConfig } from '../../platform/config/app-config';
 
 /** A new key and the chain the CA signed for it. */
@@ -17,6 +17,13 @@ export interface ChallengeFiles {
   remove(token: string): Promise<void>;
 }
 
+let acmeModule: Promise<typeof AcmeClient> | undefined;
+
+/** acme-client, loaded on the first ACME call: it and the axios under it cost ≈150 ms of every start (CPU profile of a restart). */
+function acmeClient(): Promise<typeof AcmeClient> {
+  return (acmeModule ??= import('acme-client'));
+}
+
 /** The ACME account key under the agent's data dir (0600), made on first use. */
 export function acmeAccountKeyPath(config: AppConfig): string {
   return join(config.dataDir, 'agent', 'acme-account.key');
@@ -29,16 +36,24 @@ export function acmeAccountKeyPath(config: AppConfig): string {
  */
 export class AcmeIssuer {
   private accountKey: Promise<Buffer> | null = null;
+  /** Trusts the private ACME server's CA (Pebble, an internal CA); read now, so a bad HW_ACME_CA_FILE stops the start. */
+  private readonly httpsAgent: Agent | undefined;
 
   constructor(
     private readonly acme: AppConfig['acme'],
     private readonly accountKeyFile: string,
   ) {
-    // acme-client's one HTTP client: trust the private ACME server's CA (Pebble, an internal CA), and fail a dead CA fast.
-    if (acme.caFile) acmeHttp.defaults.httpsAgent = new Agent({ ca: readFileSync(acme.caFile) });
-    const settings = (acmeHttp.defaults as unknown as { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number } }).acmeSettings;
+    this.httpsAgent = acme.caFile ? new Agent({ ca: readFileSync(acme.caFile) }) : undefined;
+  }
+
+  /** acme-client with its one HTTP client set up: this CA trusted, a dead CA failed fast. */
+  private async library(): Promise<typeof AcmeClient> {
+    const acme = await acmeClient();
+    if (this.httpsAgent) acme.axios.defaults.httpsAgent = this.httpsAgent;
+    const settings = (acme.axios.defaults as unknown as { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number } }).acmeSettings;
     settings.retryMaxAttempts = 2;
     settings.retryDefaultDelay = 1;
+    return acme;
   }
 
   async issue(names: string[], challenges: ChallengeFiles): Promise<KeyAndChain> {
@@ -53,6 +68,7 @@ export class AcmeIssuer {
 
   /** Tells the CA the certificate is no longer used (DELETE …/certificate, account removal); the account key signs it. */
   async revoke(chain: string): Promise<void> {
+    const { Client } = await this.library();
     const client = new Client({ directoryUrl: this.acme.directoryUrl, accountKey: await this.loadAccountKey(), backoffMin: 250, backoffMax: 10_000 });
     // Finds the existing account (its URL signs the revocation); acme-client then sends an empty update some CAs refuse: harmless.
     await client.createAccount({ termsOfServiceAgreed: true }).catch(() => client.getAccountUrl());
@@ -61,7 +77,7 @@ export class AcmeIssuer {
 
   private probe(): Promise<string> {
     return new Promise((resolve) => {
-      const req = httpsRequest(this.acme.directoryUrl, { agent: acmeHttp.defaults.httpsAgent as Agent | undefined, timeout: 10_000 }, (res) => {
+      const req = httpsRequest(this.acme.directoryUrl, { agent: this.httpsAgent, timeout: 10_000 }, (res) => {
         res.resume();
         resolve(`it answered HTTP ${res.statusCode}`);
       });
@@ -72,6 +88,7 @@ export class AcmeIssuer {
   }
 
   private async order(names: string[], challenges: ChallengeFiles): Promise<KeyAndChain> {
+    const { Client, crypto: acmeCrypto } = await this.library();
     const client = new Client({ directoryUrl: this.acme.directoryUrl, accountKey: await this.loadAccountKey(), backoffMin: 250, backoffMax: 10_000 });
     const [key, csr] = await acmeCrypto.createCsr({ commonName: names[0], altNames: names }, await acmeCrypto.createPrivateEcdsaKey());
     const chain = await client.auto({
@@ -102,7 +119,7 @@ export class AcmeIssuer {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     await mkdir(dirname(this.accountKeyFile), { recursive: true, mode: 0o700 });
-    const key = await acmeCrypto.createPrivateEcdsaKey();
+    const key = await (await this.library()).crypto.createPrivateEcdsaKey();
     try {
       await writeFile(this.accountKeyFile, key, { mode: 0o600, flag: 'wx' });
     } catch (error) {

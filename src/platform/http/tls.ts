@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { AppConfig } from '../config/app-config';
 
 /** The operator's certificate, or a self-signed one made once under var/tls/. */
@@ -15,6 +14,8 @@ export async function loadTls(config: AppConfig): Promise<{ key: Buffer; cert: B
   const keyFile = join(dir, 'key.pem');
   if (!existsSync(certFile) || !existsSync(keyFile)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Loaded only when a certificate is made: selfsigned and @peculiar/x509 cost ≈70 ms of every start.
+    const { generate } = await import('selfsigned');
     const pems = await generate([{ name: 'commonName', value: hostname() }], {
       keySize: 2048,
       algorithm: 'sha256',
