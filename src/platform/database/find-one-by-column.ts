@@ -98,10 +98,12 @@ function hydratorByOrder(dataSource: DataSource, target: EntityTarget<ObjectLite
   const driver = dataSource.driver;
   const at = (c: ColumnMetadata) => order.indexOf(c.databaseName);
   const isPlain = (c: ColumnMetadata) => typeof c.type === 'string' && AS_STORED.has(c.type) && !c.transformer && !c.embeddedMetadata && !c.isVirtual;
-  const copied = metadata.columns.filter(isPlain).map((c) => [c.propertyName, at(c)] as const);
+  // A column the SELECT left out stays as the entity starts (undefined): reading row[-1] for it was a slow named lookup per row.
+  const selected = (c: ColumnMetadata) => at(c) >= 0;
+  const copied = metadata.columns.filter((c) => isPlain(c) && selected(c)).map((c) => [c.propertyName, at(c)] as const);
   // SQLite's datetime text, read here without the driver (storedUtcDatetime); mysql2 answers Dates itself.
   const sqliteDatetime = (c: ColumnMetadata) => driver.options.type === 'better-sqlite3' && c.type === 'datetime' && !c.transformer;
-  const converted = metadata.columns.filter((c) => !isPlain(c)).map((c) => [c, at(c), sqliteDatetime(c)] as const);
+  const converted = metadata.columns.filter((c) => !isPlain(c) && selected(c)).map((c) => [c, at(c), sqliteDatetime(c)] as const);
   const hydrator: Hydrator = (row) => {
     const entity = metadata.create() as Record<string, unknown>;
     // Indexed loops: for-of with destructuring ran an array iterator per column of every row.
