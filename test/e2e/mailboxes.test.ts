@@ -6,19 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { accountBody } from '../support/accounts';
 import { startTestApp, TestApp } from '../support/test-app';
-import { skipUnlessInstalled } from '../support/system-tools';
+import { shadowVerifies, skipUnlessInstalled } from '../support/system-tools';
 
 const MAILBOX_KEYS = ['account_id', 'address', 'created_at', 'domain', 'id', 'local_part', 'primary', 'quota_mb', 'updated_at'];
 
 /** Whether Debian's Dovecot verifies the password against the stored hash (`doveadm pw -t`). */
 function dovecotVerifies(hash: string, password: string): boolean {
   return spawnSync('doveadm', ['pw', '-t', hash, '-p', password], { encoding: 'utf8' }).status === 0;
-}
-
-/** Whether a shadow crypt hash is that of the password (openssl recomputes it with the same salt). */
-function shadowVerifies(hash: string, password: string): boolean {
-  const salt = hash.split('$')[2];
-  return execFileSync('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], { input: password, encoding: 'utf8' }).trim() === hash;
 }
 
 /** Every regular file under dir, as [path, bytes]. */

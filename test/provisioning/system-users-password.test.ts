@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +7,7 @@ import { FileOps } from '../../src/agent/system/file-ops';
 import { passwordStep, userStep } from '../../src/agent/steps/create-steps';
 import { StepDeps, StepInput } from '../../src/agent/steps/step';
 import { SystemUsers } from '../../src/agent/system/system-users';
-
-/** crypt(3) of `password` with the hash's own setting, by the system's libcrypt (as pam_unix checks it). */
-function verifies(hash: string, password: string): boolean {
-  const check = 'my ($p, $h) = @ARGV; print crypt($p, $h) eq $h ? "yes" : "no"';
-  return execFileSync('perl', ['-e', check, password, hash], { encoding: 'utf8' }) === 'yes';
-}
+import { shadowVerifies } from '../support/system-tools';
 
 /**
  * A create with a password is one pass over the files (useradd -p), and a create plan's password
@@ -33,7 +27,7 @@ describe('system users: the password goes in with the user', () => {
     await users.create('warmup');
     await users.create('alice', 'alice-password-1');
     const line = shadowLine('shadow', 'alice')!;
-    assert.ok(verifies(line.split(':')[1], 'alice-password-1'), line);
+    assert.ok(shadowVerifies(line.split(':')[1], 'alice-password-1'), line);
     assert.equal(shadowLine('shadow-', 'alice'), undefined, 'shadow- holds a line for alice: the create wrote shadow twice');
   });
 
@@ -42,11 +36,11 @@ describe('system users: the password goes in with the user', () => {
     const input: StepInput = { target: { username: 'carol', domain: 'carol.example.com', php_version: '8.2' }, secrets: { password: 'carol-password-1' } };
     await userStep(deps).apply(input);
     await passwordStep(deps).apply(input);
-    assert.ok(verifies(shadowLine('shadow', 'carol')!.split(':')[1], 'carol-password-1'));
+    assert.ok(shadowVerifies(shadowLine('shadow', 'carol')!.split(':')[1], 'carol-password-1'));
     assert.equal(shadowLine('shadow-', 'carol'), undefined, 'shadow- holds a line for carol: the create wrote shadow twice');
     await passwordStep(deps).apply({ ...input, passwordWritten: undefined, secrets: { password: 'carol-password-2' } });
-    assert.ok(verifies(shadowLine('shadow', 'carol')!.split(':')[1], 'carol-password-2'));
-    assert.ok(verifies(shadowLine('shadow-', 'carol')!.split(':')[1], 'carol-password-1'));
+    assert.ok(shadowVerifies(shadowLine('shadow', 'carol')!.split(':')[1], 'carol-password-2'));
+    assert.ok(shadowVerifies(shadowLine('shadow-', 'carol')!.split(':')[1], 'carol-password-1'));
   });
 
   test('a create without a password leaves it locked, as useradd does', async () => {

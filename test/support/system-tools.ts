@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
 /**
@@ -11,4 +11,10 @@ export function skipUnlessInstalled(command: string): string | false {
   const problem = `${command} is not installed (bash test/stack/install-deps.sh installs it)`;
   if (process.env.CI === 'true') test(`needs ${command}`, () => assert.fail(`CI=true: ${problem}`));
   return `skipped: ${problem}`;
+}
+
+/** Whether a shadow crypt(3) hash is that of the password: the system's libcrypt recomputes it with the hash's own setting, as pam_unix checks it. */
+export function shadowVerifies(hash: string, password: string): boolean {
+  const check = 'my ($p, $h) = @ARGV; print crypt($p, $h) eq $h ? "yes" : "no"';
+  return execFileSync('perl', ['-e', check, password, hash], { encoding: 'utf8' }) === 'yes';
 }

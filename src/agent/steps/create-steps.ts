@@ -162,8 +162,8 @@ export function mailStep({ files, mail }: StepDeps): Step {
 }
 
 /**
- * The Linux user's password (so SFTP takes it), from the plan's secrets through chpasswd's stdin;
- * in a create, already written by the user step. A plan without the secret leaves the password as it is (useradd's `!`: no password login). Nothing to undo.
+ * The Linux user's password (so SFTP takes it), from the plan's secrets, hashed by the system's
+ * crypt(3) as chpasswd would (SystemUsers.setPassword); in a create, already written by the user step. A plan without the secret leaves the password as it is (useradd's `!`: no password login). Nothing to undo.
  */
 export function passwordStep({ users }: StepDeps): Step {
   return {

@@ -120,26 +120,22 @@ function hydratorByOrder(dataSource: DataSource, target: EntityTarget<ObjectLite
   return hydrator;
 }
 
+const STORED_UTC = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{3})?$/;
+
 /**
  * 'YYYY-MM-DD HH:MM:SS[.mmm]', how TypeORM keeps a UTC datetime in SQLite, as the Date its
- * driver makes of it, without the driver's two regexes and replace (a hundred dates a page);
+ * driver makes of it: one grammar check, not the driver's two regexes and replace (a hundred dates a page);
  * anything else (mysql2's Dates, null) undefined, for the driver.
  */
 function storedUtcDatetime(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || (value.length !== 19 && value.length !== 23) || value[10] !== ' ') return undefined;
-  // Digits read in place: V8's date-string parser was a fifth of a read's hydration.
+  if (typeof value !== 'string' || !STORED_UTC.test(value)) return undefined;
+  // Digits read in place: V8's date-string parser was ≈0.8 µs of a read (perf: DateStringTokenizer).
   const n = (from: number, to: number) => {
     let v = 0;
-    for (let i = from; i < to; i++) {
-      const d = value.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return NaN;
-      v = v * 10 + d;
-    }
+    for (let i = from; i < to; i++) v = v * 10 + value.charCodeAt(i) - 48;
     return v;
   };
-  const ms = value.length === 23 ? n(20, 23) : 0;
-  const at = Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), ms);
-  return Number.isNaN(at) ? undefined : new Date(at);
+  return new Date(Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), value.length === 23 ? n(20, 23) : 0));
 }
 
 function hydrated<E extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<E>, table: RawTable): E[] {
