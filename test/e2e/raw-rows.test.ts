@@ -33,7 +33,7 @@ describe('raw rows (the hot reads straight on the driver)', () => {
     );
   });
 
-  test('the same column array for the same statement, and only the first row when asked', async () => {
+  test('the same column array for the same statement; `first` answers the first row', async () => {
     const sql = 'SELECT id, username FROM accounts ORDER BY id';
     const first = await rawTable(db, sql, []);
     const again = await rawTable(db, sql, [], true);
