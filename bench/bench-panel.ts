@@ -10,10 +10,16 @@ import { freePort, Server, startServer } from './support';
 export const ROOT = resolve(__dirname, '../..');
 export const BUNDLE = join(ROOT, 'dist/hostwright.js');
 
-/** The variables `npm start` sets before `node dist/hostwright.js` (MALLOC_MMAP_THRESHOLD_), so the benches run what it runs. */
+/**
+ * The variables `npm start` sets before `node … dist/hostwright.js` (MALLOC_MMAP_THRESHOLD_), and its
+ * node flags (--max-semi-space-size) as NODE_OPTIONS, so the benches run what it runs.
+ */
 export function startScriptEnv(): Record<string, string> {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  return Object.fromEntries([...start.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  const env = Object.fromEntries([...start.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/hostwright\.js/.exec(start)?.[1].trim();
+  if (flags === undefined) throw new Error(`package.json start: no "node … dist/hostwright.js" in ${start}`);
+  return flags ? { ...env, NODE_OPTIONS: flags } : env;
 }
 
 export interface Install {
