@@ -10,16 +10,23 @@ import { freePort, Server, startServer } from './support';
 export const ROOT = resolve(__dirname, '../..');
 export const BUNDLE = join(ROOT, 'dist/hostwright.js');
 
-/**
- * The variables `npm start` sets before `node … dist/hostwright.js` (MALLOC_MMAP_THRESHOLD_), and its
- * node flags (--max-semi-space-size) as NODE_OPTIONS, so the benches run what it runs.
- */
+/** `VAR=value … node --flag … dist/hostwright.js` (npm start's, the systemd unit's ExecStart) → its variables and node flags. */
+export function startCommand(command: string): { env: Record<string, string>; flags: string[] } {
+  const match = /^((?:[A-Z_]+=\S+\s+)*)\S*node((?:\s+--\S+)*)\s+dist\/hostwright\.js$/.exec(command.trim());
+  if (!match) throw new Error(`not "VARS node FLAGS dist/hostwright.js": ${command}`);
+  const words = (text: string) => text.split(/\s+/).filter(Boolean);
+  return { env: Object.fromEntries(words(match[1]).map((pair) => pair.split(/=(.*)/s, 2))), flags: words(match[2]) };
+}
+
+/** package.json's `start` script. */
+export function npmStartScript(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+}
+
+/** The variables `npm start` sets (MALLOC_MMAP_THRESHOLD_) and its node flags as NODE_OPTIONS, so the benches run what it runs. */
 export function startScriptEnv(): Record<string, string> {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const env = Object.fromEntries([...start.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/hostwright\.js/.exec(start)?.[1].trim();
-  if (flags === undefined) throw new Error(`package.json start: no "node … dist/hostwright.js" in ${start}`);
-  return flags ? { ...env, NODE_OPTIONS: flags } : env;
+  const { env, flags } = startCommand(npmStartScript());
+  return flags.length ? { ...env, NODE_OPTIONS: flags.join(' ') } : env;
 }
 
 export interface Install {
