@@ -28,3 +28,34 @@ test("npm start's flags keep V8's young generation at 2 × 4 MiB under allocatio
   assert.ok(youngBytes([]) > 8 * mib, 'without the flags the young generation grows past 8 MiB (else this test proves nothing)');
   assert.ok(youngBytes(startCommand(startScript).flags) <= 8 * mib, 'with them it stays at 8 MiB');
 });
+
+/** The kernel's transparent huge page mode ('always', 'madvise', 'never'), or null without THP. */
+function hugePageMode(): string | null {
+  try {
+    return /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const mode = hugePageMode();
+
+test(
+  "npm start's variables put a freed-to-the-system block (an argon2 hash's 19 MiB) on transparent huge pages",
+  { skip: mode === null || mode === 'never' ? `transparent huge pages are ${mode ?? 'absent'} here` : false },
+  () => {
+    const touch = `
+      const huge = () => Number(/AnonHugePages:\\s+(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/smaps_rollup', 'utf8'))[1]);
+      const before = huge();
+      Buffer.allocUnsafeSlow(19 * 1024 * 1024).fill(1);
+      process.stdout.write(String(huge() - before));`;
+    const hugeKib = (env: Record<string, string>) =>
+      Number(spawnSync(process.execPath, ['-e', touch], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' }).stdout);
+    const start = startCommand(startScript).env;
+    assert.ok(hugeKib(start) >= 16 * 1024, 'with them at least 16 of the 19 MiB are huge pages');
+    if (mode === 'madvise') {
+      const { GLIBC_TUNABLES: _tunables, ...without } = start;
+      assert.equal(hugeKib(without), 0, 'without the glibc tunable none are (so the tunable is what does it)');
+    }
+  },
+);
