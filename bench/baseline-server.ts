@@ -6,7 +6,7 @@
 // row read at most once per 5 s (the panel's ServerDirectory), the same JSON body byte for byte, the same request
 // log line through pino (buffered 4 KiB writes; LOG=silent: none, as the panel's HW_LOG_LEVEL) and
 // the same two Prometheus series. No framework in between. Spawned by run.ts.
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import { createPool, RowDataPacket } from 'mysql2/promise';
 import pino from 'pino';
@@ -119,10 +119,10 @@ const failures = new Map<string, number>();
 const windows = new Map<number, { endsAt: number; hits: number }>();
 
 async function tokenFor(secret: string): Promise<Token | null> {
-  const hash = createHash('sha256').update(secret).digest('hex');
-  const cached = tokens.get(hash);
+  const secretHash = hash('sha256', secret, 'hex');
+  const cached = tokens.get(secretHash);
   if (cached && cached.until > Date.now()) return cached.token;
-  const row = await db.one('SELECT * FROM api_tokens WHERE secret_hash = ? LIMIT 1', hash);
+  const row = await db.one('SELECT * FROM api_tokens WHERE secret_hash = ? LIMIT 1', secretHash);
   if (!row) return null;
   const expires = iso(row.expires_at);
   const token = {
@@ -134,7 +134,7 @@ async function tokenFor(secret: string): Promise<Token | null> {
     revoked: row.revoked_at !== null,
     lastUsed: 0,
   };
-  tokens.set(hash, { token, until: Date.now() + 5000 });
+  tokens.set(secretHash, { token, until: Date.now() + 5000 });
   return token;
 }
 

@@ -9,6 +9,7 @@ import { Principal, principalOf } from './principal';
 import { grants } from './scopes';
 import { apiKeySecret, bearerSecret } from './strategies';
 import { TokensService } from './tokens.service';
+import { httpRequestOf } from '../platform/http/http-context';
 
 /** What passport gives a strategy for one attempt (passport-strategy's augmented methods). */
 interface Attempt {
@@ -110,7 +111,7 @@ export class TokenAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = routeAuthOf(this.reflector, context);
     if (route.isPublic) return true;
-    const request = context.switchToHttp().getRequest<AuthRequest>();
+    const request = httpRequestOf<AuthRequest>(context);
     this.failures.check(request.ip);
     const known = cachedPrincipal(request, route, this.tokens);
     if (!known) return this.authenticated(request, route);
@@ -139,7 +140,7 @@ export class ScopesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const needed = routeAuthOf(this.reflector, context).scopes;
     if (!needed.length) return true;
-    const principal = principalOf(context.switchToHttp().getRequest());
+    const principal = principalOf(httpRequestOf(context));
     const held = principal?.scopes ?? [];
     if (needed.every((scope) => grants(held, scope))) return true;
     const missing = needed.filter((scope) => !grants(held, scope));

@@ -9,6 +9,7 @@ import { ErrorDialects } from '../common/errors/error-dialects';
 import { toDomainError } from '../common/errors/to-domain-error';
 import { createValidationPipe } from '../common/validation';
 import { IdempotencyService, requestFingerprint } from './idempotency.service';
+import { httpReplyOf, httpRequestOf } from '../platform/http/http-context';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -39,8 +40,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const request = httpRequestOf<FastifyRequest>(context);
+    const reply = httpReplyOf<FastifyReply>(context);
     const header = request.headers[IDEMPOTENCY_HEADER];
     const principal = principalOf(request);
     if (header === undefined || !principal) return next.handle();

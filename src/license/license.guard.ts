@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ALLOW_WITHOUT_LICENSE } from './allow-without-license.decorator';
 import { LicenseService } from './license.service';
+import { httpRequestOf } from '../platform/http/http-context';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -19,7 +20,7 @@ export class LicenseGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const method = String(context.switchToHttp().getRequest<{ method?: string }>().method ?? '').toUpperCase();
+    const method = String(httpRequestOf<{ method?: string }>(context).method ?? '').toUpperCase();
     if (!WRITE_METHODS.has(method)) return true;
     if (this.reflector.getAllAndOverride<boolean>(ALLOW_WITHOUT_LICENSE, [context.getHandler(), context.getClass()])) return true;
     this.license.assertWritable();

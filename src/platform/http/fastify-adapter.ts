@@ -7,6 +7,7 @@ import { limitUploadsInFlight } from './upload-gate';
 
 /** Requests sending a body at the same time; past it, 503 before the body is read. */
 export const MAX_UPLOADS_IN_FLIGHT = 64;
+import { lazyChildLogger } from '../observability/lazy-child-logger';
 import { pinoOptions, RequestLogController, requestIdFor } from '../observability/logging';
 
 export function createFastifyAdapter(https?: { key: Buffer; cert: Buffer }, logLevel: AppConfig['logLevel'] = 'silent', requestTimeoutSeconds = 30): FastifyAdapter {
@@ -20,6 +21,7 @@ export function createFastifyAdapter(https?: { key: Buffer; cert: Buffer }, logL
     logController: new RequestLogController(logLevel),
     requestIdHeader: false,
     genReqId: requestIdFor,
+    childLoggerFactory: lazyChildLogger,
     // Slow clients: headers within 10 s, the whole request within HW_REQUEST_TIMEOUT, no socket idle for 30 s.
     connectionTimeout: 30_000,
     requestTimeout: requestTimeoutSeconds * 1000,

@@ -3,6 +3,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, RequestMeth
 import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { finalize, Observable } from 'rxjs';
 import { principalOf } from '../../auth/principal';
+import { httpRequestOf } from '../../platform/http/http-context';
 
 /** Who caused an event: the token (and the dialect it spoke), or the panel itself (the reconciler). */
 export interface EventActor {
@@ -56,7 +57,7 @@ let inside = 0;
 @Injectable()
 export class EventContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<{ id?: string; url?: string; method?: string }>();
+    const request = httpRequestOf<{ id?: string; url?: string; method?: string }>(context);
     if (READS.has(request.method ?? '')) return next.handle();
     const principal = principalOf(request);
     const path = (request.url ?? '').split('?')[0];

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { principalOf } from '../../../auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { WindowCounterStorage } from './window-counter.storage';
+import { httpReplyOf, httpRequestOf } from '../http-context';
 
 /** Routes that monitors poll; never limited. */
 const UNLIMITED_ROUTES = new Set(['/health', '/metrics']);
@@ -39,14 +40,13 @@ export class TokenThrottlerGuard implements CanActivate {
    * request goes straight to the counting, synchronously.
    */
   canActivate(context: ExecutionContext): boolean {
-    const http = context.switchToHttp();
-    const request = http.getRequest<{ routeOptions?: { url?: string }; ip?: string }>();
+    const request = httpRequestOf<{ routeOptions?: { url?: string }; ip?: string }>(context);
     if (UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '')) return true;
     const { limit, ttl } = this;
     const principal = principalOf(request);
     const tracker = principal ? `token:${principal.tokenId}` : `ip:${request.ip}`;
     const hit = this.counter.hit(`${this.name}:${tracker}`, ttl, limit, this.blockDuration);
-    const reply = http.getResponse<FastifyReply>();
+    const reply = httpReplyOf<FastifyReply>(context);
     if (hit.isBlocked) {
       // The 429 says the same as an answer let through: none left until the block ends (Reset = Retry-After).
       const retryAfter = Math.max(1, Math.ceil(hit.timeToBlockExpire));
