@@ -3,9 +3,10 @@
 // with 1 and 4 clients. Prints figures beside their targets; asserts nothing. About two minutes.
 // HW_BENCH_CREATE_LEVELS=100,1000,3000,10000 (the first is the reference), HW_BENCH_CREATE_ROUNDS=5.
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createAccount, createMany, f, freshInstall, Install, median, percentile } from './bench-panel';
 import { seedAccounts } from './seed-accounts';
-import { benchPart, Server } from './support';
+import { benchPart, cpuMs, Server } from './support';
 
 const LEVELS = (process.env.HW_BENCH_CREATE_LEVELS ?? '100,1000,3000,10000').split(',').map(Number);
 const ROUNDS = Number(process.env.HW_BENCH_CREATE_ROUNDS ?? 5);
@@ -66,17 +67,37 @@ async function scaling(r: Running): Promise<void> {
   const ratios: number[] = [];
   const one: number[] = [];
   const four: number[] = [];
+  const busy: number[] = [];
+  const cpuPerCreate: number[] = [];
+  const cores = availableParallelism();
   for (let round = 0; round < ROUNDS; round++) {
     const runs: Record<number, number> = {};
-    for (const clients of round % 2 === 0 ? [1, 4] : [4, 1]) runs[clients] = (await createMany(r.server, r.install.token, SCALE_COUNT, clients)).perSecond;
+    for (const clients of round % 2 === 0 ? [1, 4] : [4, 1]) {
+      const before = cpuMs(r.server.child.pid!).machine;
+      const started = process.hrtime.bigint();
+      runs[clients] = (await createMany(r.server, r.install.token, SCALE_COUNT, clients)).perSecond;
+      const machineMs = cpuMs(r.server.child.pid!).machine - before;
+      cpuPerCreate.push(machineMs / SCALE_COUNT);
+      if (clients === 4) busy.push(machineMs / (cores * (Number(process.hrtime.bigint() - started) / 1e6)));
+    }
     one.push(runs[1]);
     four.push(runs[4]);
     ratios.push(runs[4] / runs[1]);
   }
   const list = (xs: number[], d = 1) => xs.map((x) => f(x, d)).join(', ');
+  // All cores busy, creates/s cannot pass cores ÷ CPU per create: the most 4 clients can add here.
+  const bound = (cores * 1000) / median(cpuPerCreate) / median(one);
   row(`creates/s @${r.level}`, '1 client', `${f(median(one))}/s`, `rounds ${list(one)}`);
   row('', '4 clients', `${f(median(four))}/s`, `rounds ${list(four)}`);
   row('', '4 / 1 clients', `${f(median(ratios), 2)}x (median of rounds ${list(ratios, 2)})`, 'target ≥ 1.5x');
+  row(
+    '',
+    'CPU',
+    `${f(median(cpuPerCreate))} ms of the machine per create; with 4 clients ${f(median(busy) * 100, 0)} % of ${cores} cores busy (rounds ${list(
+      busy.map((b) => b * 100),
+      0,
+    )}): at most ${f(bound, 2)}x with every core busy`,
+  );
 }
 
 async function main(): Promise<void> {
