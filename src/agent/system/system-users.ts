@@ -143,8 +143,8 @@ export class SystemUsers {
    */
   async groupId(name: string): Promise<number> {
     const find = (text: string | null) => {
-      const line = (text ?? '').split('\n').find((l) => l.split(':', 1)[0] === name);
-      return line === undefined ? undefined : Number(line.split(':')[2]);
+      const line = lineNamed(text ?? '', name);
+      return line === null ? undefined : Number(line.split(':')[2]);
     };
     let gid = find(await this.files.read('/etc/group'));
     if (gid === undefined && this.files.rootDir !== '/') gid = find(await readFile('/etc/group', 'utf8').catch(() => null));
