@@ -3,12 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { BODY_LIMIT_BYTES } from './configure-app';
+import { lazyChildLogger } from '../observability/lazy-child-logger';
+import { pinoOptions, RequestLogController, requestIdFor } from '../observability/logging';
 import { limitUploadsInFlight } from './upload-gate';
 
 /** Requests sending a body at the same time; past it, 503 before the body is read. */
 export const MAX_UPLOADS_IN_FLIGHT = 64;
-import { lazyChildLogger } from '../observability/lazy-child-logger';
-import { pinoOptions, RequestLogController, requestIdFor } from '../observability/logging';
 
 export function createFastifyAdapter(https?: { key: Buffer; cert: Buffer }, logLevel: AppConfig['logLevel'] = 'silent', requestTimeoutSeconds = 30): FastifyAdapter {
   // eslint-disable-next-line prefer-const -- assigned once the adapter exists; frameworkErrors reads it later

@@ -5,7 +5,7 @@ import type { Bindings, ChildLoggerOptions, Level, LevelWithSilentOrString } fro
  * `request.log`, whose pino child (the reqId binding) is made the first time something logs
  * through it. Fastify makes one per request, for lines that almost never come (its own warnings
  * and errors): the request line and the error filter log through their own loggers, so the child
- * was ≈2 µs of every request spent on nothing.
+ * (≈0.35 µs alone in a loop, ≈1.3 µs of a read's profile) was spent on nothing.
  */
 class LazyChildLogger {
   private made?: FastifyBaseLogger;
