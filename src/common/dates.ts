@@ -11,3 +11,8 @@ export function isoUtc(date: Date | null | undefined): string | null {
   }
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** isoUtc of a Date; text that is already in its form (a view's page: findViewPageAfter) as it is. */
+export function isoUtcOf(value: Date | string): string {
+  return typeof value === 'string' ? value : isoUtc(value)!;
+}
