@@ -2,7 +2,7 @@
 // doing, by hand, what the panel does per authenticated account read — the X-Request-Id rule, the
 // per-address failure check, the Bearer token by sha256 hash kept 5 s in a Map keyed by that hash
 // (last_used_at written at most once a minute), the scope check, the per-token fixed-window rate
-// limit and its headers, the row (SELECT *), its server's name and addresses from every server
+// limit and its headers, the row (AccountView's columns, datetimes as text, as the panel reads it), its server's name and addresses from every server
 // row read at most once per 5 s (the panel's ServerDirectory), the same JSON body byte for byte, the same request
 // log line through pino (buffered 4 KiB writes; LOG=silent: none, as the panel's HW_LOG_LEVEL) and
 // the same two Prometheus series. No framework in between. Spawned by run.ts.
@@ -175,13 +175,19 @@ async function serverOf(id: number): Promise<{ name: string; ipv4: string | null
   return { name: String(row.name), ipv4: (row.ipv4 as string | null) ?? (id === 1 ? '127.0.0.1' : null), nameservers };
 }
 
+/** The panel's view read: AccountView's columns, its datetimes as stored text (MariaDB's through DATE_FORMAT, as the panel asks). */
+const asText = (c: string) => (sqlite ? c : `DATE_FORMAT(${c}, '%Y-%m-%d %H:%i:%s') AS ${c}`);
+const VIEW_COLUMNS =
+  'id, guid, username, domain, email, package_id, client_id, status, php_version, disk_limit_mb, bandwidth_limit_mb, external_id, suspend_reason, server_id, ' +
+  [asText('created_at'), asText('updated_at')].join(', ');
+
 const SUSPENDED = new Set(['suspending', 'suspended', 'unsuspending', 'deleting', 'failed', 'updating']);
 
 app.get<{ Params: { id: string } }>('/api/v1/accounts/:id', async (request, reply) => {
   if (!(await principal(request, reply, 'accounts:read'))) return reply;
   const id = Number(request.params.id);
   if (!Number.isSafeInteger(id) || id < 1) return reply.code(404).send({ error: 'not_found', message: 'Account not found' });
-  const a = await db.one('SELECT * FROM accounts WHERE id = ? LIMIT 1', id);
+  const a = await db.one(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE id = ? LIMIT 1`, id);
   if (!a) return reply.code(404).send({ error: 'not_found', message: 'Account not found' });
   const suspensions = SUSPENDED.has(a.status as string)
     ? [await db.one('SELECT type, reason, created_at FROM account_suspensions WHERE account_id = ? ORDER BY created_at', id)]

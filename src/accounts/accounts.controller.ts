@@ -112,7 +112,7 @@ export class AccountsController {
   @ApiData(AccountView)
   @ApiErrors(404)
   async get(@Param('id', ParseIdPipe) id: number): Promise<{ data: AccountView }> {
-    return { data: AccountView.of(await this.accounts.get(id)) };
+    return { data: await this.accounts.view(id) };
   }
 
   @Patch(':id')

@@ -6,7 +6,7 @@ import { keysetPage, Page, PageQuery } from '../common/pagination';
 import { nowToTheSecond } from '../common/whole-seconds';
 import { sqlDatetime } from '../platform/database/columns';
 import { DatabaseService } from '../platform/database/database.service';
-import { findAllOrderedBy, findOneByColumn, findPageAfter, findViewPageAfter } from '../platform/database/find-one-by-column';
+import { findAllOrderedBy, findOneByColumn, findPageAfter, findViewByColumn, findViewPageAfter, IsoDated } from '../platform/database/find-one-by-column';
 import { Account, ACCOUNT_STATUSES, AccountStatus } from './account.entity';
 import { AccountQuery } from './dto/account-query.dto';
 import { AccountSuspension } from './suspensions/account-suspension.entity';
@@ -35,6 +35,12 @@ export class AccountsRepository {
 
   async findById(id: number): Promise<Account | null> {
     return this.withSuspension(await findOneByColumn(this.db.dataSource, Account, 'id', id));
+  }
+
+  /** The account by id as AccountView reads it: its columns only, datetimes as text (findViewByColumn). */
+  async viewById(id: number): Promise<IsoDated<Account> | null> {
+    const row = await findViewByColumn(this.db.dataSource, Account, 'id', id, ACCOUNT_VIEW_COLUMNS);
+    return row && (await this.withSuspensions([row]))[0];
   }
 
   async findByGuid(guid: string): Promise<Account | null> {

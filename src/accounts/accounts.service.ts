@@ -183,6 +183,13 @@ export class AccountsService {
     return account;
   }
 
+  /** The account as its view shows it (GET): the same row as `get`, read without Dates. */
+  async view(id: number): Promise<AccountView> {
+    const row = await this.accounts.viewById(id);
+    if (!row) throw DomainError.notFound('Account');
+    return AccountView.of(row);
+  }
+
   findByGuid(guid: string): Promise<Account | null> {
     return this.accounts.findByGuid(guid);
   }

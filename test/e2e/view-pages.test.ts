@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DataSource } from 'typeorm';
 import { Account } from '../../src/accounts/account.entity';
+import { AccountsService } from '../../src/accounts/accounts.service';
+import { AccountView } from '../../src/accounts/dto/account.view';
 import { isoUtc } from '../../src/common/dates';
 import { findPageAfter, findViewPageAfter } from '../../src/platform/database/find-one-by-column';
 import { storedUtcDatetime, storedUtcIso } from '../../src/platform/database/stored-datetime';
@@ -11,7 +13,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const COLUMNS = ['id', 'username', 'status', 'created_at', 'updated_at'];
 
-describe('view pages: datetimes read as text, not Dates', () => {
+describe('view reads and pages: datetimes read as text, not Dates', () => {
   let t: TestApp;
   let db: DataSource;
   const ids: number[] = [];
@@ -32,6 +34,13 @@ describe('view pages: datetimes read as text, not Dates', () => {
       assert.equal(JSON.stringify(row), JSON.stringify(one.body.data));
     }
     assert.equal(page.body.data[1].suspensions[0].reason, 'Spam #9');
+  });
+
+  test('a single read is the view of the entity (Dates and all), byte for byte', async () => {
+    for (const id of ids) {
+      const one = await t.call('GET', `/api/v1/accounts/${id}`);
+      assert.equal(JSON.stringify(one.body.data), JSON.stringify(AccountView.of(await t.get(AccountsService).get(id))));
+    }
   });
 
   test('the text is the entity page’s Dates in isoUtc’s form; every other column the same', async () => {

@@ -1,4 +1,4 @@
-import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { isoUtc } from '../../common/dates';
 import { RawTable, rawTable } from './raw-rows';
@@ -18,21 +18,57 @@ export async function findOneByColumn<E extends ObjectLiteral>(
   return table.rows.length ? hydrated<E>(dataSource, target, table)[0] : null;
 }
 
+type RowSqls = WeakMap<DataSource, Map<unknown, Map<string, string>>>;
+
 /** The SELECT of one row by one column, made once per data source, entity and column (the metadata lookup and escaping cost more than a cache hit). */
-const oneRowSqls = new WeakMap<DataSource, Map<unknown, Map<string, string>>>();
+const oneRowSqls: RowSqls = new WeakMap();
 
 function oneRowSql(dataSource: DataSource, target: EntityTarget<ObjectLiteral>, column: string): string {
-  let byTarget = oneRowSqls.get(dataSource);
-  if (!byTarget) oneRowSqls.set(dataSource, (byTarget = new Map()));
+  return rowSql(oneRowSqls, dataSource, target, column, (driver, table) => `SELECT * FROM ${table} WHERE ${driver.escape(column)} = ? LIMIT 1`);
+}
+
+function rowSql(
+  cache: RowSqls,
+  dataSource: DataSource,
+  target: EntityTarget<ObjectLiteral>,
+  column: string,
+  make: (driver: DataSource['driver'], table: string) => string,
+): string {
+  let byTarget = cache.get(dataSource);
+  if (!byTarget) cache.set(dataSource, (byTarget = new Map()));
   let byColumn = byTarget.get(target);
   if (!byColumn) byTarget.set(target, (byColumn = new Map()));
   let sql = byColumn.get(column);
   if (sql === undefined) {
-    const driver = dataSource.driver;
-    sql = `SELECT * FROM ${driver.escape(dataSource.getMetadata(target).tableName)} WHERE ${driver.escape(column)} = ? LIMIT 1`;
+    sql = make(dataSource.driver, dataSource.driver.escape(dataSource.getMetadata(target).tableName));
     byColumn.set(column, sql);
   }
   return sql;
+}
+
+/**
+ * findOneByColumn for a view that shows its datetimes as isoUtc's text (findViewPageAfter's
+ * rows): only the `select` columns, no Date made.
+ */
+export async function findViewByColumn<E extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<E>,
+  column: string,
+  value: string | number,
+  select: readonly string[],
+): Promise<IsoDated<E> | null> {
+  const table = await rawTable(dataSource, viewRowSql(dataSource, target, column, select), [value], true);
+  return table.rows.length ? hydrated<IsoDated<E>>(dataSource, target, table, true)[0] : null;
+}
+
+/** The view read's SELECT, per select list (a constant array), then as oneRowSql's. */
+const viewRowSqls = new WeakMap<readonly string[], RowSqls>();
+
+function viewRowSql(dataSource: DataSource, target: EntityTarget<ObjectLiteral>, column: string, select: readonly string[]): string {
+  let cache = viewRowSqls.get(select);
+  if (!cache) viewRowSqls.set(select, (cache = new WeakMap()));
+  const list = () => selectList(dataSource, dataSource.getMetadata(target), select, true);
+  return rowSql(cache, dataSource, target, column, (driver, table) => `SELECT ${list()} FROM ${table} WHERE ${driver.escape(column)} = ? LIMIT 1`);
 }
 
 /** Every row, ordered by one column, hydrated the same way (bulk reads: TypeORM's find cost ≈50 µs a row, this a few). */
@@ -92,11 +128,17 @@ async function pageAfter<R extends ObjectLiteral>(
   const driver = dataSource.driver;
   const columns = Object.keys(where);
   const conditions = [...columns.map((c) => `${driver.escape(c)} = ?`), `${driver.escape('id')} > ?`].join(' AND ');
+  const sql = `SELECT ${selectList(dataSource, metadata, select, isoDates)} FROM ${driver.escape(metadata.tableName)} WHERE ${conditions} ORDER BY ${driver.escape('id')} LIMIT ${limit}`;
+  return hydrated<R>(dataSource, target, await rawTable(dataSource, sql, [...columns.map((c) => where[c]), afterId]), isoDates);
+}
+
+/** `*`, or the `select` columns (with `isoDates`, plain datetime ones as their stored text). */
+function selectList(dataSource: DataSource, metadata: EntityMetadata, select: readonly string[] | undefined, isoDates: boolean): string {
+  if (!select) return '*';
+  const driver = dataSource.driver;
   const entry = (c: string) =>
     isoDates && isStoredDatetime(metadata.findColumnWithDatabaseName(c)) ? datetimeAsStoredText(driver.options.type, driver.escape(c)) : driver.escape(c);
-  const selected = select ? select.map(entry).join(', ') : '*';
-  const sql = `SELECT ${selected} FROM ${driver.escape(metadata.tableName)} WHERE ${conditions} ORDER BY ${driver.escape('id')} LIMIT ${limit}`;
-  return hydrated<R>(dataSource, target, await rawTable(dataSource, sql, [...columns.map((c) => where[c]), afterId]), isoDates);
+  return select.map(entry).join(', ');
 }
 
 /** A plain datetime column: one that both drivers can hand over as stored text. */
