@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Bundles dist/src/main.js (the compiled panel, decorator metadata included) into dist/hostwright.js.
+// Bundles dist/src/main.js (the compiled panel, decorator metadata included) into dist/hostwright-app.js,
+// and dist/src/launcher.js into dist/hostwright.js, the entry that runs it through V8's code cache.
 // Start-up was spent mostly resolving and reading ~2,000 small module files; one file loads in a
 // fraction of that. Native addons, swagger-ui's assets and the drivers we do not use stay outside.
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+
+/** The panel's bundle; dist/hostwright.js (the launcher) compiles and runs it. */
+const APP = 'dist/hostwright-app.js';
 
 const external = [
   // native addons, loaded from node_modules
@@ -74,7 +78,7 @@ const bundledRequires = {
 
 await build({
   entryPoints: ['dist/src/main.js'],
-  outfile: 'dist/hostwright.js',
+  outfile: APP,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -86,6 +90,10 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   external,
+  // Every import() as require(): the launcher compiles this bundle with V8's code cache, and on
+  // Node 20 a script compiled from a cache loses its dynamic-import callback (the import throws
+  // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). require() loads an ES module too (Node ≥ 20.19).
+  supported: { 'dynamic-import': false },
   plugins: [notInstalledStaysExternal, unusedCode, bundledRequires],
   // some packages ask for import.meta.url (createRequire); in a CommonJS bundle that is this file
   define: { 'import.meta.url': 'importMetaUrl' },
@@ -101,6 +109,18 @@ await build({
  * the 7.7 MB bundle was held as 15 MB of two-byte text; as \u escapes (the same regexes, all of
  * them are regex literals) it stays one-byte: −7 MB idle RSS.
  */
-const bundle = await readFile('dist/hostwright.js', 'utf8');
+const bundle = await readFile(APP, 'utf8');
 const oneByte = bundle.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-if (oneByte !== bundle) await writeFile('dist/hostwright.js', oneByte);
+if (oneByte !== bundle) await writeFile(APP, oneByte);
+
+// The entry: Node's built-ins only, no banner (it is not the bundle the banner serves).
+await build({
+  entryPoints: ['dist/src/launcher.js'],
+  outfile: 'dist/hostwright.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minifySyntax: true,
+  logLevel: 'warning',
+});

@@ -11,6 +11,7 @@ import { flushLogs } from './platform/observability/logging';
 import { PinoNestLogger } from './platform/observability/pino-nest-logger';
 import { loadTls } from './platform/http/tls';
 import { releaseMemoryWhenIdle } from './platform/process/idle-memory';
+import { codeCacheStatus, READY_EVENT } from './platform/process/code-cache';
 
 async function bootstrap(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -33,8 +34,9 @@ async function bootstrap(): Promise<void> {
   }
   releaseMemoryWhenIdle();
   // Last, so a supervisor (or a test) that waits for this line finds the token already printed.
-  logger.log(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms)`, 'Main');
+  logger.log(`Hostwright listening on ${scheme}://${config.host}:${config.port} (ready in ${readyMs.toFixed(0)} ms, code cache ${codeCacheStatus()})`, 'Main');
   flushLogs();
+  (process as NodeJS.EventEmitter).emit(READY_EVENT);
 }
 
 void bootstrap();

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dataDirOf } from './data-dir';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -223,7 +224,7 @@ function parseListen(value: string, name = 'HW_NGINX_LISTEN'): string {
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const env = new EnvReader(source);
-  const dataDir = resolve(env.string('HW_DATA_DIR', 'var'));
+  const dataDir = dataDirOf(source);
   const certFile = env.optional('HW_TLS_CERT');
   const keyFile = env.optional('HW_TLS_KEY');
   if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError('HW_TLS_CERT and HW_TLS_KEY must be set together');
