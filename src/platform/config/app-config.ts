@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { dataDirOf } from './data-dir';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, EnvReader } from './env-reader';
 import { packageRoot } from './package-root';
+import { dataDirOf } from './data-dir';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
